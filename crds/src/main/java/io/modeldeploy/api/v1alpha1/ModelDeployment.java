@@ -1,0 +1,19 @@
+package io.modeldeploy.api.v1alpha1;
+
+import io.fabric8.kubernetes.api.model.Namespaced;
+import io.fabric8.kubernetes.client.CustomResource;
+import io.fabric8.kubernetes.model.annotation.Group;
+import io.fabric8.kubernetes.model.annotation.Plural;
+import io.fabric8.kubernetes.model.annotation.ShortNames;
+import io.fabric8.kubernetes.model.annotation.Version;
+
+/** A trained model served as a production service by the modeldeploy serving runtime. */
+@Group(ModelDeployment.GROUP)
+@Version(ModelDeployment.VERSION)
+@Plural("modeldeployments")
+@ShortNames("md")
+public class ModelDeployment extends CustomResource<ModelDeploymentSpec, ModelDeploymentStatus> implements Namespaced {
+    public static final String GROUP = "serving.modeldeploy.io";
+    public static final String VERSION = "v1alpha1";
+    public static final String CRD_NAME = "modeldeployments." + GROUP;
+}

@@ -1,0 +1,69 @@
+package io.modeldeploy.testing;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import io.fabric8.kubernetes.client.Config;
+
+/**
+ * The local test cluster of {@code hack/testbed}: real kube-apiserver, controller manager, scheduler and etcd with
+ * kwok's fake nodes. Starting it is idempotent, so a cluster that is already up is reused.
+ */
+public final class KwokTestbed implements TestCluster {
+    private final String kubeconfig;
+    private final String version;
+
+    private KwokTestbed(String kubeconfig, String version) {
+        this.kubeconfig = kubeconfig;
+        this.version = version;
+    }
+
+    /** Runs {@code hack/testbed up} (which builds the binaries on a cold machine) and connects to the cluster. */
+    public static KwokTestbed start(Path root) {
+        Path script = root.resolve("hack/testbed");
+        run(script, "up");
+        Path kubeconfigFile = Path.of(run(script, "kubeconfig").trim());
+        try {
+            return new KwokTestbed(Files.readString(kubeconfigFile), run(script, "version").trim());
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot read the test cluster's kubeconfig " + kubeconfigFile, e);
+        }
+    }
+
+    private static String run(Path script, String command) {
+        try {
+            Process process = new ProcessBuilder(script.toString(), command)
+                    .redirectError(ProcessBuilder.Redirect.INHERIT)
+                    .start();
+            String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            int exit = process.waitFor();
+            if (exit != 0) {
+                throw new IllegalStateException(script + " " + command + " failed with exit code " + exit
+                        + "; see its output above and docs/testing.md");
+            }
+            return out;
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot run " + script + " " + command, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while running " + script + " " + command, e);
+        }
+    }
+
+    @Override
+    public Config config() {
+        return Config.fromKubeconfig(kubeconfig);
+    }
+
+    @Override
+    public String kubeconfig() {
+        return kubeconfig;
+    }
+
+    @Override
+    public String description() {
+        return "kwok testbed " + version;
+    }
+}
