@@ -1,5 +1,6 @@
 package io.modeldeploy.api.v1alpha1;
 
+import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
 import io.fabric8.kubernetes.api.model.Namespaced;
 import io.fabric8.kubernetes.client.CustomResource;
 import io.fabric8.kubernetes.model.annotation.Group;
@@ -12,6 +13,16 @@ import io.fabric8.kubernetes.model.annotation.Version;
 @Version(ModelDeployment.VERSION)
 @Plural("modeldeployments")
 @ShortNames("md")
+@AdditionalPrinterColumn(name = "Model", jsonPath = ".spec.model.name")
+@AdditionalPrinterColumn(name = "Version", jsonPath = ".status.modelVersion")
+@AdditionalPrinterColumn(name = "Ready", jsonPath = ".status.readyReplicas",
+        type = AdditionalPrinterColumn.Type.INTEGER)
+@AdditionalPrinterColumn(name = "Desired", jsonPath = ".status.replicas",
+        type = AdditionalPrinterColumn.Type.INTEGER)
+@AdditionalPrinterColumn(name = "Phase", jsonPath = ".status.phase")
+@AdditionalPrinterColumn(name = "URL", jsonPath = ".status.url", priority = 1)
+@AdditionalPrinterColumn(name = "Age", jsonPath = ".metadata.creationTimestamp",
+        type = AdditionalPrinterColumn.Type.DATE)
 public class ModelDeployment extends CustomResource<ModelDeploymentSpec, ModelDeploymentStatus> implements Namespaced {
     public static final String GROUP = "serving.modeldeploy.io";
     public static final String VERSION = "v1alpha1";

@@ -1,42 +1,37 @@
 package io.modeldeploy.api.v1alpha1;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+
 import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.Size;
+import io.fabric8.generator.annotation.ValidationRule;
 
-/** The trained model: its name, version and where it is stored. */
-public class ModelSpec {
-    /** Model name, as served under /v2/models/{name}. */
-    @Required
-    private String name;
-
-    /** Model version; a change rolls out a new revision. */
-    @Required
-    private String version;
-
-    /** Where the model is stored: pvc://, http(s):// or file://. */
-    @Required
-    private String uri;
-
-    public String getName() {
-        return name;
-    }
-
-    public void setName(String name) {
-        this.name = name;
-    }
-
-    public String getVersion() {
-        return version;
-    }
-
-    public void setVersion(String version) {
-        this.version = version;
-    }
-
-    public String getUri() {
-        return uri;
-    }
-
-    public void setUri(String uri) {
-        this.uri = uri;
-    }
+/**
+ * The trained model: its name, version, format and where it is stored.
+ *
+ * @param name the model's name, as served under /v2/models/{name}
+ * @param version the model's version; changing it rolls out a new revision
+ * @param format the model's file format: onnx, pytorch or xgboost
+ * @param uri where the model is stored: pvc://claim/path, file:///path (in the image), http:// or https://
+ * @param sha256 the model file's SHA-256 (64 hex digits); the runtime refuses to serve a model that does not match
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+@ValidationRule(value = "self.name.matches('^[a-z0-9]([a-z0-9._-]*[a-z0-9])?$')", fieldPath = ".name",
+        message = "model.name must be lowercase letters, digits, '.', '_' or '-', starting and ending with a letter or digit")
+@ValidationRule(value = "self.version.matches('^[A-Za-z0-9]([A-Za-z0-9._-]*[A-Za-z0-9])?$')", fieldPath = ".version",
+        message = "model.version must be letters, digits, '.', '_' or '-' (it becomes a label value), e.g. 1.2.0")
+@ValidationRule(value = "self.uri.matches('^(pvc|file|https?)://.+$')", fieldPath = ".uri",
+        message = "model.uri must start with pvc://, file://, http:// or https://")
+@ValidationRule(value = "!self.uri.startsWith('pvc://') || self.uri.matches('^pvc://[a-z0-9]([-a-z0-9]*[a-z0-9])?/.+$')",
+        fieldPath = ".uri", message = "a pvc:// model.uri takes the form pvc://<claim-name>/<path in the volume>")
+@ValidationRule(value = "!self.uri.startsWith('file://') || self.uri.startsWith('file:///')", fieldPath = ".uri",
+        message = "a file:// model.uri must be an absolute path in the image, e.g. file:///models/iris")
+@ValidationRule(value = "!has(self.sha256) || self.sha256.matches('^[a-f0-9]{64}$')", fieldPath = ".sha256",
+        message = "model.sha256 must be 64 lowercase hex digits, as printed by sha256sum")
+public record ModelSpec(
+        @Required @Size(min = 1, max = 63) String name,
+        @Required @Size(min = 1, max = 63) String version,
+        @Required ModelFormat format,
+        @Required @Size(min = 1, max = 2048) String uri,
+        @Size(max = 64) String sha256) {
 }

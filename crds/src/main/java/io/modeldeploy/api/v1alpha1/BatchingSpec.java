@@ -1,0 +1,19 @@
+package io.modeldeploy.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+
+import io.fabric8.generator.annotation.Default;
+import io.fabric8.generator.annotation.Max;
+import io.fabric8.generator.annotation.Min;
+
+/**
+ * Dynamic batching: concurrent requests are grouped into one inference.
+ *
+ * @param maxBatchSize the most rows in one inference; 1 turns batching off
+ * @param maxDelayMillis how long the first request of a batch waits for others
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record BatchingSpec(
+        @Default("32") @Min(1) @Max(4096) Integer maxBatchSize,
+        @Default("5") @Min(0) @Max(10000) Integer maxDelayMillis) {
+}

@@ -1,0 +1,121 @@
+package io.modeldeploy.api.v1alpha1;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.modeldeploy.testing.ClusterTest;
+
+/** The API server itself rejects bad ModelDeployments, each with a message that names the problem. */
+@ClusterTest
+class ModelDeploymentValidationTest {
+
+    static Stream<Arguments> badManifests() {
+        return Stream.of(
+                bad("negative replicas", spec -> spec.put("replicas", -1),
+                        "spec.replicas in body should be greater than or equal to 0"),
+                bad("autoscaling min above max", spec -> spec.put("autoscaling", Map.of("minReplicas", 5, "maxReplicas", 2)),
+                        "autoscaling.minReplicas must not exceed autoscaling.maxReplicas"),
+                bad("autoscaling without max", spec -> spec.put("autoscaling", Map.of("minReplicas", 2)),
+                        "spec.autoscaling.maxReplicas: Required value"),
+                bad("CPU target above 100%", spec -> spec.put("autoscaling",
+                                Map.of("maxReplicas", 3, "targetCPUUtilizationPercentage", 150)),
+                        "spec.autoscaling.targetCPUUtilizationPercentage in body should be less than or equal to 100"),
+                bad("unknown format", spec -> model(spec).put("format", "tensorflow"),
+                        "spec.model.format: Unsupported value: \"tensorflow\": supported values: \"onnx\", \"pytorch\", \"xgboost\""),
+                bad("unsupported uri scheme", spec -> model(spec).put("uri", "s3://bucket/iris.onnx"),
+                        "spec.model.uri: Invalid value: model.uri must start with pvc://, file://, http:// or https://"),
+                bad("pvc uri without a path", spec -> model(spec).put("uri", "pvc://models"),
+                        "a pvc:// model.uri takes the form pvc://<claim-name>/<path in the volume>"),
+                bad("relative file uri", spec -> model(spec).put("uri", "file://models/iris"),
+                        "a file:// model.uri must be an absolute path in the image"),
+                bad("malformed sha256", spec -> model(spec).put("sha256", "abc123"),
+                        "spec.model.sha256: Invalid value: model.sha256 must be 64 lowercase hex digits"),
+                bad("uppercase sha256", spec -> model(spec).put("sha256", "A".repeat(64)),
+                        "model.sha256 must be 64 lowercase hex digits"),
+                bad("missing model", spec -> spec.remove("model"),
+                        "spec.model: Required value"),
+                bad("missing model uri", spec -> model(spec).remove("uri"),
+                        "spec.model.uri: Required value"),
+                bad("model name with uppercase", spec -> model(spec).put("name", "Iris"),
+                        "model.name must be lowercase letters, digits"),
+                bad("version that is no label value", spec -> model(spec).put("version", "1.0/beta"),
+                        "model.version must be letters, digits, '.', '_' or '-'"),
+                bad("privileged port", spec -> spec.put("runtime", Map.of("port", 80)),
+                        "spec.runtime.port in body should be greater than or equal to 1024"),
+                bad("zero batch size", spec -> spec.put("runtime", Map.of("batching", Map.of("maxBatchSize", 0))),
+                        "spec.runtime.batching.maxBatchSize in body should be greater than or equal to 1"),
+                bad("relative probe path", spec -> spec.put("probes", Map.of("readiness",
+                                Map.of("path", "health", "periodSeconds", 5, "timeoutSeconds", 1, "failureThreshold", 3))),
+                        "a probe path must start with '/'"),
+                bad("unknown image pull policy", spec -> spec.put("runtime", Map.of("imagePullPolicy", "Sometimes")),
+                        "spec.runtime.imagePullPolicy: Unsupported value: \"Sometimes\""));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("badManifests")
+    void apiServerRejectsBadManifestWithASpecificMessage(String name, Consumer<Map<String, Object>> breakIt,
+            String message, KubernetesClient client) {
+        Map<String, Object> spec = validSpec();
+        breakIt.accept(spec);
+
+        assertThatThrownBy(() -> client.resource(manifest("bad", spec)).create())
+                .isInstanceOf(KubernetesClientException.class)
+                .satisfies(e -> assertThat(((KubernetesClientException) e).getCode()).isEqualTo(422))
+                .hasMessageContaining(message);
+    }
+
+    @Test
+    void apiServerAcceptsAValidManifestAndFillsInTheDefaults(KubernetesClient client) {
+        var created = client.resources(ModelDeployment.class).resource(
+                client.getKubernetesSerialization().convertValue(manifest("iris", validSpec()), ModelDeployment.class))
+                .create();
+
+        ModelDeploymentSpec spec = created.getSpec();
+        assertThat(spec.replicas()).isEqualTo(1);
+        assertThat(spec.runtime().port()).isEqualTo(8080);
+        assertThat(spec.runtime().batching()).isEqualTo(new BatchingSpec(32, 5));
+        assertThat(spec.probes().readiness()).isEqualTo(new ProbeSpec("/v2/health/ready", null, 5, 2, 3));
+        assertThat(spec.probes().liveness()).isEqualTo(new ProbeSpec("/v2/health/live", null, 10, 2, 3));
+        assertThat(spec.model().format()).isEqualTo(ModelFormat.ONNX);
+    }
+
+    private static Arguments bad(String name, Consumer<Map<String, Object>> breakIt, String message) {
+        return Arguments.of(name, breakIt, message);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> model(Map<String, Object> spec) {
+        return (Map<String, Object>) spec.get("model");
+    }
+
+    private static Map<String, Object> validSpec() {
+        var model = new HashMap<String, Object>(Map.of("name", "iris", "version", "1.0.0", "format", "onnx",
+                "uri", "file:///models/iris"));
+        return new HashMap<>(Map.of("model", model));
+    }
+
+    private static GenericKubernetesResource manifest(String name,
+            Map<String, Object> spec) {
+        var resource = new GenericKubernetesResourceBuilder()
+                .withApiVersion(ModelDeployment.GROUP + "/" + ModelDeployment.VERSION)
+                .withKind("ModelDeployment")
+                .withNewMetadata().withName(name).endMetadata()
+                .build();
+        resource.setAdditionalProperties(new HashMap<>(Map.of("spec", spec)));
+        return resource;
+    }
+}
