@@ -22,6 +22,7 @@ import io.fabric8.kubernetes.model.annotation.SpecReplicas;
  * @param scheduling where the serving pods may run
  * @param securityContext the pods' security context; restricted (non-root, RuntimeDefault seccomp) when omitted
  * @param podAnnotations annotations added to every serving pod
+ * @param progressDeadlineSeconds seconds a new revision may take to become ready before it counts as stalled
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record ModelDeploymentSpec(
@@ -32,5 +33,6 @@ public record ModelDeploymentSpec(
         @Default("{}") ProbesSpec probes,
         SchedulingSpec scheduling,
         PodSecurityContext securityContext,
-        Map<String, String> podAnnotations) {
+        Map<String, String> podAnnotations,
+        @Default("600") @Min(1) @Max(86400) Integer progressDeadlineSeconds) {
 }

@@ -1,0 +1,83 @@
+package io.modeldeploy.operator;
+
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import org.jboss.logging.Logger;
+
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.EventBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.modeldeploy.api.v1alpha1.ModelDeployment;
+import io.modeldeploy.api.v1alpha1.ModelDeploymentStatus;
+import io.modeldeploy.operator.status.Conditions;
+
+/**
+ * Records a Kubernetes Event on the ModelDeployment when its status changes in a way a person wants to see in
+ * {@code kubectl describe}: a new revision, becoming Ready, a problem and its cause, stalling.
+ */
+@ApplicationScoped
+public class StatusEvents {
+    private static final Logger LOG = Logger.getLogger(StatusEvents.class);
+    private static final Set<String> NORMAL = Set.of(Conditions.AVAILABLE, Conditions.SCALED_TO_ZERO,
+            Conditions.CREATING, Conditions.ROLLOUT_IN_PROGRESS);
+    static final String COMPONENT = "modeldeploy-operator";
+
+    @Inject
+    KubernetesClient client;
+
+    public void recordTransitions(ModelDeployment md, ModelDeploymentStatus before, ModelDeploymentStatus after) {
+        String oldRevision = before == null ? null : before.revision();
+        if (!Objects.equals(oldRevision, after.revision())) {
+            record(md, "Normal", "RevisionCreated", "rolling out revision " + after.revision() + " (model "
+                    + md.getSpec().model().name() + " version " + md.getSpec().model().version() + ")");
+        }
+        Optional<Condition> oldReady = ready(before);
+        Condition newReady = ready(after).orElseThrow();
+        boolean changed = oldReady.map(c -> !c.getStatus().equals(newReady.getStatus())
+                || !c.getReason().equals(newReady.getReason())).orElse(true);
+        if (changed) {
+            record(md, NORMAL.contains(newReady.getReason()) ? "Normal" : "Warning", newReady.getReason(),
+                    newReady.getMessage());
+        }
+    }
+
+    private static Optional<Condition> ready(ModelDeploymentStatus status) {
+        return status == null || status.conditions() == null ? Optional.empty()
+                : status.conditions().stream().filter(c -> Conditions.READY.equals(c.getType())).findFirst();
+    }
+
+    private void record(ModelDeployment md, String type, String reason, String message) {
+        String now = Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
+        var event = new EventBuilder()
+                .withNewMetadata()
+                .withName(md.getMetadata().getName() + "." + UUID.randomUUID().toString().substring(0, 13))
+                .withNamespace(md.getMetadata().getNamespace())
+                .endMetadata()
+                .withNewInvolvedObject()
+                .withApiVersion(md.getApiVersion()).withKind(md.getKind())
+                .withName(md.getMetadata().getName()).withNamespace(md.getMetadata().getNamespace())
+                .withUid(md.getMetadata().getUid()).withResourceVersion(md.getMetadata().getResourceVersion())
+                .endInvolvedObject()
+                .withType(type).withReason(reason).withMessage(message)
+                .withNewSource().withComponent(COMPONENT).endSource()
+                .withReportingComponent(COMPONENT)
+                .withFirstTimestamp(now).withLastTimestamp(now).withCount(1)
+                .build();
+        try {
+            client.v1().events().inNamespace(md.getMetadata().getNamespace()).resource(event).create();
+        } catch (KubernetesClientException e) {
+            // An event is a courtesy; failing to record one must not fail the reconcile.
+            LOG.warnf("could not record event %s on %s/%s: %s", reason, md.getMetadata().getNamespace(),
+                    md.getMetadata().getName(), e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,35 @@
+package io.modeldeploy.operator.resources;
+
+/**
+ * What the serving runtime container expects from its pod: the environment variables it reads, the paths it
+ * serves from, its port name. The serving runtime documents the same keys (docs/serving-runtime.md).
+ */
+public final class RuntimeContract {
+    public static final String CONTAINER = "model-server";
+    public static final String PORT_NAME = "http";
+    /** The Service's port; it forwards to the container's named port. */
+    public static final int SERVICE_PORT = 80;
+
+    public static final String ENV_MODEL_NAME = "MODELDEPLOY_MODEL_NAME";
+    public static final String ENV_MODEL_VERSION = "MODELDEPLOY_MODEL_VERSION";
+    public static final String ENV_MODEL_FORMAT = "MODELDEPLOY_MODEL_FORMAT";
+    /** A local path (file:// and pvc:// models, mounted) or an http(s):// URL the runtime downloads. */
+    public static final String ENV_MODEL_LOCATION = "MODELDEPLOY_MODEL_LOCATION";
+    public static final String ENV_MODEL_SHA256 = "MODELDEPLOY_MODEL_SHA256";
+    public static final String ENV_HTTP_PORT = "MODELDEPLOY_HTTP_PORT";
+    public static final String ENV_BATCH_MAX_SIZE = "MODELDEPLOY_BATCH_MAX_SIZE";
+    public static final String ENV_BATCH_MAX_DELAY_MS = "MODELDEPLOY_BATCH_MAX_DELAY_MS";
+    public static final String ENV_CACHE_DIR = "MODELDEPLOY_CACHE_DIR";
+
+    /** Writable scratch space for downloaded models and engine files; the root filesystem is read-only. */
+    public static final String CACHE_VOLUME = "model-cache";
+    public static final String CACHE_PATH = "/var/cache/modeldeploy";
+    public static final String TMP_VOLUME = "tmp";
+    public static final String TMP_PATH = "/tmp";
+    /** Where a pvc:// model's claim is mounted, read-only. */
+    public static final String MODEL_STORE_VOLUME = "model-store";
+    public static final String MODEL_STORE_PATH = "/mnt/models";
+
+    private RuntimeContract() {
+    }
+}

@@ -1,0 +1,61 @@
+package io.modeldeploy.operator.resources;
+
+import java.util.Optional;
+
+import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
+import io.modeldeploy.api.v1alpha1.AutoscalingSpec;
+import io.modeldeploy.api.v1alpha1.ModelDeployment;
+
+/**
+ * The Deployment that runs a ModelDeployment's serving pods. Rolling updates never take a ready pod away before its
+ * replacement is ready. While autoscaling is on, the HorizontalPodAutoscaler chooses the replica count: the
+ * Deployment starts at minReplicas and afterwards keeps whatever count the autoscaler set (within min and max).
+ */
+public final class ServingDeployment {
+    private ServingDeployment() {
+    }
+
+    public static String name(ModelDeployment md) {
+        return md.getMetadata().getName();
+    }
+
+    /**
+     * @param currentReplicas the replica count of the existing Deployment, if there is one
+     */
+    public static Deployment desired(ModelDeployment md, String defaultImage, Optional<Integer> currentReplicas) {
+        var spec = md.getSpec();
+        return new DeploymentBuilder()
+                .withNewMetadata()
+                .withName(name(md))
+                .withNamespace(md.getMetadata().getNamespace())
+                .withLabels(Labels.common(md))
+                .withOwnerReferences(Owner.of(md))
+                .endMetadata()
+                .withNewSpec()
+                .withReplicas(replicas(md, currentReplicas))
+                .withNewSelector().withMatchLabels(Labels.track(md, Labels.TRACK_STABLE)).endSelector()
+                .withTemplate(ServingPodTemplate.desired(md, Labels.TRACK_STABLE, defaultImage))
+                .withProgressDeadlineSeconds(spec.progressDeadlineSeconds())
+                .withRevisionHistoryLimit(3)
+                .withNewStrategy()
+                .withType("RollingUpdate")
+                .withNewRollingUpdate()
+                .withMaxUnavailable(new IntOrString(0))
+                .withMaxSurge(new IntOrString("25%"))
+                .endRollingUpdate()
+                .endStrategy()
+                .endSpec()
+                .build();
+    }
+
+    private static int replicas(ModelDeployment md, Optional<Integer> currentReplicas) {
+        AutoscalingSpec autoscaling = md.getSpec().autoscaling();
+        if (autoscaling == null) {
+            return md.getSpec().replicas();
+        }
+        int current = currentReplicas.orElse(autoscaling.minReplicas());
+        return Math.max(autoscaling.minReplicas(), Math.min(autoscaling.maxReplicas(), current));
+    }
+}

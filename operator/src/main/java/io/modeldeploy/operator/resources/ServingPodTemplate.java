@@ -1,0 +1,174 @@
+package io.modeldeploy.operator.resources;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.ContainerBuilder;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.PodSecurityContext;
+import io.fabric8.kubernetes.api.model.PodSecurityContextBuilder;
+import io.fabric8.kubernetes.api.model.PodTemplateSpec;
+import io.fabric8.kubernetes.api.model.PodTemplateSpecBuilder;
+import io.fabric8.kubernetes.api.model.Probe;
+import io.fabric8.kubernetes.api.model.ProbeBuilder;
+import io.fabric8.kubernetes.api.model.SecurityContextBuilder;
+import io.fabric8.kubernetes.api.model.Volume;
+import io.fabric8.kubernetes.api.model.VolumeBuilder;
+import io.fabric8.kubernetes.api.model.VolumeMount;
+import io.fabric8.kubernetes.api.model.VolumeMountBuilder;
+import io.modeldeploy.api.v1alpha1.ModelDeployment;
+import io.modeldeploy.api.v1alpha1.ModelDeploymentSpec;
+import io.modeldeploy.api.v1alpha1.ProbeSpec;
+import io.modeldeploy.api.v1alpha1.RuntimeSpec;
+import io.modeldeploy.api.v1alpha1.SchedulingSpec;
+
+/**
+ * The pod that serves a ModelDeployment's model: the runtime container configured through its environment
+ * ({@link RuntimeContract}), probes against its health endpoints, a restricted security context, and the model
+ * mounted when it lives on a volume. A pure function of the spec and the default runtime image.
+ */
+public final class ServingPodTemplate {
+    private ServingPodTemplate() {
+    }
+
+    /** The pod template for the given track, labelled with its revision hash. */
+    public static PodTemplateSpec desired(ModelDeployment md, String track, String defaultImage) {
+        PodTemplateSpec template = unlabelled(md, defaultImage);
+        String revision = Revision.of(template);
+        template.getMetadata().getLabels().putAll(Labels.track(md, track));
+        template.getMetadata().getLabels().put(Labels.REVISION, revision);
+        return template;
+    }
+
+    /** The revision hash of the spec's pod template: the same whatever track serves it. */
+    public static String revision(ModelDeployment md, String defaultImage) {
+        return Revision.of(unlabelled(md, defaultImage));
+    }
+
+    /** The template without track and revision labels: what the revision hash is computed from. */
+    static PodTemplateSpec unlabelled(ModelDeployment md, String defaultImage) {
+        ModelDeploymentSpec spec = md.getSpec();
+        ModelLocation location = ModelLocation.of(spec.model().uri());
+        var labels = new TreeMap<>(Labels.common(md));
+        labels.put(Labels.VERSION, spec.model().version());
+        SchedulingSpec scheduling = Optional.ofNullable(spec.scheduling())
+                .orElse(new SchedulingSpec(null, null, null));
+        return new PodTemplateSpecBuilder()
+                .withNewMetadata()
+                .withLabels(labels)
+                .withAnnotations(spec.podAnnotations() == null ? null : new TreeMap<>(spec.podAnnotations()))
+                .endMetadata()
+                .withNewSpec()
+                .withContainers(container(md, location, defaultImage))
+                .withVolumes(volumes(location))
+                .withSecurityContext(podSecurityContext(spec.securityContext()))
+                .withAutomountServiceAccountToken(false)
+                .withEnableServiceLinks(false)
+                .withNodeSelector(scheduling.nodeSelector())
+                .withTolerations(scheduling.tolerations())
+                .withAffinity(scheduling.affinity())
+                .endSpec()
+                .build();
+    }
+
+    private static Container container(ModelDeployment md, ModelLocation location, String defaultImage) {
+        ModelDeploymentSpec spec = md.getSpec();
+        RuntimeSpec runtime = spec.runtime();
+        var mounts = new ArrayList<VolumeMount>();
+        mounts.add(mount(RuntimeContract.CACHE_VOLUME, RuntimeContract.CACHE_PATH, false));
+        mounts.add(mount(RuntimeContract.TMP_VOLUME, RuntimeContract.TMP_PATH, false));
+        location.claimName().ifPresent(claim ->
+                mounts.add(mount(RuntimeContract.MODEL_STORE_VOLUME, RuntimeContract.MODEL_STORE_PATH, true)));
+        return new ContainerBuilder()
+                .withName(RuntimeContract.CONTAINER)
+                .withImage(runtime.image() != null ? runtime.image() : defaultImage)
+                .withImagePullPolicy(runtime.imagePullPolicy() == null ? null : runtime.imagePullPolicy().name())
+                .addNewPort().withName(RuntimeContract.PORT_NAME).withContainerPort(runtime.port())
+                .withProtocol("TCP").endPort()
+                .withEnv(env(md, location))
+                .withResources(runtime.resources())
+                .withReadinessProbe(probe(spec.probes().readiness()))
+                .withLivenessProbe(probe(spec.probes().liveness()))
+                .withVolumeMounts(mounts)
+                .withTerminationMessagePolicy("FallbackToLogsOnError")
+                .withSecurityContext(new SecurityContextBuilder()
+                        .withAllowPrivilegeEscalation(false)
+                        .withReadOnlyRootFilesystem(true)
+                        .withRunAsNonRoot(true)
+                        .withNewCapabilities().withDrop("ALL").endCapabilities()
+                        .withNewSeccompProfile().withType("RuntimeDefault").endSeccompProfile()
+                        .build())
+                .build();
+    }
+
+    /** The runtime's settings, then the user's env; a user variable of the same name replaces ours. */
+    private static List<EnvVar> env(ModelDeployment md, ModelLocation location) {
+        ModelDeploymentSpec spec = md.getSpec();
+        var env = new LinkedHashMap<String, EnvVar>();
+        put(env, RuntimeContract.ENV_MODEL_NAME, spec.model().name());
+        put(env, RuntimeContract.ENV_MODEL_VERSION, spec.model().version());
+        put(env, RuntimeContract.ENV_MODEL_FORMAT, spec.model().format().name().toLowerCase(Locale.ROOT));
+        put(env, RuntimeContract.ENV_MODEL_LOCATION, location.location());
+        if (spec.model().sha256() != null) {
+            put(env, RuntimeContract.ENV_MODEL_SHA256, spec.model().sha256());
+        }
+        put(env, RuntimeContract.ENV_HTTP_PORT, Integer.toString(spec.runtime().port()));
+        put(env, RuntimeContract.ENV_BATCH_MAX_SIZE, Integer.toString(spec.runtime().batching().maxBatchSize()));
+        put(env, RuntimeContract.ENV_BATCH_MAX_DELAY_MS,
+                Integer.toString(spec.runtime().batching().maxDelayMillis()));
+        put(env, RuntimeContract.ENV_CACHE_DIR, RuntimeContract.CACHE_PATH);
+        if (spec.runtime().env() != null) {
+            spec.runtime().env().forEach(e -> env.put(e.getName(), e));
+        }
+        return new ArrayList<>(env.values());
+    }
+
+    private static void put(Map<String, EnvVar> env, String name, String value) {
+        env.put(name, new EnvVar(name, value, null));
+    }
+
+    private static Probe probe(ProbeSpec probe) {
+        return new ProbeBuilder()
+                .withNewHttpGet().withPath(probe.path()).withPort(new IntOrString(RuntimeContract.PORT_NAME))
+                .endHttpGet()
+                .withInitialDelaySeconds(probe.initialDelaySeconds())
+                .withPeriodSeconds(probe.periodSeconds())
+                .withTimeoutSeconds(probe.timeoutSeconds())
+                .withFailureThreshold(probe.failureThreshold())
+                .build();
+    }
+
+    private static List<Volume> volumes(ModelLocation location) {
+        var volumes = new ArrayList<Volume>();
+        volumes.add(new VolumeBuilder().withName(RuntimeContract.CACHE_VOLUME).withNewEmptyDir().endEmptyDir().build());
+        volumes.add(new VolumeBuilder().withName(RuntimeContract.TMP_VOLUME).withNewEmptyDir().endEmptyDir().build());
+        location.claimName().ifPresent(claim -> volumes.add(new VolumeBuilder()
+                .withName(RuntimeContract.MODEL_STORE_VOLUME)
+                .withNewPersistentVolumeClaim().withClaimName(claim).withReadOnly(true).endPersistentVolumeClaim()
+                .build()));
+        return volumes;
+    }
+
+    private static VolumeMount mount(String volume, String path, boolean readOnly) {
+        return new VolumeMountBuilder().withName(volume).withMountPath(path)
+                .withReadOnly(readOnly ? true : null).build();
+    }
+
+    /** The user's pod security context, or the restricted profile's: non-root with the RuntimeDefault seccomp. */
+    private static PodSecurityContext podSecurityContext(PodSecurityContext requested) {
+        if (requested != null) {
+            return requested;
+        }
+        return new PodSecurityContextBuilder()
+                .withRunAsNonRoot(true)
+                .withNewSeccompProfile().withType("RuntimeDefault").endSeccompProfile()
+                .build();
+    }
+}

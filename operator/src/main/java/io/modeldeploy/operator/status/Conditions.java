@@ -1,0 +1,47 @@
+package io.modeldeploy.operator.status;
+
+/**
+ * Condition types and reasons of a ModelDeployment's status. Ready says whether the model is served as the spec
+ * asks; Reconciling and Stalled are kstatus' abnormal-true conditions, so Flux and other kstatus readers tell
+ * progress from failure without customization. Every reason is documented in docs/operations.md.
+ */
+public final class Conditions {
+    public static final String READY = "Ready";
+    public static final String RECONCILING = "Reconciling";
+    public static final String STALLED = "Stalled";
+
+    public static final String TRUE = "True";
+    public static final String FALSE = "False";
+
+    /** All desired replicas are ready and serve the current revision. */
+    public static final String AVAILABLE = "Available";
+    /** spec.replicas is 0: nothing to serve, by request. */
+    public static final String SCALED_TO_ZERO = "ScaledToZero";
+    /** The serving Deployment does not exist yet. */
+    public static final String CREATING = "Creating";
+    /** A new revision is rolling out, or pods are starting. */
+    public static final String ROLLOUT_IN_PROGRESS = "RolloutInProgress";
+    /** Pods run but fail their readiness probe. */
+    public static final String PODS_NOT_READY = "PodsNotReady";
+    /** The kubelet cannot pull the runtime image. */
+    public static final String IMAGE_PULL_FAILED = "ImagePullFailed";
+    /** The runtime container keeps exiting. */
+    public static final String CRASH_LOOP = "CrashLoop";
+    /** The runtime exited because it could not load the model (not found, checksum mismatch, bad format). */
+    public static final String MODEL_LOAD_FAILED = "ModelLoadFailed";
+    /** No node can take the pods. */
+    public static final String UNSCHEDULABLE = "Unschedulable";
+    /** The Deployment passed spec.progressDeadlineSeconds without becoming ready. */
+    public static final String PROGRESS_DEADLINE_EXCEEDED = "ProgressDeadlineExceeded";
+    /** Reconciling and Stalled are False because the ModelDeployment is ready. */
+    public static final String RECONCILED = "Reconciled";
+    public static final String PROGRESSING = "Progressing";
+
+    public static final String PHASE_PENDING = "Pending";
+    public static final String PHASE_PROGRESSING = "Progressing";
+    public static final String PHASE_READY = "Ready";
+    public static final String PHASE_STALLED = "Stalled";
+
+    private Conditions() {
+    }
+}

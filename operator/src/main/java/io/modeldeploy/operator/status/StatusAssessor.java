@@ -1,0 +1,141 @@
+package io.modeldeploy.operator.status;
+
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Collection;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.ConditionBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.DeploymentStatus;
+import io.modeldeploy.api.v1alpha1.ModelDeployment;
+import io.modeldeploy.api.v1alpha1.ModelDeploymentStatus;
+import io.modeldeploy.operator.resources.Labels;
+import io.modeldeploy.operator.resources.ServingService;
+
+/**
+ * Turns what the operator observes (the serving Deployment and its pods) into the ModelDeployment's status. Pure:
+ * the same observation gives the same status, and a condition keeps its lastTransitionTime while its status stays.
+ */
+public final class StatusAssessor {
+    private StatusAssessor() {
+    }
+
+    /** What the operator saw in the cluster for one ModelDeployment. */
+    public record Observed(Optional<Deployment> deployment, Collection<Pod> pods, String desiredRevision) {
+    }
+
+    private record Verdict(String phase, String readyStatus, String reason, String message, boolean reconciling,
+            boolean stalled) {
+    }
+
+    public static ModelDeploymentStatus assess(ModelDeployment md, Observed observed, Instant now) {
+        ModelDeploymentStatus previous = md.getStatus();
+        Verdict verdict = verdict(md, observed);
+        Long generation = md.getMetadata().getGeneration();
+        List<Condition> before = previous == null || previous.conditions() == null ? List.of() : previous.conditions();
+        String doneReason = verdict.stalled ? verdict.reason : Conditions.RECONCILED;
+        var conditions = List.of(
+                condition(Conditions.READY, verdict.readyStatus, verdict.reason, verdict.message, generation, before, now),
+                condition(Conditions.RECONCILING, verdict.reconciling ? Conditions.TRUE : Conditions.FALSE,
+                        verdict.reconciling ? verdict.reason : doneReason,
+                        verdict.reconciling ? verdict.message : "not progressing", generation, before, now),
+                condition(Conditions.STALLED, verdict.stalled ? Conditions.TRUE : Conditions.FALSE,
+                        verdict.stalled ? verdict.reason : (verdict.reconciling ? Conditions.PROGRESSING : doneReason),
+                        verdict.stalled ? verdict.message : "not stalled", generation, before, now));
+        boolean serving = Conditions.TRUE.equals(verdict.readyStatus);
+        String previousVersion = previous == null ? null : previous.modelVersion();
+        return new ModelDeploymentStatus(
+                generation,
+                verdict.phase,
+                desiredReplicas(md, observed.deployment()),
+                observed.deployment().map(d -> d.getStatus()).map(DeploymentStatus::getReadyReplicas).orElse(0),
+                Labels.servingPodsSelector(md),
+                ServingService.url(md),
+                serving ? md.getSpec().model().version() : previousVersion,
+                observed.desiredRevision(),
+                conditions);
+    }
+
+    private static Verdict verdict(ModelDeployment md, Observed observed) {
+        if (observed.deployment().isEmpty()) {
+            return new Verdict(Conditions.PHASE_PENDING, Conditions.FALSE, Conditions.CREATING,
+                    "creating the serving Deployment " + md.getMetadata().getName(), true, false);
+        }
+        Deployment deployment = observed.deployment().get();
+        DeploymentStatus status = Optional.ofNullable(deployment.getStatus()).orElseGet(DeploymentStatus::new);
+        int desired = desiredReplicas(md, observed.deployment());
+        int ready = orZero(status.getReadyReplicas());
+        Optional<PodDiagnosis.Problem> problem = PodDiagnosis.of(observed.pods());
+        String model = "model " + md.getSpec().model().name() + " version " + md.getSpec().model().version();
+
+        if (deadlineExceeded(deployment)) {
+            String message = "Deployment " + deployment.getMetadata().getName() + " did not become ready within "
+                    + deployment.getSpec().getProgressDeadlineSeconds() + "s"
+                    + problem.map(p -> ": " + p.message()).orElse("");
+            return new Verdict(Conditions.PHASE_STALLED, Conditions.FALSE, Conditions.PROGRESS_DEADLINE_EXCEEDED,
+                    message, false, true);
+        }
+        if (rolledOut(deployment, status, desired, observed.desiredRevision())) {
+            if (desired == 0) {
+                return new Verdict(Conditions.PHASE_READY, Conditions.TRUE, Conditions.SCALED_TO_ZERO,
+                        "replicas is 0, so no pod serves " + model, false, false);
+            }
+            return new Verdict(Conditions.PHASE_READY, Conditions.TRUE, Conditions.AVAILABLE,
+                    ready + "/" + desired + " replicas serve " + model, false, false);
+        }
+        return problem
+                .map(p -> new Verdict(Conditions.PHASE_PROGRESSING, Conditions.FALSE, p.reason(), p.message(), true,
+                        false))
+                .orElseGet(() -> new Verdict(Conditions.PHASE_PROGRESSING, Conditions.FALSE,
+                        Conditions.ROLLOUT_IN_PROGRESS, ready + "/" + desired + " replicas of revision "
+                                + observed.desiredRevision() + " ready to serve " + model, true, false));
+    }
+
+    /** The Deployment runs only the desired revision, all desired replicas updated and available. */
+    private static boolean rolledOut(Deployment deployment, DeploymentStatus status, int desired, String revision) {
+        String deployed = deployment.getSpec().getTemplate().getMetadata().getLabels().get(Labels.REVISION);
+        return Objects.equals(deployed, revision)
+                && status.getObservedGeneration() != null
+                && status.getObservedGeneration() >= deployment.getMetadata().getGeneration()
+                && orZero(status.getUpdatedReplicas()) == desired
+                && orZero(status.getReplicas()) == desired
+                && orZero(status.getAvailableReplicas()) == desired;
+    }
+
+    private static boolean deadlineExceeded(Deployment deployment) {
+        return deployment.getStatus() != null && deployment.getStatus().getConditions() != null
+                && deployment.getStatus().getConditions().stream().anyMatch(c -> "Progressing".equals(c.getType())
+                        && Conditions.FALSE.equals(c.getStatus())
+                        && Conditions.PROGRESS_DEADLINE_EXCEEDED.equals(c.getReason()));
+    }
+
+    /** The replica count wanted now: the HorizontalPodAutoscaler's choice (on the Deployment) while autoscaling. */
+    private static int desiredReplicas(ModelDeployment md, Optional<Deployment> deployment) {
+        if (md.getSpec().autoscaling() != null) {
+            return deployment.map(d -> d.getSpec().getReplicas())
+                    .orElse(md.getSpec().autoscaling().minReplicas());
+        }
+        return md.getSpec().replicas();
+    }
+
+    private static Condition condition(String type, String status, String reason, String message, Long generation,
+            List<Condition> before, Instant now) {
+        String transition = before.stream()
+                .filter(c -> type.equals(c.getType()) && status.equals(c.getStatus()))
+                .map(Condition::getLastTransitionTime)
+                .filter(Objects::nonNull)
+                .findFirst()
+                .orElse(now.truncatedTo(ChronoUnit.SECONDS).toString());
+        return new ConditionBuilder().withType(type).withStatus(status).withReason(reason).withMessage(message)
+                .withObservedGeneration(generation).withLastTransitionTime(transition).build();
+    }
+
+    private static int orZero(Integer value) {
+        return value == null ? 0 : value;
+    }
+}

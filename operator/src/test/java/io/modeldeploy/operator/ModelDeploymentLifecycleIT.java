@@ -1,0 +1,233 @@
+package io.modeldeploy.operator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import io.modeldeploy.api.v1alpha1.ModelDeployment;
+import io.modeldeploy.api.v1alpha1.ModelDeploymentSpec;
+import io.modeldeploy.operator.resources.Labels;
+import io.modeldeploy.operator.status.Conditions;
+import io.modeldeploy.testing.Kubectl;
+import io.modeldeploy.testing.OperatorProcess;
+import io.modeldeploy.testing.RepositoryRoot;
+import io.modeldeploy.testing.TestCluster;
+import io.modeldeploy.testing.TestNamespace;
+import io.modeldeploy.testing.UnreadyMarker;
+
+/** A ModelDeployment's life on a real API server, with the packaged operator reconciling it. */
+@RunningOperator
+class ModelDeploymentLifecycleIT {
+    private static final Duration TIMEOUT = Duration.ofSeconds(60);
+
+    @Test
+    void irisExampleBecomesReadyWithOwnedDeploymentServiceAndAutoscaler(KubernetesClient client, TestNamespace ns,
+            TestCluster cluster) {
+        ModelDeployment md = apply(client, example("iris.yaml"));
+
+        await().atMost(TIMEOUT).until(() -> client.autoscaling().v2().horizontalPodAutoscalers().withName("iris")
+                .get() != null);
+        Deployment deployment = client.apps().deployments().withName("iris").get();
+        var service = client.services().withName("iris").get();
+        var hpa = client.autoscaling().v2().horizontalPodAutoscalers().withName("iris").get();
+        assertThat(deployment.getSpec().getReplicas()).as("starts at minReplicas").isEqualTo(2);
+        for (HasMetadata child : List.of(deployment, service, hpa)) {
+            assertThat(child.getMetadata().getOwnerReferences()).singleElement().satisfies(owner -> {
+                assertThat(owner.getKind()).isEqualTo("ModelDeployment");
+                assertThat(owner.getUid()).isEqualTo(md.getMetadata().getUid());
+                assertThat(owner.getController()).isTrue();
+            });
+            assertThat(child.getMetadata().getManagedFields())
+                    .anySatisfy(f -> assertThat(f.getManager()).isEqualTo(ModelDeploymentReconciler.FIELD_MANAGER));
+        }
+        assertThat(hpa.getSpec().getMinReplicas()).isEqualTo(2);
+        assertThat(hpa.getSpec().getMaxReplicas()).isEqualTo(5);
+
+        assertThat(kubectl(cluster, ns, "wait", "--for=condition=Ready", "md/iris", "--timeout=60s"))
+                .contains("condition met");
+        ModelDeployment ready = client.resources(ModelDeployment.class).withName("iris").get();
+        assertThat(ready.getStatus().readyReplicas()).isEqualTo(2);
+        assertThat(ready.getStatus().phase()).isEqualTo(Conditions.PHASE_READY);
+        assertThat(ready.getStatus().modelVersion()).isEqualTo("1.0.0");
+        assertThat(ready.getStatus().observedGeneration()).isEqualTo(ready.getMetadata().getGeneration());
+        assertThat(ready.getStatus().url()).isEqualTo("http://iris." + ns.name() + ".svc:80");
+        assertThat(client.pods().withLabel(Labels.MODEL_DEPLOYMENT, "iris").list().getItems())
+                .hasSize(2).allSatisfy(pod -> assertThat(pod.getStatus().getPhase()).isEqualTo("Running"));
+        assertThat(kubectl(cluster, ns, "get", "md", "iris")).contains("iris").contains("1.0.0").contains("Ready");
+    }
+
+    @Test
+    void deletingTheModelDeploymentGarbageCollectsEveryChild(KubernetesClient client) {
+        ModelDeployment md = apply(client, example("iris.yaml"));
+        await().atMost(TIMEOUT).until(() -> ready(client, "iris"));
+
+        client.resource(md).delete();
+
+        await().atMost(TIMEOUT).untilAsserted(() -> {
+            assertThat(client.apps().deployments().withName("iris").get()).isNull();
+            assertThat(client.services().withName("iris").get()).isNull();
+            assertThat(client.autoscaling().v2().horizontalPodAutoscalers().withName("iris").get()).isNull();
+            assertThat(client.pods().withLabel(Labels.MODEL_DEPLOYMENT, "iris").list().getItems()).isEmpty();
+        });
+    }
+
+    @Test
+    void handEditsToChildrenAreReverted(KubernetesClient client) {
+        apply(client, fixed("churn", 1));
+        await().atMost(TIMEOUT).until(() -> ready(client, "churn"));
+        String image = client.apps().deployments().withName("churn").get()
+                .getSpec().getTemplate().getSpec().getContainers().get(0).getImage();
+
+        client.apps().deployments().withName("churn").edit(d -> {
+            d.getSpec().getTemplate().getSpec().getContainers().get(0).setImage("example.com/hacked:1");
+            return d;
+        });
+        client.services().withName("churn").edit(s -> {
+            s.getSpec().getSelector().put(Labels.MODEL_DEPLOYMENT, "someone-else");
+            return s;
+        });
+
+        await().atMost(TIMEOUT).untilAsserted(() -> {
+            assertThat(client.apps().deployments().withName("churn").get()
+                    .getSpec().getTemplate().getSpec().getContainers().get(0).getImage()).isEqualTo(image);
+            assertThat(client.services().withName("churn").get().getSpec().getSelector())
+                    .containsEntry(Labels.MODEL_DEPLOYMENT, "churn");
+        });
+    }
+
+    @Test
+    void kubectlScaleChangesTheServingReplicas(KubernetesClient client, TestNamespace ns, TestCluster cluster)
+            {
+        apply(client, fixed("scaled", 1));
+        await().atMost(TIMEOUT).until(() -> ready(client, "scaled"));
+
+        assertThat(kubectl(cluster, ns, "scale", "md/scaled", "--replicas=3")).contains("scaled");
+
+        await().atMost(TIMEOUT).untilAsserted(() -> {
+            ModelDeployment md = client.resources(ModelDeployment.class).withName("scaled").get();
+            assertThat(md.getStatus().replicas()).isEqualTo(3);
+            assertThat(md.getStatus().readyReplicas()).isEqualTo(3);
+            assertThat(condition(md, Conditions.READY).getStatus()).isEqualTo(Conditions.TRUE);
+        });
+        assertThat(client.apps().deployments().withName("scaled").get().getSpec().getReplicas()).isEqualTo(3);
+    }
+
+    @Test
+    void reapplyingTheSameManifestChangesNothing(KubernetesClient client, TestNamespace ns, TestCluster cluster)
+            {
+        Path manifest = RepositoryRoot.find().resolve("examples/iris.yaml");
+        kubectl(cluster, ns, "apply", "--server-side", "-f", manifest.toString());
+        await().atMost(TIMEOUT).until(() -> ready(client, "iris"));
+        Map<String, String> before = resourceVersions(client);
+
+        kubectl(cluster, ns, "apply", "--server-side", "-f", manifest.toString());
+
+        await().during(Duration.ofSeconds(5)).atMost(Duration.ofSeconds(10))
+                .until(() -> resourceVersions(client).equals(before));
+    }
+
+    @Test
+    void podsFailingReadinessTurnReadyFalseAndStallAtTheProgressDeadline(KubernetesClient client) {
+        ModelDeployment sick = fixed("sick", 1);
+        var spec = sick.getSpec();
+        sick.setSpec(new ModelDeploymentSpec(spec.model(), spec.runtime(),
+                spec.replicas(), null, spec.probes(), null, null, Map.of(UnreadyMarker.ANNOTATION, "true"), 5));
+        apply(client, sick);
+
+        await().atMost(TIMEOUT).untilAsserted(() -> {
+            ModelDeployment md = client.resources(ModelDeployment.class).withName("sick").get();
+            Condition ready = condition(md, Conditions.READY);
+            assertThat(ready.getStatus()).isEqualTo(Conditions.FALSE);
+            assertThat(ready.getReason()).isEqualTo(Conditions.PROGRESS_DEADLINE_EXCEEDED);
+            assertThat(ready.getMessage()).contains("did not become ready within 5s")
+                    .contains("fails its readiness probe");
+            assertThat(condition(md, Conditions.STALLED).getStatus()).isEqualTo(Conditions.TRUE);
+            assertThat(md.getStatus().phase()).isEqualTo(Conditions.PHASE_STALLED);
+        });
+        assertThat(events(client, "sick")).extracting(Event::getReason)
+                .contains("RevisionCreated", Conditions.PROGRESS_DEADLINE_EXCEEDED);
+    }
+
+    @Test
+    void operatorRecordsEventsAndExportsReconcileMetrics(KubernetesClient client, OperatorProcess operator)
+            {
+        apply(client, fixed("observed", 1));
+        await().atMost(TIMEOUT).until(() -> ready(client, "observed"));
+
+        await().atMost(TIMEOUT).untilAsserted(() -> assertThat(events(client, "observed"))
+                .extracting(Event::getReason).contains("RevisionCreated", Conditions.AVAILABLE));
+        assertThat(operator.metrics()).contains("modeldeploy_reconciliations_total")
+                .contains("modeldeploy_reconciliation_seconds_bucket")
+                .contains("modeldeploy_reconciliation_errors_total");
+    }
+
+    // --- helpers ---
+
+    private static ModelDeployment example(String file) {
+        try (InputStream in = Files.newInputStream(RepositoryRoot.find().resolve("examples").resolve(file))) {
+            return Serialization.unmarshal(in, ModelDeployment.class);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static ModelDeployment fixed(String name, int replicas) {
+        ModelDeployment md = example("iris.yaml");
+        md.getMetadata().setName(name);
+        var spec = md.getSpec();
+        md.setSpec(new ModelDeploymentSpec(spec.model(), spec.runtime(), replicas, null,
+                spec.probes(), null, null, null, null));
+        return md;
+    }
+
+    private static ModelDeployment apply(KubernetesClient client, ModelDeployment md) {
+        return client.resource(md).create();
+    }
+
+    private static boolean ready(KubernetesClient client, String name) {
+        ModelDeployment md = client.resources(ModelDeployment.class).withName(name).get();
+        return md != null && md.getStatus() != null && md.getStatus().conditions() != null
+                && Conditions.TRUE.equals(condition(md, Conditions.READY).getStatus());
+    }
+
+    private static Condition condition(ModelDeployment md, String type) {
+        if (md.getStatus() == null || md.getStatus().conditions() == null) {
+            throw new AssertionError("no status yet on " + md.getMetadata().getName());
+        }
+        return md.getStatus().conditions().stream().filter(c -> type.equals(c.getType())).findFirst()
+                .orElseThrow(() -> new AssertionError("no " + type + " condition on " + md.getMetadata().getName()));
+    }
+
+    private static List<Event> events(KubernetesClient client, String name) {
+        return client.v1().events().withField("involvedObject.name", name).list().getItems();
+    }
+
+    private static Map<String, String> resourceVersions(KubernetesClient client) {
+        return Map.of(
+                "md", client.resources(ModelDeployment.class).withName("iris").get().getMetadata().getResourceVersion(),
+                "deployment", client.apps().deployments().withName("iris").get().getMetadata().getResourceVersion(),
+                "service", client.services().withName("iris").get().getMetadata().getResourceVersion(),
+                "hpa", client.autoscaling().v2().horizontalPodAutoscalers().withName("iris").get().getMetadata()
+                        .getResourceVersion());
+    }
+
+    private static String kubectl(TestCluster cluster, TestNamespace ns, String... args) {
+        return Kubectl.kubectl(cluster, ns.name(), args).ok();
+    }
+}

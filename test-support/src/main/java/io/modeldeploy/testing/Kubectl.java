@@ -1,0 +1,72 @@
+package io.modeldeploy.testing;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/** The real kubectl (and helm) binaries of the test bed, run against a test cluster as a user would run them. */
+public final class Kubectl {
+    private Kubectl() {
+    }
+
+    /** The result of a command: its exit code and its combined output. */
+    public record Result(int exitCode, String output) {
+        /** The output, or an AssertionError with it when the command failed. */
+        public String ok() {
+            if (exitCode != 0) {
+                throw new AssertionError("command failed with exit code " + exitCode + ":\n" + output);
+            }
+            return output;
+        }
+    }
+
+    /** Runs {@code kubectl -n namespace args...} against the cluster. */
+    public static Result kubectl(TestCluster cluster, String namespace, String... args) {
+        var command = new ArrayList<>(List.of("-n", namespace));
+        command.addAll(List.of(args));
+        return run(cluster, "kubectl", command);
+    }
+
+    /** Runs {@code helm args...} against the cluster. */
+    public static Result helm(TestCluster cluster, String... args) {
+        return run(cluster, "helm", List.of(args));
+    }
+
+    private static Result run(TestCluster cluster, String binary, List<String> args) {
+        Path kubeconfig = null;
+        try {
+            kubeconfig = Files.createTempFile("modeldeploy-", ".kubeconfig");
+            Files.writeString(kubeconfig, cluster.kubeconfig());
+            var command = new ArrayList<>(List.of(binDir().resolve(binary).toString(), "--kubeconfig",
+                    kubeconfig.toString()));
+            command.addAll(args);
+            Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+            String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (!process.waitFor(120, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+                throw new AssertionError(binary + " " + String.join(" ", args) + " did not finish in 120s");
+            }
+            return new Result(process.exitValue(), out);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot run " + binary, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        } finally {
+            if (kubeconfig != null) {
+                kubeconfig.toFile().delete();
+            }
+        }
+    }
+
+    private static Path binDir() throws IOException, InterruptedException {
+        Process process = new ProcessBuilder(RepositoryRoot.find().resolve("hack/testbed").toString(), "bin").start();
+        String dir = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+        process.waitFor();
+        return Path.of(dir);
+    }
+}

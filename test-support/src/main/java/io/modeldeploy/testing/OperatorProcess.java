@@ -1,0 +1,151 @@
+package io.modeldeploy.testing;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The packaged operator, run as its own process against a test cluster, as it runs in production. Tests can stop
+ * and restart it, read its metrics and its log.
+ */
+public final class OperatorProcess implements AutoCloseable {
+    private static final Duration STARTUP = Duration.ofSeconds(90);
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+    private final Process process;
+    private final int port;
+    private final Path log;
+
+    private OperatorProcess(Process process, int port, Path log) {
+        this.process = process;
+        this.port = port;
+        this.log = log;
+    }
+
+    /**
+     * Starts {@code jar} against the cluster with the extra environment, and waits until it reports ready.
+     *
+     * @param log file that receives the operator's output (appended, so restarts keep the earlier lines)
+     */
+    public static OperatorProcess start(Path jar, TestCluster cluster, Path log, Map<String, String> env) {
+        if (!Files.isRegularFile(jar)) {
+            throw new IllegalStateException("operator jar " + jar + " does not exist; build it with ./mvnw package");
+        }
+        try {
+            Files.createDirectories(log.getParent());
+            Path kubeconfig = Files.createTempFile("modeldeploy-operator-", ".kubeconfig");
+            kubeconfig.toFile().deleteOnExit();
+            Files.writeString(kubeconfig, cluster.kubeconfig());
+            int port = freePort();
+            String java = ProcessHandle.current().info().command().orElse("java");
+            var builder = new ProcessBuilder(List.of(java, "-Xmx512m", "-jar", jar.toString()))
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+            builder.environment().put("KUBECONFIG", kubeconfig.toString());
+            builder.environment().put("QUARKUS_HTTP_PORT", Integer.toString(port));
+            builder.environment().put("MODELDEPLOY_LEADER_ELECTION_LEASE_NAMESPACE", "default");
+            builder.environment().putAll(env);
+            var operator = new OperatorProcess(builder.start(), port, log);
+            operator.awaitReady();
+            return operator;
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot start the operator " + jar, e);
+        }
+    }
+
+    private void awaitReady() {
+        Instant deadline = Instant.now().plus(STARTUP);
+        while (Instant.now().isBefore(deadline)) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("the operator exited with " + process.exitValue() + "; see " + log);
+            }
+            if (get("/q/health/ready").status() == 200) {
+                return;
+            }
+            sleep(Duration.ofMillis(300));
+        }
+        close();
+        throw new IllegalStateException("the operator was not ready within " + STARTUP + "; see " + log);
+    }
+
+    /** GET a path of the operator's HTTP server (health, metrics); status 0 when it does not answer. */
+    public Reply get(String path) {
+        try {
+            HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + port + path)).timeout(Duration.ofSeconds(5)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            return new Reply(response.statusCode(), response.body());
+        } catch (IOException e) {
+            return new Reply(0, "");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new Reply(0, "");
+        }
+    }
+
+    /** The operator's Prometheus metrics text. */
+    public String metrics() {
+        return get("/q/metrics").body();
+    }
+
+    public Path log() {
+        return log;
+    }
+
+    public boolean isAlive() {
+        return process.isAlive();
+    }
+
+    /** Kills the process at once, as a crash or a node loss would. */
+    public void kill() {
+        process.destroyForcibly();
+        waitForExit(10);
+    }
+
+    /** Stops the operator gracefully (SIGTERM), forcing it after 30 seconds. */
+    @Override
+    public void close() {
+        process.destroy();
+        if (!waitForExit(30)) {
+            kill();
+        }
+    }
+
+    private boolean waitForExit(int seconds) {
+        try {
+            return process.waitFor(seconds, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (var socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
+    private static void sleep(Duration duration) {
+        try {
+            Thread.sleep(duration.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** An HTTP answer of the operator; status 0 when it did not answer. */
+    public record Reply(int status, String body) {
+    }
+}
