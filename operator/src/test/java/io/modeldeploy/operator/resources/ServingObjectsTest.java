@@ -1,0 +1,84 @@
+package io.modeldeploy.operator.resources;
+
+import static io.modeldeploy.operator.ModelDeployments.IMAGE;
+import static io.modeldeploy.operator.ModelDeployments.iris;
+import static io.modeldeploy.operator.ModelDeployments.spec;
+import static io.modeldeploy.operator.ModelDeployments.with;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import java.util.Optional;
+
+import org.junit.jupiter.api.Test;
+
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.modeldeploy.api.v1alpha1.AutoscalingSpec;
+import io.modeldeploy.api.v1alpha1.CustomMetricSpec;
+
+/** The Deployment, Service and autoscaler built for a ModelDeployment. */
+class ServingObjectsTest {
+    private static final AutoscalingSpec TWO_TO_FIVE = new AutoscalingSpec(2, 5, 70, null);
+
+    @Test
+    void withoutAutoscalingTheDeploymentRunsSpecReplicas() {
+        assertThat(ServingDeployment.desired(iris(), IMAGE, Optional.of(9)).getSpec().getReplicas()).isEqualTo(2);
+    }
+
+    @Test
+    void withAutoscalingTheDeploymentStartsAtMinAndKeepsTheAutoscalersCountWithinBounds() {
+        var md = with(spec("file:///models/iris", "1", 1, TWO_TO_FIVE, null, null));
+        assertThat(ServingDeployment.desired(md, IMAGE, Optional.empty()).getSpec().getReplicas()).isEqualTo(2);
+        assertThat(ServingDeployment.desired(md, IMAGE, Optional.of(4)).getSpec().getReplicas()).isEqualTo(4);
+        assertThat(ServingDeployment.desired(md, IMAGE, Optional.of(1)).getSpec().getReplicas()).isEqualTo(2);
+        assertThat(ServingDeployment.desired(md, IMAGE, Optional.of(9)).getSpec().getReplicas()).isEqualTo(5);
+    }
+
+    @Test
+    void rollingUpdatesNeverTakeAReadyPodAwayFirst() {
+        var deployment = ServingDeployment.desired(iris(), IMAGE, Optional.empty());
+        assertThat(deployment.getSpec().getStrategy().getRollingUpdate().getMaxUnavailable().getIntVal()).isZero();
+        assertThat(deployment.getSpec().getProgressDeadlineSeconds()).isEqualTo(600);
+        assertThat(deployment.getSpec().getSelector().getMatchLabels())
+                .containsEntry(Labels.MODEL_DEPLOYMENT, "iris").containsEntry(Labels.TRACK, Labels.TRACK_STABLE);
+    }
+
+    @Test
+    void theServiceRoutesToEveryTrackOfTheModelOnPort80() {
+        var service = ServingService.desired(iris());
+        assertThat(service.getSpec().getSelector()).containsOnly(java.util.Map.entry(Labels.MODEL_DEPLOYMENT, "iris"));
+        assertThat(service.getSpec().getPorts()).singleElement().satisfies(p -> {
+            assertThat(p.getPort()).isEqualTo(80);
+            assertThat(p.getTargetPort().getStrVal()).isEqualTo(RuntimeContract.PORT_NAME);
+        });
+        assertThat(ServingService.url(iris())).isEqualTo("http://iris.models.svc:80");
+    }
+
+    @Test
+    void theAutoscalerScalesTheDeploymentOnCpuAndAnOptionalCustomMetric() {
+        var md = with(spec("file:///models/iris", "1", 1,
+                new AutoscalingSpec(2, 5, 70, new CustomMetricSpec("requests_per_second", new Quantity("100"))),
+                null, null));
+        var hpa = ServingAutoscaler.desired(md);
+        assertThat(hpa.getSpec().getScaleTargetRef().getName()).isEqualTo(ServingDeployment.name(md));
+        assertThat(hpa.getSpec().getMinReplicas()).isEqualTo(2);
+        assertThat(hpa.getSpec().getMaxReplicas()).isEqualTo(5);
+        assertThat(hpa.getSpec().getMetrics()).hasSize(2);
+        assertThat(hpa.getSpec().getMetrics().get(0).getResource().getTarget().getAverageUtilization()).isEqualTo(70);
+        assertThat(hpa.getSpec().getMetrics().get(1).getPods().getMetric().getName()).isEqualTo("requests_per_second");
+    }
+
+    @Test
+    void everyObjectIsControlledByItsModelDeployment() {
+        var md = with(spec("file:///models/iris", "1", 1, TWO_TO_FIVE, null, null));
+        List<HasMetadata> objects = List.of(ServingDeployment.desired(md, IMAGE, Optional.empty()),
+                ServingService.desired(md), ServingAutoscaler.desired(md));
+        assertThat(objects).allSatisfy(o -> {
+            assertThat(o.getMetadata().getOwnerReferences()).singleElement().satisfies(ref -> {
+                assertThat(ref.getUid()).isEqualTo("uid-1");
+                assertThat(ref.getController()).isTrue();
+            });
+            assertThat(o.getMetadata().getLabels()).containsEntry(Labels.MANAGED_BY, Labels.MANAGER);
+        });
+    }
+}

@@ -1,0 +1,147 @@
+package io.modeldeploy.operator.resources;
+
+import static io.modeldeploy.operator.ModelDeployments.IMAGE;
+import static io.modeldeploy.operator.ModelDeployments.iris;
+import static io.modeldeploy.operator.ModelDeployments.spec;
+import static io.modeldeploy.operator.ModelDeployments.with;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+import org.junit.jupiter.api.Test;
+
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.PodSecurityContextBuilder;
+import io.fabric8.kubernetes.api.model.PodTemplateSpec;
+import io.modeldeploy.api.v1alpha1.ModelDeployment;
+import io.modeldeploy.api.v1alpha1.ModelDeploymentSpec;
+
+class ServingPodTemplateTest {
+
+    @Test
+    void configuresTheRuntimeThroughItsEnvironment() {
+        assertThat(env(container(iris()))).containsExactlyInAnyOrderEntriesOf(Map.of(
+                RuntimeContract.ENV_MODEL_NAME, "iris",
+                RuntimeContract.ENV_MODEL_VERSION, "1.0.0",
+                RuntimeContract.ENV_MODEL_FORMAT, "onnx",
+                RuntimeContract.ENV_MODEL_LOCATION, "/models/iris",
+                RuntimeContract.ENV_HTTP_PORT, "8080",
+                RuntimeContract.ENV_BATCH_MAX_SIZE, "32",
+                RuntimeContract.ENV_BATCH_MAX_DELAY_MS, "5",
+                RuntimeContract.ENV_CACHE_DIR, RuntimeContract.CACHE_PATH));
+    }
+
+    @Test
+    void aUserVariableReplacesTheRuntimeSettingOfTheSameNameInsteadOfDuplicatingIt() {
+        var md = with(spec("file:///models/iris", "1", 1, null,
+                List.of(new EnvVar(RuntimeContract.ENV_BATCH_MAX_SIZE, "8", null), new EnvVar("EXTRA", "x", null)),
+                null));
+
+        List<EnvVar> env = container(md).getEnv();
+        assertThat(env).extracting(EnvVar::getName).doesNotHaveDuplicates().contains("EXTRA");
+        assertThat(env(container(md))).containsEntry(RuntimeContract.ENV_BATCH_MAX_SIZE, "8");
+    }
+
+    @Test
+    void aPvcModelIsMountedReadOnlyAndFoundUnderTheMount() {
+        var md = with(spec("pvc://model-store/iris/v1", "1", 1, null, null, null));
+        PodTemplateSpec template = ServingPodTemplate.desired(md, Labels.TRACK_STABLE, IMAGE);
+
+        assertThat(env(container(md))).containsEntry(RuntimeContract.ENV_MODEL_LOCATION, "/mnt/models/iris/v1");
+        assertThat(template.getSpec().getVolumes()).filteredOn(v -> v.getPersistentVolumeClaim() != null)
+                .singleElement().satisfies(v -> {
+            assertThat(v.getPersistentVolumeClaim().getClaimName()).isEqualTo("model-store");
+            assertThat(v.getPersistentVolumeClaim().getReadOnly()).isTrue();
+        });
+        assertThat(container(md).getVolumeMounts())
+                .filteredOn(m -> m.getMountPath().equals(RuntimeContract.MODEL_STORE_PATH)).singleElement()
+                .satisfies(m -> {
+            assertThat(m.getMountPath()).isEqualTo(RuntimeContract.MODEL_STORE_PATH);
+            assertThat(m.getReadOnly()).isTrue();
+        });
+    }
+
+    @Test
+    void anHttpModelIsLeftForTheRuntimeToDownloadAndVerify() {
+        var spec = spec("https://models.example/iris.onnx", "1", 1, null, null, null);
+        var model = spec.model();
+        var md = with(new ModelDeploymentSpec(new io.modeldeploy.api.v1alpha1.ModelSpec(model.name(),
+                model.version(), model.format(), model.uri(), "a".repeat(64)), spec.runtime(), 1, null,
+                spec.probes(), null, null, null, 600));
+
+        assertThat(env(container(md)))
+                .containsEntry(RuntimeContract.ENV_MODEL_LOCATION, "https://models.example/iris.onnx")
+                .containsEntry(RuntimeContract.ENV_MODEL_SHA256, "a".repeat(64));
+        assertThat(ServingPodTemplate.desired(md, Labels.TRACK_STABLE, IMAGE).getSpec().getVolumes())
+                .allSatisfy(v -> assertThat(v.getPersistentVolumeClaim()).isNull());
+    }
+
+    @Test
+    void runsRestrictedByDefaultAndWithTheUsersPodSecurityContextWhenGiven() {
+        Container c = container(iris());
+        assertThat(c.getSecurityContext().getRunAsNonRoot()).isTrue();
+        assertThat(c.getSecurityContext().getReadOnlyRootFilesystem()).isTrue();
+        assertThat(c.getSecurityContext().getAllowPrivilegeEscalation()).isFalse();
+        assertThat(c.getSecurityContext().getCapabilities().getDrop()).containsExactly("ALL");
+        var pod = ServingPodTemplate.desired(iris(), Labels.TRACK_STABLE, IMAGE).getSpec();
+        assertThat(pod.getSecurityContext().getSeccompProfile().getType()).isEqualTo("RuntimeDefault");
+        assertThat(pod.getAutomountServiceAccountToken()).isFalse();
+
+        var spec = iris().getSpec();
+        var custom = new PodSecurityContextBuilder().withRunAsUser(1234L).withFsGroup(2000L).build();
+        var md = with(new ModelDeploymentSpec(spec.model(), spec.runtime(), 1, null, spec.probes(), null, custom,
+                null, 600));
+        assertThat(ServingPodTemplate.desired(md, Labels.TRACK_STABLE, IMAGE).getSpec().getSecurityContext())
+                .isEqualTo(custom);
+    }
+
+    @Test
+    void probesCheckTheRuntimesHealthEndpointsOnItsNamedPort() {
+        Container c = container(iris());
+        assertThat(c.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/v2/health/ready");
+        assertThat(c.getReadinessProbe().getHttpGet().getPort().getStrVal()).isEqualTo(RuntimeContract.PORT_NAME);
+        assertThat(c.getLivenessProbe().getHttpGet().getPath()).isEqualTo("/v2/health/live");
+        assertThat(c.getPorts()).singleElement().satisfies(p -> {
+            assertThat(p.getName()).isEqualTo(RuntimeContract.PORT_NAME);
+            assertThat(p.getContainerPort()).isEqualTo(8080);
+        });
+        assertThat(c.getImage()).isEqualTo(IMAGE);
+    }
+
+    @Test
+    void theRevisionChangesWithTheModelButNotWithTheReplicaCount() {
+        String v1 = ServingPodTemplate.revision(iris(), IMAGE);
+        assertThat(ServingPodTemplate.revision(iris(), IMAGE)).isEqualTo(v1);
+        assertThat(ServingPodTemplate.revision(with(spec("file:///models/iris", "1.0.0", 7, null, null, null)),
+                IMAGE)).isEqualTo(v1);
+        assertThat(ServingPodTemplate.revision(with(spec("file:///models/iris", "2.0.0", 2, null, null, null)),
+                IMAGE)).isNotEqualTo(v1);
+        assertThat(ServingPodTemplate.revision(iris(), IMAGE + "-other")).isNotEqualTo(v1);
+        assertThat(ServingPodTemplate.desired(iris(), Labels.TRACK_STABLE, IMAGE).getMetadata().getLabels())
+                .containsEntry(Labels.REVISION, v1).containsEntry(Labels.TRACK, Labels.TRACK_STABLE);
+    }
+
+    @Test
+    void theRevisionDoesNotDependOnTheOrderOfPodAnnotations() {
+        var ab = new java.util.LinkedHashMap<String, String>();
+        ab.put("a", "1");
+        ab.put("b", "2");
+        var ba = new java.util.LinkedHashMap<String, String>();
+        ba.put("b", "2");
+        ba.put("a", "1");
+        assertThat(ServingPodTemplate.revision(with(spec("file:///m", "1", 1, null, null, ab)), IMAGE))
+                .isEqualTo(ServingPodTemplate.revision(with(spec("file:///m", "1", 1, null, null, ba)), IMAGE));
+    }
+
+    private static Container container(ModelDeployment md) {
+        return ServingPodTemplate.desired(md, Labels.TRACK_STABLE, IMAGE).getSpec().getContainers().get(0);
+    }
+
+    private static Map<String, String> env(Container c) {
+        return c.getEnv().stream().collect(Collectors.toMap(EnvVar::getName, EnvVar::getValue,
+                (a, b) -> { throw new AssertionError("duplicate env " + a); }, java.util.LinkedHashMap::new));
+    }
+}

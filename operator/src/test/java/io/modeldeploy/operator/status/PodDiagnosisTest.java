@@ -1,0 +1,91 @@
+package io.modeldeploy.operator.status;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+
+class PodDiagnosisTest {
+
+    @Test
+    void anImagePullFailureNamesTheImage() {
+        Pod pod = pod("iris-a").editStatus().addNewContainerStatus().withName("model-server")
+                .withImage("registry.example/runtime:nope").withNewState().withNewWaiting().withReason("ImagePullBackOff")
+                .withMessage("Back-off pulling image").endWaiting().endState().endContainerStatus().endStatus().build();
+
+        assertThat(PodDiagnosis.of(List.of(pod))).get().satisfies(p -> {
+            assertThat(p.reason()).isEqualTo(Conditions.IMAGE_PULL_FAILED);
+            assertThat(p.message()).isEqualTo(
+                    "pod iris-a cannot pull image registry.example/runtime:nope: Back-off pulling image");
+        });
+    }
+
+    @Test
+    void aRuntimeThatExitsOverItsModelIsAModelLoadFailureWithTheRuntimesOwnMessage() {
+        Pod pod = crashing("iris-b", "model file /models/iris/model.onnx not found\n");
+
+        assertThat(PodDiagnosis.of(List.of(pod))).get().satisfies(p -> {
+            assertThat(p.reason()).isEqualTo(Conditions.MODEL_LOAD_FAILED);
+            assertThat(p.message()).isEqualTo(
+                    "pod iris-b could not load the model: model file /models/iris/model.onnx not found");
+        });
+    }
+
+    @Test
+    void anyOtherCrashIsACrashLoopWithTheExitCode() {
+        Pod pod = crashing("iris-c", "OutOfMemoryError");
+
+        assertThat(PodDiagnosis.of(List.of(pod))).get().satisfies(p -> {
+            assertThat(p.reason()).isEqualTo(Conditions.CRASH_LOOP);
+            assertThat(p.message()).contains("keeps crashing after 4 restarts").contains("exit code 1");
+        });
+    }
+
+    @Test
+    void anUnschedulablePodCarriesTheSchedulersMessage() {
+        Pod pod = pod("iris-d").editStatus().withPhase("Pending").addNewCondition().withType("PodScheduled")
+                .withStatus("False").withReason("Unschedulable").withMessage("0/3 nodes are available: 3 Insufficient cpu.")
+                .endCondition().endStatus().build();
+
+        assertThat(PodDiagnosis.of(List.of(pod))).get().satisfies(p -> {
+            assertThat(p.reason()).isEqualTo(Conditions.UNSCHEDULABLE);
+            assertThat(p.message()).endsWith("0/3 nodes are available: 3 Insufficient cpu.");
+        });
+    }
+
+    @Test
+    void theMostTellingProblemAmongThePodsWins() {
+        Pod unready = StatusAssessorTest.unreadyPod("iris-e");
+        Pod crashing = crashing("iris-f", "model checksum mismatch");
+
+        assertThat(PodDiagnosis.of(List.of(unready, crashing))).get()
+                .extracting(PodDiagnosis.Problem::reason).isEqualTo(Conditions.MODEL_LOAD_FAILED);
+    }
+
+    @Test
+    void healthyAndTerminatingPodsHaveNoProblem() {
+        Pod ready = pod("iris-g").editStatus().withPhase("Running").addNewCondition().withType("Ready")
+                .withStatus("True").endCondition().endStatus().build();
+        Pod leaving = new PodBuilder(StatusAssessorTest.unreadyPod("iris-h")).editMetadata()
+                .withDeletionTimestamp("2026-01-01T00:00:00Z").endMetadata().build();
+
+        assertThat(PodDiagnosis.of(List.of(ready, leaving))).isEmpty();
+    }
+
+    private static PodBuilder pod(String name) {
+        return new PodBuilder().withNewMetadata().withName(name).endMetadata().withNewStatus().endStatus();
+    }
+
+    private static Pod crashing(String name, String terminationMessage) {
+        return pod(name).editStatus().withPhase("Running").addNewContainerStatus().withName("model-server")
+                .withRestartCount(4)
+                .withNewState().withNewWaiting().withReason("CrashLoopBackOff").endWaiting().endState()
+                .withNewLastState().withNewTerminated().withExitCode(1).withMessage(terminationMessage)
+                .endTerminated().endLastState()
+                .endContainerStatus().endStatus().build();
+    }
+}
