@@ -3,6 +3,7 @@ package io.modeldeploy.operator;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
 
+import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
 
 /**
@@ -11,11 +12,21 @@ import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
  */
 @ApplicationScoped
 public class LeaderElectionSetup {
+    static final String FALLBACK_NAMESPACE = "default";
 
     @Produces
     @ApplicationScoped
-    LeaderElectionConfiguration leaderElection(OperatorSettings settings) {
+    LeaderElectionConfiguration leaderElection(OperatorSettings settings, KubernetesClient client) {
         var election = settings.leaderElection();
-        return new LeaderElectionConfiguration(election.leaseName(), election.leaseNamespace().orElse(null));
+        return new LeaderElectionConfiguration(election.leaseName(), leaseNamespace(settings, client.getNamespace()));
+    }
+
+    /**
+     * The configured namespace, else the client's (in a pod: the operator's own namespace), else "default" for an
+     * operator run outside the cluster with a kubeconfig that names none.
+     */
+    static String leaseNamespace(OperatorSettings settings, String clientNamespace) {
+        return settings.leaderElection().leaseNamespace()
+                .orElse(clientNamespace != null ? clientNamespace : FALLBACK_NAMESPACE);
     }
 }

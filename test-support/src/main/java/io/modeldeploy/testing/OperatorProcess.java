@@ -53,7 +53,6 @@ public final class OperatorProcess implements AutoCloseable {
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
             builder.environment().put("KUBECONFIG", kubeconfig.toString());
             builder.environment().put("QUARKUS_HTTP_PORT", Integer.toString(port));
-            builder.environment().put("MODELDEPLOY_LEADER_ELECTION_LEASE_NAMESPACE", "default");
             builder.environment().putAll(env);
             var operator = new OperatorProcess(builder.start(), port, log);
             operator.awaitReady();
