@@ -97,6 +97,20 @@ public final class OperatorProcess implements AutoCloseable {
         return get("/q/metrics").body();
     }
 
+    /** The operator's resident set size now, in bytes (Linux /proc). */
+    public long residentBytes() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc", Long.toString(process.pid()), "status"))) {
+                if (line.startsWith("VmRSS:")) {
+                    return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
+                }
+            }
+            return 0;
+        } catch (IOException e) {
+            return 0;
+        }
+    }
+
     public Path log() {
         return log;
     }
