@@ -1,0 +1,109 @@
+package io.modeldeploy.examples;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.tribuo.Example;
+import org.tribuo.MutableDataset;
+import org.tribuo.Prediction;
+import org.tribuo.classification.Label;
+import org.tribuo.classification.LabelFactory;
+import org.tribuo.classification.sgd.linear.LinearSGDModel;
+import org.tribuo.classification.sgd.linear.LogisticRegressionTrainer;
+import org.tribuo.impl.ArrayExample;
+import org.tribuo.provenance.SimpleDataSourceProvenance;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+
+/**
+ * Trains the seed tutorial's Iris pipeline with Oracle Tribuo: a standard scaler fitted on the data, then logistic
+ * regression, exported to ONNX. Writes model.onnx, model.json (the serving runtime's model config: feature order,
+ * scaler, Tribuo's input and label order) and reference.json (Tribuo's own predictions for every row).
+ *
+ * <p>Arguments: output folder, the npm package with the Iris data, a scratch folder.
+ */
+public final class IrisModelGenerator {
+    /** The feature names, in the order clients send them (the seed's [5.1, 3.5, 1.4, 0.2]). */
+    static final List<String> FEATURES = List.of("sepal_length", "sepal_width", "petal_length", "petal_width");
+
+    private IrisModelGenerator() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Path out = Path.of(args[0]);
+        List<Row> rows = IrisData.load(args[1], Path.of(args[2]));
+        Files.createDirectories(out);
+
+        double[] mean = new double[FEATURES.size()];
+        double[] scale = new double[FEATURES.size()];
+        for (int f = 0; f < FEATURES.size(); f++) {
+            final int i = f;
+            mean[f] = rows.stream().mapToDouble(r -> r.features[i]).average().orElseThrow();
+            double variance = rows.stream().mapToDouble(r -> Math.pow(r.features[i] - mean[i], 2)).average().orElseThrow();
+            scale[f] = Math.sqrt(variance);
+        }
+
+        var factory = new LabelFactory();
+        var dataset = new MutableDataset<Label>(new SimpleDataSourceProvenance("iris (" + args[1] + ")", factory),
+                factory);
+        for (Row row : rows) {
+            dataset.add(example(row.features, mean, scale, new Label(row.label)));
+        }
+        LinearSGDModel model = new LogisticRegressionTrainer().train(dataset);
+        model.saveONNXModel("io.modeldeploy.examples", 1, out.resolve("model.onnx"));
+
+        // Tribuo orders the ONNX input by its feature ids (alphabetical names) and the output by its label ids.
+        List<String> modelInputs = new ArrayList<>();
+        model.getFeatureIDMap().forEach(info -> modelInputs.add(info.getName()));
+        modelInputs.sort((a, b) -> Integer.compare(model.getFeatureIDMap().getID(a), model.getFeatureIDMap().getID(b)));
+        List<String> labels = new ArrayList<>();
+        for (int id = 0; id < model.getOutputIDInfo().size(); id++) {
+            labels.add(model.getOutputIDInfo().getOutput(id).getLabel());
+        }
+
+        var config = new LinkedHashMap<String, Object>();
+        config.put("name", "iris");
+        config.put("format", "onnx");
+        config.put("file", "model.onnx");
+        config.put("description", "Iris species from sepal and petal measurements (cm); Tribuo logistic regression");
+        config.put("features", FEATURES);
+        config.put("scaler", Map.of("mean", mean, "scale", scale));
+        config.put("modelInputOrder", modelInputs);
+        config.put("output", Map.of("type", "classification", "labels", labels, "probabilities", true));
+        config.put("trainedWith", "org.tribuo:tribuo-classification-sgd LogisticRegressionTrainer");
+
+        var reference = new ArrayList<Map<String, Object>>();
+        for (Row row : rows) {
+            Prediction<Label> prediction = model.predict(example(row.features, mean, scale, LabelFactory.UNKNOWN_LABEL));
+            var probabilities = new LinkedHashMap<String, Double>();
+            labels.forEach(l -> probabilities.put(l, prediction.getOutputScores().get(l).getScore()));
+            reference.add(Map.of("features", row.features, "label", prediction.getOutput().getLabel(),
+                    "probabilities", probabilities));
+        }
+
+        var json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+        json.writeValue(out.resolve("model.json").toFile(), config);
+        json.writeValue(out.resolve("reference.json").toFile(), reference);
+        System.out.printf("wrote %s: model.onnx, model.json, reference.json (%d rows, labels %s, inputs %s)%n",
+                out, reference.size(), labels, modelInputs);
+    }
+
+    private static Example<Label> example(double[] raw, double[] mean, double[] scale, Label label) {
+        String[] names = FEATURES.toArray(String[]::new);
+        double[] scaled = new double[raw.length];
+        for (int i = 0; i < raw.length; i++) {
+            scaled[i] = (raw[i] - mean[i]) / scale[i];
+        }
+        return new ArrayExample<>(label, names, scaled);
+    }
+
+    /** One measured flower. */
+    record Row(double[] features, String label) {
+    }
+
+}

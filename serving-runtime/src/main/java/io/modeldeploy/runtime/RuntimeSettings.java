@@ -1,0 +1,68 @@
+package io.modeldeploy.runtime;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+
+import io.modeldeploy.runtime.inference.ModelService;
+
+/**
+ * How the runtime is configured: command-line flags, else the MODELDEPLOY_* environment variables the operator
+ * sets (the same names as the operator's RuntimeContract), else defaults.
+ */
+public record RuntimeSettings(String model, Optional<String> sha256, Optional<String> modelVersion, String host,
+        int port, Path cacheDir, ModelService.BatchingSettings batching, long maxBodyBytes, Duration drainTimeout) {
+
+    static final String USAGE = """
+            usage: java -jar modeldeploy-serving-runtime.jar --model <folder|file|http(s) URL> [options]
+              --model <location>     the model: a folder with model.json, the model file, or its http(s) URL
+                                     (env MODELDEPLOY_MODEL_LOCATION)
+              --sha256 <hex>         refuse to serve a model file with another SHA-256 (MODELDEPLOY_MODEL_SHA256)
+              --version <v>          the model version to report (MODELDEPLOY_MODEL_VERSION, default 1)
+              --port <n>             HTTP port (MODELDEPLOY_HTTP_PORT, default 8080)
+              --host <address>       address to listen on (default 0.0.0.0)
+              --max-batch-size <n>   rows per inference (MODELDEPLOY_BATCH_MAX_SIZE, default 32)
+              --max-delay-ms <n>     wait for a batch to fill (MODELDEPLOY_BATCH_MAX_DELAY_MS, default 5)
+              --cache-dir <folder>   downloads and engine files (MODELDEPLOY_CACHE_DIR, default /tmp/modeldeploy)
+            """;
+
+    public static RuntimeSettings from(String[] args, Map<String, String> env) {
+        var flags = new java.util.HashMap<String, String>();
+        for (int i = 0; i < args.length; i++) {
+            if (!args[i].startsWith("--") || i + 1 >= args.length) {
+                throw new IllegalArgumentException("unexpected argument '" + args[i] + "'");
+            }
+            flags.put(args[i].substring(2), args[++i]);
+        }
+        String model = pick(flags, "model", env, "MODELDEPLOY_MODEL_LOCATION", null);
+        if (model == null) {
+            throw new IllegalArgumentException("no model given: pass --model or set MODELDEPLOY_MODEL_LOCATION");
+        }
+        return new RuntimeSettings(model,
+                Optional.ofNullable(pick(flags, "sha256", env, "MODELDEPLOY_MODEL_SHA256", null)),
+                Optional.ofNullable(pick(flags, "version", env, "MODELDEPLOY_MODEL_VERSION", null)),
+                pick(flags, "host", env, "MODELDEPLOY_HTTP_HOST", "0.0.0.0"),
+                number(pick(flags, "port", env, "MODELDEPLOY_HTTP_PORT", "8080"), "port"),
+                Path.of(pick(flags, "cache-dir", env, "MODELDEPLOY_CACHE_DIR", "/tmp/modeldeploy")),
+                new ModelService.BatchingSettings(
+                        number(pick(flags, "max-batch-size", env, "MODELDEPLOY_BATCH_MAX_SIZE", "32"), "max-batch-size"),
+                        number(pick(flags, "max-delay-ms", env, "MODELDEPLOY_BATCH_MAX_DELAY_MS", "5"), "max-delay-ms"),
+                        number(pick(flags, "max-rows", env, "MODELDEPLOY_MAX_ROWS", "10000"), "max-rows")),
+                1024L * 1024 * number(pick(flags, "max-body-mib", env, "MODELDEPLOY_MAX_BODY_MIB", "8"), "max-body-mib"),
+                Duration.ofSeconds(20));
+    }
+
+    private static String pick(Map<String, String> flags, String flag, Map<String, String> env, String variable,
+            String fallback) {
+        return flags.getOrDefault(flag, env.getOrDefault(variable, fallback));
+    }
+
+    private static int number(String value, String name) {
+        try {
+            return Integer.parseInt(value);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(name + " must be a whole number, not '" + value + "'");
+        }
+    }
+}

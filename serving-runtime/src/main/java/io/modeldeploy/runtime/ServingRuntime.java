@@ -1,0 +1,125 @@
+package io.modeldeploy.runtime;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+
+import io.modeldeploy.runtime.http.HttpApi;
+import io.modeldeploy.runtime.http.RuntimeMetrics;
+import io.modeldeploy.runtime.http.ServingState;
+import io.modeldeploy.runtime.inference.DjlEngine;
+import io.modeldeploy.runtime.inference.ModelService;
+import io.modeldeploy.runtime.model.ModelSource;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+
+/**
+ * The serving runtime: starts the HTTP server at once (liveness does not wait for the model), then fetches,
+ * verifies, loads and warms up the model, and only then reports ready. A model that cannot be served ends the
+ * process with its reason written to the termination log, where the operator reads it.
+ */
+public final class ServingRuntime implements AutoCloseable {
+    static final String VERSION = "0.1.0";
+    private static final Path TERMINATION_LOG = Path.of("/dev/termination-log");
+
+    private final RuntimeSettings settings;
+    private final ServingState state = new ServingState();
+    private final RuntimeMetrics metrics = new RuntimeMetrics();
+    private final Vertx vertx = Vertx.vertx();
+    private HttpServer server;
+    private ModelService model;
+
+    public ServingRuntime(RuntimeSettings settings) {
+        this.settings = settings;
+    }
+
+    public static void main(String[] args) {
+        RuntimeSettings settings;
+        try {
+            settings = RuntimeSettings.from(args, System.getenv());
+        } catch (IllegalArgumentException e) {
+            System.err.println("error: " + e.getMessage() + "\n\n" + RuntimeSettings.USAGE);
+            System.exit(2);
+            return;
+        }
+        var runtime = new ServingRuntime(settings);
+        Runtime.getRuntime().addShutdownHook(new Thread(runtime::close, "shutdown"));
+        try {
+            runtime.start();
+        } catch (IOException | RuntimeException e) {
+            fail(e.getMessage());
+        }
+    }
+
+    /** Serves HTTP on the configured port, then loads the model; returns once the model is ready. */
+    public ServingRuntime start() throws IOException {
+        offlineEngines(settings.cacheDir());
+        server = vertx.createHttpServer()
+                .requestHandler(new HttpApi(state, metrics, VERSION).router(vertx, settings.maxBodyBytes()))
+                .listen(settings.port(), settings.host())
+                .toCompletionStage().toCompletableFuture().join();
+        log("listening on " + settings.host() + ":" + server.actualPort());
+        long start = System.nanoTime();
+        ModelSource.Located located = ModelSource.locate(settings.model(), settings.sha256(), settings.cacheDir());
+        var engine = DjlEngine.load(located.modelFile(), located.config().formatName());
+        model = new ModelService(located, settings.modelVersion().orElse("1"), engine, settings.batching(),
+                metrics::batch);
+        model.warmUp();
+        metrics.modelLoaded(Duration.ofNanos(System.nanoTime() - start));
+        state.ready(model);
+        log("model " + located.config().name() + " (" + engine.name() + ") ready in "
+                + Duration.ofNanos(System.nanoTime() - start).toMillis() + " ms");
+        return this;
+    }
+
+    public int port() {
+        return server.actualPort();
+    }
+
+    /** Stops reporting ready, lets in-flight requests finish (up to the drain timeout), then stops. */
+    @Override
+    public void close() {
+        state.drain();
+        long deadline = System.nanoTime() + settings.drainTimeout().toNanos();
+        while (state.inFlight().get() > 0 && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        if (model != null) {
+            model.close();
+        }
+        vertx.close().toCompletionStage().toCompletableFuture().join();
+    }
+
+    /** DJL must never call out: no downloads, no usage tracking, engine files in the writable cache. */
+    static void offlineEngines(Path cacheDir) throws IOException {
+        Files.createDirectories(cacheDir);
+        System.setProperty("ai.djl.offline", "true");
+        System.setProperty("offline", "true");
+        System.setProperty("OPT_OUT_TRACKING", "true");
+        System.setProperty("DJL_CACHE_DIR", cacheDir.resolve("djl").toString());
+        System.setProperty("ENGINE_CACHE_DIR", cacheDir.resolve("djl").toString());
+    }
+
+    private static void fail(String message) {
+        System.err.println("error: " + message);
+        try {
+            if (Files.isWritable(TERMINATION_LOG)) {
+                Files.writeString(TERMINATION_LOG, message);
+            }
+        } catch (IOException ignored) {
+            // the message is on stderr too, where FallbackToLogsOnError finds it
+        }
+        System.exit(1);
+    }
+
+    private static void log(String message) {
+        System.out.println("[modeldeploy-runtime] " + message);
+    }
+
+}

@@ -1,0 +1,195 @@
+package io.modeldeploy.runtime.http;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletionException;
+import java.util.function.Function;
+
+
+import io.modeldeploy.runtime.inference.BadInput;
+import io.modeldeploy.runtime.inference.ModelService;
+import io.modeldeploy.runtime.inference.Prediction;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+
+/**
+ * The HTTP API: the seed tutorial's /predict and /health, the Open Inference Protocol v2, Prometheus /metrics and
+ * the API docs. Protocol shapes only; the model service does the work.
+ */
+public final class HttpApi {
+    private final ServingState state;
+    private final RuntimeMetrics metrics;
+    private final String serverVersion;
+
+    public HttpApi(ServingState state, RuntimeMetrics metrics, String serverVersion) {
+        this.state = state;
+        this.metrics = metrics;
+        this.serverVersion = serverVersion;
+    }
+
+    public Router router(Vertx vertx, long maxBodyBytes) {
+        Router router = Router.router(vertx);
+        router.route().handler(this::measure);
+        router.route().handler(BodyHandler.create(false).setBodyLimit(maxBodyBytes));
+
+        router.post("/predict").handler(ctx -> {
+            var request = Json.body(ctx);
+            predict(ctx, model -> Json.rows(request.get("features"), "features"), SeedAnswer::of);
+        });
+        router.get("/health").handler(ctx -> state.ready().ifPresentOrElse(
+                m -> Json.send(ctx, 200, Map.of("status", "healthy", "model", m.config().name(), "version", m.version())),
+                () -> Json.send(ctx, 503, Map.of("status", "unavailable", "reason", notReadyReason()))));
+
+        router.get("/v2/health/live").handler(ctx -> Json.send(ctx, 200, Map.of("live", true)));
+        router.get("/v2/health/ready").handler(ctx -> Json.send(ctx, state.ready().isPresent() ? 200 : 503,
+                Map.of("ready", state.ready().isPresent())));
+        router.get("/v2").handler(ctx -> Json.send(ctx, 200, Map.of("name", "modeldeploy-serving-runtime",
+                "version", serverVersion, "extensions", List.of())));
+        router.get("/v2/models/:name").handler(ctx -> withModel(ctx, m -> Json.send(ctx, 200, OpenInference.metadata(m))));
+        router.get("/v2/models/:name/ready").handler(ctx -> withModel(ctx, m -> Json.send(ctx, 200,
+                Map.of("name", m.config().name(), "ready", true))));
+        router.post("/v2/models/:name/infer").handler(ctx -> withModel(ctx, m -> {
+            var request = Json.body(ctx);
+            predict(ctx, model -> OpenInference.rows(request, model.config().features().size()),
+                    (model, predictions) -> OpenInference.response(model, predictions, request.get("id")));
+        }));
+
+        router.get("/metrics").handler(ctx -> ctx.response().putHeader("Content-Type",
+                "text/plain; version=0.0.4; charset=utf-8").end(metrics.scrape()));
+        router.get("/openapi.json").handler(ctx -> ctx.response().putHeader("Content-Type", "application/json")
+                .end(resource("openapi.json")));
+        router.get("/docs").handler(ctx -> ctx.response().putHeader("Content-Type", "text/html; charset=utf-8")
+                .end(resource("docs.html")));
+
+        router.route().last().handler(ctx -> Json.error(ctx, 404, "no endpoint " + ctx.request().method() + " "
+                + ctx.request().path() + "; see /docs"));
+        router.route().failureHandler(this::failure);
+        return router;
+    }
+
+    /** Answers for a model's predictions, in a protocol's shape. */
+    interface Answer {
+        Object of(ModelService model, List<Prediction> predictions);
+    }
+
+    private void predict(RoutingContext ctx, Function<ModelService, double[][]> rows, Answer answer) {
+        ModelService model = state.ready().orElse(null);
+        if (model == null) {
+            Json.error(ctx, 503, "the model is not ready: " + notReadyReason());
+            return;
+        }
+        Context context = Vertx.currentContext();
+        model.predict(rows.apply(model)).whenComplete((predictions, error) -> context.runOnContext(v -> {
+            if (error == null) {
+                Json.send(ctx, 200, answer.of(model, predictions));
+            } else {
+                ctx.fail(error instanceof CompletionException ? error.getCause() : error);
+            }
+        }));
+    }
+
+    private void withModel(RoutingContext ctx, java.util.function.Consumer<ModelService> then) {
+        ModelService model = state.ready().orElse(null);
+        String name = ctx.pathParam("name");
+        if (model == null) {
+            Json.error(ctx, 503, "the model is not ready: " + notReadyReason());
+        } else if (!model.config().name().equals(name)) {
+            Json.error(ctx, 404, "unknown model '" + name + "'; this server serves '" + model.config().name() + "'");
+        } else {
+            then.accept(model);
+        }
+    }
+
+    private String notReadyReason() {
+        return "it is still loading, or the server is shutting down";
+    }
+
+    private void measure(RoutingContext ctx) {
+        long start = System.nanoTime();
+        state.inFlight().incrementAndGet();
+        ctx.addEndHandler(v -> {
+            state.inFlight().decrementAndGet();
+            metrics.request(endpoint(ctx.request().path()), ctx.response().getStatusCode(),
+                    Duration.ofNanos(System.nanoTime() - start));
+        });
+        ctx.next();
+    }
+
+    private static final java.util.regex.Pattern MODEL_PATH = java.util.regex.Pattern.compile(
+            "^/v2/models/[^/]+(/ready|/infer)?$");
+    private static final java.util.Set<String> FIXED = java.util.Set.of("/predict", "/health", "/v2/health/live",
+            "/v2/health/ready", "/v2", "/metrics", "/openapi.json", "/docs");
+
+    /** The metrics label of a request path: its route template, so model names do not multiply the series. */
+    static String endpoint(String path) {
+        if (FIXED.contains(path)) {
+            return path;
+        }
+        var model = MODEL_PATH.matcher(path);
+        return model.matches() ? "/v2/models/{name}" + (model.group(1) == null ? "" : model.group(1)) : "other";
+    }
+
+    private void failure(RoutingContext ctx) {
+        Throwable error = ctx.failure();
+        if (error instanceof BadInput bad) {
+            Json.error(ctx, bad.status(), bad.getMessage());
+        } else if (ctx.statusCode() == 413) {
+            Json.error(ctx, 413, "the request body is larger than this server accepts");
+        } else if (ctx.statusCode() >= 400 && ctx.statusCode() < 500) {
+            Json.error(ctx, ctx.statusCode(), "bad request");
+        } else {
+            // The cause is logged, not sent: a client gets no stack trace.
+            System.err.println("error answering " + ctx.request().path() + ": " + error);
+            Json.error(ctx, 500, "the server failed to answer: " + (error == null ? "unknown error"
+                    : error.getClass().getSimpleName()));
+        }
+    }
+
+    private static String resource(String name) {
+        try (InputStream in = HttpApi.class.getResourceAsStream("/api/" + name)) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The seed's Flask/FastAPI answer: {"predictions": [...], "probabilities": [[...]]}. */
+    static final class SeedAnswer {
+        private SeedAnswer() {
+        }
+
+        static Map<String, Object> of(ModelService model, List<Prediction> predictions) {
+            var answer = new LinkedHashMap<String, Object>();
+            boolean classification = model.config().output().classification();
+            var labels = new ArrayList<Object>();
+            var probabilities = new ArrayList<double[]>();
+            var top = new ArrayList<Object>();
+            for (Prediction p : predictions) {
+                labels.add(classification ? p.label() : (p.values().length == 1 ? p.values()[0] : p.values()));
+                probabilities.add(p.probabilities());
+                top.add(p.top());
+            }
+            answer.put("predictions", labels);
+            answer.put("probabilities", classification && predictions.get(0).probabilities() != null
+                    ? probabilities : null);
+            if (classification && predictions.get(0).top() != null) {
+                answer.put("top", top);
+            }
+            if (classification) {
+                answer.put("labels", model.config().output().labels());
+            }
+            return answer;
+        }
+    }
+
+}

@@ -1,0 +1,118 @@
+package io.modeldeploy.runtime.inference;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.IntConsumer;
+
+/**
+ * Groups concurrent requests into one inference: the first waiting request opens a batch, which runs when it holds
+ * maxBatchSize rows or maxDelay has passed. One thread runs the engine, so it needs no locking.
+ */
+public final class DynamicBatcher implements AutoCloseable {
+    private record Job(float[][] rows, CompletableFuture<float[][]> result) {
+    }
+
+    private final InferenceEngine engine;
+    private final int maxBatchSize;
+    private final long maxDelayNanos;
+    private final IntConsumer batchSizes;
+    private final BlockingQueue<Job> queue = new LinkedBlockingQueue<>();
+    private final Thread worker;
+    private volatile boolean running = true;
+    private Job carried;
+
+    public DynamicBatcher(InferenceEngine engine, int maxBatchSize, long maxDelayMillis, IntConsumer batchSizes) {
+        this.engine = engine;
+        this.maxBatchSize = maxBatchSize;
+        this.maxDelayNanos = TimeUnit.MILLISECONDS.toNanos(maxDelayMillis);
+        this.batchSizes = batchSizes;
+        this.worker = new Thread(this::run, "inference");
+        worker.setDaemon(true);
+        worker.start();
+    }
+
+    /** Queues rows for inference; the future completes with their output rows, in order. */
+    public CompletableFuture<float[][]> submit(float[][] rows) {
+        var job = new Job(rows, new CompletableFuture<>());
+        if (!running) {
+            job.result.completeExceptionally(new IllegalStateException("the server is shutting down"));
+            return job.result;
+        }
+        queue.add(job);
+        return job.result;
+    }
+
+    private void run() {
+        while (running || !queue.isEmpty()) {
+            try {
+                Job first = carried != null ? carried : queue.poll(100, TimeUnit.MILLISECONDS);
+                carried = null;
+                if (first != null) {
+                    runBatch(collect(first));
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    private List<Job> collect(Job first) throws InterruptedException {
+        var jobs = new ArrayList<Job>();
+        jobs.add(first);
+        int rows = first.rows.length;
+        long deadline = System.nanoTime() + maxDelayNanos;
+        while (rows < maxBatchSize) {
+            long wait = deadline - System.nanoTime();
+            Job next = wait > 0 ? queue.poll(wait, TimeUnit.NANOSECONDS) : queue.poll();
+            if (next == null) {
+                break;
+            }
+            if (rows + next.rows.length > maxBatchSize) {
+                carried = next;
+                break;
+            }
+            jobs.add(next);
+            rows += next.rows.length;
+        }
+        return jobs;
+    }
+
+    private void runBatch(List<Job> jobs) {
+        int total = jobs.stream().mapToInt(j -> j.rows.length).sum();
+        float[][] batch = new float[total][];
+        int at = 0;
+        for (Job job : jobs) {
+            System.arraycopy(job.rows, 0, batch, at, job.rows.length);
+            at += job.rows.length;
+        }
+        try {
+            float[][] output = engine.infer(batch);
+            batchSizes.accept(total);
+            at = 0;
+            for (Job job : jobs) {
+                float[][] mine = new float[job.rows.length][];
+                System.arraycopy(output, at, mine, 0, mine.length);
+                at += mine.length;
+                job.result.complete(mine);
+            }
+        } catch (RuntimeException e) {
+            jobs.forEach(j -> j.result.completeExceptionally(e));
+        }
+    }
+
+    /** Stops taking work, finishes what is queued, then returns. */
+    @Override
+    public void close() {
+        running = false;
+        try {
+            worker.join(TimeUnit.SECONDS.toMillis(30));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

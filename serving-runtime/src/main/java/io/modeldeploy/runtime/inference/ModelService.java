@@ -1,0 +1,80 @@
+package io.modeldeploy.runtime.inference;
+
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+import io.modeldeploy.runtime.config.ModelConfig;
+import io.modeldeploy.runtime.model.ModelSource;
+
+/**
+ * The loaded model behind the HTTP layer: request rows in, predictions out, through the pre-processing, the dynamic
+ * batcher and the post-processing. Knows nothing about HTTP.
+ */
+public final class ModelService implements AutoCloseable {
+    private final ModelConfig config;
+    private final String version;
+    private final Preprocessor pre;
+    private final Postprocessor post;
+    private final DynamicBatcher batcher;
+    private final InferenceEngine engine;
+    private final int maxRows;
+
+    public ModelService(ModelSource.Located model, String version, InferenceEngine engine, BatchingSettings batching,
+            java.util.function.IntConsumer batchSizes) {
+        this.config = model.config();
+        this.version = version;
+        this.engine = engine;
+        this.pre = new Preprocessor(config);
+        this.post = new Postprocessor(config);
+        this.maxRows = batching.maxRowsPerRequest();
+        this.batcher = new DynamicBatcher(engine, batching.maxBatchSize(), batching.maxDelayMillis(), batchSizes);
+    }
+
+    /** Dynamic batching and request size limits. */
+    public record BatchingSettings(int maxBatchSize, long maxDelayMillis, int maxRowsPerRequest) {
+    }
+
+    /** Predicts for the rows (client feature order); fails fast with {@link BadInput} for a bad request. */
+    public CompletableFuture<List<Prediction>> predict(double[][] rows) {
+        if (rows.length == 0) {
+            return CompletableFuture.failedFuture(new BadInput("the batch is empty: send at least one row of "
+                    + pre.width() + " features"));
+        }
+        if (rows.length > maxRows) {
+            return CompletableFuture.failedFuture(new BadInput(413, "the batch has " + rows.length
+                    + " rows; this server takes at most " + maxRows + " per request"));
+        }
+        float[][] input;
+        try {
+            input = pre.apply(rows);
+        } catch (BadInput e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        return batcher.submit(input).thenApply(post::apply);
+    }
+
+    /** One prediction on the scaler's means (all zeros after scaling), so the first client pays no warm-up. */
+    public void warmUp() {
+        double[] row = config.scaler() != null ? config.scaler().mean().clone() : new double[pre.width()];
+        predict(new double[][] {row}).join();
+    }
+
+    public ModelConfig config() {
+        return config;
+    }
+
+    public String version() {
+        return version;
+    }
+
+    public String engineName() {
+        return engine.name();
+    }
+
+    /** Finishes queued predictions, then releases the engine. */
+    @Override
+    public void close() {
+        batcher.close();
+        engine.close();
+    }
+}

@@ -1,0 +1,111 @@
+package io.modeldeploy.runtime.model;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.Optional;
+
+import io.modeldeploy.runtime.config.ModelConfig;
+
+/**
+ * Finds the model a location names (a folder with model.json, the model file itself, or an http(s) URL of it),
+ * verifies its SHA-256 when one is given, and returns the folder to load it from. Nothing is loaded before it has
+ * been verified.
+ */
+public final class ModelSource {
+    private ModelSource() {
+    }
+
+    /** A verified model: its config and the model file's path. */
+    public record Located(ModelConfig config, Path modelFile) {
+    }
+
+    /**
+     * @param location a local folder or file, or an http(s) URL of the model file (with model.json beside it)
+     * @param sha256 the expected SHA-256 of the model file, if any
+     * @param cache a writable folder for downloads
+     */
+    public static Located locate(String location, Optional<String> sha256, Path cache) throws IOException {
+        Path folder;
+        if (location.startsWith("http://") || location.startsWith("https://")) {
+            folder = download(URI.create(location), cache);
+        } else {
+            Path path = Path.of(location.startsWith("file://") ? URI.create(location).getPath() : location);
+            if (!Files.exists(path)) {
+                throw new ModelLoadException("model not found: " + path + " does not exist");
+            }
+            folder = Files.isDirectory(path) ? path : path.toAbsolutePath().getParent();
+        }
+        Path configFile = folder.resolve(ModelConfig.FILE);
+        if (!Files.isRegularFile(configFile)) {
+            throw new ModelLoadException("model config not found: " + configFile + " does not exist");
+        }
+        ModelConfig config = ModelConfig.read(configFile);
+        Path modelFile = folder.resolve(config.file());
+        if (!Files.isRegularFile(modelFile)) {
+            throw new ModelLoadException("model file not found: " + modelFile + " (named by " + configFile + ")");
+        }
+        if (sha256.isPresent()) {
+            String actual = sha256(modelFile);
+            if (!actual.equalsIgnoreCase(sha256.get())) {
+                throw new ModelLoadException("model checksum mismatch: " + modelFile + " has SHA-256 " + actual
+                        + ", expected " + sha256.get() + "; refusing to serve it");
+            }
+        }
+        return new Located(config, modelFile);
+    }
+
+    /** Downloads the model file and its model.json (from the same folder URL) into the cache. */
+    private static Path download(URI modelUri, Path cache) throws IOException {
+        String path = modelUri.getPath();
+        String fileName = path.substring(path.lastIndexOf('/') + 1);
+        if (fileName.isEmpty()) {
+            throw new ModelLoadException("an http(s) model location must name the model file: " + modelUri);
+        }
+        Path folder = cache.resolve("models").resolve(Integer.toHexString(modelUri.toString().hashCode()));
+        Files.createDirectories(folder);
+        fetch(modelUri, folder.resolve(fileName));
+        fetch(modelUri.resolve(ModelConfig.FILE), folder.resolve(ModelConfig.FILE));
+        return folder;
+    }
+
+    private static void fetch(URI uri, Path target) throws IOException {
+        HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NORMAL)
+                .connectTimeout(Duration.ofSeconds(10)).build();
+        try {
+            HttpResponse<InputStream> response = http.send(HttpRequest.newBuilder(uri).build(),
+                    HttpResponse.BodyHandlers.ofInputStream());
+            try (InputStream body = response.body()) {
+                if (response.statusCode() != 200) {
+                    throw new ModelLoadException("model not found: GET " + uri + " answered " + response.statusCode());
+                }
+                Path partial = target.resolveSibling(target.getFileName() + ".partial");
+                Files.copy(body, partial, StandardCopyOption.REPLACE_EXISTING);
+                Files.move(partial, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while downloading " + uri, e);
+        }
+    }
+
+    public static String sha256(Path file) throws IOException {
+        try (var in = new DigestInputStream(Files.newInputStream(file), MessageDigest.getInstance("SHA-256"))) {
+            in.transferTo(java.io.OutputStream.nullOutputStream());
+            return HexFormat.of().formatHex(in.getMessageDigest().digest());
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,190 @@
+package io.modeldeploy.runtime;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.modeldeploy.runtime.inference.ModelService;
+
+/** Every endpoint over real HTTP against the Iris model, and every kind of bad request answered with its 4xx. */
+class HttpApiTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+    @TempDir
+    static Path cache;
+    static ServingRuntime runtime;
+
+    @BeforeAll
+    static void start() throws Exception {
+        runtime = new ServingRuntime(new RuntimeSettings(ExampleModels.iris().toString(), Optional.empty(),
+                Optional.of("1.0.0"), "127.0.0.1", 0, cache, new ModelService.BatchingSettings(32, 2, 100),
+                64 * 1024, Duration.ofSeconds(5))).start();
+    }
+
+    @AfterAll
+    static void stop() {
+        runtime.close();
+    }
+
+    @Test
+    void predictAnswersTheSeedClientInTheSeedsShape() throws Exception {
+        var response = post("/predict", "{\"features\": [[5.1, 3.5, 1.4, 0.2], [6.2, 3.4, 5.4, 2.3]]}");
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        JsonNode body = JSON.readTree(response.body());
+        assertThat(body.get("predictions")).hasSize(2);
+        assertThat(body.get("predictions").get(0).asText()).isEqualTo("setosa");
+        assertThat(body.get("predictions").get(1).asText()).isEqualTo("virginica");
+        assertThat(body.get("probabilities")).hasSize(2);
+        assertThat(body.get("probabilities").get(0)).hasSize(3);
+        assertThat(body.get("labels").toString()).isEqualTo("[\"virginica\",\"setosa\",\"versicolor\"]");
+    }
+
+    @Test
+    void healthEndpointsReportTheLoadedModel() throws Exception {
+        assertThat(get("/health").statusCode()).isEqualTo(200);
+        assertThat(JSON.readTree(get("/health").body()).get("status").asText()).isEqualTo("healthy");
+        assertThat(JSON.readTree(get("/v2/health/live").body()).get("live").asBoolean()).isTrue();
+        assertThat(JSON.readTree(get("/v2/health/ready").body()).get("ready").asBoolean()).isTrue();
+        assertThat(JSON.readTree(get("/v2/models/iris/ready").body()).get("ready").asBoolean()).isTrue();
+    }
+
+    @Test
+    void v2ModelMetadataFollowsTheOpenInferenceProtocol() throws Exception {
+        JsonNode metadata = JSON.readTree(get("/v2/models/iris").body());
+
+        assertThat(metadata.get("name").asText()).isEqualTo("iris");
+        assertThat(metadata.get("versions").get(0).asText()).isEqualTo("1.0.0");
+        assertThat(metadata.get("platform").asText()).isEqualTo("onnxruntime_onnx");
+        assertThat(metadata.get("inputs").get(0).get("datatype").asText()).isEqualTo("FP32");
+        assertThat(metadata.get("inputs").get(0).get("shape").toString()).isEqualTo("[-1,4]");
+        assertThat(metadata.get("outputs")).extracting(o -> o.get("name").asText())
+                .containsExactly("label", "probabilities");
+        assertThat(JSON.readTree(get("/v2").body()).get("name").asText()).isEqualTo("modeldeploy-serving-runtime");
+    }
+
+    @Test
+    void v2InferReturnsOutputTensors() throws Exception {
+        var response = post("/v2/models/iris/infer", """
+                {"id": "42", "inputs": [{"name": "input", "shape": [2, 4], "datatype": "FP32",
+                  "data": [5.1, 3.5, 1.4, 0.2, 6.2, 3.4, 5.4, 2.3]}]}""");
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        JsonNode body = JSON.readTree(response.body());
+        assertThat(body.get("model_name").asText()).isEqualTo("iris");
+        assertThat(body.get("model_version").asText()).isEqualTo("1.0.0");
+        assertThat(body.get("id").asText()).isEqualTo("42");
+        JsonNode label = body.get("outputs").get(0);
+        assertThat(label.get("name").asText()).isEqualTo("label");
+        assertThat(label.get("datatype").asText()).isEqualTo("BYTES");
+        assertThat(label.get("shape").toString()).isEqualTo("[2]");
+        assertThat(label.get("data").toString()).isEqualTo("[\"setosa\",\"virginica\"]");
+        JsonNode probabilities = body.get("outputs").get(1);
+        assertThat(probabilities.get("shape").toString()).isEqualTo("[2,3]");
+        assertThat(probabilities.get("data")).hasSize(6);
+    }
+
+    @Test
+    void metricsCountRequestsLatencyBatchesAndModelLoadTime() throws Exception {
+        post("/predict", "{\"features\": [[5.1, 3.5, 1.4, 0.2]]}");
+        post("/predict", "{\"features\": []}");
+
+        String metrics = get("/metrics").body();
+        assertThat(metrics).contains("modeldeploy_requests_total{endpoint=\"/predict\",status=\"200\"}")
+                .contains("modeldeploy_request_latency_seconds_bucket")
+                .contains("modeldeploy_batch_size_count")
+                .contains("modeldeploy_request_errors_total{endpoint=\"/predict\",status=\"400\"}")
+                .contains("modeldeploy_model_load_seconds");
+    }
+
+    @Test
+    void apiDocsAreServed() throws Exception {
+        JsonNode openapi = JSON.readTree(get("/openapi.json").body());
+        assertThat(openapi.get("paths").has("/predict")).isTrue();
+        assertThat(openapi.get("paths").has("/v2/models/{name}/infer")).isTrue();
+        var docs = get("/docs");
+        assertThat(docs.headers().firstValue("Content-Type")).hasValueSatisfying(v -> assertThat(v).contains("text/html"));
+        assertThat(docs.body()).contains("POST /predict");
+    }
+
+    static Stream<Arguments> badRequests() {
+        String big = "{\"features\": [" + "[1,2,3,4],".repeat(9000) + "[1,2,3,4]]}";
+        String manyRows = "{\"features\": [" + "[1,2,3,4],".repeat(150) + "[1,2,3,4]]}";
+        return Stream.of(
+                Arguments.of("too few features", "/predict", "{\"features\": [[5.1, 3.5, 1.4]]}", 400,
+                        "row 0 has 3 features; the model takes 4: sepal_length, sepal_width, petal_length, petal_width"),
+                Arguments.of("not a number", "/predict", "{\"features\": [[5.1, \"wide\", 1.4, 0.2]]}", 400,
+                        "'features' row 0, value 1 is not a number: \"wide\""),
+                Arguments.of("NaN", "/predict", "{\"features\": [[5.1, NaN, 1.4, 0.2]]}", 400,
+                        "row 0, feature sepal_width is NaN, which this model does not accept"),
+                Arguments.of("empty batch", "/predict", "{\"features\": []}", 400,
+                        "the batch is empty: send at least one row of 4 features"),
+                Arguments.of("missing features", "/predict", "{\"rows\": [[1, 2, 3, 4]]}", 400,
+                        "'features' is required: a list of rows, each a list of numbers"),
+                Arguments.of("ragged rows", "/predict", "{\"features\": [[1, 2, 3, 4], 5]}", 400,
+                        "'features' row 1 is not a list of numbers"),
+                Arguments.of("invalid JSON", "/predict", "{\"features\": [[1, 2", 400,
+                        "the request body is not valid JSON"),
+                Arguments.of("oversized body", "/predict", big, 413,
+                        "the request body is larger than this server accepts"),
+                Arguments.of("oversized batch", "/predict", manyRows, 413,
+                        "the batch has 151 rows; this server takes at most 100 per request"),
+                Arguments.of("unknown model", "/v2/models/tulip/infer", "{}", 404,
+                        "unknown model 'tulip'; this server serves 'iris'"),
+                Arguments.of("v2 wrong datatype", "/v2/models/iris/infer",
+                        "{\"inputs\": [{\"name\": \"input\", \"shape\": [1, 4], \"datatype\": \"BYTES\", \"data\": [\"a\"]}]}",
+                        400, "input 'input' has datatype 'BYTES'; send a numeric tensor, e.g. FP32"),
+                Arguments.of("v2 wrong shape", "/v2/models/iris/infer",
+                        "{\"inputs\": [{\"name\": \"input\", \"shape\": [1, 3], \"datatype\": \"FP32\", \"data\": [1, 2, 3]}]}",
+                        400, "input shape [1,3] has 3 features; the model takes 4"),
+                Arguments.of("v2 data and shape disagree", "/v2/models/iris/infer",
+                        "{\"inputs\": [{\"name\": \"input\", \"shape\": [2, 4], \"datatype\": \"FP32\", \"data\": [1, 2, 3, 4]}]}",
+                        400, "input data has 4 values; shape [2,4] needs 8"),
+                Arguments.of("unknown endpoint", "/predictions", "{}", 404, "no endpoint POST /predictions"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("badRequests")
+    void badRequestsGetASpecificClientErrorAndTheServerKeepsServing(String name, String path, String body,
+            int status, String message) throws Exception {
+        var response = post(path, body);
+
+        assertThat(response.statusCode()).isEqualTo(status);
+        assertThat(response.headers().firstValue("Content-Type")).hasValue("application/json");
+        assertThat(JSON.readTree(response.body()).get("error").asText()).contains(message);
+        assertThat(response.body()).doesNotContain("Exception").doesNotContain("\tat ");
+        assertThat(post("/predict", "{\"features\": [[5.1, 3.5, 1.4, 0.2]]}").statusCode()).isEqualTo(200);
+    }
+
+    static HttpResponse<String> get(String path) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(uri(path)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    static HttpResponse<String> post(String path, String body) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(uri(path)).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static URI uri(String path) {
+        return URI.create("http://127.0.0.1:" + runtime.port() + path);
+    }
+
+}

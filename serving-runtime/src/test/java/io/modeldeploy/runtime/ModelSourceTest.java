@@ -1,0 +1,100 @@
+package io.modeldeploy.runtime;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import com.sun.net.httpserver.HttpServer;
+
+import io.modeldeploy.runtime.model.ModelLoadException;
+import io.modeldeploy.runtime.model.ModelSource;
+
+/** A model is served only when it is found and its checksum, when given, matches. */
+class ModelSourceTest {
+    @TempDir
+    Path cache;
+
+    @Test
+    void aMatchingChecksumIsAccepted() throws IOException {
+        String sha = ModelSource.sha256(ExampleModels.iris().resolve("model.onnx"));
+
+        var located = ModelSource.locate(ExampleModels.iris().toString(), Optional.of(sha), cache);
+
+        assertThat(located.modelFile()).isEqualTo(ExampleModels.iris().resolve("model.onnx"));
+        assertThat(located.config().name()).isEqualTo("iris");
+    }
+
+    @Test
+    void aWrongChecksumRefusesToServeTheModel() {
+        assertThatThrownBy(() -> ModelSource.locate(ExampleModels.iris().toString(), Optional.of("0".repeat(64)), cache))
+                .isInstanceOf(ModelLoadException.class)
+                .hasMessageContaining("model checksum mismatch")
+                .hasMessageContaining("expected " + "0".repeat(64) + "; refusing to serve it");
+    }
+
+    @Test
+    void aMissingModelIsNamed() {
+        assertThatThrownBy(() -> ModelSource.locate("/models/none", Optional.empty(), cache))
+                .isInstanceOf(ModelLoadException.class).hasMessage("model not found: /models/none does not exist");
+    }
+
+    @Test
+    void aModelFileIsFoundWithTheConfigBesideIt() throws IOException {
+        var located = ModelSource.locate(ExampleModels.iris().resolve("model.onnx").toString(), Optional.empty(), cache);
+        assertThat(located.config().features()).hasSize(4);
+    }
+
+    @Test
+    void anHttpModelIsDownloadedAndVerifiedBeforeUse() throws IOException {
+        HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        server.createContext("/models/iris/", exchange -> {
+            Path file = ExampleModels.iris().resolve(Path.of(exchange.getRequestURI().getPath()).getFileName().toString());
+            if (!Files.exists(file)) {
+                exchange.sendResponseHeaders(404, -1);
+                return;
+            }
+            byte[] body = Files.readAllBytes(file);
+            exchange.sendResponseHeaders(200, body.length);
+            exchange.getResponseBody().write(body);
+            exchange.close();
+        });
+        server.start();
+        try {
+            String url = "http://127.0.0.1:" + server.getAddress().getPort() + "/models/iris/model.onnx";
+            String sha = ModelSource.sha256(ExampleModels.iris().resolve("model.onnx"));
+
+            var located = ModelSource.locate(url, Optional.of(sha), cache);
+            assertThat(located.modelFile()).startsWith(cache);
+            assertThat(ModelSource.sha256(located.modelFile())).isEqualTo(sha);
+
+            assertThatThrownBy(() -> ModelSource.locate(url, Optional.of("f".repeat(64)), cache))
+                    .hasMessageContaining("model checksum mismatch");
+            assertThatThrownBy(() -> ModelSource.locate(url.replace("model.onnx", "other.onnx"), Optional.empty(),
+                    cache)).hasMessageContaining("model not found: GET").hasMessageContaining("answered 404");
+        } finally {
+            server.stop(0);
+        }
+    }
+
+    @Test
+    void theRuntimeExitsWithTheReasonWhenTheChecksumIsWrong() throws Exception {
+        String java = ProcessHandle.current().info().command().orElse("java");
+        Process process = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
+                ServingRuntime.class.getName(), "--model", ExampleModels.iris().toString(), "--sha256", "0".repeat(64),
+                "--port", "0", "--cache-dir", cache.toString()).redirectErrorStream(true).start();
+        assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        String output = new String(process.getInputStream().readAllBytes());
+
+        assertThat(process.exitValue()).isEqualTo(1);
+        assertThat(output).contains("error: model checksum mismatch");
+    }
+}
