@@ -39,7 +39,17 @@ import io.modeldeploy.testing.RepositoryRoot;
 public final class OperatorScaleBenchmark {
     private static final String IMAGE = "registry.example/modeldeploy/serving-runtime:bench";
 
-    public static void main(String[] args) throws Exception {
+    public static void main(String[] args) {
+        try {
+            run(args);
+            System.exit(0);
+        } catch (Exception e) {
+            e.printStackTrace();
+            System.exit(1);
+        }
+    }
+
+    private static void run(String[] args) throws Exception {
         int count = args.length > 0 ? Integer.parseInt(args[0]) : 1000;
         Path root = RepositoryRoot.find();
         KwokTestbed cluster = KwokTestbed.start(root);
@@ -93,7 +103,6 @@ public final class OperatorScaleBenchmark {
                 System.out.println("reconciliations: " + reconciles);
             }
         }
-        System.exit(0);
     }
 
     private static ModelDeployment modelDeployment(String namespace, int i) {
