@@ -1,12 +1,14 @@
 package io.modeldeploy.operator.resources;
 
+import io.fabric8.kubernetes.api.model.ObjectMeta;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.modeldeploy.api.v1alpha1.ModelDeployment;
 
 /**
- * The controller reference every object made for a ModelDeployment carries: the garbage collector deletes it with
- * the ModelDeployment, and kubectl and Argo CD show it under its owner.
+ * What ties an object to the ModelDeployment it was made for: a controller reference (the garbage collector
+ * deletes it with the ModelDeployment; kubectl and Argo CD show it under its owner) and the common labels.
  */
 public final class Owner {
     private Owner() {
@@ -20,6 +22,16 @@ public final class Owner {
                 .withUid(md.getMetadata().getUid())
                 .withController(true)
                 .withBlockOwnerDeletion(true)
+                .build();
+    }
+
+    /** Metadata of a child object named {@code name} in the ModelDeployment's namespace. */
+    public static ObjectMeta childMetadata(ModelDeployment md, String name) {
+        return new ObjectMetaBuilder()
+                .withName(name)
+                .withNamespace(md.getMetadata().getNamespace())
+                .withLabels(Labels.common(md))
+                .withOwnerReferences(of(md))
                 .build();
     }
 }

@@ -22,12 +22,7 @@ public final class ServingAutoscaler {
     public static HorizontalPodAutoscaler desired(ModelDeployment md) {
         AutoscalingSpec autoscaling = md.getSpec().autoscaling();
         return new HorizontalPodAutoscalerBuilder()
-                .withNewMetadata()
-                .withName(name(md))
-                .withNamespace(md.getMetadata().getNamespace())
-                .withLabels(Labels.common(md))
-                .withOwnerReferences(Owner.of(md))
-                .endMetadata()
+                .withMetadata(Owner.childMetadata(md, name(md)))
                 .withNewSpec()
                 .withNewScaleTargetRef().withApiVersion("apps/v1").withKind("Deployment")
                 .withName(ServingDeployment.name(md)).endScaleTargetRef()

@@ -27,12 +27,7 @@ public final class ServingDeployment {
     public static Deployment desired(ModelDeployment md, String defaultImage, Optional<Integer> currentReplicas) {
         var spec = md.getSpec();
         return new DeploymentBuilder()
-                .withNewMetadata()
-                .withName(name(md))
-                .withNamespace(md.getMetadata().getNamespace())
-                .withLabels(Labels.common(md))
-                .withOwnerReferences(Owner.of(md))
-                .endMetadata()
+                .withMetadata(Owner.childMetadata(md, name(md)))
                 .withNewSpec()
                 .withReplicas(replicas(md, currentReplicas))
                 .withNewSelector().withMatchLabels(Labels.track(md, Labels.TRACK_STABLE)).endSelector()

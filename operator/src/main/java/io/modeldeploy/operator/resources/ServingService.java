@@ -21,12 +21,7 @@ public final class ServingService {
 
     public static Service desired(ModelDeployment md) {
         return new ServiceBuilder()
-                .withNewMetadata()
-                .withName(name(md))
-                .withNamespace(md.getMetadata().getNamespace())
-                .withLabels(Labels.common(md))
-                .withOwnerReferences(Owner.of(md))
-                .endMetadata()
+                .withMetadata(Owner.childMetadata(md, name(md)))
                 .withNewSpec()
                 .withType("ClusterIP")
                 .withSelector(Labels.servingPods(md))
