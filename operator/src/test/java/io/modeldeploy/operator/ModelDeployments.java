@@ -33,7 +33,7 @@ public final class ModelDeployments {
     public static ModelDeploymentSpec spec(String uri, String version, int replicas, AutoscalingSpec autoscaling,
             List<EnvVar> env, Map<String, String> podAnnotations) {
         return new ModelDeploymentSpec(model(uri, version),
-                new RuntimeSpec(null, null, 8080, null, env, new BatchingSpec(32, 5)),
+                new RuntimeSpec(null, null, 8080, null, env, new BatchingSpec(32, 0)),
                 replicas, autoscaling,
                 new ProbesSpec(new ProbeSpec("/v2/health/ready", null, 5, 2, 3),
                         new ProbeSpec("/v2/health/live", null, 10, 2, 3)),

@@ -23,7 +23,7 @@ public record RuntimeSettings(String model, Optional<String> sha256, Optional<St
               --port <n>             HTTP port (MODELDEPLOY_HTTP_PORT, default 8080)
               --host <address>       address to listen on (default 0.0.0.0)
               --max-batch-size <n>   rows per inference (MODELDEPLOY_BATCH_MAX_SIZE, default 32)
-              --max-delay-ms <n>     wait for a batch to fill (MODELDEPLOY_BATCH_MAX_DELAY_MS, default 5)
+              --max-delay-ms <n>     wait for a batch to fill (MODELDEPLOY_BATCH_MAX_DELAY_MS, default 0)
               --cache-dir <folder>   downloads and engine files (MODELDEPLOY_CACHE_DIR, default /tmp/modeldeploy)
             """;
 
@@ -47,7 +47,7 @@ public record RuntimeSettings(String model, Optional<String> sha256, Optional<St
                 Path.of(pick(flags, "cache-dir", env, "MODELDEPLOY_CACHE_DIR", "/tmp/modeldeploy")),
                 new ModelService.BatchingSettings(
                         number(pick(flags, "max-batch-size", env, "MODELDEPLOY_BATCH_MAX_SIZE", "32"), "max-batch-size"),
-                        number(pick(flags, "max-delay-ms", env, "MODELDEPLOY_BATCH_MAX_DELAY_MS", "5"), "max-delay-ms"),
+                        number(pick(flags, "max-delay-ms", env, "MODELDEPLOY_BATCH_MAX_DELAY_MS", "0"), "max-delay-ms"),
                         number(pick(flags, "max-rows", env, "MODELDEPLOY_MAX_ROWS", "10000"), "max-rows")),
                 1024L * 1024 * number(pick(flags, "max-body-mib", env, "MODELDEPLOY_MAX_BODY_MIB", "8"), "max-body-mib"),
                 Duration.ofSeconds(20));

@@ -7,13 +7,14 @@ import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
 
 /**
- * Dynamic batching: concurrent requests are grouped into one inference.
+ * Dynamic batching: concurrent requests are grouped into one inference. Requests that queue while the model is
+ * busy always run together; maxDelayMillis can make a batch also wait for more.
  *
  * @param maxBatchSize the most rows in one inference; 1 turns batching off
- * @param maxDelayMillis how long the first request of a batch waits for others
+ * @param maxDelayMillis how long a batch waits for more requests before it runs; 0 runs what is queued at once
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record BatchingSpec(
         @Default("32") @Min(1) @Max(4096) Integer maxBatchSize,
-        @Default("5") @Min(0) @Max(10000) Integer maxDelayMillis) {
+        @Default("0") @Min(0) @Max(10000) Integer maxDelayMillis) {
 }

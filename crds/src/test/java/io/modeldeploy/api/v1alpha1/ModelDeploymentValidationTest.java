@@ -87,7 +87,7 @@ class ModelDeploymentValidationTest {
         ModelDeploymentSpec spec = created.getSpec();
         assertThat(spec.replicas()).isEqualTo(1);
         assertThat(spec.runtime().port()).isEqualTo(8080);
-        assertThat(spec.runtime().batching()).isEqualTo(new BatchingSpec(32, 5));
+        assertThat(spec.runtime().batching()).isEqualTo(new BatchingSpec(32, 0));
         assertThat(spec.probes().readiness()).isEqualTo(new ProbeSpec("/v2/health/ready", null, 5, 2, 3));
         assertThat(spec.probes().liveness()).isEqualTo(new ProbeSpec("/v2/health/live", null, 10, 2, 3));
         assertThat(spec.model().format()).isEqualTo(ModelFormat.ONNX);

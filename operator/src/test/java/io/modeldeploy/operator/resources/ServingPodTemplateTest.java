@@ -30,7 +30,7 @@ class ServingPodTemplateTest {
                 RuntimeContract.ENV_MODEL_LOCATION, "/models/iris",
                 RuntimeContract.ENV_HTTP_PORT, "8080",
                 RuntimeContract.ENV_BATCH_MAX_SIZE, "32",
-                RuntimeContract.ENV_BATCH_MAX_DELAY_MS, "5",
+                RuntimeContract.ENV_BATCH_MAX_DELAY_MS, "0",
                 RuntimeContract.ENV_CACHE_DIR, RuntimeContract.CACHE_PATH));
     }
 

@@ -9,8 +9,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.IntConsumer;
 
 /**
- * Groups concurrent requests into one inference: the first waiting request opens a batch, which runs when it holds
- * maxBatchSize rows or maxDelay has passed. One thread runs the engine, so it needs no locking.
+ * Groups concurrent requests into one inference. When the engine is free, the first waiting request opens a batch
+ * that takes every request already queued, up to maxBatchSize rows; with a maxDelay above 0 it also waits that long
+ * for more. Under load, requests queue while the engine runs, so batches form without delaying a lone request.
+ * One thread runs the engine, so it needs no locking.
  */
 public final class DynamicBatcher implements AutoCloseable {
     private record Job(float[][] rows, CompletableFuture<float[][]> result) {
