@@ -125,6 +125,24 @@ class HttpApiTest {
         assertThat(docs.body()).contains("POST /predict");
     }
 
+    @Test
+    void concurrentClientsEachGetTheirOwnRowsPrediction() throws Exception {
+        JsonNode reference = JSON.readTree(ExampleModels.iris().resolve("reference.json").toFile());
+        var answers = new java.util.ArrayList<java.util.concurrent.CompletableFuture<HttpResponse<String>>>();
+        for (JsonNode row : reference) {
+            answers.add(HTTP.sendAsync(HttpRequest.newBuilder(uri("/predict"))
+                    .header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"features\": [" + row.get("features") + "]}"))
+                    .build(), HttpResponse.BodyHandlers.ofString()));
+        }
+        for (int r = 0; r < reference.size(); r++) {
+            HttpResponse<String> response = answers.get(r).get(30, java.util.concurrent.TimeUnit.SECONDS);
+            assertThat(response.statusCode()).isEqualTo(200);
+            assertThat(JSON.readTree(response.body()).get("predictions").get(0).asText()).as("row %d", r)
+                    .isEqualTo(reference.get(r).get("label").asText());
+        }
+    }
+
     static Stream<Arguments> badRequests() {
         String big = "{\"features\": [" + "[1,2,3,4],".repeat(9000) + "[1,2,3,4]]}";
         String manyRows = "{\"features\": [" + "[1,2,3,4],".repeat(150) + "[1,2,3,4]]}";
