@@ -18,8 +18,9 @@ import io.modeldeploy.testing.KubernetesClusterExtension;
 import io.modeldeploy.testing.OperatorProcess;
 
 /**
- * A cluster test with the packaged operator running against the test cluster, started once per test JVM and
- * shared. Test methods may take the {@link OperatorProcess}.
+ * A cluster test with the packaged operator running against the test cluster, started once for the test class
+ * and stopped after it, so that no other test class finds an operator it did not ask for. Test methods may take
+ * the {@link OperatorProcess}.
  */
 @Target(ElementType.TYPE)
 @Retention(RetentionPolicy.RUNTIME)
@@ -46,14 +47,19 @@ public @interface RunningOperator {
         }
 
         static OperatorProcess shared(ExtensionContext context) {
-            return context.getRoot().getStore(STORE).computeIfAbsent(OperatorProcess.class,
-                    k -> start(context, "target/operator-logs/shared.log"), OperatorProcess.class);
+            ExtensionContext classContext = context.getTestClass().isPresent() && context.getTestMethod().isEmpty()
+                    ? context : context.getParent().orElseThrow();
+            return classContext.getStore(STORE).computeIfAbsent(OperatorProcess.class,
+                    k -> start(context, "target/operator-logs/" + context.getRequiredTestClass().getSimpleName()
+                            + ".log"), OperatorProcess.class);
         }
 
         static OperatorProcess start(ExtensionContext context, String log) {
             return OperatorProcess.start(Path.of(System.getProperty("modeldeploy.operator.jar",
                             "target/quarkus-app/quarkus-run.jar")),
-                    KubernetesClusterExtension.cluster(context), Path.of(log), Map.of());
+                    KubernetesClusterExtension.cluster(context), Path.of(log),
+                    // A Lease of its own: one left by an operator of an earlier run would make it wait to lead.
+                    Map.of("MODELDEPLOY_LEADER_ELECTION_LEASE_NAME", "modeldeploy-test-" + java.util.UUID.randomUUID()));
         }
     }
 }

@@ -1,0 +1,134 @@
+package io.modeldeploy.operator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+import org.junit.jupiter.api.Test;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.modeldeploy.api.v1alpha1.ModelDeployment;
+import io.modeldeploy.operator.status.Conditions;
+import io.modeldeploy.testing.ClusterTest;
+import io.modeldeploy.testing.Kubectl;
+import io.modeldeploy.testing.OperatorProcess;
+import io.modeldeploy.testing.RepositoryRoot;
+import io.modeldeploy.testing.TestCluster;
+import io.modeldeploy.testing.TestNamespace;
+
+/**
+ * The Helm chart with the real helm binary: it lints and renders, rejects typos in values, installs on the test
+ * cluster, and its RBAC is exactly what the operator uses: the operator, run as the chart's ServiceAccount,
+ * reconciles a ModelDeployment, and the ServiceAccount may do nothing more.
+ */
+@ClusterTest
+class HelmChartIT {
+    static final String CHART = RepositoryRoot.find().resolve("helm/modeldeploy").toString();
+
+    @Test
+    void chartLintsAndRendersWithDefaultAndNonDefaultValues(TestCluster cluster) {
+        assertThat(Kubectl.helm(cluster, "lint", "--strict", CHART).ok()).contains("0 chart(s) failed");
+
+        String defaults = Kubectl.helm(cluster, "template", "md", CHART, "--namespace", "ops").ok();
+        assertThat(kinds(defaults)).contains("ClusterRole", "ClusterRoleBinding", "Deployment", "ServiceAccount",
+                "Service", "Role", "RoleBinding").doesNotContain("PodDisruptionBudget", "ServiceMonitor");
+        assertThat(defaults).contains("replicas: 2").contains("runAsNonRoot: true")
+                .contains("readOnlyRootFilesystem: true");
+
+        String namespaced = Kubectl.helm(cluster, "template", "md", CHART, "--namespace", "ops",
+                "--set", "watchNamespaces={team-a,team-b}", "--set", "podDisruptionBudget.enabled=true",
+                "--set", "metrics.serviceMonitor.enabled=true", "--set", "replicaCount=3").ok();
+        assertThat(kinds(namespaced)).doesNotContain("ClusterRole", "ClusterRoleBinding")
+                .contains("PodDisruptionBudget", "ServiceMonitor");
+        assertThat(namespaced).contains("namespace: team-a").contains("namespace: team-b")
+                .contains("value: \"team-a,team-b\"").contains("replicas: 3");
+    }
+
+    @Test
+    void aTypoInValuesFailsWithAClearMessage(TestCluster cluster) {
+        var typo = Kubectl.helm(cluster, "template", "md", CHART, "--set", "image.tagg=1.0");
+        assertThat(typo.exitCode()).isNotZero();
+        assertThat(typo.output()).contains("at '/image': additional properties 'tagg' not allowed");
+
+        var bad = Kubectl.helm(cluster, "template", "md", CHART, "--set", "replicaCount=0");
+        assertThat(bad.exitCode()).isNotZero();
+        assertThat(bad.output()).contains("at '/replicaCount': minimum: got 0, want 1");
+    }
+
+    @Test
+    void theOperatorReconcilesUnderTheChartsServiceAccountWhichMayDoNothingMore(KubernetesClient client,
+            TestNamespace ns, TestCluster cluster) {
+        String release = "md-" + ns.name().substring(ns.name().length() - 4);
+        String serviceAccount = "system:serviceaccount:" + ns.name() + ":" + release + "-modeldeploy";
+        // The test bed installed the same CRD under its own field manager; Helm 4 applies CRDs server-side, so it
+        // takes them over here. On a fresh cluster there is nothing to take over.
+        Kubectl.helm(cluster, "install", release, CHART, "--namespace", ns.name(), "--wait", "--timeout", "90s",
+                "--force-conflicts", "--set", "watchNamespaces={" + ns.name() + "}").ok();
+        try {
+            assertThat(client.apps().deployments().withName(release + "-modeldeploy").get().getStatus()
+                    .getReadyReplicas()).isEqualTo(2);
+
+            try (OperatorProcess operator = OperatorProcess.start(
+                    Path.of(System.getProperty("modeldeploy.operator.jar", "target/quarkus-app/quarkus-run.jar")),
+                    cluster, Path.of("target/operator-logs/HelmChartIT.log"), Map.of(
+                            "KUBERNETES_IMPERSONATE_USERNAME", serviceAccount,
+                            "QUARKUS_OPERATOR_SDK_NAMESPACES", ns.name(),
+                            "MODELDEPLOY_LEADER_ELECTION_LEASE_NAMESPACE", ns.name()))) {
+                Kubectl.kubectl(cluster, ns.name(), "apply", "-f",
+                        RepositoryRoot.find().resolve("examples/iris.yaml").toString()).ok();
+                await().atMost(Duration.ofSeconds(90)).untilAsserted(() -> {
+                    ModelDeployment md = client.resources(ModelDeployment.class).withName("iris").get();
+                    assertThat(md.getStatus()).isNotNull();
+                    assertThat(md.getStatus().conditions()).anySatisfy(c -> {
+                        assertThat(c.getType()).isEqualTo(Conditions.READY);
+                        assertThat(c.getStatus()).isEqualTo(Conditions.TRUE);
+                    });
+                });
+                assertThat(operator.metrics()).contains("modeldeploy_reconciliation_errors_total 0.0");
+            }
+
+            assertThat(permissions(cluster, ns.name(), serviceAccount)).isEqualTo(new TreeSet<>(Set.of(
+                    "deployments.apps [create delete get list patch update watch]",
+                    "events [create]",
+                    "horizontalpodautoscalers.autoscaling [create delete get list patch update watch]",
+                    "leases.coordination.k8s.io [create get update]",
+                    "modeldeployments.serving.modeldeploy.io [get list watch]",
+                    "modeldeployments.serving.modeldeploy.io/status [get patch update]",
+                    "pods [get list watch]",
+                    "services [create delete get list patch update watch]")));
+            assertThat(permissions(cluster, "default", serviceAccount)).as("nothing outside its namespace").isEmpty();
+        } finally {
+            Kubectl.helm(cluster, "uninstall", release, "--namespace", ns.name(), "--wait").ok();
+        }
+    }
+
+    /** What kubectl auth can-i --list grants, without what every authenticated user may do. */
+    private static Set<String> permissions(TestCluster cluster, String namespace, String user) {
+        String list = Kubectl.kubectl(cluster, namespace, "auth", "can-i", "--list", "--as", user).ok();
+        var granted = new TreeSet<String>();
+        for (String line : list.lines().skip(1).toList()) {
+            if (line.isBlank() || Character.isWhitespace(line.charAt(0))) {
+                continue; // non-resource URLs (/api, /healthz, ...) that every authenticated user may read
+            }
+            String resource = line.trim().split("\\s+")[0];
+            if (resource.startsWith("selfsubject")) {
+                continue; // every authenticated user may ask what it may do
+            }
+            String verbs = line.substring(line.lastIndexOf('[') + 1, line.lastIndexOf(']'));
+            granted.add(resource + " [" + String.join(" ", new TreeSet<>(Arrays.asList(verbs.split(" ")))) + "]");
+        }
+        return granted;
+    }
+
+    private static Set<String> kinds(String manifests) {
+        var kinds = new TreeSet<String>();
+        Arrays.stream(manifests.split("\n")).filter(l -> l.startsWith("kind: ")).forEach(l -> kinds.add(l.substring(6)));
+        return kinds;
+    }
+}
