@@ -1,6 +1,7 @@
 package io.modeldeploy.api.v1alpha1;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 
 import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Max;
@@ -11,18 +12,17 @@ import io.fabric8.generator.annotation.ValidationRule;
 /**
  * Horizontal autoscaling of the serving pods. While set, the HorizontalPodAutoscaler owns the replica count and
  * spec.replicas is not applied.
- *
- * @param minReplicas the fewest serving pods
- * @param maxReplicas the most serving pods
- * @param targetCPUUtilizationPercentage average CPU utilization (of requests) to keep the pods at
- * @param metric an additional per-pod custom metric to scale on
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @ValidationRule(value = "self.minReplicas <= self.maxReplicas",
         message = "autoscaling.minReplicas must not exceed autoscaling.maxReplicas")
 public record AutoscalingSpec(
+        @JsonPropertyDescription("The fewest serving pods")
         @Default("1") @Min(1) @Max(1000) Integer minReplicas,
+        @JsonPropertyDescription("The most serving pods")
         @Required @Min(1) @Max(1000) Integer maxReplicas,
+        @JsonPropertyDescription("Average CPU utilization, in percent of the CPU request, to keep the pods at")
         @Default("80") @Min(1) @Max(100) Integer targetCPUUtilizationPercentage,
+        @JsonPropertyDescription("An additional per-pod custom metric to scale on")
         CustomMetricSpec metric) {
 }

@@ -3,6 +3,7 @@ package io.modeldeploy.api.v1alpha1;
 import java.util.Map;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 
 import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Max;
@@ -13,26 +14,25 @@ import io.fabric8.kubernetes.model.annotation.SpecReplicas;
 
 /**
  * What to serve and how.
- *
- * @param model the trained model to serve
- * @param runtime the serving runtime container: image, port, resources, environment, batching
- * @param replicas serving pods when autoscaling is off; with autoscaling the HorizontalPodAutoscaler owns the count
- * @param autoscaling scale between min and max replicas on CPU utilization or a custom metric
- * @param probes health probes against the runtime's health endpoints
- * @param scheduling where the serving pods may run
- * @param securityContext the pods' security context; restricted (non-root, RuntimeDefault seccomp) when omitted
- * @param podAnnotations annotations added to every serving pod
- * @param progressDeadlineSeconds seconds a new revision may take to become ready before it counts as stalled
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record ModelDeploymentSpec(
+        @JsonPropertyDescription("The trained model to serve")
         @Required ModelSpec model,
+        @JsonPropertyDescription("The serving runtime container: image, port, resources, environment, batching")
         @Default("{}") RuntimeSpec runtime,
+        @JsonPropertyDescription("Serving pods when autoscaling is off; with autoscaling the HorizontalPodAutoscaler owns the count")
         @SpecReplicas @Default("1") @Min(0) @Max(1000) Integer replicas,
+        @JsonPropertyDescription("Scale between min and max replicas on CPU utilization or a custom metric")
         AutoscalingSpec autoscaling,
+        @JsonPropertyDescription("Health probes against the runtime's health endpoints")
         @Default("{}") ProbesSpec probes,
+        @JsonPropertyDescription("Where the serving pods may run")
         SchedulingSpec scheduling,
+        @JsonPropertyDescription("The pods' security context; restricted (non-root, RuntimeDefault seccomp) when omitted")
         PodSecurityContext securityContext,
+        @JsonPropertyDescription("Annotations added to every serving pod")
         Map<String, String> podAnnotations,
+        @JsonPropertyDescription("Seconds a new revision may take to become ready before it counts as stalled")
         @Default("600") @Min(1) @Max(86400) Integer progressDeadlineSeconds) {
 }

@@ -3,6 +3,7 @@ package io.modeldeploy.api.v1alpha1;
 import java.util.List;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.model.annotation.LabelSelector;
@@ -10,26 +11,25 @@ import io.fabric8.kubernetes.model.annotation.StatusReplicas;
 
 /**
  * What the operator observed when it last reconciled the ModelDeployment.
- *
- * @param observedGeneration the metadata.generation this status describes
- * @param phase Pending, Progressing, Ready or Stalled; the Ready condition says why
- * @param replicas serving pods wanted now (the HorizontalPodAutoscaler's choice while autoscaling)
- * @param readyReplicas serving pods that pass their readiness probe
- * @param selector label selector of the serving pods, for the scale subresource
- * @param url in-cluster URL of the model service
- * @param modelVersion the model version the Ready pods serve
- * @param revision hash of the pod template of the serving revision
- * @param conditions Ready, Reconciling and Stalled, in the shape kstatus, Flux and Argo CD read
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record ModelDeploymentStatus(
+        @JsonPropertyDescription("The metadata.generation this status describes")
         Long observedGeneration,
+        @JsonPropertyDescription("Pending, Progressing, Ready or Stalled; the Ready condition says why")
         String phase,
+        @JsonPropertyDescription("Serving pods wanted now (the HorizontalPodAutoscaler's choice while autoscaling)")
         @StatusReplicas Integer replicas,
+        @JsonPropertyDescription("Serving pods that pass their readiness probe")
         Integer readyReplicas,
+        @JsonPropertyDescription("Label selector of the serving pods, for the scale subresource")
         @LabelSelector String selector,
+        @JsonPropertyDescription("In-cluster URL of the model service")
         String url,
+        @JsonPropertyDescription("The model version the Ready pods serve")
         String modelVersion,
+        @JsonPropertyDescription("Hash of the pod template of the serving revision")
         String revision,
+        @JsonPropertyDescription("Ready, Reconciling and Stalled, in the shape kstatus, Flux and Argo CD read")
         List<Condition> conditions) {
 }

@@ -1,20 +1,13 @@
 package io.modeldeploy.api.v1alpha1;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 
 import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.ValidationRule;
 
-/**
- * The trained model: its name, version, format and where it is stored.
- *
- * @param name the model's name, as served under /v2/models/{name}
- * @param version the model's version; changing it rolls out a new revision
- * @param format the model's file format: onnx, pytorch or xgboost
- * @param uri where the model is stored: pvc://claim/path, file:///path (in the image), http:// or https://
- * @param sha256 the model file's SHA-256 (64 hex digits); the runtime refuses to serve a model that does not match
- */
+/** The trained model: its name, version, format and where it is stored. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @ValidationRule(value = "self.name.matches('^[a-z0-9]([a-z0-9._-]*[a-z0-9])?$')", fieldPath = ".name",
         message = "model.name must be lowercase letters, digits, '.', '_' or '-', starting and ending with a letter or digit")
@@ -29,9 +22,16 @@ import io.fabric8.generator.annotation.ValidationRule;
 @ValidationRule(value = "!has(self.sha256) || self.sha256.matches('^[a-f0-9]{64}$')", fieldPath = ".sha256",
         message = "model.sha256 must be 64 lowercase hex digits, as printed by sha256sum")
 public record ModelSpec(
+        @JsonPropertyDescription("The model's name, as served under /v2/models/{name}")
         @Required @Size(min = 1, max = 63) String name,
+        @JsonPropertyDescription("The model's version; changing it rolls out a new revision")
         @Required @Size(min = 1, max = 63) String version,
+        @JsonPropertyDescription("The model's file format, which selects the engine: onnx, pytorch or xgboost")
         @Required ModelFormat format,
+        @JsonPropertyDescription("Where the model is stored: pvc://<claim>/<path>, file:///<path> (in the image), "
+                + "http:// or https://")
         @Required @Size(min = 1, max = 2048) String uri,
+        @JsonPropertyDescription("The model file's SHA-256 (64 lowercase hex digits); the runtime refuses to serve a "
+                + "model that does not match")
         @Size(max = 64) String sha256) {
 }

@@ -4,20 +4,20 @@ import java.util.List;
 import java.util.Map;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 
 import io.fabric8.kubernetes.api.model.Affinity;
 import io.fabric8.kubernetes.api.model.Toleration;
 
 /**
  * Where the serving pods may run.
- *
- * @param nodeSelector node labels a node must have
- * @param tolerations taints the pods tolerate
- * @param affinity node and pod affinity rules
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record SchedulingSpec(
+        @JsonPropertyDescription("Node labels a node must have")
         Map<String, String> nodeSelector,
+        @JsonPropertyDescription("Taints the pods tolerate")
         List<Toleration> tolerations,
+        @JsonPropertyDescription("Node and pod affinity rules")
         Affinity affinity) {
 }
