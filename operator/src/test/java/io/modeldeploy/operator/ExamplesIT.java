@@ -1,0 +1,97 @@
+package io.modeldeploy.operator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.modeldeploy.api.v1alpha1.ModelDeployment;
+import io.modeldeploy.operator.status.Conditions;
+import io.modeldeploy.testing.Kubectl;
+import io.modeldeploy.testing.RepositoryRoot;
+import io.modeldeploy.testing.TestCluster;
+import io.modeldeploy.testing.TestNamespace;
+
+/** The examples, applied with kubectl as a user would, reach Ready; the GitOps overlay bumps the version. */
+@RunningOperator
+class ExamplesIT {
+    private static final Path EXAMPLES = RepositoryRoot.find().resolve("examples");
+    private static final Duration TIMEOUT = Duration.ofSeconds(90);
+
+    @Test
+    void everyExampleManifestBecomesReady(KubernetesClient client, TestNamespace ns, TestCluster cluster)
+            throws IOException {
+        List<Path> manifests;
+        try (Stream<Path> files = Files.list(EXAMPLES)) {
+            manifests = files.filter(f -> f.toString().endsWith(".yaml")).sorted().toList();
+        }
+        assertThat(manifests).extracting(p -> p.getFileName().toString())
+                .contains("iris.yaml", "xgboost.yaml", "iris-http.yaml");
+
+        for (Path manifest : manifests) {
+            Kubectl.kubectl(cluster, ns.name(), "apply", "--server-side", "-f", manifest.toString()).ok();
+        }
+        await().atMost(TIMEOUT).untilAsserted(() -> assertThat(
+                client.resources(ModelDeployment.class).list().getItems())
+                .hasSize(manifests.size())
+                .allSatisfy(md -> assertThat(ready(md)).as(md.getMetadata().getName()).isTrue()));
+    }
+
+    @Test
+    void theGitOpsOverlayRollsTheModelToVersion2AndReapplyingChangesNothing(KubernetesClient client,
+            TestNamespace ns, TestCluster cluster) {
+        Kubectl.kubectl(cluster, ns.name(), "apply", "--server-side", "-k", EXAMPLES.resolve("gitops/base").toString())
+                .ok();
+        await().atMost(TIMEOUT).until(() -> servesVersion(client, "1.0.0"));
+
+        String overlay = EXAMPLES.resolve("gitops/overlays/v2").toString();
+        Kubectl.kubectl(cluster, ns.name(), "apply", "--server-side", "-k", overlay).ok();
+        await().atMost(TIMEOUT).until(() -> servesVersion(client, "2.0.0"));
+
+        String before = client.resources(ModelDeployment.class).withName("iris").get().getMetadata().getResourceVersion();
+        Kubectl.kubectl(cluster, ns.name(), "apply", "--server-side", "-k", overlay).ok();
+        await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(6)).until(() -> before.equals(
+                client.resources(ModelDeployment.class).withName("iris").get().getMetadata().getResourceVersion()));
+    }
+
+    @Test
+    void theArgoCdApplicationAndFluxKustomizationPointAtTheOverlay(TestCluster cluster) throws IOException {
+        var yaml = new ObjectMapper(new YAMLFactory());
+        JsonNode application = yaml.readTree(EXAMPLES.resolve("gitops/argocd/application.yaml").toFile());
+        JsonNode kustomization = yaml.readTree(EXAMPLES.resolve("gitops/flux/kustomization.yaml").toFile());
+
+        for (String path : List.of(application.at("/spec/source/path").asText(),
+                kustomization.at("/spec/path").asText().replaceFirst("^\\./", ""))) {
+            assertThat(path).isEqualTo("examples/gitops/overlays/v2");
+            String rendered = Kubectl.kubectl(cluster, "default", "kustomize",
+                    RepositoryRoot.find().resolve(path).toString()).ok();
+            assertThat(rendered).contains("kind: ModelDeployment").contains("version: 2.0.0");
+        }
+        assertThat(application.at("/spec/syncPolicy/syncOptions").toString()).contains("ServerSideApply=true");
+        assertThat(kustomization.at("/spec/wait").asBoolean()).isTrue();
+    }
+
+    private static boolean servesVersion(KubernetesClient client, String version) {
+        ModelDeployment md = client.resources(ModelDeployment.class).withName("iris").get();
+        return md != null && ready(md) && version.equals(md.getStatus().modelVersion())
+                && md.getStatus().observedGeneration().equals(md.getMetadata().getGeneration());
+    }
+
+    private static boolean ready(ModelDeployment md) {
+        return md.getStatus() != null && md.getStatus().conditions() != null && md.getStatus().conditions().stream()
+                .anyMatch(c -> c.getType().equals(Conditions.READY) && c.getStatus().equals(Conditions.TRUE));
+    }
+
+}
