@@ -1,8 +1,11 @@
 package io.modeldeploy.operator;
 
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
@@ -27,30 +30,41 @@ import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEven
 import io.modeldeploy.api.v1alpha1.ModelDeployment;
 import io.modeldeploy.api.v1alpha1.ModelDeploymentStatus;
 import io.modeldeploy.operator.dependents.AutoscalingEnabled;
+import io.modeldeploy.operator.dependents.CanaryDeploymentDependent;
+import io.modeldeploy.operator.dependents.CanaryRuns;
+import io.modeldeploy.operator.dependents.RolloutTargets;
+import io.modeldeploy.operator.dependents.ServingDeployments;
 import io.modeldeploy.operator.dependents.ServingAutoscalerDependent;
 import io.modeldeploy.operator.dependents.ServingDeploymentDependent;
 import io.modeldeploy.operator.dependents.ServingServiceDependent;
 import io.modeldeploy.operator.resources.Labels;
 import io.modeldeploy.operator.resources.ServingPodTemplate;
+import io.modeldeploy.operator.rollout.RolloutCoordinator;
 import io.modeldeploy.operator.status.StatusAssessor;
 
 /**
- * Reconciles a ModelDeployment: the workflow applies the serving Deployment, Service and (when autoscaling)
- * HorizontalPodAutoscaler with server-side apply; then the observed Deployment and pods become the status.
+ * Reconciles a ModelDeployment: decides the canary rollout's step (Canary strategy), lets the workflow apply the
+ * stable and canary Deployments, the Service and (when autoscaling) the HorizontalPodAutoscaler with server-side
+ * apply, then turns what it observed into the status.
  */
 @ControllerConfiguration(
         fieldManager = ModelDeploymentReconciler.FIELD_MANAGER,
         maxReconciliationInterval = @MaxReconciliationInterval(interval = 5, timeUnit = TimeUnit.MINUTES))
-@Workflow(dependents = {
-        @Dependent(name = "deployment", type = ServingDeploymentDependent.class),
+@Workflow(explicitInvocation = true, dependents = {
+        @Dependent(name = ModelDeploymentReconciler.STABLE, type = ServingDeploymentDependent.class),
+        @Dependent(name = ModelDeploymentReconciler.CANARY, type = CanaryDeploymentDependent.class,
+                reconcilePrecondition = CanaryRuns.class),
         @Dependent(name = "service", type = ServingServiceDependent.class),
         @Dependent(name = "autoscaler", type = ServingAutoscalerDependent.class,
-                reconcilePrecondition = AutoscalingEnabled.class, dependsOn = "deployment")
+                reconcilePrecondition = AutoscalingEnabled.class, dependsOn = ModelDeploymentReconciler.STABLE)
 })
 public class ModelDeploymentReconciler implements Reconciler<ModelDeployment> {
     /** The one field manager of every object the operator applies. */
     public static final String FIELD_MANAGER = "modeldeploy-operator";
     static final String PODS = "pods";
+    /** The names of the stable and canary Deployment dependents, which are also their event sources' names. */
+    public static final String STABLE = ServingDeployments.EVENT_SOURCE;
+    public static final String CANARY = "canary";
 
     @Inject
     OperatorSettings settings;
@@ -85,20 +99,43 @@ public class ModelDeploymentReconciler implements Reconciler<ModelDeployment> {
     }
 
     private UpdateControl<ModelDeployment> updateStatus(ModelDeployment md, Context<ModelDeployment> context) {
-        var observed = new StatusAssessor.Observed(
-                context.getSecondaryResource(Deployment.class),
-                context.getSecondaryResources(Pod.class),
-                ServingPodTemplate.revision(md, settings.runtimeImage()));
-        ModelDeploymentStatus status = StatusAssessor.assess(md, observed, clock.instant());
+        Instant now = clock.instant();
+        String revision = ServingPodTemplate.revision(md, settings.runtimeImage());
+        Optional<Deployment> stable = ServingDeployments.observed(context, md, Labels.TRACK_STABLE);
+        Set<Pod> pods = context.getSecondaryResources(Pod.class);
+        Optional<RolloutCoordinator.Target> rollout = RolloutCoordinator.canary(md)
+                ? Optional.of(RolloutCoordinator.decide(md, revision, stable,
+                        ServingDeployments.observed(context, md, Labels.TRACK_CANARY), pods, now))
+                : Optional.empty();
+        rollout.ifPresent(target -> RolloutTargets.put(context, target));
+        context.managedWorkflowAndDependentResourceContext().reconcileManagedWorkflow();
+
+        var observed = new StatusAssessor.Observed(stable, pods.stream().filter(ModelDeploymentReconciler::stableTrack)
+                .toList(), revision, rollout.map(t -> t.decision().state()));
+        ModelDeploymentStatus assessed = StatusAssessor.assess(md, observed, now);
+        ModelDeploymentStatus status = rollout
+                .map(t -> assessed.withRollout(RolloutCoordinator.status(t),
+                        RolloutCoordinator.history(assessed.history(), t, now)))
+                .orElseGet(() -> assessed.withRollout(null, assessed.history()));
+        rollout.ifPresent(t -> t.decision().transition().ifPresent(
+                transition -> events.rollout(md, t.decision().state().reason(), transition)));
+        Optional<Duration> recheck = rollout.filter(RolloutCoordinator.Target::active)
+                .map(t -> t.decision().recheckAfter());
         if (Objects.equals(status, md.getStatus())) {
-            return UpdateControl.noUpdate();
+            return recheck.map(d -> UpdateControl.<ModelDeployment>noUpdate().rescheduleAfter(d))
+                    .orElseGet(UpdateControl::noUpdate);
         }
         events.recordTransitions(md, md.getStatus(), status);
         var patch = new ModelDeployment();
         patch.setMetadata(new ObjectMetaBuilder().withName(md.getMetadata().getName())
                 .withNamespace(md.getMetadata().getNamespace()).build());
         patch.setStatus(status);
-        return UpdateControl.patchStatus(patch);
+        UpdateControl<ModelDeployment> update = UpdateControl.patchStatus(patch);
+        return recheck.map(update::rescheduleAfter).orElse(update);
+    }
+
+    private static boolean stableTrack(Pod pod) {
+        return !Labels.TRACK_CANARY.equals(pod.getMetadata().getLabels().get(Labels.TRACK));
     }
 
     /** A serving pod belongs to the ModelDeployment its label names, in its own namespace. */

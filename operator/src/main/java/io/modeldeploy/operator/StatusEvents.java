@@ -50,6 +50,12 @@ public class StatusEvents {
         }
     }
 
+    /** An Event for a rollout transition: a Warning when a revision was rolled back or aborted. */
+    public void rollout(ModelDeployment md, String reason, String message) {
+        boolean failed = "RolledBack".equals(reason) || "Aborted".equals(reason);
+        record(md, failed ? "Warning" : "Normal", reason, message);
+    }
+
     private static Optional<Condition> ready(ModelDeploymentStatus status) {
         return status == null || status.conditions() == null ? Optional.empty()
                 : status.conditions().stream().filter(c -> Conditions.READY.equals(c.getType())).findFirst();

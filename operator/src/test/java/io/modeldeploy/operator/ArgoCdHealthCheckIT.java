@@ -69,7 +69,7 @@ class ArgoCdHealthCheckIT {
         md.getMetadata().setName(name);
         var spec = md.getSpec();
         md.setSpec(new ModelDeploymentSpec(spec.model(), spec.runtime(), 2, null, spec.probes(), null, null,
-                podAnnotations, podAnnotations == null ? null : 5));
+                podAnnotations, podAnnotations == null ? null : 5, null));
         return md;
     }
 

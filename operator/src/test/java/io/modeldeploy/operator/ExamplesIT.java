@@ -38,7 +38,7 @@ class ExamplesIT {
             manifests = files.filter(f -> f.toString().endsWith(".yaml")).sorted().toList();
         }
         assertThat(manifests).extracting(p -> p.getFileName().toString())
-                .contains("iris.yaml", "xgboost.yaml", "iris-http.yaml");
+                .contains("iris.yaml", "iris-canary.yaml", "xgboost.yaml", "iris-http.yaml");
 
         for (Path manifest : manifests) {
             Kubectl.kubectl(cluster, ns.name(), "apply", "--server-side", "-f", manifest.toString()).ok();

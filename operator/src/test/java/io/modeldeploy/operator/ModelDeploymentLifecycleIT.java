@@ -147,7 +147,7 @@ class ModelDeploymentLifecycleIT {
         ModelDeployment sick = fixed("sick", 1);
         var spec = sick.getSpec();
         sick.setSpec(new ModelDeploymentSpec(spec.model(), spec.runtime(),
-                spec.replicas(), null, spec.probes(), null, null, Map.of(UnreadyMarker.ANNOTATION, "true"), 5));
+                spec.replicas(), null, spec.probes(), null, null, Map.of(UnreadyMarker.ANNOTATION, "true"), 5, null));
         apply(client, sick);
 
         await().atMost(TIMEOUT).untilAsserted(() -> {
@@ -192,7 +192,7 @@ class ModelDeploymentLifecycleIT {
         md.getMetadata().setName(name);
         var spec = md.getSpec();
         md.setSpec(new ModelDeploymentSpec(spec.model(), spec.runtime(), replicas, null,
-                spec.probes(), null, null, null, null));
+                spec.probes(), null, null, null, null, null));
         return md;
     }
 

@@ -5,6 +5,7 @@ import java.util.Map;
 
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.modeldeploy.api.v1alpha1.AnalysisSpec;
 import io.modeldeploy.api.v1alpha1.AutoscalingSpec;
 import io.modeldeploy.api.v1alpha1.BatchingSpec;
 import io.modeldeploy.api.v1alpha1.ModelDeployment;
@@ -13,11 +14,15 @@ import io.modeldeploy.api.v1alpha1.ModelFormat;
 import io.modeldeploy.api.v1alpha1.ModelSpec;
 import io.modeldeploy.api.v1alpha1.ProbeSpec;
 import io.modeldeploy.api.v1alpha1.ProbesSpec;
+import io.modeldeploy.api.v1alpha1.RolloutSpec;
 import io.modeldeploy.api.v1alpha1.RuntimeSpec;
 
 /** ModelDeployments as the API server hands them to the operator: with the schema's defaults filled in. */
 public final class ModelDeployments {
     public static final String IMAGE = "registry.example/modeldeploy/serving-runtime:test";
+    /** The rollout the API server fills in when a manifest names none. */
+    public static final RolloutSpec ROLLING = new RolloutSpec(RolloutSpec.Strategy.RollingUpdate, null,
+            new AnalysisSpec(5, 3, 3));
 
     private ModelDeployments() {
     }
@@ -37,7 +42,7 @@ public final class ModelDeployments {
                 replicas, autoscaling,
                 new ProbesSpec(new ProbeSpec("/v2/health/ready", null, 5, 2, 3),
                         new ProbeSpec("/v2/health/live", null, 10, 2, 3)),
-                null, null, podAnnotations, 600);
+                null, null, podAnnotations, 600, ROLLING);
     }
 
     public static ModelDeployment with(ModelDeploymentSpec spec) {

@@ -20,6 +20,9 @@ import io.fabric8.kubernetes.model.annotation.Version;
 @AdditionalPrinterColumn(name = "Desired", jsonPath = ".status.replicas",
         type = AdditionalPrinterColumn.Type.INTEGER)
 @AdditionalPrinterColumn(name = "Phase", jsonPath = ".status.phase")
+@AdditionalPrinterColumn(name = "Canary", jsonPath = ".status.rollout.effectiveCanaryWeight",
+        type = AdditionalPrinterColumn.Type.INTEGER)
+@AdditionalPrinterColumn(name = "Step", jsonPath = ".status.rollout.step", type = AdditionalPrinterColumn.Type.INTEGER)
 @AdditionalPrinterColumn(name = "URL", jsonPath = ".status.url", priority = 1)
 @AdditionalPrinterColumn(name = "Age", jsonPath = ".metadata.creationTimestamp",
         type = AdditionalPrinterColumn.Type.DATE)

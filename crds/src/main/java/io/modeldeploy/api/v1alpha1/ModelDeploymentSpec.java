@@ -9,6 +9,7 @@ import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.ValidationRule;
 import io.fabric8.kubernetes.api.model.PodSecurityContext;
 import io.fabric8.kubernetes.model.annotation.SpecReplicas;
 
@@ -16,6 +17,9 @@ import io.fabric8.kubernetes.model.annotation.SpecReplicas;
  * What to serve and how.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@ValidationRule(value = "!has(self.autoscaling) || !has(self.rollout) || !has(self.rollout.strategy) "
+        + "|| self.rollout.strategy != 'Canary'",
+        message = "Canary rollouts split fixed replicas between stable and canary; remove autoscaling or use RollingUpdate")
 public record ModelDeploymentSpec(
         @JsonPropertyDescription("The trained model to serve")
         @Required ModelSpec model,
@@ -34,5 +38,7 @@ public record ModelDeploymentSpec(
         @JsonPropertyDescription("Annotations added to every serving pod")
         Map<String, String> podAnnotations,
         @JsonPropertyDescription("Seconds a new revision may take to become ready before it counts as stalled")
-        @Default("600") @Min(1) @Max(86400) Integer progressDeadlineSeconds) {
+        @Default("600") @Min(1) @Max(86400) Integer progressDeadlineSeconds,
+        @JsonPropertyDescription("How a new revision replaces the serving one: RollingUpdate (default) or Canary")
+        @Default("{\"strategy\":\"RollingUpdate\"}") RolloutSpec rollout) {
 }

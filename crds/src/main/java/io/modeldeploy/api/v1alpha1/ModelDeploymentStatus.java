@@ -31,5 +31,15 @@ public record ModelDeploymentStatus(
         @JsonPropertyDescription("Hash of the pod template of the serving revision")
         String revision,
         @JsonPropertyDescription("Ready, Reconciling and Stalled, in the shape kstatus, Flux and Argo CD read")
-        List<Condition> conditions) {
+        List<Condition> conditions,
+        @JsonPropertyDescription("Where a canary rollout stands (Canary strategy)")
+        RolloutStatus rollout,
+        @JsonPropertyDescription("The last rollout transitions, newest last")
+        List<RolloutEvent> history) {
+
+    /** The same status with the rollout's part replaced. */
+    public ModelDeploymentStatus withRollout(RolloutStatus newRollout, List<RolloutEvent> newHistory) {
+        return new ModelDeploymentStatus(observedGeneration, phase, replicas, readyReplicas, selector, url,
+                modelVersion, revision, conditions, newRollout, newHistory);
+    }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
@@ -61,6 +62,20 @@ class ModelDeploymentValidationTest {
                 bad("relative probe path", spec -> spec.put("probes", Map.of("readiness",
                                 Map.of("path", "health", "periodSeconds", 5, "timeoutSeconds", 1, "failureThreshold", 3))),
                         "a probe path must start with '/'"),
+                bad("canary without steps", spec -> spec.put("rollout", Map.of("strategy", "Canary")),
+                        "a Canary rollout needs at least one step in rollout.steps"),
+                bad("canary with autoscaling", spec -> {
+                    spec.put("rollout", Map.of("strategy", "Canary", "steps", List.of(Map.of("weight", 10))));
+                    spec.put("autoscaling", Map.of("maxReplicas", 3));
+                }, "Canary rollouts split fixed replicas between stable and canary; remove autoscaling or use RollingUpdate"),
+                bad("pause that is no duration", spec -> spec.put("rollout", Map.of("strategy", "Canary",
+                                "steps", List.of(Map.of("weight", 10, "pause", "a minute")))),
+                        "a step's pause is a duration such as 30s, 5m or 1h"),
+                bad("step weight above 100", spec -> spec.put("rollout", Map.of("strategy", "Canary",
+                                "steps", List.of(Map.of("weight", 120)))),
+                        "spec.rollout.steps[0].weight in body should be less than or equal to 100"),
+                bad("unknown strategy", spec -> spec.put("rollout", Map.of("strategy", "BlueGreen")),
+                        "spec.rollout.strategy: Unsupported value: \"BlueGreen\""),
                 bad("unknown image pull policy", spec -> spec.put("runtime", Map.of("imagePullPolicy", "Sometimes")),
                         "spec.runtime.imagePullPolicy: Unsupported value: \"Sometimes\""));
     }
@@ -91,6 +106,7 @@ class ModelDeploymentValidationTest {
         assertThat(spec.probes().readiness()).isEqualTo(new ProbeSpec("/v2/health/ready", null, 5, 2, 3));
         assertThat(spec.probes().liveness()).isEqualTo(new ProbeSpec("/v2/health/live", null, 10, 2, 3));
         assertThat(spec.model().format()).isEqualTo(ModelFormat.ONNX);
+        assertThat(spec.rollout().strategy()).isEqualTo(RolloutSpec.Strategy.RollingUpdate);
     }
 
     private static Arguments bad(String name, Consumer<Map<String, Object>> breakIt, String message) {

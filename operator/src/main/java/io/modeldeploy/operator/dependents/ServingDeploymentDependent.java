@@ -1,7 +1,10 @@
 package io.modeldeploy.operator.dependents;
 
+import java.util.Optional;
+
 import jakarta.inject.Inject;
 
+import io.fabric8.kubernetes.api.model.PodTemplateSpec;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
@@ -11,8 +14,12 @@ import io.modeldeploy.api.v1alpha1.ModelDeployment;
 import io.modeldeploy.operator.OperatorSettings;
 import io.modeldeploy.operator.resources.Labels;
 import io.modeldeploy.operator.resources.ServingDeployment;
+import io.modeldeploy.operator.rollout.RolloutCoordinator;
 
-/** Keeps the serving Deployment as {@link ServingDeployment} describes it, with server-side apply. */
+/**
+ * Keeps the stable Deployment as {@link ServingDeployment} describes it, with server-side apply. While a canary
+ * runs (or after one was rolled back) it keeps the stable revision's pod template and the split's replicas.
+ */
 @KubernetesDependent(informer = @Informer(labelSelector = Labels.MANAGED_SELECTOR))
 public class ServingDeploymentDependent extends CRUDKubernetesDependentResource<Deployment, ModelDeployment> {
 
@@ -21,7 +28,13 @@ public class ServingDeploymentDependent extends CRUDKubernetesDependentResource<
 
     @Override
     protected Deployment desired(ModelDeployment md, Context<ModelDeployment> context) {
-        return ServingDeployment.desired(md, settings.runtimeImage(),
-                context.getSecondaryResource(Deployment.class).map(d -> d.getSpec().getReplicas()));
+        Optional<Deployment> current = ServingDeployments.observed(context, md, Labels.TRACK_STABLE);
+        Optional<RolloutCoordinator.Target> rollout = RolloutTargets.of(context);
+        if (rollout.isPresent() && rollout.get().stableKeepsItsTemplate() && current.isPresent()) {
+            PodTemplateSpec stableTemplate = current.get().getSpec().getTemplate();
+            return ServingDeployment.desired(md, Labels.TRACK_STABLE, stableTemplate, rollout.get().split().stable());
+        }
+        return ServingDeployment.desired(md, settings.runtimeImage(), current.map(d -> d.getSpec().getReplicas()));
     }
+
 }

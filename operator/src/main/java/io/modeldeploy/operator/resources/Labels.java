@@ -23,6 +23,7 @@ public final class Labels {
     public static final String MANAGER = "modeldeploy";
     public static final String COMPONENT_MODEL_SERVER = "model-server";
     public static final String TRACK_STABLE = "stable";
+    public static final String TRACK_CANARY = "canary";
 
     /** Selects every object the operator manages, for its informers. */
     public static final String MANAGED_SELECTOR = MANAGED_BY + "=" + MANAGER;

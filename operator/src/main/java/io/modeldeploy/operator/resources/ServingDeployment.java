@@ -3,6 +3,7 @@ package io.modeldeploy.operator.resources;
 import java.util.Optional;
 
 import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.PodTemplateSpec;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.modeldeploy.api.v1alpha1.AutoscalingSpec;
@@ -21,17 +22,30 @@ public final class ServingDeployment {
         return md.getMetadata().getName();
     }
 
+    /** The Deployment of a track: the stable one is named after the ModelDeployment, others get a suffix. */
+    public static String name(ModelDeployment md, String track) {
+        return Labels.TRACK_STABLE.equals(track) ? name(md) : name(md) + "-" + track;
+    }
+
     /**
+     * The stable Deployment running the spec's revision.
+     *
      * @param currentReplicas the replica count of the existing Deployment, if there is one
      */
     public static Deployment desired(ModelDeployment md, String defaultImage, Optional<Integer> currentReplicas) {
+        return desired(md, Labels.TRACK_STABLE, ServingPodTemplate.desired(md, Labels.TRACK_STABLE, defaultImage),
+                replicas(md, currentReplicas));
+    }
+
+    /** The Deployment of one track running the given pod template (labelled for that track) with the replicas. */
+    public static Deployment desired(ModelDeployment md, String track, PodTemplateSpec template, int replicas) {
         var spec = md.getSpec();
         return new DeploymentBuilder()
-                .withMetadata(Owner.childMetadata(md, name(md)))
+                .withMetadata(Owner.childMetadata(md, name(md, track)))
                 .withNewSpec()
-                .withReplicas(replicas(md, currentReplicas))
-                .withNewSelector().withMatchLabels(Labels.track(md, Labels.TRACK_STABLE)).endSelector()
-                .withTemplate(ServingPodTemplate.desired(md, Labels.TRACK_STABLE, defaultImage))
+                .withReplicas(replicas)
+                .withNewSelector().withMatchLabels(Labels.track(md, track)).endSelector()
+                .withTemplate(template)
                 .withProgressDeadlineSeconds(spec.progressDeadlineSeconds())
                 .withRevisionHistoryLimit(3)
                 .withNewStrategy()

@@ -41,6 +41,12 @@ public final class Conditions {
     public static final String PHASE_PROGRESSING = "Progressing";
     public static final String PHASE_READY = "Ready";
     public static final String PHASE_STALLED = "Stalled";
+    public static final String PHASE_CANARY = "Canary";
+    public static final String PHASE_PAUSED = "Paused";
+    public static final String PHASE_ROLLED_BACK = "RolledBack";
+
+    /** A canary revision failed its health checks and was rolled back; the stable revision serves. */
+    public static final String ROLLED_BACK = "RolledBack";
 
     private Conditions() {
     }

@@ -16,6 +16,7 @@ import io.modeldeploy.api.v1alpha1.ModelDeployment;
 import io.modeldeploy.api.v1alpha1.ModelDeploymentStatus;
 import io.modeldeploy.operator.resources.Labels;
 import io.modeldeploy.operator.resources.ServingService;
+import io.modeldeploy.operator.rollout.RolloutPlan;
 
 /**
  * Turns what the operator observes (the serving Deployment and its pods) into the ModelDeployment's status. Pure:
@@ -26,7 +27,11 @@ public final class StatusAssessor {
     }
 
     /** What the operator saw in the cluster for one ModelDeployment. */
-    public record Observed(Optional<Deployment> deployment, Collection<Pod> pods, String desiredRevision) {
+    public record Observed(Optional<Deployment> deployment, Collection<Pod> pods, String desiredRevision,
+            Optional<RolloutPlan.State> rollout) {
+        public Observed(Optional<Deployment> deployment, Collection<Pod> pods, String desiredRevision) {
+            this(deployment, pods, desiredRevision, Optional.empty());
+        }
     }
 
     private record Verdict(String phase, String readyStatus, String reason, String message, boolean reconciling,
@@ -58,13 +63,19 @@ public final class StatusAssessor {
                 ServingService.url(md),
                 serving ? md.getSpec().model().version() : previousVersion,
                 observed.desiredRevision(),
-                conditions);
+                conditions,
+                previous == null ? null : previous.rollout(),
+                previous == null ? null : previous.history());
     }
 
     private static Verdict verdict(ModelDeployment md, Observed observed) {
         if (observed.deployment().isEmpty()) {
             return new Verdict(Conditions.PHASE_PENDING, Conditions.FALSE, Conditions.CREATING,
                     "creating the serving Deployment " + md.getMetadata().getName(), true, false);
+        }
+        Optional<Verdict> rollout = observed.rollout().flatMap(StatusAssessor::rolloutVerdict);
+        if (rollout.isPresent()) {
+            return rollout.get();
         }
         Deployment deployment = observed.deployment().get();
         DeploymentStatus status = Optional.ofNullable(deployment.getStatus()).orElseGet(DeploymentStatus::new);
@@ -94,6 +105,19 @@ public final class StatusAssessor {
                 .orElseGet(() -> new Verdict(Conditions.PHASE_PROGRESSING, Conditions.FALSE,
                         Conditions.ROLLOUT_IN_PROGRESS, ready + "/" + desired + " replicas of revision "
                                 + observed.desiredRevision() + " ready to serve " + model, true, false));
+    }
+
+    /** A canary rollout that runs or was rolled back speaks for the ModelDeployment; a stable one does not. */
+    private static Optional<Verdict> rolloutVerdict(RolloutPlan.State state) {
+        return switch (state.phase()) {
+            case STABLE -> Optional.empty();
+            case ROLLED_BACK -> Optional.of(new Verdict(Conditions.PHASE_ROLLED_BACK, Conditions.FALSE, state.reason(),
+                    state.message(), false, true));
+            case PAUSED -> Optional.of(new Verdict(Conditions.PHASE_PAUSED, Conditions.FALSE, state.reason(),
+                    state.message(), true, false));
+            case PROGRESSING, PROMOTING -> Optional.of(new Verdict(Conditions.PHASE_CANARY, Conditions.FALSE,
+                    state.reason(), state.message(), true, false));
+        };
     }
 
     /** The Deployment runs only the desired revision, all desired replicas updated and available. */

@@ -114,7 +114,7 @@ public final class OperatorScaleBenchmark {
                 1, new AutoscalingSpec(1, 2, 80, null),
                 new ProbesSpec(new ProbeSpec("/v2/health/ready", null, 5, 2, 3),
                         new ProbeSpec("/v2/health/live", null, 10, 2, 3)),
-                null, null, null, 600));
+                null, null, null, 600, null));
         return md;
     }
 

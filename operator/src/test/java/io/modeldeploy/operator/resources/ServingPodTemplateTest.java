@@ -70,7 +70,7 @@ class ServingPodTemplateTest {
         var model = spec.model();
         var md = with(new ModelDeploymentSpec(new io.modeldeploy.api.v1alpha1.ModelSpec(model.name(),
                 model.version(), model.format(), model.uri(), "a".repeat(64)), spec.runtime(), 1, null,
-                spec.probes(), null, null, null, 600));
+                spec.probes(), null, null, null, 600, spec.rollout()));
 
         assertThat(env(container(md)))
                 .containsEntry(RuntimeContract.ENV_MODEL_LOCATION, "https://models.example/iris.onnx")
@@ -93,7 +93,7 @@ class ServingPodTemplateTest {
         var spec = iris().getSpec();
         var custom = new PodSecurityContextBuilder().withRunAsUser(1234L).withFsGroup(2000L).build();
         var md = with(new ModelDeploymentSpec(spec.model(), spec.runtime(), 1, null, spec.probes(), null, custom,
-                null, 600));
+                null, 600, spec.rollout()));
         assertThat(ServingPodTemplate.desired(md, Labels.TRACK_STABLE, IMAGE).getSpec().getSecurityContext())
                 .isEqualTo(custom);
     }

@@ -92,7 +92,8 @@ class StatusAssessorTest {
     void zeroReplicasIsReadyByRequest() {
         var spec = iris().getSpec();
         ModelDeployment md = io.modeldeploy.operator.ModelDeployments.with(new io.modeldeploy.api.v1alpha1
-                .ModelDeploymentSpec(spec.model(), spec.runtime(), 0, null, spec.probes(), null, null, null, 600));
+                .ModelDeploymentSpec(spec.model(), spec.runtime(), 0, null, spec.probes(), null, null, null, 600,
+                spec.rollout()));
 
         ModelDeploymentStatus status = assess(md, Optional.of(deployment(md, 0, 0, 0, 0, null)), List.of(), T0);
 

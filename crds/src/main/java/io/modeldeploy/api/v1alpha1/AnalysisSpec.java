@@ -1,0 +1,19 @@
+package io.modeldeploy.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+
+import io.fabric8.generator.annotation.Default;
+import io.fabric8.generator.annotation.Max;
+import io.fabric8.generator.annotation.Min;
+
+/** The canary's health checks: readiness of its pods, their restarts, its progress deadline. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record AnalysisSpec(
+        @JsonPropertyDescription("Seconds between health checks of the canary")
+        @Default("5") @Min(1) @Max(3600) Integer checkIntervalSeconds,
+        @JsonPropertyDescription("Failed checks in a row (canary pods not all ready) that roll the canary back")
+        @Default("3") @Min(1) @Max(100) Integer failureThreshold,
+        @JsonPropertyDescription("Container restarts of the canary that roll it back at once")
+        @Default("3") @Min(0) @Max(1000) Integer maxRestarts) {
+}

@@ -1,0 +1,29 @@
+package io.modeldeploy.api.v1alpha1;
+
+import java.util.List;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+
+import io.fabric8.generator.annotation.Default;
+import io.fabric8.generator.annotation.Size;
+import io.fabric8.generator.annotation.ValidationRule;
+
+/** How a new revision (any change to the model or the runtime) replaces the serving one. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+@ValidationRule(value = "!has(self.strategy) || self.strategy != 'Canary' || (has(self.steps) && size(self.steps) > 0)",
+        message = "a Canary rollout needs at least one step in rollout.steps")
+public record RolloutSpec(
+        @JsonPropertyDescription("RollingUpdate replaces the pods in place; Canary runs the new revision beside the "
+                + "stable one, steps its traffic up and rolls it back when its health checks fail")
+        @Default("RollingUpdate") Strategy strategy,
+        @JsonPropertyDescription("The canary steps, in order: a traffic weight, then a pause (none: wait for a promote)")
+        @Size(max = 20) List<CanaryStepSpec> steps,
+        @JsonPropertyDescription("How the canary's health is checked at every step")
+        @Default("{}") AnalysisSpec analysis) {
+
+    /** The rollout strategy. */
+    public enum Strategy {
+        RollingUpdate, Canary
+    }
+}

@@ -1,0 +1,151 @@
+package io.modeldeploy.operator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import org.junit.jupiter.api.Test;
+
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.modeldeploy.api.v1alpha1.AnalysisSpec;
+import io.modeldeploy.api.v1alpha1.BatchingSpec;
+import io.modeldeploy.api.v1alpha1.CanaryStepSpec;
+import io.modeldeploy.api.v1alpha1.ModelDeployment;
+import io.modeldeploy.api.v1alpha1.ModelDeploymentSpec;
+import io.modeldeploy.api.v1alpha1.ModelFormat;
+import io.modeldeploy.api.v1alpha1.ModelSpec;
+import io.modeldeploy.api.v1alpha1.RolloutSpec;
+import io.modeldeploy.api.v1alpha1.RuntimeSpec;
+import io.modeldeploy.operator.rollout.ReplicaSplit;
+import io.modeldeploy.operator.status.Conditions;
+import io.modeldeploy.testing.UnreadyMarker;
+
+/** Canary rollouts on the real control plane, with the test cluster's unready marker as failing health probes. */
+@RunningOperator
+class CanaryRolloutIT {
+    private static final Duration TIMEOUT = Duration.ofSeconds(90);
+    private static final int REPLICAS = 10;
+
+    @Test
+    void aHealthyCanaryWalksItsStepsWithMatchingReplicaSplitsAndBecomesStable(KubernetesClient client) {
+        client.resource(modelDeployment("1.0.0", null)).create();
+        await().atMost(TIMEOUT).until(() -> servesVersion(client, "1.0.0"));
+
+        update(client, modelDeployment("2.0.0", null));
+
+        var seen = new ArrayList<Integer>();
+        var splitsMatched = new ArrayList<Integer>();
+        await().atMost(TIMEOUT).pollInterval(Duration.ofMillis(150)).until(() -> {
+            ModelDeployment md = client.resources(ModelDeployment.class).withName("iris").get();
+            if (md.getStatus().rollout() != null && md.getStatus().rollout().canaryWeight() != null) {
+                int weight = md.getStatus().rollout().canaryWeight();
+                if (seen.isEmpty() || seen.get(seen.size() - 1) != weight) {
+                    seen.add(weight);
+                }
+                ReplicaSplit split = ReplicaSplit.of(REPLICAS, weight);
+                if (weight > 0 && weight < 100 && replicas(client, "iris") == split.stable()
+                        && replicas(client, "iris-canary") == split.canary()
+                        && md.getStatus().rollout().effectiveCanaryWeight() == split.effectiveWeight()) {
+                    splitsMatched.add(weight);
+                }
+            }
+            return servesVersion(client, "2.0.0") && "Stable".equals(md.getStatus().rollout().phase());
+        });
+
+        assertThat(seen).containsSubsequence(10, 50, 100);
+        assertThat(splitsMatched).contains(10, 50);
+        assertThat(client.apps().deployments().withName("iris-canary").get()).isNull();
+        assertThat(replicas(client, "iris")).isEqualTo(REPLICAS);
+        ModelDeployment done = client.resources(ModelDeployment.class).withName("iris").get();
+        assertThat(done.getStatus().rollout().stableRevision()).isEqualTo(done.getStatus().revision());
+        assertThat(done.getStatus().history()).extracting(e -> e.reason())
+                .containsSubsequence("Progressing", "Progressing", "Progressing", "Promoting", "Stable");
+    }
+
+    @Test
+    void aCanaryWhosePodsNeverBecomeReadyIsRolledBackAndNotRetried(KubernetesClient client) {
+        client.resource(modelDeployment("1.0.0", null)).create();
+        await().atMost(TIMEOUT).until(() -> servesVersion(client, "1.0.0"));
+        String stableRevision = client.resources(ModelDeployment.class).withName("iris").get().getStatus().revision();
+
+        update(client, modelDeployment("2.0.0", Map.of(UnreadyMarker.ANNOTATION, "true")));
+        await().atMost(TIMEOUT).pollInterval(Duration.ofMillis(100))
+                .until(() -> client.apps().deployments().withName("iris-canary").get() != null);
+        long canaryCreated = System.nanoTime();
+
+        await().atMost(TIMEOUT).pollInterval(Duration.ofMillis(100)).until(() -> "RolledBack".equals(
+                client.resources(ModelDeployment.class).withName("iris").get().getStatus().rollout().phase()));
+        Duration toRollback = Duration.ofNanos(System.nanoTime() - canaryCreated);
+        // threshold (3) x check interval (1 s) + 5 s
+        assertThat(toRollback).isLessThan(Duration.ofSeconds(8));
+
+        await().atMost(TIMEOUT).untilAsserted(() -> {
+            assertThat(client.apps().deployments().withName("iris-canary").get()).isNull();
+            Deployment stable = client.apps().deployments().withName("iris").get();
+            assertThat(stable.getSpec().getReplicas()).isEqualTo(REPLICAS);
+            assertThat(stable.getSpec().getTemplate().getMetadata().getLabels())
+                    .containsEntry("serving.modeldeploy.io/revision", stableRevision);
+            assertThat(stable.getStatus().getReadyReplicas()).isEqualTo(REPLICAS);
+        });
+        ModelDeployment md = client.resources(ModelDeployment.class).withName("iris").get();
+        assertThat(md.getStatus().phase()).isEqualTo(Conditions.PHASE_ROLLED_BACK);
+        assertThat(md.getStatus().rollout().failedRevision()).isEqualTo(md.getStatus().revision());
+        assertThat(md.getStatus().conditions()).anySatisfy(c -> {
+            assertThat(c.getType()).isEqualTo(Conditions.STALLED);
+            assertThat(c.getStatus()).isEqualTo(Conditions.TRUE);
+            assertThat(c.getReason()).isEqualTo(Conditions.ROLLED_BACK);
+            assertThat(c.getMessage()).contains("canary pods not ready for 3 checks in a row");
+        });
+        assertThat(md.getStatus().modelVersion()).as("the stable version still serves").isEqualTo("1.0.0");
+        assertThat(client.v1().events().withField("involvedObject.name", "iris").list().getItems())
+                .anySatisfy(e -> {
+                    assertThat(e.getReason()).isEqualTo("RolledBack");
+                    assertThat(e.getType()).isEqualTo("Warning");
+                });
+
+        await().during(Duration.ofSeconds(4)).atMost(Duration.ofSeconds(8)).until(() ->
+                client.apps().deployments().withName("iris-canary").get() == null && "RolledBack".equals(
+                        client.resources(ModelDeployment.class).withName("iris").get().getStatus().rollout().phase()));
+    }
+
+    private static ModelDeployment modelDeployment(String version, Map<String, String> podAnnotations) {
+        var md = new ModelDeployment();
+        md.setMetadata(new ObjectMetaBuilder().withName("iris").build());
+        md.setSpec(new ModelDeploymentSpec(
+                new ModelSpec("iris", version, ModelFormat.ONNX, "file:///models/iris", null),
+                new RuntimeSpec(null, null, 8080, null, null, new BatchingSpec(32, 0)),
+                REPLICAS, null, null, null, null, podAnnotations, 600,
+                new RolloutSpec(RolloutSpec.Strategy.Canary, List.of(
+                        new CanaryStepSpec(10, "3s"), new CanaryStepSpec(50, "3s"), new CanaryStepSpec(100, "0s")),
+                        new AnalysisSpec(1, 3, 3))));
+        return md;
+    }
+
+    private static void update(KubernetesClient client, ModelDeployment desired) {
+        client.resources(ModelDeployment.class).withName("iris").edit(md -> {
+            md.setSpec(desired.getSpec());
+            return md;
+        });
+    }
+
+    private static int replicas(KubernetesClient client, String deployment) {
+        return Optional.ofNullable(client.apps().deployments().withName(deployment).get())
+                .map(d -> d.getSpec().getReplicas()).orElse(-1);
+    }
+
+    private static boolean servesVersion(KubernetesClient client, String version) {
+        ModelDeployment md = client.resources(ModelDeployment.class).withName("iris").get();
+        return md != null && md.getStatus() != null && version.equals(md.getStatus().modelVersion())
+                && md.getStatus().conditions() != null && md.getStatus().conditions().stream().anyMatch(
+                        c -> c.getType().equals(Conditions.READY) && c.getStatus().equals(Conditions.TRUE))
+                && md.getStatus().observedGeneration().equals(md.getMetadata().getGeneration());
+    }
+
+}
