@@ -115,6 +115,38 @@ class CanaryRolloutIT {
                         client.resources(ModelDeployment.class).withName("iris").get().getStatus().rollout().phase()));
     }
 
+    @Test
+    void aCanaryThatTurnsUnreadyAfterReachingFiftyPercentIsRolledBack(KubernetesClient client) {
+        client.resource(modelDeployment("1.0.0", null)).create();
+        await().atMost(TIMEOUT).until(() -> servesVersion(client, "1.0.0"));
+        ModelDeployment v2 = modelDeployment("2.0.0", null);
+        v2.getSpec().rollout().steps().set(1, new CanaryStepSpec(50, "10m"));
+        update(client, v2);
+        await().atMost(TIMEOUT).until(() -> {
+            var rollout = client.resources(ModelDeployment.class).withName("iris").get().getStatus().rollout();
+            return rollout != null && Integer.valueOf(50).equals(rollout.canaryWeight())
+                    && replicas(client, "iris-canary") == 5;
+        });
+        await().atMost(TIMEOUT).until(() -> client.pods().withLabel("serving.modeldeploy.io/track", "canary").list()
+                .getItems().stream().filter(p -> p.getStatus() != null && "Running".equals(p.getStatus().getPhase()))
+                .count() == 5);
+
+        client.pods().withLabel("serving.modeldeploy.io/track", "canary").list().getItems().forEach(pod ->
+                client.pods().withName(pod.getMetadata().getName()).edit(p -> {
+                    p.getMetadata().getAnnotations().put(UnreadyMarker.ANNOTATION, "true");
+                    return p;
+                }));
+
+        await().atMost(TIMEOUT).until(() -> "RolledBack".equals(
+                client.resources(ModelDeployment.class).withName("iris").get().getStatus().rollout().phase()));
+        ModelDeployment md = client.resources(ModelDeployment.class).withName("iris").get();
+        assertThat(md.getStatus().rollout().message()).contains("canary pods not ready for 3 checks in a row");
+        await().atMost(TIMEOUT).untilAsserted(() -> {
+            assertThat(client.apps().deployments().withName("iris-canary").get()).isNull();
+            assertThat(replicas(client, "iris")).isEqualTo(REPLICAS);
+        });
+    }
+
     private static ModelDeployment modelDeployment(String version, Map<String, String> podAnnotations) {
         var md = new ModelDeployment();
         md.setMetadata(new ObjectMetaBuilder().withName("iris").build());
@@ -122,8 +154,8 @@ class CanaryRolloutIT {
                 new ModelSpec("iris", version, ModelFormat.ONNX, "file:///models/iris", null),
                 new RuntimeSpec(null, null, 8080, null, null, new BatchingSpec(32, 0)),
                 REPLICAS, null, null, null, null, podAnnotations, 600,
-                new RolloutSpec(RolloutSpec.Strategy.Canary, List.of(
-                        new CanaryStepSpec(10, "3s"), new CanaryStepSpec(50, "3s"), new CanaryStepSpec(100, "0s")),
+                new RolloutSpec(RolloutSpec.Strategy.Canary, new ArrayList<>(List.of(
+                        new CanaryStepSpec(10, "3s"), new CanaryStepSpec(50, "3s"), new CanaryStepSpec(100, "0s"))),
                         new AnalysisSpec(1, 3, 3))));
         return md;
     }

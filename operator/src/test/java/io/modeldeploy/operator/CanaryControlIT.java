@@ -1,0 +1,149 @@
+package io.modeldeploy.operator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import org.junit.jupiter.api.Test;
+
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.modeldeploy.api.v1alpha1.AnalysisSpec;
+import io.modeldeploy.api.v1alpha1.BatchingSpec;
+import io.modeldeploy.api.v1alpha1.CanaryStepSpec;
+import io.modeldeploy.api.v1alpha1.ModelDeployment;
+import io.modeldeploy.api.v1alpha1.ModelDeploymentSpec;
+import io.modeldeploy.api.v1alpha1.ModelFormat;
+import io.modeldeploy.api.v1alpha1.ModelSpec;
+import io.modeldeploy.api.v1alpha1.RolloutSpec;
+import io.modeldeploy.api.v1alpha1.RolloutStatus;
+import io.modeldeploy.api.v1alpha1.RuntimeSpec;
+import io.modeldeploy.operator.rollout.RolloutCoordinator;
+import io.modeldeploy.testing.ClusterTest;
+import io.modeldeploy.testing.OperatorProcess;
+import io.modeldeploy.testing.TestCluster;
+
+/**
+ * Canary control on the real control plane, each test with operators of its own: a crash mid-rollout resumes at
+ * the same step, a paused step waits until a person promotes, and an abort rolls back.
+ */
+@ClusterTest
+class CanaryControlIT {
+    private static final Duration TIMEOUT = Duration.ofSeconds(90);
+
+    @Test
+    void anOperatorKilledMidRolloutResumesAtTheSameStepAndAPromoteFinishesIt(KubernetesClient client,
+            TestCluster cluster) {
+        String lease = "modeldeploy-test-" + UUID.randomUUID();
+        List<CanaryStepSpec> steps = List.of(new CanaryStepSpec(20, "10m"), new CanaryStepSpec(100, "0s"));
+        RolloutStatus atStep1;
+        try (OperatorProcess first = operator(cluster, lease, "first")) {
+            client.resource(modelDeployment("1.0.0", steps)).create();
+            await().atMost(TIMEOUT).until(() -> phase(client, "Stable") && servesVersion(client, "1.0.0"));
+            update(client, modelDeployment("2.0.0", steps));
+            await().atMost(TIMEOUT).until(() -> phase(client, "Progressing") && canaryReplicas(client) == 2);
+            atStep1 = rollout(client);
+            first.kill();
+        }
+
+        try (OperatorProcess second = operator(cluster, lease, "second")) {
+            // The new operator leads once the dead one's Lease expires; the rollout stays where it was.
+            await().during(Duration.ofSeconds(20)).atMost(Duration.ofSeconds(30)).until(() -> {
+                RolloutStatus now = rollout(client);
+                return now.step().equals(atStep1.step()) && now.stepStartedAt().equals(atStep1.stepStartedAt())
+                        && now.canaryRevision().equals(atStep1.canaryRevision()) && canaryReplicas(client) == 2;
+            });
+            assertThat(second.isAlive()).isTrue();
+
+            annotate(client, "promote");
+            await().atMost(TIMEOUT).until(() -> phase(client, "Stable") && servesVersion(client, "2.0.0"));
+            assertThat(client.apps().deployments().withName("iris-canary").get()).isNull();
+            assertThat(rollout(client).lastAction()).isEqualTo("promote");
+        }
+    }
+
+    @Test
+    void aStepWithoutPauseWaitsAndAnAbortRollsBack(KubernetesClient client, TestCluster cluster) {
+        List<CanaryStepSpec> steps = List.of(new CanaryStepSpec(30, null), new CanaryStepSpec(100, "0s"));
+        try (OperatorProcess operator = operator(cluster, "modeldeploy-test-" + UUID.randomUUID(), "abort")) {
+            client.resource(modelDeployment("1.0.0", steps)).create();
+            await().atMost(TIMEOUT).until(() -> phase(client, "Stable") && servesVersion(client, "1.0.0"));
+            update(client, modelDeployment("2.0.0", steps));
+
+            await().atMost(TIMEOUT).until(() -> phase(client, "Paused"));
+            await().during(Duration.ofSeconds(4)).atMost(Duration.ofSeconds(8)).until(() -> phase(client, "Paused")
+                    && canaryReplicas(client) == 3);
+
+            annotate(client, "abort");
+            await().atMost(TIMEOUT).until(() -> phase(client, "RolledBack"));
+            assertThat(rollout(client).reason()).isEqualTo("Aborted");
+            assertThat(rollout(client).message()).contains("rollout aborted by a person");
+            await().atMost(TIMEOUT).until(() -> client.apps().deployments().withName("iris-canary").get() == null);
+            assertThat(client.resources(ModelDeployment.class).withName("iris").get().getStatus().modelVersion())
+                    .isEqualTo("1.0.0");
+        }
+    }
+
+    private static OperatorProcess operator(TestCluster cluster, String lease, String name) {
+        return OperatorProcess.start(Path.of(System.getProperty("modeldeploy.operator.jar",
+                        "target/quarkus-app/quarkus-run.jar")), cluster,
+                Path.of("target/operator-logs/CanaryControlIT-" + name + ".log"),
+                Map.of("MODELDEPLOY_LEADER_ELECTION_LEASE_NAME", lease));
+    }
+
+    private static ModelDeployment modelDeployment(String version, List<CanaryStepSpec> steps) {
+        var md = new ModelDeployment();
+        md.setMetadata(new ObjectMetaBuilder().withName("iris").build());
+        md.setSpec(new ModelDeploymentSpec(
+                new ModelSpec("iris", version, ModelFormat.ONNX, "file:///models/iris", null),
+                new RuntimeSpec(null, null, 8080, null, null, new BatchingSpec(32, 0)),
+                10, null, null, null, null, null, 600,
+                new RolloutSpec(RolloutSpec.Strategy.Canary, steps, new AnalysisSpec(1, 3, 3))));
+        return md;
+    }
+
+    private static void update(KubernetesClient client, ModelDeployment desired) {
+        client.resources(ModelDeployment.class).withName("iris").edit(md -> {
+            md.setSpec(desired.getSpec());
+            return md;
+        });
+    }
+
+    private static void annotate(KubernetesClient client, String action) {
+        client.resources(ModelDeployment.class).withName("iris").edit(md -> {
+            var annotations = new java.util.HashMap<String, String>();
+            if (md.getMetadata().getAnnotations() != null) {
+                annotations.putAll(md.getMetadata().getAnnotations());
+            }
+            annotations.put(RolloutCoordinator.ACTION_ANNOTATION, action);
+            md.getMetadata().setAnnotations(annotations);
+            return md;
+        });
+    }
+
+    private static RolloutStatus rollout(KubernetesClient client) {
+        return client.resources(ModelDeployment.class).withName("iris").get().getStatus().rollout();
+    }
+
+    private static boolean phase(KubernetesClient client, String phase) {
+        ModelDeployment md = client.resources(ModelDeployment.class).withName("iris").get();
+        return md.getStatus() != null && md.getStatus().rollout() != null
+                && phase.equals(md.getStatus().rollout().phase());
+    }
+
+    private static int canaryReplicas(KubernetesClient client) {
+        var canary = client.apps().deployments().withName("iris-canary").get();
+        return canary == null ? 0 : canary.getSpec().getReplicas();
+    }
+
+    private static boolean servesVersion(KubernetesClient client, String version) {
+        ModelDeployment md = client.resources(ModelDeployment.class).withName("iris").get();
+        return md.getStatus() != null && version.equals(md.getStatus().modelVersion())
+                && md.getStatus().observedGeneration().equals(md.getMetadata().getGeneration());
+    }
+}
