@@ -103,6 +103,11 @@ class CanaryRolloutIT {
             assertThat(c.getReason()).isEqualTo(Conditions.ROLLED_BACK);
             assertThat(c.getMessage()).contains("canary pods not ready for 3 checks in a row");
         });
+        assertThat(md.getStatus().conditions()).anySatisfy(c -> {
+            assertThat(c.getType()).isEqualTo(Conditions.DEGRADED);
+            assertThat(c.getStatus()).isEqualTo(Conditions.TRUE);
+            assertThat(c.getReason()).isEqualTo(Conditions.ROLLED_BACK);
+        });
         assertThat(md.getStatus().modelVersion()).as("the stable version still serves").isEqualTo("1.0.0");
         assertThat(client.v1().events().withField("involvedObject.name", "iris").list().getItems())
                 .anySatisfy(e -> {

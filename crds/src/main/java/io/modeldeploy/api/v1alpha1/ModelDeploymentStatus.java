@@ -16,7 +16,7 @@ import io.fabric8.kubernetes.model.annotation.StatusReplicas;
 public record ModelDeploymentStatus(
         @JsonPropertyDescription("The metadata.generation this status describes")
         Long observedGeneration,
-        @JsonPropertyDescription("Pending, Progressing, Ready or Stalled; the Ready condition says why")
+        @JsonPropertyDescription("Pending, Progressing, Ready, Stalled, Canary, Paused or RolledBack; the Ready condition says why")
         String phase,
         @JsonPropertyDescription("Serving pods wanted now (the HorizontalPodAutoscaler's choice while autoscaling)")
         @StatusReplicas Integer replicas,
@@ -30,7 +30,7 @@ public record ModelDeploymentStatus(
         String modelVersion,
         @JsonPropertyDescription("Hash of the pod template of the serving revision")
         String revision,
-        @JsonPropertyDescription("Ready, Reconciling and Stalled, in the shape kstatus, Flux and Argo CD read")
+        @JsonPropertyDescription("Ready, Reconciling, Stalled and Degraded, in the shape kstatus, Flux and Argo CD read")
         List<Condition> conditions,
         @JsonPropertyDescription("Where a canary rollout stands (Canary strategy)")
         RolloutStatus rollout,

@@ -1,7 +1,8 @@
 package io.modeldeploy.operator.status;
 
 /**
- * Condition types and reasons of a ModelDeployment's status. Ready says whether the model is served as the spec
+ * Condition types and reasons of a ModelDeployment's status. Degraded says a rolled-back revision left the stable
+ * one serving. Ready says whether the model is served as the spec
  * asks; Reconciling and Stalled are kstatus' abnormal-true conditions, so Flux and other kstatus readers tell
  * progress from failure without customization. Every reason is documented in docs/operations.md.
  */
@@ -9,6 +10,8 @@ public final class Conditions {
     public static final String READY = "Ready";
     public static final String RECONCILING = "Reconciling";
     public static final String STALLED = "Stalled";
+    /** True while a rolled-back (or aborted) revision leaves the stable one serving instead of the spec's. */
+    public static final String DEGRADED = "Degraded";
 
     public static final String TRUE = "True";
     public static final String FALSE = "False";

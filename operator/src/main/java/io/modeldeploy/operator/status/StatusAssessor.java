@@ -51,7 +51,8 @@ public final class StatusAssessor {
                         verdict.reconciling ? verdict.message : "not progressing", generation, before, now),
                 condition(Conditions.STALLED, verdict.stalled ? Conditions.TRUE : Conditions.FALSE,
                         verdict.stalled ? verdict.reason : (verdict.reconciling ? Conditions.PROGRESSING : doneReason),
-                        verdict.stalled ? verdict.message : "not stalled", generation, before, now));
+                        verdict.stalled ? verdict.message : "not stalled", generation, before, now),
+                degraded(observed, generation, before, now));
         boolean serving = Conditions.TRUE.equals(verdict.readyStatus);
         String previousVersion = previous == null ? null : previous.modelVersion();
         return new ModelDeploymentStatus(
@@ -105,6 +106,18 @@ public final class StatusAssessor {
                 .orElseGet(() -> new Verdict(Conditions.PHASE_PROGRESSING, Conditions.FALSE,
                         Conditions.ROLLOUT_IN_PROGRESS, ready + "/" + desired + " replicas of revision "
                                 + observed.desiredRevision() + " ready to serve " + model, true, false));
+    }
+
+    /**
+     * Degraded is True while the operator serves the stable revision instead of the one the spec asks for,
+     * because it rolled that one back (or a person aborted it).
+     */
+    private static Condition degraded(Observed observed, Long generation, List<Condition> before, Instant now) {
+        return observed.rollout().filter(r -> r.phase() == RolloutPlan.Phase.ROLLED_BACK)
+                .map(r -> condition(Conditions.DEGRADED, Conditions.TRUE, r.reason(), r.message(), generation, before,
+                        now))
+                .orElseGet(() -> condition(Conditions.DEGRADED, Conditions.FALSE, "AsSpecified",
+                        "the revision the spec asks for is the one rolled out or rolling out", generation, before, now));
     }
 
     /** A canary rollout that runs or was rolled back speaks for the ModelDeployment; a stable one does not. */

@@ -44,6 +44,7 @@ class StatusAssessorTest {
         assertThat(condition(status, Conditions.READY).getMessage()).isEqualTo("2/2 replicas serve model iris version 1.0.0");
         assertCondition(status, Conditions.RECONCILING, Conditions.FALSE, Conditions.RECONCILED);
         assertCondition(status, Conditions.STALLED, Conditions.FALSE, Conditions.RECONCILED);
+        assertCondition(status, Conditions.DEGRADED, Conditions.FALSE, "AsSpecified");
         assertThat(status.modelVersion()).isEqualTo("1.0.0");
         assertThat(status.readyReplicas()).isEqualTo(2);
         assertThat(status.replicas()).isEqualTo(2);
@@ -86,6 +87,22 @@ class StatusAssessorTest {
         assertCondition(status, Conditions.RECONCILING, Conditions.FALSE, Conditions.PROGRESS_DEADLINE_EXCEEDED);
         assertThat(condition(status, Conditions.STALLED).getMessage()).isEqualTo(
                 "Deployment iris did not become ready within 600s: pod iris-abc is running but fails its readiness probe");
+    }
+
+    @Test
+    void aRolledBackCanaryMakesItDegradedAndStalledWhileTheStableRevisionServes() {
+        var rolledBack = new io.modeldeploy.operator.rollout.RolloutPlan.State(
+                io.modeldeploy.operator.rollout.RolloutPlan.Phase.ROLLED_BACK, "v1", null, 0, null, 0, null, "v2",
+                "RolledBack", "revision v2 rolled back: canary pods not ready for 3 checks in a row");
+
+        ModelDeploymentStatus status = StatusAssessor.assess(iris(), new StatusAssessor.Observed(
+                Optional.of(deployment(iris(), 2, 2, 2, 2, null)), List.of(), "v2", Optional.of(rolledBack)), T0);
+
+        assertThat(status.phase()).isEqualTo(Conditions.PHASE_ROLLED_BACK);
+        assertCondition(status, Conditions.DEGRADED, Conditions.TRUE, Conditions.ROLLED_BACK);
+        assertCondition(status, Conditions.STALLED, Conditions.TRUE, Conditions.ROLLED_BACK);
+        assertCondition(status, Conditions.READY, Conditions.FALSE, Conditions.ROLLED_BACK);
+        assertThat(condition(status, Conditions.DEGRADED).getMessage()).contains("canary pods not ready");
     }
 
     @Test
