@@ -1,10 +1,10 @@
 package io.modeldeploy.operator.status;
 
 /**
- * Condition types and reasons of a ModelDeployment's status. Degraded says a rolled-back revision left the stable
- * one serving. Ready says whether the model is served as the spec
+ * Condition types and reasons of a ModelDeployment's status. Ready says whether the model is served as the spec
  * asks; Reconciling and Stalled are kstatus' abnormal-true conditions, so Flux and other kstatus readers tell
- * progress from failure without customization. Every reason is documented in docs/operations.md.
+ * progress from failure without customization; Degraded says a rolled-back revision left the stable one serving.
+ * Every reason is documented in docs/operations.md.
  */
 public final class Conditions {
     public static final String READY = "Ready";
