@@ -119,7 +119,7 @@ public class ModelDeploymentReconciler implements Reconciler<ModelDeployment> {
                 .orElseGet(() -> assessed.withRollout(null, assessed.history()));
         rollout.ifPresent(t -> t.decision().transition().ifPresent(
                 transition -> events.rollout(md, t.decision().state().reason(), transition)));
-        Optional<Duration> recheck = rollout.filter(RolloutCoordinator.Target::active)
+        Optional<Duration> recheck = rollout.filter(RolloutCoordinator.Target::canaryRuns)
                 .map(t -> t.decision().recheckAfter());
         if (Objects.equals(status, md.getStatus())) {
             return recheck.map(d -> UpdateControl.<ModelDeployment>noUpdate().rescheduleAfter(d))

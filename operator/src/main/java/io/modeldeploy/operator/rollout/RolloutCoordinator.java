@@ -18,6 +18,7 @@ import io.modeldeploy.api.v1alpha1.RolloutSpec;
 import io.modeldeploy.api.v1alpha1.RolloutStatus;
 import io.modeldeploy.operator.resources.Labels;
 import io.modeldeploy.operator.rollout.RolloutPlan.Phase;
+import io.modeldeploy.operator.status.DeploymentProgress;
 
 /**
  * Between the ModelDeployment's API and the pure {@link RolloutPlan}: reads settings from spec and state from
@@ -44,10 +45,6 @@ public final class RolloutCoordinator {
             Phase phase = decision.state().phase();
             return phase == Phase.PROGRESSING || phase == Phase.PAUSED || phase == Phase.PROMOTING;
         }
-
-        public boolean active() {
-            return canaryRuns();
-        }
     }
 
     public static boolean canary(ModelDeployment md) {
@@ -59,17 +56,19 @@ public final class RolloutCoordinator {
     public static Target decide(ModelDeployment md, String desiredRevision, Optional<Deployment> stable,
             Optional<Deployment> canary, Collection<Pod> pods, Instant now) {
         RolloutStatus status = md.getStatus() == null ? null : md.getStatus().rollout();
-        String stableRevision = stable.map(RolloutCoordinator::revision).orElse(desiredRevision);
+        String stableRevision = stable.map(DeploymentProgress::revision).orElse(desiredRevision);
         RolloutPlan.State state = status == null || status.phase() == null
                 ? RolloutPlan.State.stable(stableRevision) : state(status);
         String annotation = Optional.ofNullable(md.getMetadata().getAnnotations())
                 .map(a -> a.get(ACTION_ANNOTATION)).orElse(null);
         Optional<RolloutPlan.Action> action = annotation == null
                 || (status != null && annotation.equals(status.lastAction())) ? Optional.empty() : action(annotation);
-        Optional<RolloutPlan.CanaryHealth> health = canary.filter(d -> desiredRevision.equals(revision(d)))
-                .map(d -> health(d, pods));
+        Optional<RolloutPlan.CanaryHealth> health = canary
+                .filter(d -> desiredRevision.equals(DeploymentProgress.revision(d))).map(d -> health(d, pods));
         boolean stablePromoted = stable.map(d -> state.canaryRevision() != null
-                && state.canaryRevision().equals(revision(d)) && rolledOut(d)).orElse(false);
+                && state.canaryRevision().equals(DeploymentProgress.revision(d))
+                && DeploymentProgress.rolledOut(d, Optional.ofNullable(d.getSpec().getReplicas()).orElse(1)))
+                .orElse(false);
         RolloutPlan.Decision decision = RolloutPlan.next(settings(md), state,
                 new RolloutPlan.Observation(desiredRevision, health, stablePromoted, action, now));
         int total = md.getSpec().replicas();
@@ -149,27 +148,9 @@ public final class RolloutCoordinator {
                 .flatMap(p -> p.getStatus().getContainerStatuses().stream())
                 .mapToInt(c -> Optional.ofNullable(c.getRestartCount()).orElse(0)).sum();
         var status = canary.getStatus();
-        boolean deadline = status != null && status.getConditions() != null && status.getConditions().stream()
-                .anyMatch(c -> "Progressing".equals(c.getType()) && "ProgressDeadlineExceeded".equals(c.getReason()));
         int ready = status == null || status.getReadyReplicas() == null ? 0 : status.getReadyReplicas();
         int desired = canary.getSpec().getReplicas() == null ? 0 : canary.getSpec().getReplicas();
-        return new RolloutPlan.CanaryHealth(ready, desired, restarts, deadline);
-    }
-
-    private static boolean rolledOut(Deployment d) {
-        var s = d.getStatus();
-        int want = d.getSpec().getReplicas() == null ? 1 : d.getSpec().getReplicas();
-        return s != null && s.getObservedGeneration() != null && s.getObservedGeneration() >= d.getMetadata().getGeneration()
-                && orZero(s.getUpdatedReplicas()) == want && orZero(s.getAvailableReplicas()) == want
-                && orZero(s.getReplicas()) == want;
-    }
-
-    private static String revision(Deployment d) {
-        return d.getSpec().getTemplate().getMetadata().getLabels().get(Labels.REVISION);
-    }
-
-    private static int orZero(Integer i) {
-        return i == null ? 0 : i;
+        return new RolloutPlan.CanaryHealth(ready, desired, restarts, DeploymentProgress.deadlineExceeded(canary));
     }
 
     private static String time(Instant instant) {

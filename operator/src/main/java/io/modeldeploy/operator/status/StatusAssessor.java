@@ -85,14 +85,15 @@ public final class StatusAssessor {
         Optional<PodDiagnosis.Problem> problem = PodDiagnosis.of(observed.pods());
         String model = "model " + md.getSpec().model().name() + " version " + md.getSpec().model().version();
 
-        if (deadlineExceeded(deployment)) {
+        if (DeploymentProgress.deadlineExceeded(deployment)) {
             String message = "Deployment " + deployment.getMetadata().getName() + " did not become ready within "
                     + deployment.getSpec().getProgressDeadlineSeconds() + "s"
                     + problem.map(p -> ": " + p.message()).orElse("");
             return new Verdict(Conditions.PHASE_STALLED, Conditions.FALSE, Conditions.PROGRESS_DEADLINE_EXCEEDED,
                     message, false, true);
         }
-        if (rolledOut(deployment, status, desired, observed.desiredRevision())) {
+        if (Objects.equals(DeploymentProgress.revision(deployment), observed.desiredRevision())
+                && DeploymentProgress.rolledOut(deployment, desired)) {
             if (desired == 0) {
                 return new Verdict(Conditions.PHASE_READY, Conditions.TRUE, Conditions.SCALED_TO_ZERO,
                         "replicas is 0, so no pod serves " + model, false, false);
@@ -131,24 +132,6 @@ public final class StatusAssessor {
             case PROGRESSING, PROMOTING -> Optional.of(new Verdict(Conditions.PHASE_CANARY, Conditions.FALSE,
                     state.reason(), state.message(), true, false));
         };
-    }
-
-    /** The Deployment runs only the desired revision, all desired replicas updated and available. */
-    private static boolean rolledOut(Deployment deployment, DeploymentStatus status, int desired, String revision) {
-        String deployed = deployment.getSpec().getTemplate().getMetadata().getLabels().get(Labels.REVISION);
-        return Objects.equals(deployed, revision)
-                && status.getObservedGeneration() != null
-                && status.getObservedGeneration() >= deployment.getMetadata().getGeneration()
-                && orZero(status.getUpdatedReplicas()) == desired
-                && orZero(status.getReplicas()) == desired
-                && orZero(status.getAvailableReplicas()) == desired;
-    }
-
-    private static boolean deadlineExceeded(Deployment deployment) {
-        return deployment.getStatus() != null && deployment.getStatus().getConditions() != null
-                && deployment.getStatus().getConditions().stream().anyMatch(c -> "Progressing".equals(c.getType())
-                        && Conditions.FALSE.equals(c.getStatus())
-                        && Conditions.PROGRESS_DEADLINE_EXCEEDED.equals(c.getReason()));
     }
 
     /** The replica count wanted now: the HorizontalPodAutoscaler's choice (on the Deployment) while autoscaling. */
