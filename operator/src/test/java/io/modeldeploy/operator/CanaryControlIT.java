@@ -142,8 +142,7 @@ class CanaryControlIT {
     }
 
     private static boolean servesVersion(KubernetesClient client, String version) {
-        ModelDeployment md = client.resources(ModelDeployment.class).withName("iris").get();
-        return md.getStatus() != null && version.equals(md.getStatus().modelVersion())
-                && md.getStatus().observedGeneration().equals(md.getMetadata().getGeneration());
+        return ModelDeploymentStates.servesVersion(client.resources(ModelDeployment.class).withName("iris").get(),
+                version);
     }
 }

@@ -178,11 +178,8 @@ class CanaryRolloutIT {
     }
 
     private static boolean servesVersion(KubernetesClient client, String version) {
-        ModelDeployment md = client.resources(ModelDeployment.class).withName("iris").get();
-        return md != null && md.getStatus() != null && version.equals(md.getStatus().modelVersion())
-                && md.getStatus().conditions() != null && md.getStatus().conditions().stream().anyMatch(
-                        c -> c.getType().equals(Conditions.READY) && c.getStatus().equals(Conditions.TRUE))
-                && md.getStatus().observedGeneration().equals(md.getMetadata().getGeneration());
+        return ModelDeploymentStates.servesVersion(client.resources(ModelDeployment.class).withName("iris").get(),
+                version);
     }
 
 }

@@ -18,7 +18,6 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.modeldeploy.api.v1alpha1.ModelDeployment;
-import io.modeldeploy.operator.status.Conditions;
 import io.modeldeploy.testing.Kubectl;
 import io.modeldeploy.testing.RepositoryRoot;
 import io.modeldeploy.testing.TestCluster;
@@ -46,7 +45,8 @@ class ExamplesIT {
         await().atMost(TIMEOUT).untilAsserted(() -> assertThat(
                 client.resources(ModelDeployment.class).list().getItems())
                 .hasSize(manifests.size())
-                .allSatisfy(md -> assertThat(ready(md)).as(md.getMetadata().getName()).isTrue()));
+                .allSatisfy(md -> assertThat(ModelDeploymentStates.ready(md)).as(md.getMetadata().getName())
+                        .isTrue()));
     }
 
     @Test
@@ -84,14 +84,8 @@ class ExamplesIT {
     }
 
     private static boolean servesVersion(KubernetesClient client, String version) {
-        ModelDeployment md = client.resources(ModelDeployment.class).withName("iris").get();
-        return md != null && ready(md) && version.equals(md.getStatus().modelVersion())
-                && md.getStatus().observedGeneration().equals(md.getMetadata().getGeneration());
-    }
-
-    private static boolean ready(ModelDeployment md) {
-        return md.getStatus() != null && md.getStatus().conditions() != null && md.getStatus().conditions().stream()
-                .anyMatch(c -> c.getType().equals(Conditions.READY) && c.getStatus().equals(Conditions.TRUE));
+        return ModelDeploymentStates.servesVersion(client.resources(ModelDeployment.class).withName("iris").get(),
+                version);
     }
 
 }
