@@ -35,17 +35,19 @@ import io.modeldeploy.testing.UnreadyMarker;
 @RunningOperator
 class ModelDeploymentLifecycleIT {
     private static final Duration TIMEOUT = Duration.ofSeconds(60);
+    /** The ModelDeployment of examples/iris-autoscaling.yaml. */
+    private static final String NAME = "iris-autoscaling";
 
     @Test
     void irisExampleBecomesReadyWithOwnedDeploymentServiceAndAutoscaler(KubernetesClient client, TestNamespace ns,
             TestCluster cluster) {
-        ModelDeployment md = apply(client, example("iris.yaml"));
+        ModelDeployment md = apply(client, example("iris-autoscaling.yaml"));
 
-        await().atMost(TIMEOUT).until(() -> client.autoscaling().v2().horizontalPodAutoscalers().withName("iris")
+        await().atMost(TIMEOUT).until(() -> client.autoscaling().v2().horizontalPodAutoscalers().withName(NAME)
                 .get() != null);
-        Deployment deployment = client.apps().deployments().withName("iris").get();
-        var service = client.services().withName("iris").get();
-        var hpa = client.autoscaling().v2().horizontalPodAutoscalers().withName("iris").get();
+        Deployment deployment = client.apps().deployments().withName(NAME).get();
+        var service = client.services().withName(NAME).get();
+        var hpa = client.autoscaling().v2().horizontalPodAutoscalers().withName(NAME).get();
         assertThat(deployment.getSpec().getReplicas()).as("starts at minReplicas").isEqualTo(2);
         for (HasMetadata child : List.of(deployment, service, hpa)) {
             assertThat(child.getMetadata().getOwnerReferences()).singleElement().satisfies(owner -> {
@@ -59,31 +61,31 @@ class ModelDeploymentLifecycleIT {
         assertThat(hpa.getSpec().getMinReplicas()).isEqualTo(2);
         assertThat(hpa.getSpec().getMaxReplicas()).isEqualTo(5);
 
-        assertThat(kubectl(cluster, ns, "wait", "--for=condition=Ready", "md/iris", "--timeout=60s"))
+        assertThat(kubectl(cluster, ns, "wait", "--for=condition=Ready", "md/" + NAME, "--timeout=60s"))
                 .contains("condition met");
-        ModelDeployment ready = client.resources(ModelDeployment.class).withName("iris").get();
+        ModelDeployment ready = client.resources(ModelDeployment.class).withName(NAME).get();
         assertThat(ready.getStatus().readyReplicas()).isEqualTo(2);
         assertThat(ready.getStatus().phase()).isEqualTo(Conditions.PHASE_READY);
         assertThat(ready.getStatus().modelVersion()).isEqualTo("1.0.0");
         assertThat(ready.getStatus().observedGeneration()).isEqualTo(ready.getMetadata().getGeneration());
-        assertThat(ready.getStatus().url()).isEqualTo("http://iris." + ns.name() + ".svc:80");
-        assertThat(client.pods().withLabel(Labels.MODEL_DEPLOYMENT, "iris").list().getItems())
+        assertThat(ready.getStatus().url()).isEqualTo("http://" + NAME + "." + ns.name() + ".svc:80");
+        assertThat(client.pods().withLabel(Labels.MODEL_DEPLOYMENT, NAME).list().getItems())
                 .hasSize(2).allSatisfy(pod -> assertThat(pod.getStatus().getPhase()).isEqualTo("Running"));
-        assertThat(kubectl(cluster, ns, "get", "md", "iris")).contains("iris").contains("1.0.0").contains("Ready");
+        assertThat(kubectl(cluster, ns, "get", "md", NAME)).contains(NAME).contains("1.0.0").contains("Ready");
     }
 
     @Test
     void deletingTheModelDeploymentGarbageCollectsEveryChild(KubernetesClient client) {
-        ModelDeployment md = apply(client, example("iris.yaml"));
-        await().atMost(TIMEOUT).until(() -> ready(client, "iris"));
+        ModelDeployment md = apply(client, example("iris-autoscaling.yaml"));
+        await().atMost(TIMEOUT).until(() -> ready(client, NAME));
 
         client.resource(md).delete();
 
         await().atMost(TIMEOUT).untilAsserted(() -> {
-            assertThat(client.apps().deployments().withName("iris").get()).isNull();
-            assertThat(client.services().withName("iris").get()).isNull();
-            assertThat(client.autoscaling().v2().horizontalPodAutoscalers().withName("iris").get()).isNull();
-            assertThat(client.pods().withLabel(Labels.MODEL_DEPLOYMENT, "iris").list().getItems()).isEmpty();
+            assertThat(client.apps().deployments().withName(NAME).get()).isNull();
+            assertThat(client.services().withName(NAME).get()).isNull();
+            assertThat(client.autoscaling().v2().horizontalPodAutoscalers().withName(NAME).get()).isNull();
+            assertThat(client.pods().withLabel(Labels.MODEL_DEPLOYMENT, NAME).list().getItems()).isEmpty();
         });
     }
 
@@ -131,9 +133,9 @@ class ModelDeploymentLifecycleIT {
     @Test
     void reapplyingTheSameManifestChangesNothing(KubernetesClient client, TestNamespace ns, TestCluster cluster)
             {
-        Path manifest = RepositoryRoot.find().resolve("examples/iris.yaml");
+        Path manifest = RepositoryRoot.find().resolve("examples/iris-autoscaling.yaml");
         kubectl(cluster, ns, "apply", "--server-side", "-f", manifest.toString());
-        await().atMost(TIMEOUT).until(() -> ready(client, "iris"));
+        await().atMost(TIMEOUT).until(() -> ready(client, NAME));
         Map<String, String> before = resourceVersions(client);
 
         kubectl(cluster, ns, "apply", "--server-side", "-f", manifest.toString());
@@ -220,10 +222,10 @@ class ModelDeploymentLifecycleIT {
 
     private static Map<String, String> resourceVersions(KubernetesClient client) {
         return Map.of(
-                "md", client.resources(ModelDeployment.class).withName("iris").get().getMetadata().getResourceVersion(),
-                "deployment", client.apps().deployments().withName("iris").get().getMetadata().getResourceVersion(),
-                "service", client.services().withName("iris").get().getMetadata().getResourceVersion(),
-                "hpa", client.autoscaling().v2().horizontalPodAutoscalers().withName("iris").get().getMetadata()
+                "md", client.resources(ModelDeployment.class).withName(NAME).get().getMetadata().getResourceVersion(),
+                "deployment", client.apps().deployments().withName(NAME).get().getMetadata().getResourceVersion(),
+                "service", client.services().withName(NAME).get().getMetadata().getResourceVersion(),
+                "hpa", client.autoscaling().v2().horizontalPodAutoscalers().withName(NAME).get().getMetadata()
                         .getResourceVersion());
     }
 
