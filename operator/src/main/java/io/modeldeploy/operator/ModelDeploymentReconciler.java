@@ -14,6 +14,7 @@ import jakarta.inject.Inject;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
@@ -32,11 +33,15 @@ import io.modeldeploy.api.v1alpha1.ModelDeploymentStatus;
 import io.modeldeploy.operator.dependents.AutoscalingEnabled;
 import io.modeldeploy.operator.dependents.CanaryDeploymentDependent;
 import io.modeldeploy.operator.dependents.CanaryRuns;
+import io.modeldeploy.operator.dependents.HttpRouteCrdPresent;
+import io.modeldeploy.operator.dependents.RoutedByGateway;
 import io.modeldeploy.operator.dependents.RolloutTargets;
 import io.modeldeploy.operator.dependents.ServingDeployments;
 import io.modeldeploy.operator.dependents.ServingAutoscalerDependent;
 import io.modeldeploy.operator.dependents.ServingDeploymentDependent;
+import io.modeldeploy.operator.dependents.ServingRouteDependent;
 import io.modeldeploy.operator.dependents.ServingServiceDependent;
+import io.modeldeploy.operator.dependents.TrackServiceDependent;
 import io.modeldeploy.operator.resources.Labels;
 import io.modeldeploy.operator.resources.ServingPodTemplate;
 import io.modeldeploy.operator.rollout.RolloutCoordinator;
@@ -44,8 +49,9 @@ import io.modeldeploy.operator.status.StatusAssessor;
 
 /**
  * Reconciles a ModelDeployment: decides the canary rollout's step (Canary strategy), lets the workflow apply the
- * stable and canary Deployments, the Service and (when autoscaling) the HorizontalPodAutoscaler with server-side
- * apply, then turns what it observed into the status.
+ * stable and canary Deployments, the Service, (when autoscaling) the HorizontalPodAutoscaler and (with the
+ * GatewayAPI traffic provider) the per-track Services and the HTTPRoute with server-side apply, then turns what it
+ * observed into the status.
  */
 @ControllerConfiguration(
         fieldManager = ModelDeploymentReconciler.FIELD_MANAGER,
@@ -55,6 +61,12 @@ import io.modeldeploy.operator.status.StatusAssessor;
         @Dependent(name = ModelDeploymentReconciler.CANARY, type = CanaryDeploymentDependent.class,
                 reconcilePrecondition = CanaryRuns.class),
         @Dependent(name = "service", type = ServingServiceDependent.class),
+        @Dependent(name = "stable-service", type = TrackServiceDependent.Stable.class,
+                reconcilePrecondition = RoutedByGateway.class),
+        @Dependent(name = "canary-service", type = TrackServiceDependent.Canary.class,
+                reconcilePrecondition = RoutedByGateway.class),
+        @Dependent(name = "route", type = ServingRouteDependent.class, activationCondition = HttpRouteCrdPresent.class,
+                reconcilePrecondition = RoutedByGateway.class),
         @Dependent(name = "autoscaler", type = ServingAutoscalerDependent.class,
                 reconcilePrecondition = AutoscalingEnabled.class, dependsOn = ModelDeploymentReconciler.STABLE)
 })
@@ -110,8 +122,10 @@ public class ModelDeploymentReconciler implements Reconciler<ModelDeployment> {
         rollout.ifPresent(target -> RolloutTargets.put(context, target));
         context.managedWorkflowAndDependentResourceContext().reconcileManagedWorkflow();
 
+        boolean routeUnavailable = md.getSpec().rollout().routedByGateway()
+                && context.eventSourceRetriever().getEventSourcesFor(HTTPRoute.class).isEmpty();
         var observed = new StatusAssessor.Observed(stable, pods.stream().filter(ModelDeploymentReconciler::stableTrack)
-                .toList(), revision, rollout.map(t -> t.decision().state()));
+                .toList(), revision, rollout.map(t -> t.decision().state()), routeUnavailable);
         ModelDeploymentStatus assessed = StatusAssessor.assess(md, observed, now);
         ModelDeploymentStatus status = rollout
                 .map(t -> assessed.withRollout(RolloutCoordinator.status(t),

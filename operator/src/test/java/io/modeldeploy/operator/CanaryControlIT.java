@@ -103,7 +103,7 @@ class CanaryControlIT {
                 new ModelSpec("iris", version, ModelFormat.ONNX, "file:///models/iris", null),
                 new RuntimeSpec(null, null, 8080, null, null, new BatchingSpec(32, 0)),
                 10, null, null, null, null, null, 600,
-                new RolloutSpec(RolloutSpec.Strategy.Canary, steps, new AnalysisSpec(1, 3, 3))));
+                new RolloutSpec(RolloutSpec.Strategy.Canary, steps, new AnalysisSpec(1, 3, 3), null)));
         return md;
     }
 

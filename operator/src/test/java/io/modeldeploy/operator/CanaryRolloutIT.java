@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -13,25 +14,33 @@ import org.junit.jupiter.api.Test;
 
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.modeldeploy.api.v1alpha1.AnalysisSpec;
 import io.modeldeploy.api.v1alpha1.BatchingSpec;
 import io.modeldeploy.api.v1alpha1.CanaryStepSpec;
+import io.modeldeploy.api.v1alpha1.GatewayRefSpec;
 import io.modeldeploy.api.v1alpha1.ModelDeployment;
 import io.modeldeploy.api.v1alpha1.ModelDeploymentSpec;
 import io.modeldeploy.api.v1alpha1.ModelFormat;
 import io.modeldeploy.api.v1alpha1.ModelSpec;
 import io.modeldeploy.api.v1alpha1.RolloutSpec;
 import io.modeldeploy.api.v1alpha1.RuntimeSpec;
+import io.modeldeploy.api.v1alpha1.TrafficSpec;
 import io.modeldeploy.operator.rollout.ReplicaSplit;
 import io.modeldeploy.operator.status.Conditions;
 import io.modeldeploy.testing.UnreadyMarker;
 
-/** Canary rollouts on the real control plane, with the test cluster's unready marker as failing health probes. */
+/**
+ * Canary rollouts on the real control plane (with the Gateway API CRDs installed), with the test cluster's unready
+ * marker as failing health probes.
+ */
 @RunningOperator
 class CanaryRolloutIT {
     private static final Duration TIMEOUT = Duration.ofSeconds(90);
     private static final int REPLICAS = 10;
+    private static final TrafficSpec GATEWAY = new TrafficSpec(TrafficSpec.Provider.GatewayAPI,
+            new GatewayRefSpec("public", "gateways", "http"), List.of("iris.example.com"));
 
     @Test
     void aHealthyCanaryWalksItsStepsWithMatchingReplicaSplitsAndBecomesStable(KubernetesClient client) {
@@ -67,6 +76,63 @@ class CanaryRolloutIT {
         assertThat(done.getStatus().rollout().stableRevision()).isEqualTo(done.getStatus().revision());
         assertThat(done.getStatus().history()).extracting(e -> e.reason())
                 .containsSubsequence("Progressing", "Progressing", "Progressing", "Promoting", "Stable");
+    }
+
+    @Test
+    void aGatewayRoutedCanaryWalksItsStepsWithMatchingHttpRouteWeightsAndBecomesStable(KubernetesClient client) {
+        client.resource(modelDeployment("1.0.0", null, GATEWAY)).create();
+        await().atMost(TIMEOUT).until(() -> servesVersion(client, "1.0.0"));
+        await().atMost(TIMEOUT).untilAsserted(() -> {
+            HTTPRoute route = route(client);
+            assertThat(route.getSpec().getParentRefs()).singleElement().satisfies(parent -> {
+                assertThat(parent.getName()).isEqualTo("public");
+                assertThat(parent.getNamespace()).isEqualTo("gateways");
+                assertThat(parent.getSectionName()).isEqualTo("http");
+            });
+            assertThat(route.getSpec().getHostnames()).containsExactly("iris.example.com");
+            assertThat(weights(route)).containsExactly(Map.entry("iris-stable", 100), Map.entry("iris-canary", 0));
+            assertThat(client.services().withName("iris-stable").get().getSpec().getSelector())
+                    .containsEntry("serving.modeldeploy.io/track", "stable");
+            assertThat(client.services().withName("iris-canary").get().getSpec().getSelector())
+                    .containsEntry("serving.modeldeploy.io/track", "canary");
+        });
+
+        update(client, modelDeployment("2.0.0", null, GATEWAY));
+
+        var seen = new ArrayList<Integer>();
+        var routeMatched = new ArrayList<Integer>();
+        await().atMost(TIMEOUT).pollInterval(Duration.ofMillis(150)).until(() -> {
+            ModelDeployment md = client.resources(ModelDeployment.class).withName("iris").get();
+            var rollout = md.getStatus().rollout();
+            if (rollout != null && rollout.canaryWeight() != null) {
+                int weight = rollout.canaryWeight();
+                if (seen.isEmpty() || seen.get(seen.size() - 1) != weight) {
+                    seen.add(weight);
+                }
+                ReplicaSplit split = ReplicaSplit.routed(REPLICAS, weight, true);
+                if (weight > 0 && weight < 100 && rollout.effectiveCanaryWeight() == weight
+                        && weights(route(client)).equals(Map.of("iris-stable", 100 - weight, "iris-canary", weight))
+                        && replicas(client, "iris") == split.stable()
+                        && replicas(client, "iris-canary") == split.canary()) {
+                    routeMatched.add(weight);
+                }
+            }
+            return servesVersion(client, "2.0.0") && "Stable".equals(rollout.phase());
+        });
+
+        assertThat(seen).containsSubsequence(10, 50, 100);
+        assertThat(routeMatched).as("steps at which route weights, status and replicas agreed").contains(10, 50);
+        assertThat(client.apps().deployments().withName("iris-canary").get()).isNull();
+        await().atMost(TIMEOUT).untilAsserted(() -> assertThat(weights(route(client)))
+                .containsExactly(Map.entry("iris-stable", 100), Map.entry("iris-canary", 0)));
+
+        update(client, modelDeployment("2.0.0", null, null));
+        await().atMost(TIMEOUT).untilAsserted(() -> {
+            assertThat(client.resources(HTTPRoute.class).withName("iris").get()).isNull();
+            assertThat(client.services().withName("iris-stable").get()).isNull();
+            assertThat(client.services().withName("iris-canary").get()).isNull();
+            assertThat(client.services().withName("iris").get()).isNotNull();
+        });
     }
 
     @Test
@@ -153,6 +219,11 @@ class CanaryRolloutIT {
     }
 
     private static ModelDeployment modelDeployment(String version, Map<String, String> podAnnotations) {
+        return modelDeployment(version, podAnnotations, null);
+    }
+
+    private static ModelDeployment modelDeployment(String version, Map<String, String> podAnnotations,
+            TrafficSpec traffic) {
         var md = new ModelDeployment();
         md.setMetadata(new ObjectMetaBuilder().withName("iris").build());
         md.setSpec(new ModelDeploymentSpec(
@@ -161,7 +232,7 @@ class CanaryRolloutIT {
                 REPLICAS, null, null, null, null, podAnnotations, 600,
                 new RolloutSpec(RolloutSpec.Strategy.Canary, new ArrayList<>(List.of(
                         new CanaryStepSpec(10, "3s"), new CanaryStepSpec(50, "3s"), new CanaryStepSpec(100, "0s"))),
-                        new AnalysisSpec(1, 3, 3))));
+                        new AnalysisSpec(1, 3, 3), traffic)));
         return md;
     }
 
@@ -170,6 +241,18 @@ class CanaryRolloutIT {
             md.setSpec(desired.getSpec());
             return md;
         });
+    }
+
+    private static HTTPRoute route(KubernetesClient client) {
+        return client.resources(HTTPRoute.class).withName("iris").get();
+    }
+
+    /** The route's backend Services and their weights, in order. */
+    private static Map<String, Integer> weights(HTTPRoute route) {
+        var weights = new LinkedHashMap<String, Integer>();
+        route.getSpec().getRules().stream().flatMap(r -> r.getBackendRefs().stream())
+                .forEach(b -> weights.put(b.getName(), b.getWeight()));
+        return weights;
     }
 
     private static int replicas(KubernetesClient client, String deployment) {

@@ -22,6 +22,7 @@ import io.modeldeploy.testing.Kubectl;
 import io.modeldeploy.testing.RepositoryRoot;
 import io.modeldeploy.testing.TestCluster;
 import io.modeldeploy.testing.TestNamespace;
+import io.modeldeploy.testing.UnreadyMarker;
 
 /** The examples, applied with kubectl as a user would, reach Ready; the GitOps overlay bumps the version. */
 @RunningOperator
@@ -37,7 +38,8 @@ class ExamplesIT {
             manifests = files.filter(f -> f.toString().endsWith(".yaml")).sorted().toList();
         }
         assertThat(manifests).extracting(p -> p.getFileName().toString())
-                .contains("iris.yaml", "iris-canary.yaml", "xgboost.yaml", "iris-http.yaml");
+                .contains("iris.yaml", "iris-autoscaling.yaml", "iris-canary.yaml", "iris-gateway.yaml",
+                        "xgboost.yaml", "iris-http.yaml");
 
         for (Path manifest : manifests) {
             Kubectl.kubectl(cluster, ns.name(), "apply", "--server-side", "-f", manifest.toString()).ok();
@@ -47,6 +49,26 @@ class ExamplesIT {
                 .hasSize(manifests.size())
                 .allSatisfy(md -> assertThat(ModelDeploymentStates.ready(md)).as(md.getMetadata().getName())
                         .isTrue()));
+    }
+
+    @Test
+    void theCanaryExampleRollsABrokenVersionBackOnItsOwn(KubernetesClient client, TestNamespace ns,
+            TestCluster cluster) {
+        Kubectl.kubectl(cluster, ns.name(), "apply", "--server-side", "-f",
+                EXAMPLES.resolve("iris-canary.yaml").toString()).ok();
+        await().atMost(TIMEOUT).until(() -> ModelDeploymentStates.ready(
+                client.resources(ModelDeployment.class).withName("iris-canary").get()));
+
+        // Version 2 whose pods never pass their readiness probe (on the test cluster, the unready marker).
+        Kubectl.kubectl(cluster, ns.name(), "patch", "md", "iris-canary", "--type", "merge", "-p",
+                "{\"spec\":{\"model\":{\"version\":\"2.0.0\"},\"podAnnotations\":{\"" + UnreadyMarker.ANNOTATION
+                        + "\":\"true\"}}}").ok();
+
+        assertThat(Kubectl.kubectl(cluster, ns.name(), "wait", "md/iris-canary",
+                "--for=jsonpath={.status.phase}=RolledBack", "--timeout=90s").ok()).contains("condition met");
+        ModelDeployment md = client.resources(ModelDeployment.class).withName("iris-canary").get();
+        assertThat(md.getStatus().modelVersion()).as("version 1 still serves").isEqualTo("1.0.0");
+        assertThat(md.getStatus().rollout().message()).contains("canary pods not ready for 3 checks in a row");
     }
 
     @Test

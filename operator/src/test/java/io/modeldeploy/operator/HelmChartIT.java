@@ -44,8 +44,11 @@ class HelmChartIT {
         String namespaced = Kubectl.helm(cluster, "template", "md", CHART, "--namespace", "ops",
                 "--set", "watchNamespaces={team-a,team-b}", "--set", "podDisruptionBudget.enabled=true",
                 "--set", "metrics.serviceMonitor.enabled=true", "--set", "replicaCount=3").ok();
-        assertThat(kinds(namespaced)).doesNotContain("ClusterRole", "ClusterRoleBinding")
-                .contains("PodDisruptionBudget", "ServiceMonitor");
+        assertThat(kinds(namespaced)).contains("PodDisruptionBudget", "ServiceMonitor");
+        assertThat(namespaced.split("\nkind: ClusterRole\n", -1)).as("one ClusterRole: reading the HTTPRoute CRD")
+                .hasSize(2);
+        assertThat(namespaced).contains("name: md-modeldeploy-gateway-api-check")
+                .contains("resourceNames: [httproutes.gateway.networking.k8s.io]");
         assertThat(namespaced).contains("namespace: team-a").contains("namespace: team-b")
                 .contains("value: \"team-a,team-b\"").contains("replicas: 3");
     }
@@ -94,19 +97,26 @@ class HelmChartIT {
             }
 
             assertThat(permissions(cluster, ns.name(), serviceAccount)).isEqualTo(new TreeSet<>(Set.of(
+                    CRD_CHECK,
                     "deployments.apps [create delete get list patch update watch]",
                     "events [create]",
                     "horizontalpodautoscalers.autoscaling [create delete get list patch update watch]",
+                    "httproutes.gateway.networking.k8s.io [create delete get list patch update watch]",
                     "leases.coordination.k8s.io [create get update]",
                     "modeldeployments.serving.modeldeploy.io [get list watch]",
                     "modeldeployments.serving.modeldeploy.io/status [get patch update]",
                     "pods [get list watch]",
                     "services [create delete get list patch update watch]")));
-            assertThat(permissions(cluster, "default", serviceAccount)).as("nothing outside its namespace").isEmpty();
+            assertThat(permissions(cluster, "default", serviceAccount))
+                    .as("nothing outside its namespace but reading the HTTPRoute CRD").containsExactly(CRD_CHECK);
         } finally {
             Kubectl.helm(cluster, "uninstall", release, "--namespace", ns.name(), "--wait").ok();
         }
     }
+
+    /** Whether the cluster has Gateway API: reading one CRD, by name. */
+    private static final String CRD_CHECK = "customresourcedefinitions.apiextensions.k8s.io [get] "
+            + "httproutes.gateway.networking.k8s.io";
 
     /** What kubectl auth can-i --list grants, without what every authenticated user may do. */
     private static Set<String> permissions(TestCluster cluster, String namespace, String user) {
@@ -120,8 +130,11 @@ class HelmChartIT {
             if (resource.startsWith("selfsubject")) {
                 continue; // every authenticated user may ask what it may do
             }
-            String verbs = line.substring(line.lastIndexOf('[') + 1, line.lastIndexOf(']'));
-            granted.add(resource + " [" + String.join(" ", new TreeSet<>(Arrays.asList(verbs.split(" ")))) + "]");
+            String[] lists = line.substring(line.indexOf('[')).split("\\]\\s*");
+            String names = lists[1].substring(1).trim();
+            String verbs = lists[2].substring(1);
+            granted.add(resource + " [" + String.join(" ", new TreeSet<>(Arrays.asList(verbs.split(" ")))) + "]"
+                    + (names.isEmpty() ? "" : " " + names));
         }
         return granted;
     }

@@ -16,13 +16,16 @@ import io.modeldeploy.api.v1alpha1.ProbeSpec;
 import io.modeldeploy.api.v1alpha1.ProbesSpec;
 import io.modeldeploy.api.v1alpha1.RolloutSpec;
 import io.modeldeploy.api.v1alpha1.RuntimeSpec;
+import io.modeldeploy.api.v1alpha1.TrafficSpec;
 
 /** ModelDeployments as the API server hands them to the operator: with the schema's defaults filled in. */
 public final class ModelDeployments {
     public static final String IMAGE = "registry.example/modeldeploy/serving-runtime:test";
+    /** The traffic split the API server fills in when a manifest names none. */
+    public static final TrafficSpec REPLICA_RATIO = new TrafficSpec(TrafficSpec.Provider.ReplicaRatio, null, null);
     /** The rollout the API server fills in when a manifest names none. */
     public static final RolloutSpec ROLLING = new RolloutSpec(RolloutSpec.Strategy.RollingUpdate, null,
-            new AnalysisSpec(5, 3, 3));
+            new AnalysisSpec(5, 3, 3), REPLICA_RATIO);
 
     private ModelDeployments() {
     }

@@ -19,8 +19,9 @@ import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 
 /**
  * Connects cluster tests to a real API server. The cluster is started once per test JVM (the kwok testbed by
- * default, k3s with {@code -Dmodeldeploy.cluster=k3s}), the generated CRDs under {@code crds/generated/} are
- * installed once, and every test runs in a namespace of its own that is deleted afterwards. On the k3s backend
+ * default, k3s with {@code -Dmodeldeploy.cluster=k3s}), the generated CRDs under {@code crds/generated/} and the
+ * Gateway API's standard CRDs (as a cluster with Gateway API support has them) are installed once, and every
+ * test runs in a namespace of its own that is deleted afterwards. On the k3s backend
  * without a Docker engine, the tests are skipped with the reason.
  */
 public class KubernetesClusterExtension
@@ -118,6 +119,7 @@ public class KubernetesClusterExtension
             };
             try (KubernetesClient admin = new KubernetesClientBuilder().withConfig(cluster.config()).build()) {
                 CrdInstaller.installAll(admin, root.resolve("crds/generated"));
+                CrdInstaller.installAll(admin, KwokTestbed.gatewayApiCrds(root));
             }
             return new SharedCluster(cluster);
         }

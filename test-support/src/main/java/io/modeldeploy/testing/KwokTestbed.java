@@ -32,6 +32,14 @@ public final class KwokTestbed implements TestCluster {
         }
     }
 
+    /**
+     * The folder of the Gateway API CRD manifests that {@code hack/testbed} fetched (the same for every cluster
+     * backend: the CRDs come from the Go module proxy, not from the cluster).
+     */
+    public static Path gatewayApiCrds(Path root) {
+        return Path.of(run(root.resolve("hack/testbed"), "gateway-api-crds").trim());
+    }
+
     private static String run(Path script, String command) {
         try {
             Process process = new ProcessBuilder(script.toString(), command)

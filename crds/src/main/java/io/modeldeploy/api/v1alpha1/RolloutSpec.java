@@ -20,7 +20,14 @@ public record RolloutSpec(
         @JsonPropertyDescription("The canary steps, in order: a traffic weight, then a pause (none: wait for a promote)")
         @Size(max = 20) List<CanaryStepSpec> steps,
         @JsonPropertyDescription("How the canary's health is checked at every step")
-        @Default("{}") AnalysisSpec analysis) {
+        @Default("{}") AnalysisSpec analysis,
+        @JsonPropertyDescription("How traffic is split between stable and canary: ReplicaRatio (default) or GatewayAPI")
+        @Default("{}") TrafficSpec traffic) {
+
+    /** Whether an HTTPRoute of the Gateway API splits the traffic (otherwise the replica ratio does). */
+    public boolean routedByGateway() {
+        return traffic != null && traffic.routedByGateway();
+    }
 
     /** The rollout strategy. */
     public enum Strategy {

@@ -76,6 +76,18 @@ class ModelDeploymentValidationTest {
                         "spec.rollout.steps[0].weight in body should be less than or equal to 100"),
                 bad("unknown strategy", spec -> spec.put("rollout", Map.of("strategy", "BlueGreen")),
                         "spec.rollout.strategy: Unsupported value: \"BlueGreen\""),
+                bad("gateway traffic without a gateway", spec -> spec.put("rollout", Map.of("strategy", "Canary",
+                                "steps", List.of(Map.of("weight", 10)), "traffic", Map.of("provider", "GatewayAPI"))),
+                        "traffic.provider GatewayAPI needs traffic.gateway: the Gateway the HTTPRoute attaches to"),
+                bad("unknown traffic provider", spec -> spec.put("rollout", Map.of("traffic", Map.of("provider", "Istio"))),
+                        "spec.rollout.traffic.provider: Unsupported value: \"Istio\""),
+                bad("gateway without a name", spec -> spec.put("rollout", Map.of("traffic",
+                                Map.of("provider", "GatewayAPI", "gateway", Map.of("namespace", "gateways")))),
+                        "spec.rollout.traffic.gateway.name: Required value"),
+                bad("hostname that is no DNS name", spec -> spec.put("rollout", Map.of("traffic",
+                                Map.of("provider", "GatewayAPI", "gateway", Map.of("name", "public"),
+                                        "hostnames", List.of("Iris.Example.com")))),
+                        "a hostname is a lower-case DNS name, optionally starting with '*.', such as iris.example.com"),
                 bad("unknown image pull policy", spec -> spec.put("runtime", Map.of("imagePullPolicy", "Sometimes")),
                         "spec.runtime.imagePullPolicy: Unsupported value: \"Sometimes\""));
     }
@@ -107,6 +119,7 @@ class ModelDeploymentValidationTest {
         assertThat(spec.probes().liveness()).isEqualTo(new ProbeSpec("/v2/health/live", null, 10, 2, 3));
         assertThat(spec.model().format()).isEqualTo(ModelFormat.ONNX);
         assertThat(spec.rollout().strategy()).isEqualTo(RolloutSpec.Strategy.RollingUpdate);
+        assertThat(spec.rollout().traffic().provider()).isEqualTo(TrafficSpec.Provider.ReplicaRatio);
     }
 
     private static Arguments bad(String name, Consumer<Map<String, Object>> breakIt, String message) {

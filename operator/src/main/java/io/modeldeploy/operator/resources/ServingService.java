@@ -1,11 +1,16 @@
 package io.modeldeploy.operator.resources;
 
+import java.util.Map;
+
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.modeldeploy.api.v1alpha1.ModelDeployment;
 
-/** The ClusterIP Service in front of all of a ModelDeployment's serving pods. */
+/**
+ * The ClusterIP Services of a ModelDeployment: one in front of all its serving pods (what clients call), and, for
+ * the GatewayAPI traffic provider, one per track, which the HTTPRoute weighs against each other.
+ */
 public final class ServingService {
     private ServingService() {
     }
@@ -19,12 +24,25 @@ public final class ServingService {
         return "http://" + name(md) + "." + md.getMetadata().getNamespace() + ".svc:" + RuntimeContract.SERVICE_PORT;
     }
 
+    /** The Service of one track's pods: {@code <name>-stable} or {@code <name>-canary}. */
+    public static String name(ModelDeployment md, String track) {
+        return name(md) + "-" + track;
+    }
+
     public static Service desired(ModelDeployment md) {
+        return service(md, name(md), Labels.servingPods(md));
+    }
+
+    public static Service desired(ModelDeployment md, String track) {
+        return service(md, name(md, track), Labels.track(md, track));
+    }
+
+    private static Service service(ModelDeployment md, String name, Map<String, String> selector) {
         return new ServiceBuilder()
-                .withMetadata(Owner.childMetadata(md, name(md)))
+                .withMetadata(Owner.childMetadata(md, name))
                 .withNewSpec()
                 .withType("ClusterIP")
-                .withSelector(Labels.servingPods(md))
+                .withSelector(selector)
                 .addNewPort()
                 .withName(RuntimeContract.PORT_NAME)
                 .withPort(RuntimeContract.SERVICE_PORT)

@@ -72,8 +72,15 @@ public final class RolloutCoordinator {
         RolloutPlan.Decision decision = RolloutPlan.next(settings(md), state,
                 new RolloutPlan.Observation(desiredRevision, health, stablePromoted, action, now));
         int total = md.getSpec().replicas();
-        ReplicaSplit split = decision.state().phase() == Phase.PROMOTING
-                ? new ReplicaSplit(total, total, 100) : ReplicaSplit.of(total, decision.canaryWeight());
+        ReplicaSplit split;
+        if (decision.state().phase() == Phase.PROMOTING) {
+            split = new ReplicaSplit(total, total, 100);
+        } else if (md.getSpec().rollout().routedByGateway()) {
+            split = ReplicaSplit.routed(total, decision.canaryWeight(),
+                    health.map(h -> h.readyReplicas() > 0).orElse(false));
+        } else {
+            split = ReplicaSplit.of(total, decision.canaryWeight());
+        }
         return new Target(decision, split, annotation);
     }
 
@@ -87,7 +94,7 @@ public final class RolloutCoordinator {
                 rollout.analysis().failureThreshold(), rollout.analysis().maxRestarts());
     }
 
-    /** The decision as status, with the effective weight of the replica split. */
+    /** The decision as status, with the effective weight of the split. */
     public static RolloutStatus status(Target target) {
         RolloutPlan.State s = target.decision().state();
         return new RolloutStatus(phaseName(s.phase()), s.stableRevision(), s.canaryRevision(),

@@ -36,6 +36,8 @@ public final class Conditions {
     public static final String UNSCHEDULABLE = "Unschedulable";
     /** The Deployment passed spec.progressDeadlineSeconds without becoming ready. */
     public static final String PROGRESS_DEADLINE_EXCEEDED = "ProgressDeadlineExceeded";
+    /** Stalled: the GatewayAPI traffic provider is asked for, but the cluster has no HTTPRoute CRD. */
+    public static final String GATEWAY_API_MISSING = "GatewayAPIMissing";
     /** Reconciling and Stalled are False because the ModelDeployment is ready. */
     public static final String RECONCILED = "Reconciled";
     public static final String PROGRESSING = "Progressing";

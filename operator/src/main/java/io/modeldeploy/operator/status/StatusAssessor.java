@@ -26,11 +26,15 @@ public final class StatusAssessor {
     private StatusAssessor() {
     }
 
-    /** What the operator saw in the cluster for one ModelDeployment. */
+    /**
+     * What the operator saw in the cluster for one ModelDeployment.
+     *
+     * @param routeUnavailable the GatewayAPI traffic provider is asked for, but the cluster has no HTTPRoute CRD
+     */
     public record Observed(Optional<Deployment> deployment, Collection<Pod> pods, String desiredRevision,
-            Optional<RolloutPlan.State> rollout) {
+            Optional<RolloutPlan.State> rollout, boolean routeUnavailable) {
         public Observed(Optional<Deployment> deployment, Collection<Pod> pods, String desiredRevision) {
-            this(deployment, pods, desiredRevision, Optional.empty());
+            this(deployment, pods, desiredRevision, Optional.empty(), false);
         }
     }
 
@@ -73,6 +77,12 @@ public final class StatusAssessor {
         if (observed.deployment().isEmpty()) {
             return new Verdict(Conditions.PHASE_PENDING, Conditions.FALSE, Conditions.CREATING,
                     "creating the serving Deployment " + md.getMetadata().getName(), true, false);
+        }
+        if (observed.routeUnavailable()) {
+            return new Verdict(Conditions.PHASE_STALLED, Conditions.FALSE, Conditions.GATEWAY_API_MISSING,
+                    "spec.rollout.traffic.provider is GatewayAPI, but the cluster has no HTTPRoute CRD "
+                            + "(gateway.networking.k8s.io/v1): install the Gateway API CRDs and restart the operator, "
+                            + "or use the ReplicaRatio provider", false, true);
         }
         Optional<Verdict> rollout = observed.rollout().flatMap(StatusAssessor::rolloutVerdict);
         if (rollout.isPresent()) {

@@ -98,7 +98,7 @@ public final class RollbackBenchmark {
                 new RuntimeSpec(null, null, 8080, null, null, new BatchingSpec(32, 0)),
                 REPLICAS, null, null, null, null, unready ? Map.of(UnreadyMarker.ANNOTATION, "true") : null, 600,
                 new RolloutSpec(RolloutSpec.Strategy.Canary, List.of(new CanaryStepSpec(25, "10m"),
-                        new CanaryStepSpec(100, "0s")), new AnalysisSpec(5, 3, 3))));
+                        new CanaryStepSpec(100, "0s")), new AnalysisSpec(5, 3, 3), null)));
         return md;
     }
 

@@ -5,6 +5,7 @@ import static io.modeldeploy.operator.ModelDeployments.iris;
 import static io.modeldeploy.operator.ModelDeployments.spec;
 import static io.modeldeploy.operator.ModelDeployments.with;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.List;
 import java.util.Optional;
@@ -14,7 +15,12 @@ import org.junit.jupiter.api.Test;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.modeldeploy.api.v1alpha1.AutoscalingSpec;
+import io.modeldeploy.api.v1alpha1.CanaryStepSpec;
 import io.modeldeploy.api.v1alpha1.CustomMetricSpec;
+import io.modeldeploy.api.v1alpha1.GatewayRefSpec;
+import io.modeldeploy.api.v1alpha1.ModelDeploymentSpec;
+import io.modeldeploy.api.v1alpha1.RolloutSpec;
+import io.modeldeploy.api.v1alpha1.TrafficSpec;
 
 /** The Deployment, Service and autoscaler built for a ModelDeployment. */
 class ServingObjectsTest {
@@ -52,6 +58,32 @@ class ServingObjectsTest {
             assertThat(p.getTargetPort().getStrVal()).isEqualTo(RuntimeContract.PORT_NAME);
         });
         assertThat(ServingService.url(iris())).isEqualTo("http://iris.models.svc:80");
+    }
+
+    @Test
+    void gatewayTrafficGetsOneServicePerTrackAndARouteWeighingThem() {
+        var base = iris().getSpec();
+        var md = with(new ModelDeploymentSpec(base.model(), base.runtime(), 2, null, base.probes(), null, null, null,
+                600, new RolloutSpec(RolloutSpec.Strategy.Canary, List.of(new CanaryStepSpec(10, null)),
+                        base.rollout().analysis(), new TrafficSpec(TrafficSpec.Provider.GatewayAPI,
+                                new GatewayRefSpec("public", null, null), null))));
+
+        assertThat(ServingService.desired(md, Labels.TRACK_CANARY).getMetadata().getName()).isEqualTo("iris-canary");
+        assertThat(ServingService.desired(md, Labels.TRACK_CANARY).getSpec().getSelector())
+                .containsOnly(java.util.Map.entry(Labels.MODEL_DEPLOYMENT, "iris"),
+                        java.util.Map.entry(Labels.TRACK, Labels.TRACK_CANARY));
+        var route = ServingRoute.desired(md, 10);
+        assertThat(route.getMetadata().getName()).isEqualTo("iris");
+        assertThat(route.getSpec().getParentRefs()).singleElement().satisfies(parent -> {
+            assertThat(parent.getGroup()).isEqualTo("gateway.networking.k8s.io");
+            assertThat(parent.getKind()).isEqualTo("Gateway");
+            assertThat(parent.getName()).isEqualTo("public");
+            assertThat(parent.getNamespace()).as("the ModelDeployment's own, by the API's default").isNull();
+        });
+        assertThat(route.getSpec().getRules()).singleElement().satisfies(rule -> assertThat(rule.getBackendRefs())
+                .extracting(b -> b.getName() + ":" + b.getPort() + "=" + b.getWeight())
+                .containsExactly("iris-stable:80=90", "iris-canary:80=10"));
+        assertThatThrownBy(() -> ServingRoute.desired(md, 101)).hasMessageContaining("between 0 and 100");
     }
 
     @Test

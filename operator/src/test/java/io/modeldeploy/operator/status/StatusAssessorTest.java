@@ -96,13 +96,28 @@ class StatusAssessorTest {
                 "RolledBack", "revision v2 rolled back: canary pods not ready for 3 checks in a row");
 
         ModelDeploymentStatus status = StatusAssessor.assess(iris(), new StatusAssessor.Observed(
-                Optional.of(deployment(iris(), 2, 2, 2, 2, null)), List.of(), "v2", Optional.of(rolledBack)), T0);
+                Optional.of(deployment(iris(), 2, 2, 2, 2, null)), List.of(), "v2", Optional.of(rolledBack), false),
+                T0);
 
         assertThat(status.phase()).isEqualTo(Conditions.PHASE_ROLLED_BACK);
         assertCondition(status, Conditions.DEGRADED, Conditions.TRUE, Conditions.ROLLED_BACK);
         assertCondition(status, Conditions.STALLED, Conditions.TRUE, Conditions.ROLLED_BACK);
         assertCondition(status, Conditions.READY, Conditions.FALSE, Conditions.ROLLED_BACK);
         assertThat(condition(status, Conditions.DEGRADED).getMessage()).contains("canary pods not ready");
+    }
+
+    @Test
+    void gatewayTrafficWithoutTheHttpRouteCrdIsStalledWithTheFix() {
+        ModelDeployment md = iris();
+        ModelDeploymentStatus status = StatusAssessor.assess(md, new StatusAssessor.Observed(
+                Optional.of(deployment(md, 2, 2, 2, 2, null)), List.of(), ServingPodTemplate.revision(md, IMAGE),
+                Optional.empty(), true), T0);
+
+        assertThat(status.phase()).isEqualTo(Conditions.PHASE_STALLED);
+        assertCondition(status, Conditions.STALLED, Conditions.TRUE, Conditions.GATEWAY_API_MISSING);
+        assertCondition(status, Conditions.READY, Conditions.FALSE, Conditions.GATEWAY_API_MISSING);
+        assertThat(condition(status, Conditions.STALLED).getMessage())
+                .contains("no HTTPRoute CRD", "install the Gateway API CRDs", "ReplicaRatio");
     }
 
     @Test

@@ -1,0 +1,60 @@
+package io.modeldeploy.operator.resources;
+
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPBackendRef;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPBackendRefBuilder;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRouteBuilder;
+import io.modeldeploy.api.v1alpha1.GatewayRefSpec;
+import io.modeldeploy.api.v1alpha1.ModelDeployment;
+import io.modeldeploy.api.v1alpha1.TrafficSpec;
+
+/**
+ * The HTTPRoute of the GatewayAPI traffic provider: attached to the Gateway named in spec, it sends every request
+ * to the stable and the canary track Service, weighted by the canary's effective weight (exact, unlike a replica
+ * ratio). Without a running canary the canary's weight is 0.
+ */
+public final class ServingRoute {
+    public static final String GATEWAY_GROUP = "gateway.networking.k8s.io";
+
+    private ServingRoute() {
+    }
+
+    public static String name(ModelDeployment md) {
+        return md.getMetadata().getName();
+    }
+
+    /** @param canaryWeight percent of the requests the canary Service gets, 0 to 100 */
+    public static HTTPRoute desired(ModelDeployment md, int canaryWeight) {
+        if (canaryWeight < 0 || canaryWeight > 100) {
+            throw new IllegalArgumentException("a canary weight is between 0 and 100, not " + canaryWeight);
+        }
+        TrafficSpec traffic = md.getSpec().rollout().traffic();
+        GatewayRefSpec gateway = traffic.gateway();
+        return new HTTPRouteBuilder()
+                .withMetadata(Owner.childMetadata(md, name(md)))
+                .withNewSpec()
+                .addNewParentRef()
+                .withGroup(GATEWAY_GROUP)
+                .withKind("Gateway")
+                .withName(gateway.name())
+                .withNamespace(gateway.namespace())
+                .withSectionName(gateway.sectionName())
+                .endParentRef()
+                .withHostnames(traffic.hostnames())
+                .addNewRule()
+                .withBackendRefs(backend(md, Labels.TRACK_STABLE, 100 - canaryWeight),
+                        backend(md, Labels.TRACK_CANARY, canaryWeight))
+                .endRule()
+                .endSpec()
+                .build();
+    }
+
+    private static HTTPBackendRef backend(ModelDeployment md, String track, int weight) {
+        return new HTTPBackendRefBuilder()
+                .withKind("Service")
+                .withName(ServingService.name(md, track))
+                .withPort(RuntimeContract.SERVICE_PORT)
+                .withWeight(weight)
+                .build();
+    }
+}
