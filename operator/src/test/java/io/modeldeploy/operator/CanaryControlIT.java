@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 
 import org.junit.jupiter.api.Test;
@@ -87,6 +88,27 @@ class CanaryControlIT {
             assertThat(client.resources(ModelDeployment.class).withName("iris").get().getStatus().modelVersion())
                     .isEqualTo("1.0.0");
         }
+    }
+
+    @Test
+    void aStoppedLeaderGivesUpItsLeaseAndExitsGracefully(KubernetesClient client, TestCluster cluster) {
+        String lease = "modeldeploy-test-" + UUID.randomUUID();
+        String leaseNamespace = LeaderElectionSetup.FALLBACK_NAMESPACE;
+        try (OperatorProcess operator = operator(cluster, lease, "stop")) {
+            await().atMost(TIMEOUT).until(() -> holder(client, leaseNamespace, lease) != null);
+
+            int exitCode = operator.stop();
+
+            assertThat(exitCode).as("SIGTERM ends the JVM normally (143 = 128 + SIGTERM), not by a forced kill")
+                    .isIn(0, 143);
+            assertThat(holder(client, leaseNamespace, lease)).as("the Lease is released for the next leader")
+                    .isNullOrEmpty();
+        }
+    }
+
+    private static String holder(KubernetesClient client, String namespace, String lease) {
+        return Optional.ofNullable(client.leases().inNamespace(namespace).withName(lease).get())
+                .map(l -> l.getSpec().getHolderIdentity()).orElse(null);
     }
 
     private static OperatorProcess operator(TestCluster cluster, String lease, String name) {

@@ -125,12 +125,28 @@ public final class OperatorProcess implements AutoCloseable {
         waitForExit(10);
     }
 
-    /** Stops the operator gracefully (SIGTERM), forcing it after 30 seconds. */
-    @Override
-    public void close() {
+    /**
+     * Stops the operator gracefully (SIGTERM) and returns its exit code; an operator that has not exited 30 seconds
+     * later is killed and this fails.
+     */
+    public int stop() {
         process.destroy();
         if (!waitForExit(30)) {
             kill();
+            throw new IllegalStateException("the operator did not exit within 30 s of SIGTERM and was killed; see "
+                    + log);
+        }
+        return process.exitValue();
+    }
+
+    /** Stops the operator gracefully (SIGTERM), forcing it after 30 seconds. */
+    @Override
+    public void close() {
+        if (process.isAlive()) {
+            process.destroy();
+            if (!waitForExit(30)) {
+                kill();
+            }
         }
     }
 
