@@ -3,14 +3,20 @@ package io.modeldeploy.operator;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.modeldeploy.api.v1alpha1.ModelDeployment;
@@ -30,9 +36,11 @@ import io.modeldeploy.testing.TestNamespace;
 @ClusterTest
 class HelmChartIT {
     static final String CHART = RepositoryRoot.find().resolve("helm/modeldeploy").toString();
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
     @Test
-    void chartLintsAndRendersWithDefaultAndNonDefaultValues(TestCluster cluster) {
+    void chartLintsAndRendersWithDefaultAndNonDefaultValues(TestCluster cluster) throws IOException {
         assertThat(Kubectl.helm(cluster, "lint", "--strict", CHART).ok()).contains("0 chart(s) failed");
 
         String defaults = Kubectl.helm(cluster, "template", "md", CHART, "--namespace", "ops").ok();
@@ -51,6 +59,13 @@ class HelmChartIT {
                 .contains("resourceNames: [httproutes.gateway.networking.k8s.io]");
         assertThat(namespaced).contains("namespace: team-a").contains("namespace: team-b")
                 .contains("value: \"team-a,team-b\"").contains("replicas: 3");
+
+        String dashboard = Kubectl.helm(cluster, "template", "md", CHART, "--namespace", "ops",
+                "--set", "grafanaDashboard.enabled=true", "--show-only", "templates/grafana-dashboard.yaml").ok();
+        JsonNode configMap = YAML.readTree(dashboard.substring(dashboard.indexOf("---")));
+        assertThat(configMap.at("/metadata/labels/grafana_dashboard").asText()).isEqualTo("1");
+        assertThat(JSON.readTree(configMap.at("/data/modeldeploy.json").asText()))
+                .isEqualTo(JSON.readTree(Path.of(CHART, "dashboards/modeldeploy.json").toFile()));
     }
 
     @Test
@@ -66,7 +81,7 @@ class HelmChartIT {
 
     @Test
     void theOperatorReconcilesUnderTheChartsServiceAccountWhichMayDoNothingMore(KubernetesClient client,
-            TestNamespace ns, TestCluster cluster) {
+            TestNamespace ns, TestCluster cluster) throws IOException {
         String release = "md-" + ns.name().substring(ns.name().length() - 4);
         String serviceAccount = "system:serviceaccount:" + ns.name() + ":" + release + "-modeldeploy";
         // The test bed installed the same CRD under its own field manager; Helm 4 applies CRDs server-side, so it
@@ -93,7 +108,10 @@ class HelmChartIT {
                         assertThat(c.getStatus()).isEqualTo(Conditions.TRUE);
                     });
                 });
-                assertThat(operator.metrics()).contains("modeldeploy_reconciliation_errors_total 0.0");
+                String metrics = operator.metrics();
+                assertThat(metrics).contains("modeldeploy_reconciliation_errors_total 0.0");
+                assertThat(operatorMetricsInTheDashboard()).as("the Grafana dashboard's operator panels")
+                        .isNotEmpty().allSatisfy(name -> assertThat(metrics).contains(name));
             }
 
             assertThat(permissions(cluster, ns.name(), serviceAccount)).isEqualTo(new TreeSet<>(Set.of(
@@ -109,9 +127,26 @@ class HelmChartIT {
                     "services [create delete get list patch update watch]")));
             assertThat(permissions(cluster, "default", serviceAccount))
                     .as("nothing outside its namespace but reading the HTTPRoute CRD").containsExactly(CRD_CHECK);
+
+            // The upgrade of docs/operations.md: the CRD first (helm upgrade leaves crds/ alone), then the release.
+            Kubectl.kubectl(cluster, ns.name(), "apply", "--server-side", "--force-conflicts", "-f",
+                    Path.of(CHART, "crds").toString()).ok();
+            Kubectl.helm(cluster, "upgrade", release, CHART, "--namespace", ns.name(), "--reuse-values",
+                    "--set", "replicaCount=3", "--wait", "--timeout", "90s").ok();
+            assertThat(client.apps().deployments().withName(release + "-modeldeploy").get().getStatus()
+                    .getReadyReplicas()).isEqualTo(3);
         } finally {
             Kubectl.helm(cluster, "uninstall", release, "--namespace", ns.name(), "--wait").ok();
         }
+    }
+
+    /** The operator's metric names the chart's Grafana dashboard queries. */
+    private static Set<String> operatorMetricsInTheDashboard() throws IOException {
+        var names = new TreeSet<String>();
+        JSON.readTree(Path.of(CHART, "dashboards/modeldeploy.json").toFile()).findValues("expr").forEach(expr ->
+                Pattern.compile("modeldeploy_reconciliation[a-z_]*").matcher(expr.asText()).results()
+                        .forEach(m -> names.add(m.group())));
+        return names;
     }
 
     /** Whether the cluster has Gateway API: reading one CRD, by name. */

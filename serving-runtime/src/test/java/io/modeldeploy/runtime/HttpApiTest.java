@@ -27,7 +27,8 @@ import io.modeldeploy.runtime.inference.ModelService;
 /** Every endpoint over real HTTP against the Iris model, and every kind of bad request answered with its 4xx. */
 class HttpApiTest {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
+    /** HTTP/1.1 like the seed's clients (the JDK client's h2c upgrade fails past 100 concurrent streams). */
+    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     @TempDir
     static Path cache;
     static ServingRuntime runtime;
@@ -113,6 +114,25 @@ class HttpApiTest {
                 .contains("modeldeploy_batch_size_count")
                 .contains("modeldeploy_request_errors_total{endpoint=\"/predict\",status=\"400\"}")
                 .contains("modeldeploy_model_load_seconds");
+    }
+
+    /** The Helm chart's Grafana dashboard queries no runtime metric that the runtime does not export. */
+    @Test
+    void theGrafanaDashboardsServingPanelsQueryMetricsTheRuntimeExports() throws Exception {
+        post("/predict", "{\"features\": [[5.1, 3.5, 1.4, 0.2]]}");
+        post("/predict", "{\"features\": []}");
+        String metrics = get("/metrics").body();
+
+        Path dashboard = Path.of(System.getProperty("modeldeploy.root", ".."))
+                .resolve("helm/modeldeploy/dashboards/modeldeploy.json");
+        var queried = new java.util.TreeSet<String>();
+        JSON.readTree(dashboard.toFile()).findValues("expr").forEach(expr -> java.util.regex.Pattern
+                .compile("modeldeploy_[a-z_]+").matcher(expr.asText()).results()
+                .map(java.util.regex.MatchResult::group)
+                .filter(name -> !name.startsWith("modeldeploy_reconciliation")).forEach(queried::add));
+
+        assertThat(queried).contains("modeldeploy_requests_total", "modeldeploy_request_latency_seconds_bucket")
+                .allSatisfy(name -> assertThat(metrics).containsPattern("(?m)^" + name + "[{ ]"));
     }
 
     @Test
