@@ -44,7 +44,9 @@ public class StatusEvents {
         Condition newReady = ready(after).orElseThrow();
         boolean changed = oldReady.map(c -> !c.getStatus().equals(newReady.getStatus())
                 || !c.getReason().equals(newReady.getReason())).orElse(true);
-        if (changed) {
+        // While a canary rollout speaks for Ready, its own transition Event (rollout()) already tells.
+        boolean toldByRollout = after.rollout() != null && newReady.getReason().equals(after.rollout().reason());
+        if (changed && !toldByRollout) {
             record(md, NORMAL.contains(newReady.getReason()) ? "Normal" : "Warning", newReady.getReason(),
                     newReady.getMessage());
         }
