@@ -46,4 +46,25 @@ final class IrisData {
             throw new IOException(String.join(" ", command) + " failed with exit code " + process.exitValue());
         }
     }
+
+    /** Each feature's mean over the rows: a standard scaler's centre. */
+    static double[] mean(List<IrisModelGenerator.Row> rows) {
+        double[] mean = new double[rows.get(0).features().length];
+        for (int f = 0; f < mean.length; f++) {
+            final int i = f;
+            mean[f] = rows.stream().mapToDouble(r -> r.features()[i]).average().orElseThrow();
+        }
+        return mean;
+    }
+
+    /** Each feature's standard deviation (population) around {@code mean}: a standard scaler's scale. */
+    static double[] scale(List<IrisModelGenerator.Row> rows, double[] mean) {
+        double[] scale = new double[mean.length];
+        for (int f = 0; f < scale.length; f++) {
+            final int i = f;
+            scale[f] = Math.sqrt(rows.stream().mapToDouble(r -> Math.pow(r.features()[i] - mean[i], 2))
+                    .average().orElseThrow());
+        }
+        return scale;
+    }
 }

@@ -39,14 +39,8 @@ public final class IrisModelGenerator {
         List<Row> rows = IrisData.load(args[1], Path.of(args[2]));
         Files.createDirectories(out);
 
-        double[] mean = new double[FEATURES.size()];
-        double[] scale = new double[FEATURES.size()];
-        for (int f = 0; f < FEATURES.size(); f++) {
-            final int i = f;
-            mean[f] = rows.stream().mapToDouble(r -> r.features[i]).average().orElseThrow();
-            double variance = rows.stream().mapToDouble(r -> Math.pow(r.features[i] - mean[i], 2)).average().orElseThrow();
-            scale[f] = Math.sqrt(variance);
-        }
+        double[] mean = IrisData.mean(rows);
+        double[] scale = IrisData.scale(rows, mean);
 
         var factory = new LabelFactory();
         var dataset = new MutableDataset<Label>(new SimpleDataSourceProvenance("iris (" + args[1] + ")", factory),

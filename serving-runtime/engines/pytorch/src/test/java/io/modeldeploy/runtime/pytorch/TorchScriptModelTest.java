@@ -1,0 +1,100 @@
+package io.modeldeploy.runtime.pytorch;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.modeldeploy.runtime.RuntimeSettings;
+import io.modeldeploy.runtime.ServingRuntime;
+import io.modeldeploy.runtime.inference.ModelService;
+
+/**
+ * The PyTorch build serves the TorchScript network that libtorch trained and saved (examples/models/iris-torch)
+ * and gives libtorch's own predictions, over real HTTP, through the seed API and the Open Inference Protocol v2.
+ */
+class TorchScriptModelTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    @TempDir
+    static Path cache;
+    static ServingRuntime runtime;
+    static Path model;
+
+    @BeforeAll
+    static void start() throws Exception {
+        model = Path.of(System.getProperty("modeldeploy.root", "../../..")).resolve("examples/models/iris-torch")
+                .toAbsolutePath().normalize();
+        runtime = new ServingRuntime(new RuntimeSettings(model.toString(), Optional.empty(), Optional.of("1"),
+                "127.0.0.1", 0, cache, new ModelService.BatchingSettings(32, 0, 1000), 1 << 20,
+                Duration.ofSeconds(5))).start();
+    }
+
+    @AfterAll
+    static void stop() {
+        runtime.close();
+    }
+
+    @Test
+    void everyIrisRowGetsLibtorchsLabelAndProbabilities() throws Exception {
+        JsonNode reference = JSON.readTree(model.resolve("reference.json").toFile());
+        var rows = new StringBuilder();
+        for (JsonNode row : reference) {
+            rows.append(rows.isEmpty() ? "" : ",").append(row.get("features"));
+        }
+
+        JsonNode answer = JSON.readTree(post("/predict", "{\"features\": [" + rows + "]}").body());
+
+        JsonNode labels = answer.get("labels");
+        assertThat(answer.get("predictions")).hasSize(150);
+        for (int r = 0; r < reference.size(); r++) {
+            JsonNode expected = reference.get(r);
+            assertThat(answer.get("predictions").get(r).asText()).as("row %d label", r)
+                    .isEqualTo(expected.get("label").asText());
+            for (int k = 0; k < labels.size(); k++) {
+                String label = labels.get(k).asText();
+                assertThat(answer.get("probabilities").get(r).get(k).asDouble()).as("row %d P(%s)", r, label)
+                        .isCloseTo(expected.get("probabilities").get(label).asDouble(), within(1e-5));
+            }
+        }
+    }
+
+    @Test
+    void v2InferAndMetadataNameTheLibtorchPlatform() throws Exception {
+        var response = post("/v2/models/iris-torch/infer", """
+                {"inputs": [{"name": "input", "shape": [2, 4], "datatype": "FP32",
+                  "data": [[5.1, 3.5, 1.4, 0.2], [6.2, 3.4, 5.4, 2.3]]}]}""");
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        JsonNode outputs = JSON.readTree(response.body()).get("outputs");
+        assertThat(outputs.get(0).get("data").get(0).asText()).isEqualTo("setosa");
+        assertThat(outputs.get(0).get("data").get(1).asText()).isEqualTo("virginica");
+        assertThat(outputs.get(1).get("shape").toString()).isEqualTo("[2,3]");
+        JsonNode metadata = JSON.readTree(HTTP.send(HttpRequest.newBuilder(uri("/v2/models/iris-torch")).build(),
+                HttpResponse.BodyHandlers.ofString()).body());
+        assertThat(metadata.get("platform").asText()).isEqualTo("pytorch_libtorch");
+    }
+
+    private static HttpResponse<String> post(String path, String body) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(uri(path)).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static URI uri(String path) {
+        return URI.create("http://127.0.0.1:" + runtime.port() + path);
+    }
+}
