@@ -2,9 +2,6 @@ package io.modeldeploy.runtime;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -27,17 +24,15 @@ import io.modeldeploy.runtime.inference.ModelService;
 /** Every endpoint over real HTTP against the Iris model, and every kind of bad request answered with its 4xx. */
 class HttpApiTest {
     private static final ObjectMapper JSON = new ObjectMapper();
-    /** HTTP/1.1 like the seed's clients (the JDK client's h2c upgrade fails past 100 concurrent streams). */
-    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     @TempDir
     static Path cache;
-    static ServingRuntime runtime;
+    static TestRuntime runtime;
 
     @BeforeAll
     static void start() throws Exception {
-        runtime = new ServingRuntime(new RuntimeSettings(ExampleModels.iris().toString(), Optional.empty(),
+        runtime = TestRuntime.start(new RuntimeSettings(ExampleModels.iris().toString(), Optional.empty(),
                 Optional.of("1.0.0"), "127.0.0.1", 0, cache, new ModelService.BatchingSettings(32, 2, 100),
-                64 * 1024, Duration.ofSeconds(5))).start();
+                64 * 1024, Duration.ofSeconds(5)));
     }
 
     @AfterAll
@@ -150,10 +145,8 @@ class HttpApiTest {
         JsonNode reference = JSON.readTree(ExampleModels.iris().resolve("reference.json").toFile());
         var answers = new java.util.ArrayList<java.util.concurrent.CompletableFuture<HttpResponse<String>>>();
         for (JsonNode row : reference) {
-            answers.add(HTTP.sendAsync(HttpRequest.newBuilder(uri("/predict"))
-                    .header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString("{\"features\": [" + row.get("features") + "]}"))
-                    .build(), HttpResponse.BodyHandlers.ofString()));
+            answers.add(runtime.client().sendAsync(runtime.request("/predict",
+                    "{\"features\": [" + row.get("features") + "]}"), HttpResponse.BodyHandlers.ofString()));
         }
         for (int r = 0; r < reference.size(); r++) {
             HttpResponse<String> response = answers.get(r).get(30, java.util.concurrent.TimeUnit.SECONDS);
@@ -213,16 +206,11 @@ class HttpApiTest {
     }
 
     static HttpResponse<String> get(String path) throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(uri(path)).build(), HttpResponse.BodyHandlers.ofString());
+        return runtime.get(path);
     }
 
     static HttpResponse<String> post(String path, String body) throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(uri(path)).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
-    }
-
-    private static URI uri(String path) {
-        return URI.create("http://127.0.0.1:" + runtime.port() + path);
+        return runtime.post(path, body);
     }
 
 }

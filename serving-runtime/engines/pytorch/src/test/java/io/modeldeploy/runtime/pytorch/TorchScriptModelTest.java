@@ -3,13 +3,8 @@ package io.modeldeploy.runtime.pytorch;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.Optional;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -19,9 +14,7 @@ import org.junit.jupiter.api.io.TempDir;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import io.modeldeploy.runtime.RuntimeSettings;
-import io.modeldeploy.runtime.ServingRuntime;
-import io.modeldeploy.runtime.inference.ModelService;
+import io.modeldeploy.runtime.TestRuntime;
 
 /**
  * The PyTorch build serves the TorchScript network that libtorch trained and saved (examples/models/iris-torch)
@@ -29,19 +22,16 @@ import io.modeldeploy.runtime.inference.ModelService;
  */
 class TorchScriptModelTest {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     @TempDir
     static Path cache;
-    static ServingRuntime runtime;
+    static TestRuntime runtime;
     static Path model;
 
     @BeforeAll
     static void start() throws Exception {
         model = Path.of(System.getProperty("modeldeploy.root", "../../..")).resolve("examples/models/iris-torch")
                 .toAbsolutePath().normalize();
-        runtime = new ServingRuntime(new RuntimeSettings(model.toString(), Optional.empty(), Optional.of("1"),
-                "127.0.0.1", 0, cache, new ModelService.BatchingSettings(32, 0, 1000), 1 << 20,
-                Duration.ofSeconds(5))).start();
+        runtime = TestRuntime.start(model, cache);
     }
 
     @AfterAll
@@ -57,7 +47,7 @@ class TorchScriptModelTest {
             rows.append(rows.isEmpty() ? "" : ",").append(row.get("features"));
         }
 
-        JsonNode answer = JSON.readTree(post("/predict", "{\"features\": [" + rows + "]}").body());
+        JsonNode answer = JSON.readTree(runtime.post("/predict", "{\"features\": [" + rows + "]}").body());
 
         JsonNode labels = answer.get("labels");
         assertThat(answer.get("predictions")).hasSize(150);
@@ -75,7 +65,7 @@ class TorchScriptModelTest {
 
     @Test
     void v2InferAndMetadataNameTheLibtorchPlatform() throws Exception {
-        var response = post("/v2/models/iris-torch/infer", """
+        var response = runtime.post("/v2/models/iris-torch/infer", """
                 {"inputs": [{"name": "input", "shape": [2, 4], "datatype": "FP32",
                   "data": [[5.1, 3.5, 1.4, 0.2], [6.2, 3.4, 5.4, 2.3]]}]}""");
 
@@ -84,17 +74,7 @@ class TorchScriptModelTest {
         assertThat(outputs.get(0).get("data").get(0).asText()).isEqualTo("setosa");
         assertThat(outputs.get(0).get("data").get(1).asText()).isEqualTo("virginica");
         assertThat(outputs.get(1).get("shape").toString()).isEqualTo("[2,3]");
-        JsonNode metadata = JSON.readTree(HTTP.send(HttpRequest.newBuilder(uri("/v2/models/iris-torch")).build(),
-                HttpResponse.BodyHandlers.ofString()).body());
+        JsonNode metadata = JSON.readTree(runtime.get("/v2/models/iris-torch").body());
         assertThat(metadata.get("platform").asText()).isEqualTo("pytorch_libtorch");
-    }
-
-    private static HttpResponse<String> post(String path, String body) throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(uri(path)).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
-    }
-
-    private static URI uri(String path) {
-        return URI.create("http://127.0.0.1:" + runtime.port() + path);
     }
 }

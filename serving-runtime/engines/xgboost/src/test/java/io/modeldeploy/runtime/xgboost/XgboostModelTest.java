@@ -3,14 +3,9 @@ package io.modeldeploy.runtime.xgboost;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
-import java.util.Optional;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -20,9 +15,7 @@ import org.junit.jupiter.api.io.TempDir;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import io.modeldeploy.runtime.RuntimeSettings;
-import io.modeldeploy.runtime.ServingRuntime;
-import io.modeldeploy.runtime.inference.ModelService;
+import io.modeldeploy.runtime.TestRuntime;
 
 /**
  * The XGBoost build serves the xgboost4j-trained example regression and gives xgboost4j's own predictions, over
@@ -30,19 +23,16 @@ import io.modeldeploy.runtime.inference.ModelService;
  */
 class XgboostModelTest {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
     @TempDir
     static Path cache;
-    static ServingRuntime runtime;
+    static TestRuntime runtime;
     static Path model;
 
     @BeforeAll
     static void start() throws Exception {
         model = Path.of(System.getProperty("modeldeploy.root", "../../..")).resolve("examples/models/iris-petal-width")
                 .toAbsolutePath().normalize();
-        runtime = new ServingRuntime(new RuntimeSettings(model.toString(), Optional.empty(), Optional.of("1"),
-                "127.0.0.1", 0, cache, new ModelService.BatchingSettings(32, 0, 1000), 1 << 20,
-                Duration.ofSeconds(5))).start();
+        runtime = TestRuntime.start(model, cache);
     }
 
     @AfterAll
@@ -58,7 +48,7 @@ class XgboostModelTest {
             rows.append(rows.isEmpty() ? "" : ",").append(row.get("features"));
         }
 
-        JsonNode answer = JSON.readTree(post("/predict", "{\"features\": [" + rows + "]}").body());
+        JsonNode answer = JSON.readTree(runtime.post("/predict", "{\"features\": [" + rows + "]}").body());
 
         assertThat(answer.get("predictions")).hasSize(reference.size());
         assertThat(answer.get("probabilities").isNull()).isTrue();
@@ -70,7 +60,7 @@ class XgboostModelTest {
 
     @Test
     void v2InferReturnsTheRegressionOutputTensor() throws Exception {
-        var response = post("/v2/models/iris-petal-width/infer", """
+        var response = runtime.post("/v2/models/iris-petal-width/infer", """
                 {"inputs": [{"name": "input", "shape": [2, 3], "datatype": "FP32", "data": [[5.1, 3.5, 1.4], [6.2, 3.4, 5.4]]}]}""");
 
         assertThat(response.statusCode()).isEqualTo(200);
@@ -80,17 +70,7 @@ class XgboostModelTest {
         List<Double> values = List.of(output.get("data").get(0).asDouble(), output.get("data").get(1).asDouble());
         assertThat(values.get(0)).isLessThan(0.5);
         assertThat(values.get(1)).isGreaterThan(1.5);
-        JsonNode metadata = JSON.readTree(HTTP.send(HttpRequest.newBuilder(uri("/v2/models/iris-petal-width")).build(),
-                HttpResponse.BodyHandlers.ofString()).body());
+        JsonNode metadata = JSON.readTree(runtime.get("/v2/models/iris-petal-width").body());
         assertThat(metadata.get("platform").asText()).isEqualTo("xgboost");
-    }
-
-    private static HttpResponse<String> post(String path, String body) throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(uri(path)).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
-    }
-
-    private static URI uri(String path) {
-        return URI.create("http://127.0.0.1:" + runtime.port() + path);
     }
 }
