@@ -45,6 +45,7 @@ import io.modeldeploy.operator.dependents.TrackServiceDependent;
 import io.modeldeploy.operator.resources.Labels;
 import io.modeldeploy.operator.resources.ServingPodTemplate;
 import io.modeldeploy.operator.rollout.RolloutCoordinator;
+import io.modeldeploy.operator.status.RouteAcceptance;
 import io.modeldeploy.operator.status.StatusAssessor;
 
 /**
@@ -122,10 +123,8 @@ public class ModelDeploymentReconciler implements Reconciler<ModelDeployment> {
         rollout.ifPresent(target -> RolloutTargets.put(context, target));
         context.managedWorkflowAndDependentResourceContext().reconcileManagedWorkflow();
 
-        boolean routeUnavailable = md.getSpec().rollout().routedByGateway()
-                && context.eventSourceRetriever().getEventSourcesFor(HTTPRoute.class).isEmpty();
         var observed = new StatusAssessor.Observed(stable, pods.stream().filter(ModelDeploymentReconciler::stableTrack)
-                .toList(), revision, rollout.map(t -> t.decision().state()), routeUnavailable);
+                .toList(), revision, rollout.map(t -> t.decision().state()), trafficProblem(md, context));
         ModelDeploymentStatus assessed = StatusAssessor.assess(md, observed, now);
         ModelDeploymentStatus status = rollout
                 .map(t -> assessed.withRollout(RolloutCoordinator.status(t),
@@ -146,6 +145,19 @@ public class ModelDeploymentReconciler implements Reconciler<ModelDeployment> {
         patch.setStatus(status);
         UpdateControl<ModelDeployment> update = UpdateControl.patchStatus(patch);
         return recheck.map(update::rescheduleAfter).orElse(update);
+    }
+
+    /** Why the GatewayAPI traffic provider cannot route: no HTTPRoute CRD, or a route its Gateway did not accept. */
+    private static Optional<StatusAssessor.TrafficProblem> trafficProblem(ModelDeployment md,
+            Context<ModelDeployment> context) {
+        if (!md.getSpec().rollout().routedByGateway()) {
+            return Optional.empty();
+        }
+        if (context.eventSourceRetriever().getEventSourcesFor(HTTPRoute.class).isEmpty()) {
+            return Optional.of(StatusAssessor.TrafficProblem.gatewayApiMissing());
+        }
+        return context.getSecondaryResource(HTTPRoute.class).flatMap(RouteAcceptance::problem)
+                .map(StatusAssessor.TrafficProblem::routeNotAccepted);
     }
 
     private static boolean stableTrack(Pod pod) {

@@ -12,9 +12,11 @@ import java.util.Optional;
 
 import org.junit.jupiter.api.Test;
 
+import io.fabric8.kubernetes.api.model.ConditionBuilder;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRouteStatusBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.modeldeploy.api.v1alpha1.AnalysisSpec;
 import io.modeldeploy.api.v1alpha1.BatchingSpec;
@@ -136,6 +138,29 @@ class CanaryRolloutIT {
     }
 
     @Test
+    void aRouteItsGatewayRefusesStallsTheModelDeploymentUntilTheGatewayAcceptsIt(KubernetesClient client) {
+        client.resource(modelDeployment("1.0.0", null, GATEWAY)).create();
+        await().atMost(TIMEOUT).until(() -> servesVersion(client, "1.0.0") && route(client) != null);
+
+        // Play the Gateway's controller, which writes the route's status.
+        gatewayReports(client, "False", "NotAllowedByListeners", "namespace not allowed by listener http");
+        await().atMost(TIMEOUT).untilAsserted(() -> {
+            ModelDeployment md = client.resources(ModelDeployment.class).withName("iris").get();
+            assertThat(md.getStatus().phase()).isEqualTo(Conditions.PHASE_STALLED);
+            assertThat(md.getStatus().conditions()).anySatisfy(c -> {
+                assertThat(c.getType()).isEqualTo(Conditions.READY);
+                assertThat(c.getStatus()).isEqualTo(Conditions.FALSE);
+                assertThat(c.getReason()).isEqualTo(Conditions.ROUTE_NOT_ACCEPTED);
+                assertThat(c.getMessage()).contains("gateways/public (listener http)", "Accepted=False",
+                        "NotAllowedByListeners: namespace not allowed by listener http");
+            });
+        });
+
+        gatewayReports(client, "True", "Accepted", "accepted");
+        await().atMost(TIMEOUT).until(() -> servesVersion(client, "1.0.0"));
+    }
+
+    @Test
     void aCanaryWhosePodsNeverBecomeReadyIsRolledBackAndNotRetried(KubernetesClient client) {
         client.resource(modelDeployment("1.0.0", null)).create();
         await().atMost(TIMEOUT).until(() -> servesVersion(client, "1.0.0"));
@@ -240,6 +265,21 @@ class CanaryRolloutIT {
         client.resources(ModelDeployment.class).withName("iris").edit(md -> {
             md.setSpec(desired.getSpec());
             return md;
+        });
+    }
+
+    private static void gatewayReports(KubernetesClient client, String accepted, String reason, String message) {
+        var now = java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString();
+        client.resources(HTTPRoute.class).withName("iris").editStatus(route -> {
+            route.setStatus(new HTTPRouteStatusBuilder().addNewParent()
+                    .withControllerName("example.com/gateway-controller")
+                    .withNewParentRef().withGroup("gateway.networking.k8s.io").withKind("Gateway").withName("public")
+                    .withNamespace("gateways").withSectionName("http").endParentRef()
+                    .withConditions(new ConditionBuilder().withType("Accepted").withStatus(accepted)
+                            .withReason(reason).withMessage(message).withLastTransitionTime(now)
+                            .withObservedGeneration(route.getMetadata().getGeneration()).build())
+                    .endParent().build());
+            return route;
         });
     }
 

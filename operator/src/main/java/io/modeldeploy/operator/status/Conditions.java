@@ -38,6 +38,8 @@ public final class Conditions {
     public static final String PROGRESS_DEADLINE_EXCEEDED = "ProgressDeadlineExceeded";
     /** Stalled: the GatewayAPI traffic provider is asked for, but the cluster has no HTTPRoute CRD. */
     public static final String GATEWAY_API_MISSING = "GatewayAPIMissing";
+    /** Stalled: the Gateway's controller did not accept the GatewayAPI provider's HTTPRoute. */
+    public static final String ROUTE_NOT_ACCEPTED = "RouteNotAccepted";
     /** Reconciling and Stalled are False because the ModelDeployment is ready. */
     public static final String RECONCILED = "Reconciled";
     public static final String PROGRESSING = "Progressing";

@@ -29,12 +29,27 @@ public final class StatusAssessor {
     /**
      * What the operator saw in the cluster for one ModelDeployment.
      *
-     * @param routeUnavailable the GatewayAPI traffic provider is asked for, but the cluster has no HTTPRoute CRD
+     * @param traffic why the traffic provider cannot route, if it cannot
      */
     public record Observed(Optional<Deployment> deployment, Collection<Pod> pods, String desiredRevision,
-            Optional<RolloutPlan.State> rollout, boolean routeUnavailable) {
+            Optional<RolloutPlan.State> rollout, Optional<TrafficProblem> traffic) {
         public Observed(Optional<Deployment> deployment, Collection<Pod> pods, String desiredRevision) {
-            this(deployment, pods, desiredRevision, Optional.empty(), false);
+            this(deployment, pods, desiredRevision, Optional.empty(), Optional.empty());
+        }
+    }
+
+    /** Why the GatewayAPI traffic provider cannot route: a condition reason and a sentence. */
+    public record TrafficProblem(String reason, String message) {
+        /** The cluster has no HTTPRoute CRD. */
+        public static TrafficProblem gatewayApiMissing() {
+            return new TrafficProblem(Conditions.GATEWAY_API_MISSING, "spec.rollout.traffic.provider is GatewayAPI, "
+                    + "but the cluster has no HTTPRoute CRD (gateway.networking.k8s.io/v1): install the Gateway API "
+                    + "CRDs and restart the operator, or use the ReplicaRatio provider");
+        }
+
+        /** The Gateway's controller did not accept the route; see {@link RouteAcceptance}. */
+        public static TrafficProblem routeNotAccepted(String message) {
+            return new TrafficProblem(Conditions.ROUTE_NOT_ACCEPTED, message);
         }
     }
 
@@ -78,11 +93,10 @@ public final class StatusAssessor {
             return new Verdict(Conditions.PHASE_PENDING, Conditions.FALSE, Conditions.CREATING,
                     "creating the serving Deployment " + md.getMetadata().getName(), true, false);
         }
-        if (observed.routeUnavailable()) {
-            return new Verdict(Conditions.PHASE_STALLED, Conditions.FALSE, Conditions.GATEWAY_API_MISSING,
-                    "spec.rollout.traffic.provider is GatewayAPI, but the cluster has no HTTPRoute CRD "
-                            + "(gateway.networking.k8s.io/v1): install the Gateway API CRDs and restart the operator, "
-                            + "or use the ReplicaRatio provider", false, true);
+        if (observed.traffic().isPresent()) {
+            TrafficProblem problem = observed.traffic().get();
+            return new Verdict(Conditions.PHASE_STALLED, Conditions.FALSE, problem.reason(), problem.message(), false,
+                    true);
         }
         Optional<Verdict> rollout = observed.rollout().flatMap(StatusAssessor::rolloutVerdict);
         if (rollout.isPresent()) {

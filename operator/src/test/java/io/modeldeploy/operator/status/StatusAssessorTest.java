@@ -96,8 +96,8 @@ class StatusAssessorTest {
                 "RolledBack", "revision v2 rolled back: canary pods not ready for 3 checks in a row");
 
         ModelDeploymentStatus status = StatusAssessor.assess(iris(), new StatusAssessor.Observed(
-                Optional.of(deployment(iris(), 2, 2, 2, 2, null)), List.of(), "v2", Optional.of(rolledBack), false),
-                T0);
+                Optional.of(deployment(iris(), 2, 2, 2, 2, null)), List.of(), "v2", Optional.of(rolledBack),
+                Optional.empty()), T0);
 
         assertThat(status.phase()).isEqualTo(Conditions.PHASE_ROLLED_BACK);
         assertCondition(status, Conditions.DEGRADED, Conditions.TRUE, Conditions.ROLLED_BACK);
@@ -111,7 +111,7 @@ class StatusAssessorTest {
         ModelDeployment md = iris();
         ModelDeploymentStatus status = StatusAssessor.assess(md, new StatusAssessor.Observed(
                 Optional.of(deployment(md, 2, 2, 2, 2, null)), List.of(), ServingPodTemplate.revision(md, IMAGE),
-                Optional.empty(), true), T0);
+                Optional.empty(), Optional.of(StatusAssessor.TrafficProblem.gatewayApiMissing())), T0);
 
         assertThat(status.phase()).isEqualTo(Conditions.PHASE_STALLED);
         assertCondition(status, Conditions.STALLED, Conditions.TRUE, Conditions.GATEWAY_API_MISSING);

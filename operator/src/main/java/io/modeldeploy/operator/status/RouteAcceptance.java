@@ -1,0 +1,46 @@
+package io.modeldeploy.operator.status;
+
+import java.util.List;
+import java.util.Optional;
+
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.ParentReference;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.RouteParentStatus;
+
+/**
+ * What the Gateway's controller says of the HTTPRoute of the GatewayAPI traffic provider: a route it did not accept
+ * (or whose backends it cannot resolve) carries no traffic, so the ModelDeployment must not look Ready. A route
+ * no controller has written status for yet is not a problem: not every cluster runs one, and the first status
+ * arrives after the route.
+ */
+public final class RouteAcceptance {
+    static final List<String> REQUIRED = List.of("Accepted", "ResolvedRefs");
+
+    private RouteAcceptance() {
+    }
+
+    /** The first condition a Gateway controller set to False on the route, as a sentence. */
+    public static Optional<String> problem(HTTPRoute route) {
+        if (route.getStatus() == null || route.getStatus().getParents() == null) {
+            return Optional.empty();
+        }
+        for (RouteParentStatus parent : route.getStatus().getParents()) {
+            for (Condition condition : parent.getConditions() == null ? List.<Condition>of() : parent.getConditions()) {
+                if (REQUIRED.contains(condition.getType()) && "False".equals(condition.getStatus())) {
+                    return Optional.of("the Gateway " + gateway(parent.getParentRef(), route) + " reports "
+                            + condition.getType() + "=False on HTTPRoute " + route.getMetadata().getName() + " ("
+                            + condition.getReason() + ": " + condition.getMessage() + "), so the route carries no "
+                            + "traffic; fix the Gateway's listeners or allowedRoutes, or spec.rollout.traffic");
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static String gateway(ParentReference parent, HTTPRoute route) {
+        String namespace = parent.getNamespace() != null ? parent.getNamespace() : route.getMetadata().getNamespace();
+        return namespace + "/" + parent.getName()
+                + (parent.getSectionName() != null ? " (listener " + parent.getSectionName() + ")" : "");
+    }
+}
