@@ -78,6 +78,9 @@ class CanaryRolloutIT {
         assertThat(done.getStatus().rollout().stableRevision()).isEqualTo(done.getStatus().revision());
         assertThat(done.getStatus().history()).extracting(e -> e.reason())
                 .containsSubsequence("Progressing", "Progressing", "Progressing", "Promoting", "Stable");
+        assertThat(client.v1().events().withField("involvedObject.name", "iris").list().getItems())
+                .as("a healthy rollout is no cause for warnings").isNotEmpty()
+                .allSatisfy(e -> assertThat(e.getType()).as(e.getReason() + ": " + e.getMessage()).isEqualTo("Normal"));
     }
 
     @Test
