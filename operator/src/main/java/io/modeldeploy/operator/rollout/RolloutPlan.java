@@ -112,7 +112,8 @@ public final class RolloutPlan {
         };
     }
 
-    private static Decision canary(Settings settings, State state, Observation seen) {
+    private static Decision canary(Settings settings, State persisted, Observation seen) {
+        State state = withinSteps(settings, persisted);
         String desired = seen.desiredRevision();
         if (desired.equals(state.stableRevision())) {
             return moved(settings, State.stable(state.stableRevision()), 0, "canary " + state.canaryRevision()
@@ -218,6 +219,17 @@ public final class RolloutPlan {
 
     private static Decision stay(Settings settings, State state) {
         return new Decision(state, 0, Optional.empty(), settings.checkInterval());
+    }
+
+    /**
+     * The state at a step that exists: a person may shorten spec.rollout.steps while a canary runs (or edit the one
+     * step of a manual rollout); the canary then continues at the last step.
+     */
+    private static State withinSteps(Settings settings, State state) {
+        int last = settings.steps().size() - 1;
+        return state.step() <= last ? state : new State(state.phase(), state.stableRevision(), state.canaryRevision(),
+                last, state.stepStartedAt(), state.failedChecks(), state.lastCheckAt(), state.failedRevision(),
+                state.reason(), state.message());
     }
 
     private static State withPhase(State state, Phase phase, String reason, String message) {

@@ -28,6 +28,40 @@ class RolloutPlanTest {
     static final CanaryHealth UNREADY = new CanaryHealth(0, 1, 0, false);
 
     @Test
+    void aSingleManualStepFollowsItsEditedWeightUntilPromoted() {
+        Settings at30 = new Settings(List.of(new Step(30, Optional.empty())), Duration.ofSeconds(5), 3, 2);
+        Settings at60 = new Settings(List.of(new Step(60, Optional.empty())), Duration.ofSeconds(5), 3, 2);
+        State started = RolloutPlan.next(at30, State.stable("v1"), seen("v2", Optional.empty(), 0)).state();
+        Decision paused = RolloutPlan.next(at30, started, seen("v2", Optional.of(HEALTHY), 5));
+        assertThat(paused.state().phase()).isEqualTo(Phase.PAUSED);
+        assertThat(paused.canaryWeight()).isEqualTo(30);
+
+        Decision edited = RolloutPlan.next(at60, paused.state(), seen("v2", Optional.of(HEALTHY), 10));
+        assertThat(edited.state().phase()).isEqualTo(Phase.PAUSED);
+        assertThat(edited.state().step()).isZero();
+        assertThat(edited.canaryWeight()).isEqualTo(60);
+
+        Decision promoted = RolloutPlan.next(at60, edited.state(),
+                new Observation("v2", Optional.of(HEALTHY), false, Optional.of(Action.PROMOTE), T0.plusSeconds(15)));
+        assertThat(promoted.state().phase()).isEqualTo(Phase.PROMOTING);
+    }
+
+    @Test
+    void stepsShortenedWhileACanaryRunsContinueAtTheNewLastStep() {
+        State s = RolloutPlan.next(THREE_STEPS, State.stable("v1"), seen("v2", Optional.empty(), 0)).state();
+        s = RolloutPlan.next(THREE_STEPS, s, seen("v2", Optional.of(HEALTHY), 60)).state();
+        s = RolloutPlan.next(THREE_STEPS, s, seen("v2", Optional.of(HEALTHY), 180)).state();
+        assertThat(s.step()).isEqualTo(2);
+
+        Settings oneStep = new Settings(List.of(new Step(40, Optional.empty())), Duration.ofSeconds(5), 3, 2);
+        Decision d = RolloutPlan.next(oneStep, s, seen("v2", Optional.of(HEALTHY), 185));
+
+        assertThat(d.state().step()).isZero();
+        assertThat(d.state().phase()).isEqualTo(Phase.PAUSED);
+        assertThat(d.canaryWeight()).isEqualTo(40);
+    }
+
+    @Test
     void aStableRevisionStaysStable() {
         Decision d = RolloutPlan.next(THREE_STEPS, State.stable("v1"), seen("v1", Optional.empty(), 0));
         assertThat(d.state().phase()).isEqualTo(Phase.STABLE);
