@@ -29,6 +29,7 @@ import io.modeldeploy.api.v1alpha1.ModelSpec;
 import io.modeldeploy.api.v1alpha1.RolloutSpec;
 import io.modeldeploy.api.v1alpha1.RuntimeSpec;
 import io.modeldeploy.api.v1alpha1.TrafficSpec;
+import io.modeldeploy.operator.resources.ServingRoute;
 import io.modeldeploy.operator.rollout.ReplicaSplit;
 import io.modeldeploy.operator.status.Conditions;
 import io.modeldeploy.testing.UnreadyMarker;
@@ -95,6 +96,11 @@ class CanaryRolloutIT {
                 assertThat(parent.getSectionName()).isEqualTo("http");
             });
             assertThat(route.getSpec().getHostnames()).containsExactly("iris.example.com");
+            // The lists are atomic: the API server must add nothing to what the operator applies, or every
+            // reconcile would find a difference and apply the route again.
+            var desired = ServingRoute.desired(client.resources(ModelDeployment.class).withName("iris").get(), 0);
+            assertThat(route.getSpec().getRules()).isEqualTo(desired.getSpec().getRules());
+            assertThat(route.getSpec().getParentRefs()).isEqualTo(desired.getSpec().getParentRefs());
             assertThat(weights(route)).containsExactly(Map.entry("iris-stable", 100), Map.entry("iris-canary", 0));
             assertThat(client.services().withName("iris-stable").get().getSpec().getSelector())
                     .containsEntry("serving.modeldeploy.io/track", "stable");

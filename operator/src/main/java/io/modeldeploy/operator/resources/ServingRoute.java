@@ -12,6 +12,10 @@ import io.modeldeploy.api.v1alpha1.TrafficSpec;
  * The HTTPRoute of the GatewayAPI traffic provider: attached to the Gateway named in spec, it sends every request
  * to the stable and the canary track Service, weighted by the canary's effective weight (exact, unlike a replica
  * ratio). Without a running canary the canary's weight is 0.
+ * <p>
+ * The route's lists are atomic in the Gateway API schema, so the operator owns each list whole, including what the
+ * API server would default inside it (the match-all path, the core group): written out here, a re-apply matches
+ * the stored route and is skipped instead of being sent again on every reconcile.
  */
 public final class ServingRoute {
     public static final String GATEWAY_GROUP = "gateway.networking.k8s.io";
@@ -42,6 +46,7 @@ public final class ServingRoute {
                 .endParentRef()
                 .withHostnames(traffic.hostnames())
                 .addNewRule()
+                .addNewMatch().withNewPath().withType("PathPrefix").withValue("/").endPath().endMatch()
                 .withBackendRefs(backend(md, Labels.TRACK_STABLE, 100 - canaryWeight),
                         backend(md, Labels.TRACK_CANARY, canaryWeight))
                 .endRule()
@@ -51,6 +56,7 @@ public final class ServingRoute {
 
     private static HTTPBackendRef backend(ModelDeployment md, String track, int weight) {
         return new HTTPBackendRefBuilder()
+                .withGroup("")
                 .withKind("Service")
                 .withName(ServingService.name(md, track))
                 .withPort(RuntimeContract.SERVICE_PORT)
