@@ -118,8 +118,7 @@ class HttpApiTest {
         post("/predict", "{\"features\": []}");
         String metrics = get("/metrics").body();
 
-        Path dashboard = Path.of(System.getProperty("modeldeploy.root", ".."))
-                .resolve("helm/modeldeploy/dashboards/modeldeploy.json");
+        Path dashboard = ExampleModels.root().resolve("helm/modeldeploy/dashboards/modeldeploy.json");
         var queried = new java.util.TreeSet<String>();
         JSON.readTree(dashboard.toFile()).findValues("expr").forEach(expr -> java.util.regex.Pattern
                 .compile("modeldeploy_[a-z_]+").matcher(expr.asText()).results()
@@ -142,7 +141,7 @@ class HttpApiTest {
 
     @Test
     void concurrentClientsEachGetTheirOwnRowsPrediction() throws Exception {
-        JsonNode reference = JSON.readTree(ExampleModels.iris().resolve("reference.json").toFile());
+        JsonNode reference = ExampleModels.reference(ExampleModels.iris());
         var answers = new java.util.ArrayList<java.util.concurrent.CompletableFuture<HttpResponse<String>>>();
         for (JsonNode row : reference) {
             answers.add(runtime.client().sendAsync(runtime.request("/predict",

@@ -13,7 +13,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.modeldeploy.runtime.inference.DjlEngine;
 import io.modeldeploy.runtime.inference.ModelService;
@@ -44,7 +43,7 @@ class IrisModelTest {
 
     @Test
     void everyIrisRowGetsTribuosLabelAndProbabilities() throws Exception {
-        JsonNode reference = new ObjectMapper().readTree(ExampleModels.iris().resolve("reference.json").toFile());
+        JsonNode reference = ExampleModels.reference(ExampleModels.iris());
         double[][] rows = new double[reference.size()][];
         for (int r = 0; r < rows.length; r++) {
             JsonNode features = reference.get(r).get("features");

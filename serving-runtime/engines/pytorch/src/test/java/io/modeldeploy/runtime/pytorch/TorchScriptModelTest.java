@@ -14,6 +14,7 @@ import org.junit.jupiter.api.io.TempDir;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.modeldeploy.runtime.ExampleModels;
 import io.modeldeploy.runtime.TestRuntime;
 
 /**
@@ -29,8 +30,7 @@ class TorchScriptModelTest {
 
     @BeforeAll
     static void start() throws Exception {
-        model = Path.of(System.getProperty("modeldeploy.root", "../../..")).resolve("examples/models/iris-torch")
-                .toAbsolutePath().normalize();
+        model = ExampleModels.model("iris-torch");
         runtime = TestRuntime.start(model, cache);
     }
 
@@ -41,13 +41,9 @@ class TorchScriptModelTest {
 
     @Test
     void everyIrisRowGetsLibtorchsLabelAndProbabilities() throws Exception {
-        JsonNode reference = JSON.readTree(model.resolve("reference.json").toFile());
-        var rows = new StringBuilder();
-        for (JsonNode row : reference) {
-            rows.append(rows.isEmpty() ? "" : ",").append(row.get("features"));
-        }
+        JsonNode reference = ExampleModels.reference(model);
 
-        JsonNode answer = JSON.readTree(runtime.post("/predict", "{\"features\": [" + rows + "]}").body());
+        JsonNode answer = JSON.readTree(runtime.post("/predict", ExampleModels.predictBody(reference)).body());
 
         JsonNode labels = answer.get("labels");
         assertThat(answer.get("predictions")).hasSize(150);

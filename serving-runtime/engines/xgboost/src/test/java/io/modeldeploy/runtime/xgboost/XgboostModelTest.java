@@ -15,6 +15,7 @@ import org.junit.jupiter.api.io.TempDir;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.modeldeploy.runtime.ExampleModels;
 import io.modeldeploy.runtime.TestRuntime;
 
 /**
@@ -30,8 +31,7 @@ class XgboostModelTest {
 
     @BeforeAll
     static void start() throws Exception {
-        model = Path.of(System.getProperty("modeldeploy.root", "../../..")).resolve("examples/models/iris-petal-width")
-                .toAbsolutePath().normalize();
+        model = ExampleModels.model("iris-petal-width");
         runtime = TestRuntime.start(model, cache);
     }
 
@@ -42,13 +42,9 @@ class XgboostModelTest {
 
     @Test
     void everyRowGetsXgboostsOwnPrediction() throws Exception {
-        JsonNode reference = JSON.readTree(model.resolve("reference.json").toFile());
-        var rows = new StringBuilder();
-        for (JsonNode row : reference) {
-            rows.append(rows.isEmpty() ? "" : ",").append(row.get("features"));
-        }
+        JsonNode reference = ExampleModels.reference(model);
 
-        JsonNode answer = JSON.readTree(runtime.post("/predict", "{\"features\": [" + rows + "]}").body());
+        JsonNode answer = JSON.readTree(runtime.post("/predict", ExampleModels.predictBody(reference)).body());
 
         assertThat(answer.get("predictions")).hasSize(reference.size());
         assertThat(answer.get("probabilities").isNull()).isTrue();
