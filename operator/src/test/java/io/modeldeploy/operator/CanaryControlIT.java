@@ -24,7 +24,6 @@ import io.modeldeploy.api.v1alpha1.ModelSpec;
 import io.modeldeploy.api.v1alpha1.RolloutSpec;
 import io.modeldeploy.api.v1alpha1.RolloutStatus;
 import io.modeldeploy.api.v1alpha1.RuntimeSpec;
-import io.modeldeploy.operator.rollout.RolloutCoordinator;
 import io.modeldeploy.testing.ClusterTest;
 import io.modeldeploy.testing.OperatorProcess;
 import io.modeldeploy.testing.TestCluster;
@@ -61,7 +60,7 @@ class CanaryControlIT {
             });
             assertThat(second.isAlive()).isTrue();
 
-            annotate(client, "promote");
+            RolloutActions.request(client, "iris", "promote");
             await().atMost(TIMEOUT).until(() -> phase(client, "Stable") && servesVersion(client, "2.0.0"));
             assertThat(client.apps().deployments().withName("iris-canary").get()).isNull();
             assertThat(rollout(client).lastAction()).isEqualTo("promote");
@@ -80,7 +79,7 @@ class CanaryControlIT {
             await().during(Duration.ofSeconds(4)).atMost(Duration.ofSeconds(8)).until(() -> phase(client, "Paused")
                     && canaryReplicas(client) == 3);
 
-            annotate(client, "abort");
+            RolloutActions.request(client, "iris", "abort");
             await().atMost(TIMEOUT).until(() -> phase(client, "RolledBack"));
             assertThat(rollout(client).reason()).isEqualTo("Aborted");
             assertThat(rollout(client).message()).contains("rollout aborted by a person");
@@ -136,17 +135,6 @@ class CanaryControlIT {
         });
     }
 
-    private static void annotate(KubernetesClient client, String action) {
-        client.resources(ModelDeployment.class).withName("iris").edit(md -> {
-            var annotations = new java.util.HashMap<String, String>();
-            if (md.getMetadata().getAnnotations() != null) {
-                annotations.putAll(md.getMetadata().getAnnotations());
-            }
-            annotations.put(RolloutCoordinator.ACTION_ANNOTATION, action);
-            md.getMetadata().setAnnotations(annotations);
-            return md;
-        });
-    }
 
     private static RolloutStatus rollout(KubernetesClient client) {
         return client.resources(ModelDeployment.class).withName("iris").get().getStatus().rollout();

@@ -19,6 +19,7 @@ import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRouteStatusBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.modeldeploy.api.v1alpha1.AnalysisSpec;
+import io.modeldeploy.api.v1alpha1.AutoscalingSpec;
 import io.modeldeploy.api.v1alpha1.BatchingSpec;
 import io.modeldeploy.api.v1alpha1.CanaryStepSpec;
 import io.modeldeploy.api.v1alpha1.GatewayRefSpec;
@@ -170,6 +171,34 @@ class CanaryRolloutIT {
     }
 
     @Test
+    void anAutoscaledCanaryRoutedByTheGatewayFollowsTheAutoscalersReplicaCount(KubernetesClient client) {
+        ModelDeployment v1 = modelDeployment("1.0.0", null, GATEWAY);
+        v1.setSpec(autoscaled(v1.getSpec()));
+        client.resource(v1).create();
+        await().atMost(TIMEOUT).until(() -> servesVersion(client, "1.0.0") && replicas(client, "iris") == 4);
+
+        ModelDeployment v2 = modelDeployment("2.0.0", null, GATEWAY);
+        v2.setSpec(autoscaled(v2.getSpec()));
+        update(client, v2);
+        await().atMost(TIMEOUT).until(() -> "Paused".equals(rolloutPhase(client))
+                && replicas(client, "iris-canary") == 1
+                && weights(route(client)).equals(Map.of("iris-stable", 75, "iris-canary", 25)));
+
+        // Scale the stable track as the HorizontalPodAutoscaler does, through the scale subresource.
+        client.apps().deployments().withName("iris").scale(6);
+        await().atMost(TIMEOUT).until(() -> replicas(client, "iris-canary") == 2);
+        await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(6))
+                .until(() -> replicas(client, "iris") == 6);
+
+        RolloutActions.request(client, "iris", "promote");
+        await().atMost(TIMEOUT).until(() -> servesVersion(client, "2.0.0") && "Stable".equals(rolloutPhase(client)));
+        assertThat(replicas(client, "iris")).as("the autoscaler's count survives the promotion").isEqualTo(6);
+        assertThat(client.autoscaling().v2().horizontalPodAutoscalers().withName("iris").get().getSpec()
+                .getScaleTargetRef().getName()).isEqualTo("iris");
+        assertThat(client.apps().deployments().withName("iris-canary").get()).isNull();
+    }
+
+    @Test
     void aCanaryWhosePodsNeverBecomeReadyIsRolledBackAndNotRetried(KubernetesClient client) {
         client.resource(modelDeployment("1.0.0", null)).create();
         await().atMost(TIMEOUT).until(() -> servesVersion(client, "1.0.0"));
@@ -268,6 +297,19 @@ class CanaryRolloutIT {
                         new CanaryStepSpec(10, "3s"), new CanaryStepSpec(50, "3s"), new CanaryStepSpec(100, "0s"))),
                         new AnalysisSpec(1, 3, 3), traffic)));
         return md;
+    }
+
+    /** The spec autoscaled between 4 and 8 replicas, with one canary step of 25% that waits for a promote. */
+    private static ModelDeploymentSpec autoscaled(ModelDeploymentSpec spec) {
+        return new ModelDeploymentSpec(spec.model(), spec.runtime(), spec.replicas(), new AutoscalingSpec(4, 8, 70, null),
+                spec.probes(), spec.scheduling(), spec.securityContext(), spec.podAnnotations(),
+                spec.progressDeadlineSeconds(), new RolloutSpec(RolloutSpec.Strategy.Canary,
+                        List.of(new CanaryStepSpec(25, null)), spec.rollout().analysis(), spec.rollout().traffic()));
+    }
+
+    private static String rolloutPhase(KubernetesClient client) {
+        var status = client.resources(ModelDeployment.class).withName("iris").get().getStatus();
+        return status == null || status.rollout() == null ? null : status.rollout().phase();
     }
 
     private static void update(KubernetesClient client, ModelDeployment desired) {

@@ -18,8 +18,10 @@ import io.fabric8.kubernetes.model.annotation.SpecReplicas;
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @ValidationRule(value = "!has(self.autoscaling) || !has(self.rollout) || !has(self.rollout.strategy) "
-        + "|| self.rollout.strategy != 'Canary'",
-        message = "Canary rollouts split fixed replicas between stable and canary; remove autoscaling or use RollingUpdate")
+        + "|| self.rollout.strategy != 'Canary' || (has(self.rollout.traffic) && has(self.rollout.traffic.provider) "
+        + "&& self.rollout.traffic.provider == 'GatewayAPI')",
+        message = "a Canary rollout with autoscaling needs rollout.traffic.provider GatewayAPI (ReplicaRatio splits a "
+                + "fixed replica count); route with GatewayAPI, remove autoscaling, or use RollingUpdate")
 public record ModelDeploymentSpec(
         @JsonPropertyDescription("The trained model to serve")
         @Required ModelSpec model,

@@ -67,7 +67,8 @@ class ModelDeploymentValidationTest {
                 bad("canary with autoscaling", spec -> {
                     spec.put("rollout", Map.of("strategy", "Canary", "steps", List.of(Map.of("weight", 10))));
                     spec.put("autoscaling", Map.of("maxReplicas", 3));
-                }, "Canary rollouts split fixed replicas between stable and canary; remove autoscaling or use RollingUpdate"),
+                }, "a Canary rollout with autoscaling needs rollout.traffic.provider GatewayAPI (ReplicaRatio splits a "
+                        + "fixed replica count); route with GatewayAPI, remove autoscaling, or use RollingUpdate"),
                 bad("pause that is no duration", spec -> spec.put("rollout", Map.of("strategy", "Canary",
                                 "steps", List.of(Map.of("weight", 10, "pause", "a minute")))),
                         "a step's pause is a duration such as 30s, 5m or 1h"),
@@ -120,6 +121,21 @@ class ModelDeploymentValidationTest {
         assertThat(spec.model().format()).isEqualTo(ModelFormat.ONNX);
         assertThat(spec.rollout().strategy()).isEqualTo(RolloutSpec.Strategy.RollingUpdate);
         assertThat(spec.rollout().traffic().provider()).isEqualTo(TrafficSpec.Provider.ReplicaRatio);
+    }
+
+    @Test
+    void aCanaryWithAutoscalingIsAcceptedWhenTheGatewayApiRoutesIt(KubernetesClient client) {
+        Map<String, Object> spec = validSpec();
+        spec.put("autoscaling", Map.of("minReplicas", 2, "maxReplicas", 6));
+        spec.put("rollout", Map.of("strategy", "Canary", "steps", List.of(Map.of("weight", 10)),
+                "traffic", Map.of("provider", "GatewayAPI", "gateway", Map.of("name", "public"))));
+
+        var created = client.resources(ModelDeployment.class).resource(
+                client.getKubernetesSerialization().convertValue(manifest("routed", spec), ModelDeployment.class))
+                .create();
+
+        assertThat(created.getSpec().rollout().routedByGateway()).isTrue();
+        assertThat(created.getSpec().autoscaling().maxReplicas()).isEqualTo(6);
     }
 
     private static Arguments bad(String name, Consumer<Map<String, Object>> breakIt, String message) {

@@ -34,7 +34,7 @@ public final class ServingDeployment {
      */
     public static Deployment desired(ModelDeployment md, String defaultImage, Optional<Integer> currentReplicas) {
         return desired(md, Labels.TRACK_STABLE, ServingPodTemplate.desired(md, Labels.TRACK_STABLE, defaultImage),
-                replicas(md, currentReplicas));
+                stableReplicas(md, currentReplicas));
     }
 
     /** The Deployment of one track running the given pod template (labelled for that track) with the replicas. */
@@ -59,7 +59,13 @@ public final class ServingDeployment {
                 .build();
     }
 
-    private static int replicas(ModelDeployment md, Optional<Integer> currentReplicas) {
+    /**
+     * The stable track's replica count now: spec.replicas, or with autoscaling the autoscaler's current choice
+     * (within min and max; minReplicas before there is a Deployment).
+     *
+     * @param currentReplicas the replica count of the existing stable Deployment, if there is one
+     */
+    public static int stableReplicas(ModelDeployment md, Optional<Integer> currentReplicas) {
         AutoscalingSpec autoscaling = md.getSpec().autoscaling();
         if (autoscaling == null) {
             return md.getSpec().replicas();

@@ -17,6 +17,7 @@ import io.modeldeploy.api.v1alpha1.RolloutEvent;
 import io.modeldeploy.api.v1alpha1.RolloutSpec;
 import io.modeldeploy.api.v1alpha1.RolloutStatus;
 import io.modeldeploy.operator.resources.Labels;
+import io.modeldeploy.operator.resources.ServingDeployment;
 import io.modeldeploy.operator.rollout.RolloutPlan.Phase;
 import io.modeldeploy.operator.status.DeploymentProgress;
 
@@ -71,7 +72,8 @@ public final class RolloutCoordinator {
                 .orElse(false);
         RolloutPlan.Decision decision = RolloutPlan.next(settings(md), state,
                 new RolloutPlan.Observation(desiredRevision, health, stablePromoted, action, now));
-        int total = md.getSpec().replicas();
+        // With autoscaling (GatewayAPI traffic only) the autoscaler sizes the stable track; the canary follows it.
+        int total = ServingDeployment.stableReplicas(md, stable.map(d -> d.getSpec().getReplicas()));
         ReplicaSplit split;
         if (decision.state().phase() == Phase.PROMOTING) {
             split = new ReplicaSplit(total, total, 100);
