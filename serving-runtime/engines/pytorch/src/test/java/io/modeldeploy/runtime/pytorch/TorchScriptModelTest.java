@@ -4,18 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.modeldeploy.runtime.ExampleModels;
-import io.modeldeploy.runtime.TestRuntime;
+import io.modeldeploy.runtime.ServedExampleModel;
 
 /**
  * The PyTorch build serves the TorchScript network that libtorch trained and saved (examples/models/iris-torch)
@@ -23,27 +20,14 @@ import io.modeldeploy.runtime.TestRuntime;
  */
 class TorchScriptModelTest {
     private static final ObjectMapper JSON = new ObjectMapper();
-    @TempDir
-    static Path cache;
-    static TestRuntime runtime;
-    static Path model;
-
-    @BeforeAll
-    static void start() throws Exception {
-        model = ExampleModels.model("iris-torch");
-        runtime = TestRuntime.start(model, cache);
-    }
-
-    @AfterAll
-    static void stop() {
-        runtime.close();
-    }
+    @RegisterExtension
+    static final ServedExampleModel SERVED = new ServedExampleModel("iris-torch");
 
     @Test
     void everyIrisRowGetsLibtorchsLabelAndProbabilities() throws Exception {
-        JsonNode reference = ExampleModels.reference(model);
+        JsonNode reference = SERVED.reference();
 
-        JsonNode answer = JSON.readTree(runtime.post("/predict", ExampleModels.predictBody(reference)).body());
+        JsonNode answer = JSON.readTree(SERVED.post("/predict", ExampleModels.predictBody(reference)).body());
 
         JsonNode labels = answer.get("labels");
         assertThat(answer.get("predictions")).hasSize(150);
@@ -61,7 +45,7 @@ class TorchScriptModelTest {
 
     @Test
     void v2InferAndMetadataNameTheLibtorchPlatform() throws Exception {
-        var response = runtime.post("/v2/models/iris-torch/infer", """
+        var response = SERVED.post("/v2/models/iris-torch/infer", """
                 {"inputs": [{"name": "input", "shape": [2, 4], "datatype": "FP32",
                   "data": [[5.1, 3.5, 1.4, 0.2], [6.2, 3.4, 5.4, 2.3]]}]}""");
 
@@ -70,7 +54,7 @@ class TorchScriptModelTest {
         assertThat(outputs.get(0).get("data").get(0).asText()).isEqualTo("setosa");
         assertThat(outputs.get(0).get("data").get(1).asText()).isEqualTo("virginica");
         assertThat(outputs.get(1).get("shape").toString()).isEqualTo("[2,3]");
-        JsonNode metadata = JSON.readTree(runtime.get("/v2/models/iris-torch").body());
+        JsonNode metadata = JSON.readTree(SERVED.get("/v2/models/iris-torch").body());
         assertThat(metadata.get("platform").asText()).isEqualTo("pytorch_libtorch");
     }
 }

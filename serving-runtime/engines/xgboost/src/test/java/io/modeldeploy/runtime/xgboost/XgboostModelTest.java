@@ -4,19 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.util.List;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.modeldeploy.runtime.ExampleModels;
-import io.modeldeploy.runtime.TestRuntime;
+import io.modeldeploy.runtime.ServedExampleModel;
 
 /**
  * The XGBoost build serves the xgboost4j-trained example regression and gives xgboost4j's own predictions, over
@@ -24,27 +21,14 @@ import io.modeldeploy.runtime.TestRuntime;
  */
 class XgboostModelTest {
     private static final ObjectMapper JSON = new ObjectMapper();
-    @TempDir
-    static Path cache;
-    static TestRuntime runtime;
-    static Path model;
-
-    @BeforeAll
-    static void start() throws Exception {
-        model = ExampleModels.model("iris-petal-width");
-        runtime = TestRuntime.start(model, cache);
-    }
-
-    @AfterAll
-    static void stop() {
-        runtime.close();
-    }
+    @RegisterExtension
+    static final ServedExampleModel SERVED = new ServedExampleModel("iris-petal-width");
 
     @Test
     void everyRowGetsXgboostsOwnPrediction() throws Exception {
-        JsonNode reference = ExampleModels.reference(model);
+        JsonNode reference = SERVED.reference();
 
-        JsonNode answer = JSON.readTree(runtime.post("/predict", ExampleModels.predictBody(reference)).body());
+        JsonNode answer = JSON.readTree(SERVED.post("/predict", ExampleModels.predictBody(reference)).body());
 
         assertThat(answer.get("predictions")).hasSize(reference.size());
         assertThat(answer.get("probabilities").isNull()).isTrue();
@@ -56,7 +40,7 @@ class XgboostModelTest {
 
     @Test
     void v2InferReturnsTheRegressionOutputTensor() throws Exception {
-        var response = runtime.post("/v2/models/iris-petal-width/infer", """
+        var response = SERVED.post("/v2/models/iris-petal-width/infer", """
                 {"inputs": [{"name": "input", "shape": [2, 3], "datatype": "FP32", "data": [[5.1, 3.5, 1.4], [6.2, 3.4, 5.4]]}]}""");
 
         assertThat(response.statusCode()).isEqualTo(200);
@@ -66,7 +50,7 @@ class XgboostModelTest {
         List<Double> values = List.of(output.get("data").get(0).asDouble(), output.get("data").get(1).asDouble());
         assertThat(values.get(0)).isLessThan(0.5);
         assertThat(values.get(1)).isGreaterThan(1.5);
-        JsonNode metadata = JSON.readTree(runtime.get("/v2/models/iris-petal-width").body());
+        JsonNode metadata = JSON.readTree(SERVED.get("/v2/models/iris-petal-width").body());
         assertThat(metadata.get("platform").asText()).isEqualTo("xgboost");
     }
 }
