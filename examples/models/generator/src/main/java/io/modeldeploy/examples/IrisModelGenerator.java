@@ -17,9 +17,6 @@ import org.tribuo.classification.sgd.linear.LogisticRegressionTrainer;
 import org.tribuo.impl.ArrayExample;
 import org.tribuo.provenance.SimpleDataSourceProvenance;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-
 /**
  * Trains the seed tutorial's Iris pipeline with Oracle Tribuo: a standard scaler fitted on the data, then logistic
  * regression, exported to ONNX. Writes model.onnx, model.json (the serving runtime's model config: feature order,
@@ -80,9 +77,7 @@ public final class IrisModelGenerator {
                     "probabilities", probabilities));
         }
 
-        var json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-        json.writeValue(out.resolve("model.json").toFile(), config);
-        json.writeValue(out.resolve("reference.json").toFile(), reference);
+        ModelFolder.writeConfigAndReference(out, config, reference);
         System.out.printf("wrote %s: model.onnx, model.json, reference.json (%d rows, labels %s, inputs %s)%n",
                 out, reference.size(), labels, modelInputs);
     }

@@ -28,9 +28,6 @@ import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.TensorOptions;
 import org.bytedeco.pytorch.global.torch.ScalarType;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-
 /**
  * Trains a small neural network on the Iris data with libtorch (PyTorch's C++ library, through the JavaCPP
  * presets): standard-scaled features, a hidden layer of 16 ReLU units, softmax over the three species, full-batch
@@ -130,9 +127,7 @@ public final class TorchScriptModelGenerator {
         config.put("output", Map.of("type", "classification", "labels", LABELS, "probabilities", true));
         config.put("trainedWith", "libtorch 2.7.1 (org.bytedeco:pytorch:2.7.1-1.5.12), " + STEPS
                 + " steps of full-batch gradient descent, learning rate " + LEARNING_RATE);
-        var json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-        json.writeValue(out.resolve("model.json").toFile(), config);
-        json.writeValue(out.resolve("reference.json").toFile(), reference);
+        ModelFolder.writeConfigAndReference(out, config, reference);
         System.out.printf("wrote %s: model.pt, model.json, reference.json (%d rows, loss %.4f, %d/%d correct)%n",
                 out, reference.size(), loss, correct, rows.size());
     }

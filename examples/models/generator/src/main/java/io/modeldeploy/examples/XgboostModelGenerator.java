@@ -7,9 +7,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-
 import ml.dmlc.xgboost4j.java.Booster;
 import ml.dmlc.xgboost4j.java.DMatrix;
 import ml.dmlc.xgboost4j.java.XGBoost;
@@ -66,9 +63,7 @@ public final class XgboostModelGenerator {
             double[] features = {rows.get(r).features()[0], rows.get(r).features()[1], rows.get(r).features()[2]};
             reference.add(Map.of("features", features, "value", (double) predictions[r][0]));
         }
-        var json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-        json.writeValue(out.resolve("model.json").toFile(), config);
-        json.writeValue(out.resolve("reference.json").toFile(), reference);
+        ModelFolder.writeConfigAndReference(out, config, reference);
         booster.dispose();
         train.dispose();
         System.out.printf("wrote %s: model.xgb.json, model.json, reference.json (%d rows)%n", out, reference.size());
