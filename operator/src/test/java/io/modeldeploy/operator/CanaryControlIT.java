@@ -45,7 +45,7 @@ class CanaryControlIT {
         try (OperatorProcess first = operator(cluster, lease, "first")) {
             client.resource(modelDeployment("1.0.0", steps)).create();
             await().atMost(TIMEOUT).until(() -> phase(client, "Stable") && servesVersion(client, "1.0.0"));
-            update(client, modelDeployment("2.0.0", steps));
+            UserEdits.replaceSpec(client, "iris", modelDeployment("2.0.0", steps).getSpec());
             await().atMost(TIMEOUT).until(() -> phase(client, "Progressing") && canaryReplicas(client) == 2);
             atStep1 = rollout(client);
             first.kill();
@@ -60,7 +60,7 @@ class CanaryControlIT {
             });
             assertThat(second.isAlive()).isTrue();
 
-            RolloutActions.request(client, "iris", "promote");
+            UserEdits.requestRolloutAction(client, "iris", "promote");
             await().atMost(TIMEOUT).until(() -> phase(client, "Stable") && servesVersion(client, "2.0.0"));
             assertThat(client.apps().deployments().withName("iris-canary").get()).isNull();
             assertThat(rollout(client).lastAction()).isEqualTo("promote");
@@ -73,13 +73,13 @@ class CanaryControlIT {
         try (OperatorProcess operator = operator(cluster, "modeldeploy-test-" + UUID.randomUUID(), "abort")) {
             client.resource(modelDeployment("1.0.0", steps)).create();
             await().atMost(TIMEOUT).until(() -> phase(client, "Stable") && servesVersion(client, "1.0.0"));
-            update(client, modelDeployment("2.0.0", steps));
+            UserEdits.replaceSpec(client, "iris", modelDeployment("2.0.0", steps).getSpec());
 
             await().atMost(TIMEOUT).until(() -> phase(client, "Paused"));
             await().during(Duration.ofSeconds(4)).atMost(Duration.ofSeconds(8)).until(() -> phase(client, "Paused")
                     && canaryReplicas(client) == 3);
 
-            RolloutActions.request(client, "iris", "abort");
+            UserEdits.requestRolloutAction(client, "iris", "abort");
             await().atMost(TIMEOUT).until(() -> phase(client, "RolledBack"));
             assertThat(rollout(client).reason()).isEqualTo("Aborted");
             assertThat(rollout(client).message()).contains("rollout aborted by a person");
@@ -127,14 +127,6 @@ class CanaryControlIT {
                 new RolloutSpec(RolloutSpec.Strategy.Canary, steps, new AnalysisSpec(1, 3, 3), null)));
         return md;
     }
-
-    private static void update(KubernetesClient client, ModelDeployment desired) {
-        client.resources(ModelDeployment.class).withName("iris").edit(md -> {
-            md.setSpec(desired.getSpec());
-            return md;
-        });
-    }
-
 
     private static RolloutStatus rollout(KubernetesClient client) {
         return client.resources(ModelDeployment.class).withName("iris").get().getStatus().rollout();

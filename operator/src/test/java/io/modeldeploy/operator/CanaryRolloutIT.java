@@ -51,7 +51,7 @@ class CanaryRolloutIT {
         client.resource(modelDeployment("1.0.0", null)).create();
         await().atMost(TIMEOUT).until(() -> servesVersion(client, "1.0.0"));
 
-        update(client, modelDeployment("2.0.0", null));
+        UserEdits.replaceSpec(client, "iris", modelDeployment("2.0.0", null).getSpec());
 
         var seen = new ArrayList<Integer>();
         var splitsMatched = new ArrayList<Integer>();
@@ -109,7 +109,7 @@ class CanaryRolloutIT {
                     .containsEntry("serving.modeldeploy.io/track", "canary");
         });
 
-        update(client, modelDeployment("2.0.0", null, GATEWAY));
+        UserEdits.replaceSpec(client, "iris", modelDeployment("2.0.0", null, GATEWAY).getSpec());
 
         var seen = new ArrayList<Integer>();
         var routeMatched = new ArrayList<Integer>();
@@ -138,7 +138,7 @@ class CanaryRolloutIT {
         await().atMost(TIMEOUT).untilAsserted(() -> assertThat(weights(route(client)))
                 .containsExactly(Map.entry("iris-stable", 100), Map.entry("iris-canary", 0)));
 
-        update(client, modelDeployment("2.0.0", null, null));
+        UserEdits.replaceSpec(client, "iris", modelDeployment("2.0.0", null, null).getSpec());
         await().atMost(TIMEOUT).untilAsserted(() -> {
             assertThat(client.resources(HTTPRoute.class).withName("iris").get()).isNull();
             assertThat(client.services().withName("iris-stable").get()).isNull();
@@ -179,7 +179,7 @@ class CanaryRolloutIT {
 
         ModelDeployment v2 = modelDeployment("2.0.0", null, GATEWAY);
         v2.setSpec(autoscaled(v2.getSpec()));
-        update(client, v2);
+        UserEdits.replaceSpec(client, "iris", v2.getSpec());
         await().atMost(TIMEOUT).until(() -> "Paused".equals(rolloutPhase(client))
                 && replicas(client, "iris-canary") == 1
                 && weights(route(client)).equals(Map.of("iris-stable", 75, "iris-canary", 25)));
@@ -190,7 +190,7 @@ class CanaryRolloutIT {
         await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(6))
                 .until(() -> replicas(client, "iris") == 6);
 
-        RolloutActions.request(client, "iris", "promote");
+        UserEdits.requestRolloutAction(client, "iris", "promote");
         await().atMost(TIMEOUT).until(() -> servesVersion(client, "2.0.0") && "Stable".equals(rolloutPhase(client)));
         assertThat(replicas(client, "iris")).as("the autoscaler's count survives the promotion").isEqualTo(6);
         assertThat(client.autoscaling().v2().horizontalPodAutoscalers().withName("iris").get().getSpec()
@@ -204,7 +204,8 @@ class CanaryRolloutIT {
         await().atMost(TIMEOUT).until(() -> servesVersion(client, "1.0.0"));
         String stableRevision = client.resources(ModelDeployment.class).withName("iris").get().getStatus().revision();
 
-        update(client, modelDeployment("2.0.0", Map.of(UnreadyMarker.ANNOTATION, "true")));
+        UserEdits.replaceSpec(client, "iris",
+                modelDeployment("2.0.0", Map.of(UnreadyMarker.ANNOTATION, "true")).getSpec());
         await().atMost(TIMEOUT).pollInterval(Duration.ofMillis(100))
                 .until(() -> client.apps().deployments().withName("iris-canary").get() != null);
         long canaryCreated = System.nanoTime();
@@ -255,7 +256,7 @@ class CanaryRolloutIT {
         await().atMost(TIMEOUT).until(() -> servesVersion(client, "1.0.0"));
         ModelDeployment v2 = modelDeployment("2.0.0", null);
         v2.getSpec().rollout().steps().set(1, new CanaryStepSpec(50, "10m"));
-        update(client, v2);
+        UserEdits.replaceSpec(client, "iris", v2.getSpec());
         await().atMost(TIMEOUT).until(() -> {
             var rollout = client.resources(ModelDeployment.class).withName("iris").get().getStatus().rollout();
             return rollout != null && Integer.valueOf(50).equals(rollout.canaryWeight())
@@ -265,11 +266,8 @@ class CanaryRolloutIT {
                 .getItems().stream().filter(p -> p.getStatus() != null && "Running".equals(p.getStatus().getPhase()))
                 .count() == 5);
 
-        client.pods().withLabel("serving.modeldeploy.io/track", "canary").list().getItems().forEach(pod ->
-                client.pods().withName(pod.getMetadata().getName()).edit(p -> {
-                    p.getMetadata().getAnnotations().put(UnreadyMarker.ANNOTATION, "true");
-                    return p;
-                }));
+        client.pods().withLabel("serving.modeldeploy.io/track", "canary").list().getItems()
+                .forEach(pod -> UserEdits.markUnready(client, pod));
 
         await().atMost(TIMEOUT).until(() -> "RolledBack".equals(
                 client.resources(ModelDeployment.class).withName("iris").get().getStatus().rollout().phase()));
@@ -310,13 +308,6 @@ class CanaryRolloutIT {
     private static String rolloutPhase(KubernetesClient client) {
         var status = client.resources(ModelDeployment.class).withName("iris").get().getStatus();
         return status == null || status.rollout() == null ? null : status.rollout().phase();
-    }
-
-    private static void update(KubernetesClient client, ModelDeployment desired) {
-        client.resources(ModelDeployment.class).withName("iris").edit(md -> {
-            md.setSpec(desired.getSpec());
-            return md;
-        });
     }
 
     private static void gatewayReports(KubernetesClient client, String accepted, String reason, String message) {

@@ -14,6 +14,7 @@ import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.NamespacedKubernetesClient;
 import io.modeldeploy.api.v1alpha1.AnalysisSpec;
 import io.modeldeploy.api.v1alpha1.BatchingSpec;
 import io.modeldeploy.api.v1alpha1.CanaryStepSpec;
@@ -23,6 +24,7 @@ import io.modeldeploy.api.v1alpha1.ModelFormat;
 import io.modeldeploy.api.v1alpha1.ModelSpec;
 import io.modeldeploy.api.v1alpha1.RolloutSpec;
 import io.modeldeploy.api.v1alpha1.RuntimeSpec;
+import io.modeldeploy.operator.UserEdits;
 import io.modeldeploy.testing.CrdInstaller;
 import io.modeldeploy.testing.KwokTestbed;
 import io.modeldeploy.testing.OperatorProcess;
@@ -66,10 +68,8 @@ public final class RollbackBenchmark {
             var seconds = new ArrayList<Double>();
             for (int i = 0; i < rollbacks; i++) {
                 ModelDeployment bad = modelDeployment("2." + i, true);
-                mds.withName("iris").edit(md -> {
-                    md.setSpec(bad.getSpec());
-                    return md;
-                });
+                UserEdits.replaceSpec(client.adapt(NamespacedKubernetesClient.class).inNamespace(ns), "iris",
+                        bad.getSpec());
                 Instant firstFailingProbe = awaitValue(() -> canaryPods(client, ns).stream()
                         .flatMap(p -> p.getStatus().getConditions().stream())
                         .filter(c -> "Ready".equals(c.getType()) && "False".equals(c.getStatus()))
