@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 import org.junit.jupiter.api.Test;
 
@@ -19,9 +20,15 @@ import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.Watch;
+import io.fabric8.kubernetes.client.Watcher;
+import io.fabric8.kubernetes.client.WatcherException;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.modeldeploy.api.v1alpha1.ModelDeployment;
 import io.modeldeploy.api.v1alpha1.ModelDeploymentSpec;
+import io.modeldeploy.operator.dependents.AutoscalerHandover;
 import io.modeldeploy.operator.resources.Labels;
 import io.modeldeploy.operator.status.Conditions;
 import io.modeldeploy.testing.Kubectl;
@@ -72,6 +79,39 @@ class ModelDeploymentLifecycleIT {
         assertThat(client.pods().withLabel(Labels.MODEL_DEPLOYMENT, NAME).list().getItems())
                 .hasSize(2).allSatisfy(pod -> assertThat(pod.getStatus().getPhase()).isEqualTo("Running"));
         assertThat(kubectl(cluster, ns, "get", "md", NAME)).contains(NAME).contains("1.0.0").contains("Ready");
+    }
+
+    @Test
+    void theAutoscalersReplicaCountSurvivesANewModelVersion(KubernetesClient client) {
+        var counts = new CopyOnWriteArrayList<Integer>();
+        try (Watch watch = client.apps().deployments().withName(NAME).watch(new Watcher<>() {
+            @Override
+            public void eventReceived(Action action, Deployment deployment) {
+                counts.add(deployment.getSpec().getReplicas());
+            }
+
+            @Override
+            public void onClose(WatcherException cause) {
+            }
+        })) {
+            apply(client, example("iris-autoscaling.yaml"));
+            await().atMost(TIMEOUT).until(() -> ready(client, NAME));
+            // Created at minReplicas, then the count is handed to the autoscaler: the operator's apply leaves it out.
+            await().atMost(TIMEOUT).until(() -> !AutoscalerHandover.appliesReplicas(
+                    client.apps().deployments().withName(NAME).get(), ModelDeploymentReconciler.FIELD_MANAGER));
+
+            // The autoscaler scales up through the scale subresource; then a new model version rolls out.
+            client.apps().deployments().withName(NAME).scale(4);
+            client.resources(ModelDeployment.class).withName(NAME).patch(PatchContext.of(PatchType.JSON_MERGE),
+                    "{\"spec\":{\"model\":{\"version\":\"1.1.0\"}}}");
+
+            await().atMost(TIMEOUT).until(() -> ModelDeploymentStates.servesVersion(
+                    client.resources(ModelDeployment.class).withName(NAME).get(), "1.1.0")
+                    && client.pods().withLabel(Labels.MODEL_DEPLOYMENT, NAME).list().getItems().size() == 4);
+        }
+        assertThat(client.apps().deployments().withName(NAME).get().getSpec().getReplicas()).isEqualTo(4);
+        assertThat(counts).as("spec.replicas of every version of the Deployment: never the API server's default")
+                .startsWith(2).endsWith(4).containsOnly(2, 4);
     }
 
     @Test

@@ -18,7 +18,8 @@ import io.modeldeploy.operator.rollout.RolloutCoordinator;
 
 /**
  * Keeps the stable Deployment as {@link ServingDeployment} describes it, with server-side apply. While a canary
- * runs (or after one was rolled back) it keeps the stable revision's pod template and the split's replicas.
+ * runs (or after one was rolled back) it keeps the stable revision's pod template and the split's replicas. With
+ * autoscaling it hands spec.replicas over to the autoscaler ({@link AutoscalerHandover}).
  */
 @KubernetesDependent(informer = @Informer(labelSelector = Labels.MANAGED_SELECTOR))
 public class ServingDeploymentDependent extends CRUDKubernetesDependentResource<Deployment, ModelDeployment> {
@@ -30,11 +31,22 @@ public class ServingDeploymentDependent extends CRUDKubernetesDependentResource<
     protected Deployment desired(ModelDeployment md, Context<ModelDeployment> context) {
         Optional<Deployment> current = ServingDeployments.observed(context, md, Labels.TRACK_STABLE);
         Optional<RolloutCoordinator.Target> rollout = RolloutTargets.of(context);
+        Optional<Integer> currentReplicas = current.map(d -> d.getSpec().getReplicas());
         if (rollout.isPresent() && rollout.get().stableKeepsItsTemplate() && current.isPresent()) {
             PodTemplateSpec stableTemplate = current.get().getSpec().getTemplate();
-            return ServingDeployment.desired(md, Labels.TRACK_STABLE, stableTemplate, rollout.get().split().stable());
+            return ServingDeployment.desired(md, Labels.TRACK_STABLE, stableTemplate,
+                    ServingDeployment.appliedStableReplicas(md, currentReplicas, rollout.get().split().stable()));
         }
-        return ServingDeployment.desired(md, settings.runtimeImage(), current.map(d -> d.getSpec().getReplicas()));
+        return ServingDeployment.desired(md, settings.runtimeImage(), currentReplicas);
+    }
+
+    @Override
+    public Deployment update(Deployment actual, Deployment desired, ModelDeployment md,
+            Context<ModelDeployment> context) {
+        if (AutoscalerHandover.needed(actual, desired, context.getControllerConfiguration().fieldManager())) {
+            AutoscalerHandover.perform(context.getClient(), actual);
+        }
+        return super.update(actual, desired, md, context);
     }
 
 }

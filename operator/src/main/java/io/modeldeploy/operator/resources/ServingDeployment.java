@@ -11,8 +11,9 @@ import io.modeldeploy.api.v1alpha1.ModelDeployment;
 
 /**
  * The Deployment that runs a ModelDeployment's serving pods. Rolling updates never take a ready pod away before its
- * replacement is ready. While autoscaling is on, the HorizontalPodAutoscaler chooses the replica count: the
- * Deployment starts at minReplicas and afterwards keeps whatever count the autoscaler set (within min and max).
+ * replacement is ready. While autoscaling is on, the HorizontalPodAutoscaler chooses the replica count: the operator
+ * creates the stable Deployment at minReplicas and afterwards leaves spec.replicas out of what it applies, so that
+ * it never writes back a count the autoscaler has since changed.
  */
 public final class ServingDeployment {
     private ServingDeployment() {
@@ -34,11 +35,15 @@ public final class ServingDeployment {
      */
     public static Deployment desired(ModelDeployment md, String defaultImage, Optional<Integer> currentReplicas) {
         return desired(md, Labels.TRACK_STABLE, ServingPodTemplate.desired(md, Labels.TRACK_STABLE, defaultImage),
-                stableReplicas(md, currentReplicas));
+                appliedStableReplicas(md, currentReplicas, stableReplicas(md, currentReplicas)));
     }
 
-    /** The Deployment of one track running the given pod template (labelled for that track) with the replicas. */
-    public static Deployment desired(ModelDeployment md, String track, PodTemplateSpec template, int replicas) {
+    /**
+     * The Deployment of one track running the given pod template (labelled for that track).
+     *
+     * @param replicas its spec.replicas, or null to leave the count to its owner (the autoscaler)
+     */
+    public static Deployment desired(ModelDeployment md, String track, PodTemplateSpec template, Integer replicas) {
         var spec = md.getSpec();
         return new DeploymentBuilder()
                 .withMetadata(Owner.childMetadata(md, name(md, track)))
@@ -72,5 +77,18 @@ public final class ServingDeployment {
         }
         int current = currentReplicas.orElse(autoscaling.minReplicas());
         return Math.max(autoscaling.minReplicas(), Math.min(autoscaling.maxReplicas(), current));
+    }
+
+    /**
+     * The spec.replicas the operator applies to the stable Deployment: {@code replicas}, except with autoscaling
+     * once the Deployment exists, when the HorizontalPodAutoscaler owns the count and the operator applies none.
+     * Writing back the count it last observed would race the autoscaler: a scale landing between the observation
+     * and the apply would be undone.
+     *
+     * @param currentReplicas the replica count of the existing stable Deployment, if there is one
+     * @return the count to apply, or null for none
+     */
+    public static Integer appliedStableReplicas(ModelDeployment md, Optional<Integer> currentReplicas, int replicas) {
+        return md.getSpec().autoscaling() != null && currentReplicas.isPresent() ? null : replicas;
     }
 }

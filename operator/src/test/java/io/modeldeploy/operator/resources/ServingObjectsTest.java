@@ -32,12 +32,22 @@ class ServingObjectsTest {
     }
 
     @Test
-    void withAutoscalingTheDeploymentStartsAtMinAndKeepsTheAutoscalersCountWithinBounds() {
+    void withAutoscalingTheDeploymentStartsAtMinAndThenLeavesTheCountToTheAutoscaler() {
         var md = with(spec("file:///models/iris", "1", 1, TWO_TO_FIVE, null, null));
         assertThat(ServingDeployment.desired(md, IMAGE, Optional.empty()).getSpec().getReplicas()).isEqualTo(2);
-        assertThat(ServingDeployment.desired(md, IMAGE, Optional.of(4)).getSpec().getReplicas()).isEqualTo(4);
-        assertThat(ServingDeployment.desired(md, IMAGE, Optional.of(1)).getSpec().getReplicas()).isEqualTo(2);
-        assertThat(ServingDeployment.desired(md, IMAGE, Optional.of(9)).getSpec().getReplicas()).isEqualTo(5);
+        assertThat(ServingDeployment.desired(md, IMAGE, Optional.of(4)).getSpec().getReplicas()).isNull();
+        assertThat(ServingDeployment.appliedStableReplicas(md, Optional.of(4), 4)).isNull();
+        assertThat(ServingDeployment.appliedStableReplicas(iris(), Optional.of(4), 2)).isEqualTo(2);
+    }
+
+    @Test
+    void withAutoscalingTheStableTrackCountsTheAutoscalersReplicasWithinBounds() {
+        var md = with(spec("file:///models/iris", "1", 1, TWO_TO_FIVE, null, null));
+        assertThat(ServingDeployment.stableReplicas(md, Optional.empty())).isEqualTo(2);
+        assertThat(ServingDeployment.stableReplicas(md, Optional.of(4))).isEqualTo(4);
+        assertThat(ServingDeployment.stableReplicas(md, Optional.of(1))).isEqualTo(2);
+        assertThat(ServingDeployment.stableReplicas(md, Optional.of(9))).isEqualTo(5);
+        assertThat(ServingDeployment.stableReplicas(iris(), Optional.of(9))).isEqualTo(2);
     }
 
     @Test
