@@ -1,0 +1,3 @@
+module modeldeploy.io/testbed/pause
+
+go 1.22
