@@ -55,6 +55,15 @@ class HttpApiTest {
     }
 
     @Test
+    void predictionsSayWhichModelVersionAnswered() throws Exception {
+        assertThat(post("/predict", "{\"features\": [[5.1, 3.5, 1.4, 0.2]]}").headers().firstValue("X-Model-Version"))
+                .hasValue("1.0.0");
+        assertThat(post("/v2/models/iris/infer", "{\"inputs\": [{\"name\": \"input\", \"shape\": [1, 4], "
+                + "\"datatype\": \"FP32\", \"data\": [5.1, 3.5, 1.4, 0.2]}]}").headers().firstValue("X-Model-Version"))
+                .hasValue("1.0.0");
+    }
+
+    @Test
     void healthEndpointsReportTheLoadedModel() throws Exception {
         assertThat(get("/health").statusCode()).isEqualTo(200);
         assertThat(JSON.readTree(get("/health").body()).get("status").asText()).isEqualTo("healthy");

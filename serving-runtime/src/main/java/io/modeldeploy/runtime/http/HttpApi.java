@@ -27,6 +27,12 @@ import io.vertx.ext.web.handler.BodyHandler;
  * the API docs. Protocol shapes only; the model service does the work.
  */
 public final class HttpApi {
+    /**
+     * The response header that names the model version which answered a prediction, so that a client (or a test)
+     * behind a Service that splits traffic between two versions can tell them apart.
+     */
+    public static final String MODEL_VERSION_HEADER = "X-Model-Version";
+
     private final ServingState state;
     private final RuntimeMetrics metrics;
     private final String serverVersion;
@@ -91,6 +97,7 @@ public final class HttpApi {
         Context context = Vertx.currentContext();
         model.predict(rows.apply(model)).whenComplete((predictions, error) -> context.runOnContext(v -> {
             if (error == null) {
+                ctx.response().putHeader(MODEL_VERSION_HEADER, model.version());
                 Json.send(ctx, 200, answer.of(model, predictions));
             } else {
                 ctx.fail(error instanceof CompletionException ? error.getCause() : error);
