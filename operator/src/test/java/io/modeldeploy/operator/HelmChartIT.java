@@ -60,6 +60,13 @@ class HelmChartIT {
         assertThat(namespaced).contains("namespace: team-a").contains("namespace: team-b")
                 .contains("value: \"team-a,team-b\"").contains("replicas: 3");
 
+        assertThat(defaults).contains("image: \"ghcr.io/modeldeploy/operator:0.1.0\"")
+                .contains("value: \"ghcr.io/modeldeploy/serving-runtime:0.1.0\"");
+        String ownRegistry = Kubectl.helm(cluster, "template", "md", CHART, "--namespace", "ops",
+                "--set", "imageRegistry=registry.example:5000/ml-platform").ok();
+        assertThat(ownRegistry).contains("image: \"registry.example:5000/ml-platform/operator:0.1.0\"")
+                .contains("value: \"registry.example:5000/ml-platform/serving-runtime:0.1.0\"");
+
         String dashboard = Kubectl.helm(cluster, "template", "md", CHART, "--namespace", "ops",
                 "--set", "grafanaDashboard.enabled=true", "--show-only", "templates/grafana-dashboard.yaml").ok();
         JsonNode configMap = YAML.readTree(dashboard.substring(dashboard.indexOf("---")));
