@@ -9,7 +9,8 @@ import io.fabric8.kubernetes.client.Config;
 
 /**
  * The local test cluster of {@code hack/testbed}: real kube-apiserver, controller manager, scheduler and etcd with
- * kwok's fake nodes. Starting it is idempotent, so a cluster that is already up is reused.
+ * kwok's fake nodes and one real node ({@link RealNode}). Starting it is idempotent, so a cluster that is already up
+ * is reused.
  */
 public final class KwokTestbed implements TestCluster {
     private final String kubeconfig;
@@ -40,7 +41,8 @@ public final class KwokTestbed implements TestCluster {
         return Path.of(run(root.resolve("hack/testbed"), "gateway-api-crds").trim());
     }
 
-    private static String run(Path script, String command) {
+    /** Runs one of the repository's scripts with one argument and returns its output; fails on a non-zero exit. */
+    static String run(Path script, String command) {
         try {
             Process process = new ProcessBuilder(script.toString(), command)
                     .redirectError(ProcessBuilder.Redirect.INHERIT)

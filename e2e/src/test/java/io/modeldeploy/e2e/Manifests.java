@@ -1,0 +1,79 @@
+package io.modeldeploy.e2e;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+
+import io.modeldeploy.testing.RealNode;
+import io.modeldeploy.testing.RepositoryRoot;
+
+/** The ModelDeployment manifests the end-to-end tests apply with kubectl, as a user would. */
+final class Manifests {
+    static final String CANARY = "iris-canary";
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+
+    private Manifests() {
+    }
+
+    /** One of the repository's examples. */
+    static Path example(String file) {
+        return RepositoryRoot.find().resolve("examples").resolve(file);
+    }
+
+    /**
+     * The Iris canary: two replicas (so that 50% is one pod of each version), one 50% step without a pause, so
+     * that it waits for a promotion. Health is checked every 10 s: the first check comes as the canary starts,
+     * so three checks must span a real pod's start (image pull, JVM, model warm-up; about 8 s on a busy test
+     * machine, where checks every 2 s rolled a healthy canary back).
+     */
+    static Path canary(String version) throws IOException {
+        Path file = Files.createTempFile("md-", ".yaml");
+        Files.writeString(file, """
+                apiVersion: serving.modeldeploy.io/v1alpha1
+                kind: ModelDeployment
+                metadata:
+                  name: %s
+                spec:
+                  model:
+                    name: iris
+                    version: "%s"
+                    format: onnx
+                    uri: file:///models/iris
+                  replicas: 2
+                  rollout:
+                    strategy: Canary
+                    steps:
+                    - weight: 50
+                    analysis:
+                      checkIntervalSeconds: 10
+                      failureThreshold: 3
+                      maxRestarts: 2
+                """.formatted(CANARY, version));
+        return file;
+    }
+
+    /**
+     * The manifest with spec.scheduling that puts its pods on the test bed's real node, and a runtime image it
+     * names taken from the test bed's registry instead of the project's public one.
+     */
+    static Path onRealNode(Path manifest) throws IOException {
+        ObjectNode md = (ObjectNode) YAML.readTree(manifest.toFile());
+        ObjectNode spec = (ObjectNode) md.get("spec");
+        if (spec.has("runtime") && spec.get("runtime").has("image")) {
+            String image = spec.get("runtime").get("image").asText();
+            String name = image.substring(image.lastIndexOf('/') + 1, image.lastIndexOf(':'));
+            ((ObjectNode) spec.get("runtime")).put("image", RealNode.image(name));
+        }
+        ObjectNode scheduling = spec.putObject("scheduling");
+        scheduling.set("nodeSelector", YAML.valueToTree(RealNode.nodeSelector()));
+        scheduling.putArray("tolerations").addObject()
+                .put("key", RealNode.TAINT).put("operator", "Exists").put("effect", "NoSchedule");
+        Path file = Files.createTempFile("md-", ".yaml");
+        YAML.writeValue(file.toFile(), md);
+        return file;
+    }
+}

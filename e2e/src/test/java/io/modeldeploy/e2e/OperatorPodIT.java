@@ -1,0 +1,68 @@
+package io.modeldeploy.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.modeldeploy.testing.ClusterTest;
+import io.modeldeploy.testing.Kubectl;
+import io.modeldeploy.testing.RealNode;
+import io.modeldeploy.testing.RepositoryRoot;
+import io.modeldeploy.testing.TestCluster;
+import io.modeldeploy.testing.TestNamespace;
+
+/**
+ * The operator as users install it: {@code helm install} with the chart's values pointing at a registry, the
+ * operator's own image pulled and run by the real node's kubelet, talking to the API server from inside its pod
+ * through the {@code kubernetes} Service, and reconciling the Iris example into pods that answer.
+ */
+@ClusterTest
+class OperatorPodIT {
+    private static final String CHART = RepositoryRoot.find().resolve("helm/modeldeploy").toString();
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+
+    @Test
+    void theOperatorInstalledWithHelmRunsInARealPodAndServesTheIrisExample(KubernetesClient client,
+            TestNamespace ns, TestCluster cluster) throws IOException {
+        Path values = Files.createTempFile("values-", ".yaml");
+        YAML.writeValue(values.toFile(), Map.of(
+                "imageRegistry", RealNode.registry(),
+                "replicaCount", 1,
+                "watchNamespaces", List.of(ns.name()),
+                "nodeSelector", RealNode.nodeSelector(),
+                "tolerations", List.of(Map.of("key", RealNode.TAINT, "operator", "Exists", "effect", "NoSchedule"))));
+        String release = "md-" + ns.name().substring(ns.name().length() - 4);
+        try {
+            // --force-conflicts: the test extension installed the CRD already, with another field manager.
+            Kubectl.helm(cluster, "install", release, CHART, "--namespace", ns.name(), "-f", values.toString(),
+                    "--wait", "--timeout", "180s", "--force-conflicts").ok();
+            Pod operator = client.pods().withLabel("app.kubernetes.io/component", "operator").list().getItems()
+                    .get(0);
+            assertThat(operator.getSpec().getNodeName()).isEqualTo(RealNode.NAME);
+            assertThat(operator.getSpec().getContainers().get(0).getImage())
+                    .isEqualTo(RealNode.image("operator"));
+
+            Kubectl.kubectl(cluster, ns.name(), "apply", "--server-side", "-f",
+                    Manifests.onRealNode(Manifests.example("iris.yaml")).toString()).ok();
+            ClusterState.await(cluster, ns.name(), "md/iris", "--for=condition=Ready", "--timeout=180s");
+            ServiceTraffic.Answer answer = ServiceTraffic.to(client, "iris").predict();
+            assertThat(answer.status()).as(answer.body()).isEqualTo(200);
+            assertThat(answer.body()).contains("\"predictions\":[\"setosa\",\"virginica\"]");
+            assertThat(Kubectl.kubectl(cluster, ns.name(), "logs", operator.getMetadata().getName()).ok())
+                    .as("the operator's own log").contains("started in");
+        } finally {
+            Kubectl.helm(cluster, "uninstall", release, "--namespace", ns.name(), "--wait");
+        }
+    }
+}

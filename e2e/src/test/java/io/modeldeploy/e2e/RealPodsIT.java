@@ -1,0 +1,216 @@
+package io.modeldeploy.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.modeldeploy.api.v1alpha1.ModelDeployment;
+import io.modeldeploy.operator.ModelDeploymentStates;
+import io.modeldeploy.operator.UserEdits;
+import io.modeldeploy.operator.resources.Labels;
+import io.modeldeploy.testing.ClusterTest;
+import io.modeldeploy.testing.Kubectl;
+import io.modeldeploy.testing.OperatorProcess;
+import io.modeldeploy.testing.RealNode;
+import io.modeldeploy.testing.TestCluster;
+import io.modeldeploy.testing.TestNamespace;
+
+/**
+ * The product end to end on the test bed's real node: the operator (a process on this machine) turns
+ * ModelDeployments into pods of the serving runtime image, which the kubelet pulls from the local registry and
+ * judges by its real probes; requests go through the ModelDeployment's Service as any client's would.
+ */
+@ClusterTest
+class RealPodsIT {
+    /** A cold pull of the runtime image, the JVM's start and the model's warm-up, with room for a busy machine. */
+    private static final Duration READY = Duration.ofMinutes(3);
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static OperatorProcess operator;
+
+    @BeforeAll
+    static void startOperator(TestCluster cluster) {
+        operator = OperatorProcess.start(Path.of(System.getProperty("modeldeploy.operator.jar")), cluster,
+                Path.of("target/operator-logs/RealPodsIT.log"), Map.of(
+                        "MODELDEPLOY_RUNTIME_IMAGE", RealNode.image("serving-runtime"),
+                        "MODELDEPLOY_LEADER_ELECTION_LEASE_NAME", "modeldeploy-e2e-" + UUID.randomUUID()));
+    }
+
+    @AfterAll
+    static void stopOperator() {
+        if (operator != null) {
+            operator.close();
+        }
+    }
+
+    @Test
+    void theIrisExampleAnswersTheSeedsClientThroughItsServiceFromRealPods(KubernetesClient client, TestNamespace ns,
+            TestCluster cluster) throws IOException {
+        Kubectl.kubectl(cluster, ns.name(), "apply", "--server-side", "-f",
+                Manifests.onRealNode(Manifests.example("iris.yaml")).toString()).ok();
+        ClusterState.await(cluster, ns.name(), "md/iris", "--for=condition=Ready",
+                "--timeout=" + READY.toSeconds() + "s");
+
+        List<Pod> pods = servingPods(client, "iris");
+        assertThat(pods).hasSize(2).allSatisfy(pod -> {
+            assertThat(pod.getSpec().getNodeName()).isEqualTo(RealNode.NAME);
+            assertThat(pod.getStatus().getPodIP()).as("an address of the real node's bridge").startsWith("10.88.");
+            assertThat(pod.getSpec().getContainers().get(0).getImage()).isEqualTo(RealNode.image("serving-runtime"));
+        });
+
+        ServiceTraffic.Answer answer = ServiceTraffic.to(client, "iris").predict();
+        assertThat(answer.status()).as(answer.body()).isEqualTo(200);
+        JsonNode body = JSON.readTree(answer.body());
+        assertThat(body.get("predictions").toString()).isEqualTo("[\"setosa\",\"virginica\"]");
+        assertThat(body.get("probabilities")).hasSize(2);
+        assertThat(answer.version()).isEqualTo("1.0.0");
+
+        String pod = pods.get(0).getMetadata().getName();
+        assertThat(Kubectl.kubectl(cluster, ns.name(), "logs", pod).ok())
+                .contains("[modeldeploy-runtime] model iris");
+        assertThat(Kubectl.kubectl(cluster, ns.name(), "exec", pod, "--", "java", "-version").ok())
+                .contains("OpenJDK");
+    }
+
+    @Test
+    void theXgboostAndPytorchExamplesServeFromTheirOwnImages(KubernetesClient client, TestNamespace ns,
+            TestCluster cluster) throws IOException {
+        for (String example : List.of("xgboost.yaml", "iris-torch.yaml")) {
+            Kubectl.kubectl(cluster, ns.name(), "apply", "--server-side", "-f",
+                    Manifests.onRealNode(Manifests.example(example)).toString()).ok();
+        }
+        ClusterState.await(cluster, ns.name(), "md/petal-width", "md/iris-torch", "--for=condition=Ready",
+                "--timeout=" + READY.toSeconds() + "s");
+
+        ServiceTraffic.Answer width = ServiceTraffic.to(client, "petal-width").predict("{\"features\": [[5.1, 3.5, 1.4]]}");
+        assertThat(width.status()).as(width.body()).isEqualTo(200);
+        // The first row of examples/models/iris-petal-width/reference.json: what xgboost4j predicted.
+        assertThat(JSON.readTree(width.body()).get("predictions").get(0).asDouble())
+                .isCloseTo(0.2573704123497009, org.assertj.core.data.Offset.offset(1e-5));
+        ServiceTraffic.Answer species = ServiceTraffic.to(client, "iris-torch").predict();
+        assertThat(species.status()).as(species.body()).isEqualTo(200);
+        assertThat(JSON.readTree(species.body()).get("predictions").toString())
+                .isEqualTo("[\"setosa\",\"virginica\"]");
+        assertThat(servingPods(client, "iris-torch")).allSatisfy(pod -> assertThat(
+                pod.getSpec().getContainers().get(0).getImage()).isEqualTo(RealNode.image("serving-runtime-pytorch")));
+    }
+
+    @Test
+    void aCanarySplitsRealTrafficByItsWeightAndAfterPromotionOnlyVersion2Answers(KubernetesClient client,
+            TestNamespace ns, TestCluster cluster) throws IOException {
+        Kubectl.kubectl(cluster, ns.name(), "apply", "--server-side", "-f",
+                Manifests.onRealNode(Manifests.canary("1.0.0")).toString()).ok();
+        ClusterState.until(cluster, ns.name(), READY, () -> ModelDeploymentStates.servesVersion(md(client), "1.0.0"));
+        ServiceTraffic traffic = ServiceTraffic.to(client, Manifests.CANARY);
+
+        try (SteadyLoad load = SteadyLoad.start(traffic, 20)) {
+            Kubectl.kubectl(cluster, ns.name(), "patch", "md", Manifests.CANARY, "--type", "merge", "-p",
+                    "{\"spec\":{\"model\":{\"version\":\"2.0.0\"}}}").ok();
+            // Step 1 (50%): one stable and one canary pod, both Ready and both behind the Service.
+            ClusterState.until(cluster, ns.name(), READY, () -> {
+                ModelDeployment md = md(client);
+                return md.getStatus().rollout() != null && "Paused".equals(md.getStatus().rollout().phase())
+                        && Integer.valueOf(50).equals(md.getStatus().rollout().effectiveCanaryWeight())
+                        && readyEndpoints(client, Manifests.CANARY) == 2;
+            });
+
+            int samples = 200;
+            var byVersion = new HashMap<String, Integer>();
+            for (int i = 0; i < samples; i++) {
+                ServiceTraffic.Answer answer = traffic.predict();
+                assertThat(answer.status()).as(answer.body()).isEqualTo(200);
+                byVersion.merge(answer.version(), 1, Integer::sum);
+            }
+            // kube-proxy picks one of the two endpoints at random for each connection: a 50/50 split. Out of 200,
+            // fewer than 70 or more than 130 for one version is more than four standard deviations away.
+            assertThat(byVersion.keySet()).containsExactlyInAnyOrder("1.0.0", "2.0.0");
+            assertThat(byVersion.get("2.0.0")).as("answers by version %s", byVersion).isBetween(70, 130);
+
+            UserEdits.requestRolloutAction(client, Manifests.CANARY, "promote");
+            ClusterState.until(cluster, ns.name(), READY, () -> ModelDeploymentStates.servesVersion(md(client), "2.0.0")
+                    && servingPods(client, Manifests.CANARY).stream().allMatch(p -> "2.0.0".equals(
+                            p.getMetadata().getLabels().get(Labels.VERSION)))
+                    && readyEndpoints(client, Manifests.CANARY) == 2);
+            for (int i = 0; i < 50; i++) {
+                ServiceTraffic.Answer answer = traffic.predict();
+                assertThat(answer.status()).as(answer.body()).isEqualTo(200);
+                assertThat(answer.version()).isEqualTo("2.0.0");
+            }
+            load.close();
+            RolloutRecord.write("canary-rollout-under-load", load);
+            assertThat(load.answersByVersion()).containsKeys("1.0.0", "2.0.0");
+            assertThat(load.answersByVersion().keySet()).containsOnly("1.0.0", "2.0.0");
+        }
+    }
+
+    @Test
+    void aVersion2WhoseModelFailsVerificationIsRolledBackByRealProbesWhileVersion1Serves(KubernetesClient client,
+            TestNamespace ns, TestCluster cluster) throws IOException {
+        Kubectl.kubectl(cluster, ns.name(), "apply", "--server-side", "-f",
+                Manifests.onRealNode(Manifests.canary("1.0.0")).toString()).ok();
+        ClusterState.until(cluster, ns.name(), READY, () -> ModelDeploymentStates.servesVersion(md(client), "1.0.0"));
+
+        try (SteadyLoad load = SteadyLoad.start(ServiceTraffic.to(client, Manifests.CANARY), 20)) {
+            // The runtime refuses a model whose SHA-256 differs from the spec's: the canary pod never serves.
+            Kubectl.kubectl(cluster, ns.name(), "patch", "md", Manifests.CANARY, "--type", "merge", "-p",
+                    "{\"spec\":{\"model\":{\"version\":\"2.0.0\",\"sha256\":\"" + "0".repeat(64) + "\"}}}").ok();
+            ClusterState.await(cluster, ns.name(), "md/" + Manifests.CANARY,
+                    "--for=jsonpath={.status.phase}=RolledBack", "--timeout=" + READY.toSeconds() + "s");
+
+            ModelDeployment md = md(client);
+            assertThat(md.getStatus().modelVersion()).isEqualTo("1.0.0");
+            ClusterState.until(cluster, ns.name(), Duration.ofMinutes(1), () -> servingPods(client, Manifests.CANARY).stream()
+                    .allMatch(p -> "1.0.0".equals(p.getMetadata().getLabels().get(Labels.VERSION))));
+            load.close();
+            RolloutRecord.write("rollback-under-load", load);
+            assertThat(load.answersByVersion()).as("version 1 answered throughout").containsKey("1.0.0");
+            assertThat(load.answersByVersion().keySet()).as("the refused version never answered")
+                    .containsOnly("1.0.0");
+        }
+    }
+
+    private static ModelDeployment md(KubernetesClient client) {
+        return client.resources(ModelDeployment.class).withName(Manifests.CANARY).get();
+    }
+
+    private static List<Pod> servingPods(KubernetesClient client, String name) {
+        return client.pods().withLabel(Labels.MODEL_DEPLOYMENT, name).list().getItems().stream()
+                .filter(p -> p.getMetadata().getDeletionTimestamp() == null).toList();
+    }
+
+    private static int readyEndpoints(KubernetesClient client, String service) {
+        return client.discovery().v1().endpointSlices().withLabel("kubernetes.io/service-name", service).list()
+                .getItems().stream().flatMap(s -> s.getEndpoints().stream())
+                .filter(e -> e.getConditions() != null && Boolean.TRUE.equals(e.getConditions().getReady()))
+                .mapToInt(e -> 1).sum();
+    }
+
+    /** Where the figures of the load runs go, for docs/benchmarks.md. */
+    static final class RolloutRecord {
+        private RolloutRecord() {
+        }
+
+        static void write(String name, SteadyLoad load) throws IOException {
+            String line = name + ": " + load.summary();
+            System.out.println("[e2e] " + line);
+            Path file = Path.of("target/e2e-records/" + name + ".txt");
+            Files.createDirectories(file.getParent());
+            Files.writeString(file, line + "\n");
+        }
+    }
+}

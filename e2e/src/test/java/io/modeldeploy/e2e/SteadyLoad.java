@@ -1,0 +1,72 @@
+package io.modeldeploy.e2e;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A steady, bounded load through a Service while something happens to it (a rollout, a rollback): one request
+ * every {@code 1000 / perSecond} ms, each answer counted by the version that gave it, each failure kept.
+ */
+final class SteadyLoad implements AutoCloseable {
+    private final ServiceTraffic traffic;
+    private final ScheduledExecutorService clock = Executors.newScheduledThreadPool(4);
+    private final Map<String, Integer> answersByVersion = new TreeMap<>();
+    private final List<String> failures = new ArrayList<>();
+
+    private SteadyLoad(ServiceTraffic traffic) {
+        this.traffic = traffic;
+    }
+
+    static SteadyLoad start(ServiceTraffic traffic, int perSecond) {
+        var load = new SteadyLoad(traffic);
+        load.clock.scheduleAtFixedRate(load::send, 0, 1000 / perSecond, TimeUnit.MILLISECONDS);
+        return load;
+    }
+
+    private void send() {
+        ServiceTraffic.Answer answer = traffic.predict();
+        synchronized (this) {
+            if (answer.ok()) {
+                answersByVersion.merge(answer.version(), 1, Integer::sum);
+            } else {
+                failures.add(answer.status() + " " + answer.body());
+            }
+        }
+    }
+
+    /** Successful answers so far, by the model version that gave them. */
+    synchronized Map<String, Integer> answersByVersion() {
+        return new TreeMap<>(answersByVersion);
+    }
+
+    /** Failed requests so far: the status (0: no answer) and the body or the error. */
+    synchronized List<String> failures() {
+        return List.copyOf(failures);
+    }
+
+    synchronized int sent() {
+        return answersByVersion.values().stream().mapToInt(Integer::intValue).sum() + failures.size();
+    }
+
+    /** Stops sending and waits for the requests in flight. */
+    @Override
+    public void close() {
+        clock.shutdown();
+        try {
+            clock.awaitTermination(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** A line for the test's output and the benchmark record. */
+    synchronized String summary() {
+        return sent() + " requests, " + failures.size() + " failed, answers by version " + answersByVersion
+                + (failures.isEmpty() ? "" : "; first failures: " + failures.subList(0, Math.min(3, failures.size())));
+    }
+}
