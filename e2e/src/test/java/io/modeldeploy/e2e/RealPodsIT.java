@@ -61,8 +61,7 @@ class RealPodsIT {
     @Test
     void theIrisExampleAnswersTheSeedsClientThroughItsServiceFromRealPods(KubernetesClient client, TestNamespace ns,
             TestCluster cluster) throws IOException {
-        Kubectl.kubectl(cluster, ns.name(), "apply", "--server-side", "-f",
-                Manifests.onRealNode(Manifests.example("iris.yaml")).toString()).ok();
+        applyOnRealNode(cluster, ns, Manifests.example("iris.yaml"));
         ClusterState.await(cluster, ns.name(), "md/iris", "--for=condition=Ready",
                 "--timeout=" + READY.toSeconds() + "s");
 
@@ -91,8 +90,7 @@ class RealPodsIT {
     void theXgboostAndPytorchExamplesServeFromTheirOwnImages(KubernetesClient client, TestNamespace ns,
             TestCluster cluster) throws IOException {
         for (String example : List.of("xgboost.yaml", "iris-torch.yaml")) {
-            Kubectl.kubectl(cluster, ns.name(), "apply", "--server-side", "-f",
-                    Manifests.onRealNode(Manifests.example(example)).toString()).ok();
+            applyOnRealNode(cluster, ns, Manifests.example(example));
         }
         ClusterState.await(cluster, ns.name(), "md/petal-width", "md/iris-torch", "--for=condition=Ready",
                 "--timeout=" + READY.toSeconds() + "s");
@@ -113,9 +111,7 @@ class RealPodsIT {
     @Test
     void aCanarySplitsRealTrafficByItsWeightAndAfterPromotionOnlyVersion2Answers(KubernetesClient client,
             TestNamespace ns, TestCluster cluster) throws IOException {
-        Kubectl.kubectl(cluster, ns.name(), "apply", "--server-side", "-f",
-                Manifests.onRealNode(Manifests.canary("1.0.0")).toString()).ok();
-        ClusterState.until(cluster, ns.name(), READY, () -> ModelDeploymentStates.servesVersion(md(client), "1.0.0"));
+        startCanaryAtVersion1(client, ns, cluster);
         ServiceTraffic traffic = ServiceTraffic.to(client, Manifests.CANARY);
 
         try (SteadyLoad load = SteadyLoad.start(traffic, 20)) {
@@ -161,9 +157,7 @@ class RealPodsIT {
     @Test
     void aVersion2WhoseModelFailsVerificationIsRolledBackByRealProbesWhileVersion1Serves(KubernetesClient client,
             TestNamespace ns, TestCluster cluster) throws IOException {
-        Kubectl.kubectl(cluster, ns.name(), "apply", "--server-side", "-f",
-                Manifests.onRealNode(Manifests.canary("1.0.0")).toString()).ok();
-        ClusterState.until(cluster, ns.name(), READY, () -> ModelDeploymentStates.servesVersion(md(client), "1.0.0"));
+        startCanaryAtVersion1(client, ns, cluster);
 
         try (SteadyLoad load = SteadyLoad.start(ServiceTraffic.to(client, Manifests.CANARY), 20)) {
             // The runtime refuses a model whose SHA-256 differs from the spec's: the canary pod never serves.
@@ -182,6 +176,19 @@ class RealPodsIT {
             assertThat(load.answersByVersion().keySet()).as("the refused version never answered")
                     .containsOnly("1.0.0");
         }
+    }
+
+    /** kubectl apply of the manifest, with its pods put on the real node. */
+    private static void applyOnRealNode(TestCluster cluster, TestNamespace ns, Path manifest) throws IOException {
+        Kubectl.kubectl(cluster, ns.name(), "apply", "--server-side", "-f",
+                Manifests.onRealNode(manifest).toString()).ok();
+    }
+
+    /** The Iris canary at version 1, serving. */
+    private static void startCanaryAtVersion1(KubernetesClient client, TestNamespace ns, TestCluster cluster)
+            throws IOException {
+        applyOnRealNode(cluster, ns, Manifests.canary("1.0.0"));
+        ClusterState.until(cluster, ns.name(), READY, () -> ModelDeploymentStates.servesVersion(md(client), "1.0.0"));
     }
 
     private static ModelDeployment md(KubernetesClient client) {
