@@ -1,14 +1,18 @@
 package io.modeldeploy.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
+
+import org.awaitility.core.ConditionTimeoutException;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
@@ -31,6 +35,7 @@ import io.modeldeploy.testing.TestNamespace;
 class OperatorPodIT {
     private static final String CHART = RepositoryRoot.find().resolve("helm/modeldeploy").toString();
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+    private static final Duration LEASE_RENEWALS = Duration.ofSeconds(30);
 
     @Test
     void theOperatorInstalledWithHelmRunsInARealPodAndServesTheIrisExample(KubernetesClient client,
@@ -61,6 +66,20 @@ class OperatorPodIT {
             assertThat(answer.body()).contains("\"predictions\":[\"setosa\",\"virginica\"]");
             assertThat(Kubectl.kubectl(cluster, ns.name(), "logs", operator.getMetadata().getName()).ok())
                     .as("the operator's own log").contains("started in");
+
+            // The leader renews its Lease every few seconds; one that cannot is gone after the renew deadline
+            // (10 s) and its restarts never lead again. Longer than the Lease's duration (15 s), it must stay up.
+            String name = operator.getMetadata().getName();
+            try {
+                await().during(LEASE_RENEWALS).atMost(LEASE_RENEWALS.plusSeconds(15)).until(() -> {
+                    Pod now = client.pods().withName(name).get();
+                    return now.getStatus().getContainerStatuses().get(0).getRestartCount() == 0
+                            && Boolean.TRUE.equals(now.getStatus().getContainerStatuses().get(0).getReady());
+                });
+            } catch (ConditionTimeoutException e) {
+                throw new AssertionError("the operator pod restarted or turned unready: "
+                        + ClusterState.describe(cluster, ns.name()), e);
+            }
         } finally {
             Kubectl.helm(cluster, "uninstall", release, "--namespace", ns.name(), "--wait");
         }

@@ -127,7 +127,7 @@ class HelmChartIT {
                     "events [create]",
                     "horizontalpodautoscalers.autoscaling [create delete get list patch update watch]",
                     "httproutes.gateway.networking.k8s.io [create delete get list patch update watch]",
-                    "leases.coordination.k8s.io [create get update]",
+                    "leases.coordination.k8s.io [create get patch update]",
                     "modeldeployments.serving.modeldeploy.io [get list watch]",
                     "modeldeployments.serving.modeldeploy.io/status [get patch update]",
                     "pods [get list watch]",
