@@ -138,9 +138,11 @@ class RealPodsIT {
             assertThat(byVersion.get("2.0.0")).as("answers by version %s", byVersion).isBetween(70, 130);
 
             UserEdits.requestRolloutAction(client, Manifests.CANARY, "promote");
+            // Promoted: version 2 serves, and every version 1 pod is gone, terminating ones included (requests that
+            // reach a pod while it goes away are counted by the load above, not here).
             ClusterState.until(cluster, ns.name(), READY, () -> ModelDeploymentStates.servesVersion(md(client), "2.0.0")
-                    && servingPods(client, Manifests.CANARY).stream().allMatch(p -> "2.0.0".equals(
-                            p.getMetadata().getLabels().get(Labels.VERSION)))
+                    && client.pods().withLabel(Labels.MODEL_DEPLOYMENT, Manifests.CANARY).list().getItems().stream()
+                            .allMatch(p -> "2.0.0".equals(p.getMetadata().getLabels().get(Labels.VERSION)))
                     && readyEndpoints(client, Manifests.CANARY) == 2);
             for (int i = 0; i < 50; i++) {
                 ServiceTraffic.Answer answer = traffic.predict();
