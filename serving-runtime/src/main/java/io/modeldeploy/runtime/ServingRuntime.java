@@ -22,6 +22,8 @@ import io.vertx.core.http.HttpServer;
 public final class ServingRuntime implements AutoCloseable {
     static final String VERSION = "0.1.0";
     private static final Path TERMINATION_LOG = Path.of("/dev/termination-log");
+    /** How long no request must have been in flight before a draining server stops. */
+    static final Duration QUIET = Duration.ofMillis(500);
 
     private final RuntimeSettings settings;
     private final ServingState state = new ServingState();
@@ -77,12 +79,28 @@ public final class ServingRuntime implements AutoCloseable {
         return server.actualPort();
     }
 
-    /** Stops reporting ready, lets in-flight requests finish (up to the drain timeout), then stops. */
+    /**
+     * Stops reporting ready while still answering every request that arrives, so that nothing sent while endpoints
+     * and load balancers converge is refused. In Kubernetes the pod's preStop hook has already waited for them to
+     * converge before this runs (on SIGTERM).
+     */
+    public void drain() {
+        state.drain();
+    }
+
+    /**
+     * Drains, waits until no request has been in flight for a quiet moment (up to the drain timeout), then stops
+     * the server and the model.
+     */
     @Override
     public void close() {
-        state.drain();
+        drain();
         long deadline = System.nanoTime() + settings.drainTimeout().toNanos();
-        while (state.inFlight().get() > 0 && System.nanoTime() < deadline) {
+        long idleSince = System.nanoTime();
+        while (System.nanoTime() < deadline && System.nanoTime() - idleSince < QUIET.toNanos()) {
+            if (state.inFlight().get() > 0) {
+                idleSince = System.nanoTime();
+            }
             try {
                 Thread.sleep(20);
             } catch (InterruptedException e) {
@@ -90,10 +108,10 @@ public final class ServingRuntime implements AutoCloseable {
                 break;
             }
         }
+        vertx.close().toCompletionStage().toCompletableFuture().join();
         if (model != null) {
             model.close();
         }
-        vertx.close().toCompletionStage().toCompletableFuture().join();
     }
 
     /** DJL must never call out: no downloads, no usage tracking, engine files in the writable cache. */

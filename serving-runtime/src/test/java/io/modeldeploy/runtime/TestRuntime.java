@@ -56,6 +56,11 @@ public final class TestRuntime implements AutoCloseable {
         return URI.create("http://127.0.0.1:" + runtime.port() + path);
     }
 
+    /** What SIGTERM starts: the runtime reports not ready but keeps answering. */
+    public void drain() {
+        runtime.drain();
+    }
+
     @Override
     public void close() {
         runtime.close();

@@ -18,6 +18,7 @@ import io.modeldeploy.runtime.inference.ModelService;
 import io.modeldeploy.runtime.inference.Prediction;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
@@ -52,18 +53,18 @@ public final class HttpApi {
             var request = Json.body(ctx);
             predict(ctx, model -> Json.rows(request.get("features"), "features"), SeedAnswer::of);
         });
-        router.get("/health").handler(ctx -> state.ready().ifPresentOrElse(
+        router.get("/health").handler(ctx -> state.model().filter(m -> state.ready()).ifPresentOrElse(
                 m -> Json.send(ctx, 200, Map.of("status", "healthy", "model", m.config().name(), "version", m.version())),
                 () -> Json.send(ctx, 503, Map.of("status", "unavailable", "reason", notReadyReason()))));
 
         router.get("/v2/health/live").handler(ctx -> Json.send(ctx, 200, Map.of("live", true)));
-        router.get("/v2/health/ready").handler(ctx -> Json.send(ctx, state.ready().isPresent() ? 200 : 503,
-                Map.of("ready", state.ready().isPresent())));
+        router.get("/v2/health/ready").handler(ctx -> Json.send(ctx, state.ready() ? 200 : 503,
+                Map.of("ready", state.ready())));
         router.get("/v2").handler(ctx -> Json.send(ctx, 200, Map.of("name", "modeldeploy-serving-runtime",
                 "version", serverVersion, "extensions", List.of())));
         router.get("/v2/models/:name").handler(ctx -> withModel(ctx, m -> Json.send(ctx, 200, OpenInference.metadata(m))));
-        router.get("/v2/models/:name/ready").handler(ctx -> withModel(ctx, m -> Json.send(ctx, 200,
-                Map.of("name", m.config().name(), "ready", true))));
+        router.get("/v2/models/:name/ready").handler(ctx -> withModel(ctx, m -> Json.send(ctx,
+                state.ready() ? 200 : 503, Map.of("name", m.config().name(), "ready", state.ready()))));
         router.post("/v2/models/:name/infer").handler(ctx -> withModel(ctx, m -> {
             var request = Json.body(ctx);
             predict(ctx, model -> OpenInference.rows(request, model.config().features().size()),
@@ -89,7 +90,7 @@ public final class HttpApi {
     }
 
     private void predict(RoutingContext ctx, Function<ModelService, double[][]> rows, Answer answer) {
-        ModelService model = state.ready().orElse(null);
+        ModelService model = state.model().orElse(null);
         if (model == null) {
             Json.error(ctx, 503, "the model is not ready: " + notReadyReason());
             return;
@@ -106,7 +107,7 @@ public final class HttpApi {
     }
 
     private void withModel(RoutingContext ctx, java.util.function.Consumer<ModelService> then) {
-        ModelService model = state.ready().orElse(null);
+        ModelService model = state.model().orElse(null);
         String name = ctx.pathParam("name");
         if (model == null) {
             Json.error(ctx, 503, "the model is not ready: " + notReadyReason());
@@ -118,12 +119,16 @@ public final class HttpApi {
     }
 
     private String notReadyReason() {
-        return "it is still loading, or the server is shutting down";
+        return state.draining() ? "the server is shutting down" : "it is still loading";
     }
 
     private void measure(RoutingContext ctx) {
         long start = System.nanoTime();
         state.inFlight().incrementAndGet();
+        if (state.draining()) {
+            // Keep-alive clients (proxies, gateways) open their next request elsewhere.
+            ctx.response().putHeader(HttpHeaders.CONNECTION, HttpHeaders.CLOSE);
+        }
         ctx.addEndHandler(v -> {
             state.inFlight().decrementAndGet();
             metrics.request(endpoint(ctx.request().path()), ctx.response().getStatusCode(),

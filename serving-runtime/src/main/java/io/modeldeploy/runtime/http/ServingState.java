@@ -5,24 +5,37 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import io.modeldeploy.runtime.inference.ModelService;
 
-/** Whether the server can serve: the model once it is loaded and warmed up, and whether it is draining. */
+/**
+ * Whether the server can serve: the model once it is loaded and warmed up, and whether it is draining. A draining
+ * server reports not ready, so that endpoints and load balancers stop sending to it, but keeps answering what still
+ * arrives: a request sent while they converge is served, never refused.
+ */
 public final class ServingState {
     private volatile ModelService model;
     private volatile boolean draining;
     private final AtomicInteger inFlight = new AtomicInteger();
 
-    /** The model, once loaded and warmed up, while the server is not draining. */
-    public Optional<ModelService> ready() {
-        return draining ? Optional.empty() : Optional.ofNullable(model);
+    /** The model, once loaded and warmed up, draining or not: what predictions are answered with. */
+    public Optional<ModelService> model() {
+        return Optional.ofNullable(model);
+    }
+
+    /** Whether to report ready: the model is loaded and the server is not draining. */
+    public boolean ready() {
+        return model != null && !draining;
     }
 
     public void ready(ModelService service) {
         this.model = service;
     }
 
-    /** Stops reporting ready, so load balancers stop sending, while in-flight requests finish. */
+    /** Stops reporting ready, so load balancers stop sending, while requests that still arrive are answered. */
     public void drain() {
         draining = true;
+    }
+
+    public boolean draining() {
+        return draining;
     }
 
     public AtomicInteger inFlight() {
