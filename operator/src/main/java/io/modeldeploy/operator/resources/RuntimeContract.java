@@ -30,6 +30,15 @@ public final class RuntimeContract {
     public static final String MODEL_STORE_VOLUME = "model-store";
     public static final String MODEL_STORE_PATH = "/mnt/models";
 
+    /**
+     * How long a terminating pod keeps serving before its runtime gets SIGTERM (the preStop hook): the time the
+     * EndpointSlice controller, kube-proxy and gateways take to stop sending to it. Requests that still arrive are
+     * answered; then the runtime drains (reports not ready, answers what arrives, stops once idle).
+     */
+    public static final long DRAIN_DELAY_SECONDS = 5;
+    /** The drain delay, the runtime's own drain timeout (20 s) and a margin before the kubelet kills it. */
+    public static final long TERMINATION_GRACE_SECONDS = 30;
+
     private RuntimeContract() {
     }
 }

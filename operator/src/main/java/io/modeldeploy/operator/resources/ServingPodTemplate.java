@@ -47,6 +47,12 @@ public final class ServingPodTemplate {
         return template;
     }
 
+    /** A copy of a track's template (with its revision label) labelled for another track. */
+    public static PodTemplateSpec retracked(PodTemplateSpec template, ModelDeployment md, String track) {
+        return new PodTemplateSpecBuilder(template).editMetadata().addToLabels(Labels.track(md, track)).endMetadata()
+                .build();
+    }
+
     /** The revision hash of the spec's pod template: the same whatever track serves it. */
     public static String revision(ModelDeployment md, String defaultImage) {
         return Revision.of(unlabelled(md, defaultImage));
@@ -71,6 +77,7 @@ public final class ServingPodTemplate {
                 .withSecurityContext(podSecurityContext(spec.securityContext()))
                 .withAutomountServiceAccountToken(false)
                 .withEnableServiceLinks(false)
+                .withTerminationGracePeriodSeconds(RuntimeContract.TERMINATION_GRACE_SECONDS)
                 .withNodeSelector(scheduling.nodeSelector())
                 .withTolerations(scheduling.tolerations())
                 .withAffinity(scheduling.affinity())
@@ -94,9 +101,13 @@ public final class ServingPodTemplate {
                 .withProtocol("TCP").endPort()
                 .withEnv(env(md, location))
                 .withResources(runtime.resources())
+                .withStartupProbe(startupProbe(spec.probes().readiness(), spec.progressDeadlineSeconds()))
                 .withReadinessProbe(probe(spec.probes().readiness()))
                 .withLivenessProbe(probe(spec.probes().liveness()))
                 .withVolumeMounts(mounts)
+                .withNewLifecycle().withNewPreStop().withNewSleep().withSeconds(RuntimeContract.DRAIN_DELAY_SECONDS).endSleep()
+                .endPreStop()
+                .endLifecycle()
                 .withTerminationMessagePolicy("FallbackToLogsOnError")
                 .withSecurityContext(new SecurityContextBuilder()
                         .withAllowPrivilegeEscalation(false)
@@ -142,6 +153,21 @@ public final class ServingPodTemplate {
                 .withPeriodSeconds(probe.periodSeconds())
                 .withTimeoutSeconds(probe.timeoutSeconds())
                 .withFailureThreshold(probe.failureThreshold())
+                .build();
+    }
+
+    /**
+     * Passes once the model is loaded (the readiness endpoint answers), checked every second. Until then neither
+     * liveness nor readiness runs, and the pod counts as starting, not failing, for a canary's analysis. It allows
+     * as long as the progress deadline, which is what judges a start that takes too long.
+     */
+    private static Probe startupProbe(ProbeSpec readiness, Integer progressDeadlineSeconds) {
+        return new ProbeBuilder()
+                .withNewHttpGet().withPath(readiness.path()).withPort(new IntOrString(RuntimeContract.PORT_NAME))
+                .endHttpGet()
+                .withPeriodSeconds(1)
+                .withTimeoutSeconds(readiness.timeoutSeconds())
+                .withFailureThreshold(progressDeadlineSeconds == null ? 600 : progressDeadlineSeconds)
                 .build();
     }
 

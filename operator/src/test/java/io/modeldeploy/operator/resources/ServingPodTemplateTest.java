@@ -99,6 +99,23 @@ class ServingPodTemplateTest {
     }
 
     @Test
+    void aStartupProbeWaitsForTheModelAsLongAsTheProgressDeadline() {
+        Container c = container(iris());
+        assertThat(c.getStartupProbe().getHttpGet().getPath()).isEqualTo("/v2/health/ready");
+        assertThat(c.getStartupProbe().getPeriodSeconds()).isEqualTo(1);
+        assertThat(c.getStartupProbe().getFailureThreshold()).isEqualTo(600);
+    }
+
+    @Test
+    void aTerminatingPodKeepsServingUntilEndpointsConvergeThenDrains() {
+        var template = ServingPodTemplate.desired(iris(), Labels.TRACK_STABLE, IMAGE);
+        Container c = template.getSpec().getContainers().get(0);
+        assertThat(c.getLifecycle().getPreStop().getSleep().getSeconds()).isEqualTo(RuntimeContract.DRAIN_DELAY_SECONDS);
+        assertThat(template.getSpec().getTerminationGracePeriodSeconds())
+                .isGreaterThan(RuntimeContract.DRAIN_DELAY_SECONDS + 20);
+    }
+
+    @Test
     void probesCheckTheRuntimesHealthEndpointsOnItsNamedPort() {
         Container c = container(iris());
         assertThat(c.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/v2/health/ready");
