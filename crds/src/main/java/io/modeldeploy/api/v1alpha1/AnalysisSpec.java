@@ -1,5 +1,6 @@
 package io.modeldeploy.api.v1alpha1;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 
@@ -9,6 +10,7 @@ import io.fabric8.generator.annotation.Min;
 
 /** The canary's health checks: readiness of its pods, their restarts, its progress deadline. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@JsonIgnoreProperties(ignoreUnknown = true)
 public record AnalysisSpec(
         @JsonPropertyDescription("Seconds between health checks of the canary")
         @Default("5") @Min(1) @Max(3600) Integer checkIntervalSeconds,

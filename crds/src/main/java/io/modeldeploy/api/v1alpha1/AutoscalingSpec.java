@@ -1,5 +1,6 @@
 package io.modeldeploy.api.v1alpha1;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 
@@ -16,6 +17,7 @@ import io.fabric8.generator.annotation.ValidationRule;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @ValidationRule(value = "self.minReplicas <= self.maxReplicas",
         message = "autoscaling.minReplicas must not exceed autoscaling.maxReplicas")
+@JsonIgnoreProperties(ignoreUnknown = true)
 public record AutoscalingSpec(
         @JsonPropertyDescription("The fewest serving pods")
         @Default("1") @Min(1) @Max(1000) Integer minReplicas,

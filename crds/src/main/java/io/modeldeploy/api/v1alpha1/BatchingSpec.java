@@ -1,5 +1,6 @@
 package io.modeldeploy.api.v1alpha1;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 
@@ -12,6 +13,7 @@ import io.fabric8.generator.annotation.Min;
  * busy always run together; maxDelayMillis can make a batch also wait for more.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@JsonIgnoreProperties(ignoreUnknown = true)
 public record BatchingSpec(
         @JsonPropertyDescription("The most rows in one inference; 1 turns batching off")
         @Default("32") @Min(1) @Max(4096) Integer maxBatchSize,

@@ -1,5 +1,6 @@
 package io.modeldeploy.api.v1alpha1;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 
@@ -13,6 +14,7 @@ import io.fabric8.generator.annotation.ValidationRule;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @ValidationRule(value = "!has(self.pause) || self.pause.matches('^[0-9]+(s|m|h)$')", fieldPath = ".pause",
         message = "a step's pause is a duration such as 30s, 5m or 1h")
+@JsonIgnoreProperties(ignoreUnknown = true)
 public record CanaryStepSpec(
         @JsonPropertyDescription("Percent of the traffic the canary gets in this step")
         @Required @Min(0) @Max(100) Integer weight,

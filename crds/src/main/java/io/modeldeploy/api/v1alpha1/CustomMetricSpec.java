@@ -1,5 +1,6 @@
 package io.modeldeploy.api.v1alpha1;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 
@@ -11,6 +12,7 @@ import io.fabric8.kubernetes.api.model.Quantity;
  * A per-pod metric served by a custom metrics adapter (e.g. prometheus-adapter).
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@JsonIgnoreProperties(ignoreUnknown = true)
 public record CustomMetricSpec(
         @JsonPropertyDescription("The metric's name, e.g. modeldeploy_requests_per_second")
         @Required @Size(min = 1, max = 253) String name,

@@ -1,5 +1,6 @@
 package io.modeldeploy.api.v1alpha1;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 
@@ -9,6 +10,7 @@ import io.fabric8.generator.annotation.Size;
 
 /** A Gateway API Gateway: the HTTPRoute's parent. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@JsonIgnoreProperties(ignoreUnknown = true)
 public record GatewayRefSpec(
         @JsonPropertyDescription("The Gateway's name")
         @Required @Size(min = 1, max = 253) @Pattern(GatewayRefSpec.DNS_SUBDOMAIN) String name,

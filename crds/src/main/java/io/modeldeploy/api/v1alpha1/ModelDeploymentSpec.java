@@ -2,6 +2,7 @@ package io.modeldeploy.api.v1alpha1;
 
 import java.util.Map;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 
@@ -22,6 +23,7 @@ import io.fabric8.kubernetes.model.annotation.SpecReplicas;
         + "&& self.rollout.traffic.provider == 'GatewayAPI')",
         message = "a Canary rollout with autoscaling needs rollout.traffic.provider GatewayAPI (ReplicaRatio splits a "
                 + "fixed replica count); route with GatewayAPI, remove autoscaling, or use RollingUpdate")
+@JsonIgnoreProperties(ignoreUnknown = true)
 public record ModelDeploymentSpec(
         @JsonPropertyDescription("The trained model to serve")
         @Required ModelSpec model,

@@ -2,6 +2,7 @@ package io.modeldeploy.api.v1alpha1;
 
 import java.util.List;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 
@@ -13,6 +14,7 @@ import io.fabric8.kubernetes.model.annotation.StatusReplicas;
  * What the operator observed when it last reconciled the ModelDeployment.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@JsonIgnoreProperties(ignoreUnknown = true)
 public record ModelDeploymentStatus(
         @JsonPropertyDescription("The metadata.generation this status describes")
         Long observedGeneration,
@@ -35,11 +37,19 @@ public record ModelDeploymentStatus(
         @JsonPropertyDescription("Where a canary rollout stands (Canary strategy)")
         RolloutStatus rollout,
         @JsonPropertyDescription("The last rollout transitions, newest last")
-        List<RolloutEvent> history) {
+        List<RolloutEvent> history,
+        @JsonPropertyDescription("Which spec the serving revision was chosen from, and a revision held after an operator upgrade")
+        TemplateStatus template) {
 
     /** The same status with the rollout's part replaced. */
     public ModelDeploymentStatus withRollout(RolloutStatus newRollout, List<RolloutEvent> newHistory) {
         return new ModelDeploymentStatus(observedGeneration, phase, replicas, readyReplicas, selector, url,
-                modelVersion, revision, conditions, newRollout, newHistory);
+                modelVersion, revision, conditions, newRollout, newHistory, template);
+    }
+
+    /** The same status with the template's part replaced. */
+    public ModelDeploymentStatus withTemplate(TemplateStatus newTemplate) {
+        return new ModelDeploymentStatus(observedGeneration, phase, replicas, readyReplicas, selector, url,
+                modelVersion, revision, conditions, rollout, history, newTemplate);
     }
 }

@@ -1,5 +1,6 @@
 package io.modeldeploy.api.v1alpha1;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 
@@ -21,6 +22,7 @@ import io.fabric8.generator.annotation.ValidationRule;
         message = "a file:// model.uri must be an absolute path in the image, e.g. file:///models/iris")
 @ValidationRule(value = "!has(self.sha256) || self.sha256.matches('^[a-f0-9]{64}$')", fieldPath = ".sha256",
         message = "model.sha256 must be 64 lowercase hex digits, as printed by sha256sum")
+@JsonIgnoreProperties(ignoreUnknown = true)
 public record ModelSpec(
         @JsonPropertyDescription("The model's name, as served under /v2/models/{name}")
         @Required @Size(min = 1, max = 63) String name,

@@ -1,5 +1,6 @@
 package io.modeldeploy.api.v1alpha1;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 
@@ -14,6 +15,7 @@ import io.fabric8.generator.annotation.ValidationRule;
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @ValidationRule(value = "self.path.startsWith('/')", fieldPath = ".path", message = "a probe path must start with '/'")
+@JsonIgnoreProperties(ignoreUnknown = true)
 public record ProbeSpec(
         @JsonPropertyDescription("The HTTP path probed")
         @Required @Size(min = 1, max = 256) String path,

@@ -1,5 +1,6 @@
 package io.modeldeploy.api.v1alpha1;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 
@@ -10,6 +11,7 @@ import io.fabric8.generator.annotation.Default;
  * prediction succeeded; liveness does not depend on the model.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@JsonIgnoreProperties(ignoreUnknown = true)
 public record ProbesSpec(
         @JsonPropertyDescription("The readiness probe; failing pods get no traffic")
         @Default("{\"path\":\"/v2/health/ready\",\"periodSeconds\":5,\"timeoutSeconds\":2,\"failureThreshold\":3}")

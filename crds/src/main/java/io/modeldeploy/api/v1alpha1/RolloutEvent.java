@@ -1,10 +1,12 @@
 package io.modeldeploy.api.v1alpha1;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 
 /** One entry of the rollout history. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@JsonIgnoreProperties(ignoreUnknown = true)
 public record RolloutEvent(
         @JsonPropertyDescription("When it happened") String time,
         @JsonPropertyDescription("Progressing, Paused, Promoting, Stable, RolledBack or Aborted") String reason,

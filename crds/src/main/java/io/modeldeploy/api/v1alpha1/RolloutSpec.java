@@ -2,6 +2,7 @@ package io.modeldeploy.api.v1alpha1;
 
 import java.util.List;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 
@@ -13,6 +14,7 @@ import io.fabric8.generator.annotation.ValidationRule;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @ValidationRule(value = "!has(self.strategy) || self.strategy != 'Canary' || (has(self.steps) && size(self.steps) > 0)",
         message = "a Canary rollout needs at least one step in rollout.steps")
+@JsonIgnoreProperties(ignoreUnknown = true)
 public record RolloutSpec(
         @JsonPropertyDescription("RollingUpdate replaces the pods in place; Canary runs the new revision beside the "
                 + "stable one, steps its traffic up and rolls it back when its health checks fail")

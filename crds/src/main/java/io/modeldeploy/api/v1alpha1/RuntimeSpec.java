@@ -2,6 +2,7 @@ package io.modeldeploy.api.v1alpha1;
 
 import java.util.List;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 
@@ -16,6 +17,7 @@ import io.fabric8.kubernetes.api.model.ResourceRequirements;
  * The serving runtime container.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@JsonIgnoreProperties(ignoreUnknown = true)
 public record RuntimeSpec(
         @JsonPropertyDescription("The serving runtime image; the operator's configured default when omitted")
         @Size(max = 512) String image,

@@ -3,6 +3,7 @@ package io.modeldeploy.api.v1alpha1;
 import java.util.List;
 import java.util.Map;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 
@@ -13,6 +14,7 @@ import io.fabric8.kubernetes.api.model.Toleration;
  * Where the serving pods may run.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@JsonIgnoreProperties(ignoreUnknown = true)
 public record SchedulingSpec(
         @JsonPropertyDescription("Node labels a node must have")
         Map<String, String> nodeSelector,

@@ -2,6 +2,7 @@ package io.modeldeploy.api.v1alpha1;
 
 import java.util.List;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 
@@ -17,6 +18,7 @@ import io.fabric8.generator.annotation.ValidationRule;
         + "h.matches('^([*][.])?[a-z0-9]([-a-z0-9]*[a-z0-9])?([.][a-z0-9]([-a-z0-9]*[a-z0-9])?)*$'))",
         fieldPath = ".hostnames",
         message = "a hostname is a lower-case DNS name, optionally starting with '*.', such as iris.example.com")
+@JsonIgnoreProperties(ignoreUnknown = true)
 public record TrafficSpec(
         @JsonPropertyDescription("ReplicaRatio (default, any cluster): one Service selects stable and canary pods "
                 + "and the replica split approximates the weight. GatewayAPI: an HTTPRoute with weighted backendRefs "
