@@ -15,6 +15,7 @@ import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
+import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
@@ -41,10 +42,13 @@ import io.modeldeploy.operator.dependents.ServingAutoscalerDependent;
 import io.modeldeploy.operator.dependents.ServingDeploymentDependent;
 import io.modeldeploy.operator.dependents.ServingRouteDependent;
 import io.modeldeploy.operator.dependents.ServingServiceDependent;
+import io.modeldeploy.operator.dependents.TemplateHold;
 import io.modeldeploy.operator.dependents.TrackServiceDependent;
 import io.modeldeploy.operator.resources.Labels;
 import io.modeldeploy.operator.resources.ServingPodTemplate;
+import io.modeldeploy.operator.rollout.OperatorUpgrade;
 import io.modeldeploy.operator.rollout.RolloutCoordinator;
+import io.modeldeploy.operator.status.DeploymentProgress;
 import io.modeldeploy.operator.status.RouteAcceptance;
 import io.modeldeploy.operator.status.StatusAssessor;
 
@@ -56,6 +60,8 @@ import io.modeldeploy.operator.status.StatusAssessor;
  */
 @ControllerConfiguration(
         fieldManager = ModelDeploymentReconciler.FIELD_MANAGER,
+        generationAwareEventProcessing = false,
+        informer = @Informer(onUpdateFilter = SpecOrActionChanged.class),
         maxReconciliationInterval = @MaxReconciliationInterval(interval = 5, timeUnit = TimeUnit.MINUTES))
 @Workflow(explicitInvocation = true, dependents = {
         @Dependent(name = ModelDeploymentReconciler.STABLE, type = ServingDeploymentDependent.class),
@@ -113,8 +119,15 @@ public class ModelDeploymentReconciler implements Reconciler<ModelDeployment> {
 
     private UpdateControl<ModelDeployment> updateStatus(ModelDeployment md, Context<ModelDeployment> context) {
         Instant now = clock.instant();
-        String revision = ServingPodTemplate.revision(md, settings.runtimeImage());
         Optional<Deployment> stable = ServingDeployments.observed(context, md, Labels.TRACK_STABLE);
+        ModelDeploymentStatus before = md.getStatus();
+        OperatorUpgrade.Decision upgrade = OperatorUpgrade.decide(md.getMetadata().getGeneration(),
+                ServingPodTemplate.revision(md, settings.runtimeImage()),
+                Optional.ofNullable(before).map(ModelDeploymentStatus::template),
+                OperatorUpgrade.migrated(before, stable.map(DeploymentProgress::revision)),
+                Optional.ofNullable(md.getMetadata().getAnnotations()).map(a -> a.get(OperatorUpgrade.ANNOTATION)));
+        TemplateHold.put(context, upgrade);
+        String revision = upgrade.revision();
         Set<Pod> pods = context.getSecondaryResources(Pod.class);
         Optional<RolloutCoordinator.Target> rollout = RolloutCoordinator.canary(md)
                 ? Optional.of(RolloutCoordinator.decide(md, revision, stable,
@@ -129,9 +142,15 @@ public class ModelDeploymentReconciler implements Reconciler<ModelDeployment> {
         ModelDeploymentStatus status = rollout
                 .map(t -> assessed.withRollout(RolloutCoordinator.status(t),
                         RolloutCoordinator.history(assessed.history(), t, now)))
-                .orElseGet(() -> assessed.withRollout(null, assessed.history()));
+                .orElseGet(() -> assessed.withRollout(null, assessed.history()))
+                .withTemplate(upgrade.template());
         rollout.ifPresent(t -> t.decision().transition().ifPresent(
                 transition -> events.rollout(md, t.decision().state().reason(), transition)));
+        rollout.flatMap(t -> RolloutCoordinator.newlyIgnoredAction(md, t)).ifPresent(why -> events.actionIgnored(md, why));
+        String heldBefore = before == null || before.template() == null ? null : before.template().heldRevision();
+        if (upgrade.held() && !upgrade.template().heldRevision().equals(heldBefore)) {
+            events.upgradeHeld(md, upgrade.template());
+        }
         Optional<Duration> recheck = rollout.filter(RolloutCoordinator.Target::canaryRuns)
                 .map(t -> t.decision().recheckAfter());
         if (Objects.equals(status, md.getStatus())) {

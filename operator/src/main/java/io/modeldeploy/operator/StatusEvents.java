@@ -18,6 +18,8 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.modeldeploy.api.v1alpha1.ModelDeployment;
 import io.modeldeploy.api.v1alpha1.ModelDeploymentStatus;
+import io.modeldeploy.api.v1alpha1.TemplateStatus;
+import io.modeldeploy.operator.rollout.OperatorUpgrade;
 import io.modeldeploy.operator.status.Conditions;
 
 /**
@@ -56,6 +58,18 @@ public class StatusEvents {
     public void rollout(ModelDeployment md, String reason, String message) {
         boolean failed = "RolledBack".equals(reason) || "Aborted".equals(reason);
         record(md, failed ? "Warning" : "Normal", reason, message);
+    }
+
+    /** A Warning Event for a rollout action that was read but not applied, with why. */
+    public void actionIgnored(ModelDeployment md, String why) {
+        record(md, "Warning", "RolloutActionIgnored", why);
+    }
+
+    /** A Normal Event when an operator upgrade's revision is held, saying how to roll it out. */
+    public void upgradeHeld(ModelDeployment md, TemplateStatus template) {
+        record(md, "Normal", "UpgradeHeld", "the operator's defaults changed (runtime image or pod template): revision "
+                + template.heldRevision() + " is held and revision " + template.revision() + " keeps serving; set the "
+                + OperatorUpgrade.ANNOTATION + " annotation to a new value, or change the spec, to roll it out");
     }
 
     private static Optional<Condition> ready(ModelDeploymentStatus status) {

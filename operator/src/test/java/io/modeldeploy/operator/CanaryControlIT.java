@@ -24,6 +24,8 @@ import io.modeldeploy.api.v1alpha1.ModelSpec;
 import io.modeldeploy.api.v1alpha1.RolloutSpec;
 import io.modeldeploy.api.v1alpha1.RolloutStatus;
 import io.modeldeploy.api.v1alpha1.RuntimeSpec;
+import io.modeldeploy.operator.resources.Labels;
+import io.modeldeploy.operator.status.PodStates;
 import io.modeldeploy.testing.ClusterTest;
 import io.modeldeploy.testing.OperatorProcess;
 import io.modeldeploy.testing.TestCluster;
@@ -90,6 +92,30 @@ class CanaryControlIT {
     }
 
     @Test
+    void anActionTakesEffectWithinASecondAndOneThatDoesNotApplySaysWhy(KubernetesClient client, TestCluster cluster) {
+        // Checks once a minute and a ten-minute pause: nothing but the annotation itself can move this rollout soon.
+        List<CanaryStepSpec> steps = List.of(new CanaryStepSpec(20, "10m"), new CanaryStepSpec(100, "0s"));
+        try (OperatorProcess operator = operator(cluster, "modeldeploy-test-" + UUID.randomUUID(), "actions")) {
+            client.resource(modelDeployment("1.0.0", steps, new AnalysisSpec(60, 3, 3))).create();
+            await().atMost(TIMEOUT).until(() -> phase(client, "Stable") && servesVersion(client, "1.0.0"));
+
+            UserEdits.requestRolloutAction(client, "iris", "promote");
+            await().atMost(Duration.ofSeconds(2)).until(() -> "promote".equals(rollout(client).lastAction()));
+            assertThat(rollout(client).lastActionIgnored()).isEqualTo("promote ignored: no canary is running");
+            await().atMost(Duration.ofSeconds(5)).until(() -> client.v1().events().list().getItems().stream()
+                    .anyMatch(e -> "RolloutActionIgnored".equals(e.getReason())
+                            && e.getMessage().equals("promote ignored: no canary is running")));
+
+            UserEdits.replaceSpec(client, "iris", modelDeployment("2.0.0", steps, new AnalysisSpec(60, 3, 3)).getSpec());
+            await().atMost(TIMEOUT).until(() -> phase(client, "Progressing") && canaryReplicas(client) == 2
+                    && readyCanaryPods(client) == 2);
+            UserEdits.requestRolloutAction(client, "iris", "promote-2");
+            await().atMost(Duration.ofSeconds(2)).until(() -> Integer.valueOf(2).equals(rollout(client).step()));
+            assertThat(rollout(client).lastActionIgnored()).isNull();
+        }
+    }
+
+    @Test
     void aStoppedLeaderGivesUpItsLeaseAndExitsGracefully(KubernetesClient client, TestCluster cluster) {
         String lease = "modeldeploy-test-" + UUID.randomUUID();
         String leaseNamespace = LeaderElectionSetup.FALLBACK_NAMESPACE;
@@ -118,13 +144,17 @@ class CanaryControlIT {
     }
 
     private static ModelDeployment modelDeployment(String version, List<CanaryStepSpec> steps) {
+        return modelDeployment(version, steps, new AnalysisSpec(1, 3, 3));
+    }
+
+    private static ModelDeployment modelDeployment(String version, List<CanaryStepSpec> steps, AnalysisSpec analysis) {
         var md = new ModelDeployment();
         md.setMetadata(new ObjectMetaBuilder().withName("iris").build());
         md.setSpec(new ModelDeploymentSpec(
                 new ModelSpec("iris", version, ModelFormat.ONNX, "file:///models/iris", null),
                 new RuntimeSpec(null, null, 8080, null, null, new BatchingSpec(32, 0)),
                 10, null, null, null, null, null, 600,
-                new RolloutSpec(RolloutSpec.Strategy.Canary, steps, new AnalysisSpec(1, 3, 3), null)));
+                new RolloutSpec(RolloutSpec.Strategy.Canary, steps, analysis, null)));
         return md;
     }
 
@@ -141,6 +171,11 @@ class CanaryControlIT {
     private static int canaryReplicas(KubernetesClient client) {
         var canary = client.apps().deployments().withName("iris-canary").get();
         return canary == null ? 0 : canary.getSpec().getReplicas();
+    }
+
+    private static long readyCanaryPods(KubernetesClient client) {
+        return client.pods().withLabel(Labels.TRACK, Labels.TRACK_CANARY).list().getItems().stream()
+                .filter(PodStates::ready).count();
     }
 
     private static boolean servesVersion(KubernetesClient client, String version) {

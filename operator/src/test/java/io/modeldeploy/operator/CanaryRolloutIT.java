@@ -62,7 +62,7 @@ class CanaryRolloutIT {
                 if (seen.isEmpty() || seen.get(seen.size() - 1) != weight) {
                     seen.add(weight);
                 }
-                ReplicaSplit split = ReplicaSplit.of(REPLICAS, weight);
+                ReplicaSplit split = ReplicaSplit.of(REPLICAS, weight, REPLICAS); // once every canary pod is Ready
                 if (weight > 0 && weight < 100 && replicas(client, "iris") == split.stable()
                         && replicas(client, "iris-canary") == split.canary()
                         && md.getStatus().rollout().effectiveCanaryWeight() == split.effectiveWeight()) {
@@ -121,7 +121,7 @@ class CanaryRolloutIT {
                 if (seen.isEmpty() || seen.get(seen.size() - 1) != weight) {
                     seen.add(weight);
                 }
-                ReplicaSplit split = ReplicaSplit.routed(REPLICAS, weight, true);
+                ReplicaSplit split = ReplicaSplit.routed(REPLICAS, weight, REPLICAS); // once every canary pod is Ready
                 if (weight > 0 && weight < 100 && rollout.effectiveCanaryWeight() == weight
                         && weights(route(client)).equals(Map.of("iris-stable", 100 - weight, "iris-canary", weight))
                         && replicas(client, "iris") == split.stable()

@@ -23,9 +23,13 @@ public final class UserEdits {
 
     /** Sets the rollout-action annotation of the ModelDeployment {@code name} to {@code action}. */
     public static void requestRolloutAction(KubernetesClient client, String name, String action) {
+        annotate(client, name, RolloutCoordinator.ACTION_ANNOTATION, action);
+    }
+
+    /** Sets one annotation of the ModelDeployment {@code name}, as kubectl annotate --overwrite does. */
+    public static void annotate(KubernetesClient client, String name, String key, String value) {
         client.resources(ModelDeployment.class).withName(name).patch(PatchContext.of(PatchType.JSON_MERGE),
-                Serialization.asJson(Map.of("metadata", Map.of("annotations",
-                        Map.of(RolloutCoordinator.ACTION_ANNOTATION, action)))));
+                Serialization.asJson(Map.of("metadata", Map.of("annotations", Map.of(key, value)))));
     }
 
     /** Replaces the spec of the ModelDeployment {@code name}, as a new manifest applied over the old one does. */

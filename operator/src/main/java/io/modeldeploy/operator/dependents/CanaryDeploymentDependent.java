@@ -1,7 +1,10 @@
 package io.modeldeploy.operator.dependents;
 
+import java.util.Optional;
+
 import jakarta.inject.Inject;
 
+import io.fabric8.kubernetes.api.model.PodTemplateSpec;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
@@ -12,8 +15,13 @@ import io.modeldeploy.operator.OperatorSettings;
 import io.modeldeploy.operator.resources.Labels;
 import io.modeldeploy.operator.resources.ServingDeployment;
 import io.modeldeploy.operator.resources.ServingPodTemplate;
+import io.modeldeploy.operator.rollout.RolloutCoordinator;
 
-/** The canary Deployment of a running canary rollout: the spec's revision with the split's canary replicas. */
+/**
+ * The canary Deployment of a running canary rollout: the canary revision with the split's canary replicas. The spec's
+ * template is applied only while it is the canary revision; once the spec moves on during a promotion, the canary
+ * Deployment keeps the revision being promoted.
+ */
 @KubernetesDependent(informer = @Informer(labelSelector = Labels.MANAGED_SELECTOR))
 public class CanaryDeploymentDependent extends CRUDKubernetesDependentResource<Deployment, ModelDeployment> {
 
@@ -22,8 +30,16 @@ public class CanaryDeploymentDependent extends CRUDKubernetesDependentResource<D
 
     @Override
     protected Deployment desired(ModelDeployment md, Context<ModelDeployment> context) {
-        int replicas = RolloutTargets.of(context).map(t -> t.split().canary()).orElse(0);
-        return ServingDeployment.desired(md, Labels.TRACK_CANARY,
-                ServingPodTemplate.desired(md, Labels.TRACK_CANARY, settings.runtimeImage()), replicas);
+        Optional<RolloutCoordinator.Target> target = RolloutTargets.of(context);
+        int replicas = target.map(t -> t.split().canary()).orElse(0);
+        PodTemplateSpec template = ServingPodTemplate.desired(md, Labels.TRACK_CANARY, settings.runtimeImage());
+        String specRevision = template.getMetadata().getLabels().get(Labels.REVISION);
+        if (target.isPresent() && !specRevision.equals(target.get().canaryRevision())) {
+            Optional<Deployment> current = ServingDeployments.observed(context, md, Labels.TRACK_CANARY);
+            if (current.isPresent()) {
+                template = current.get().getSpec().getTemplate();
+            }
+        }
+        return ServingDeployment.desired(md, Labels.TRACK_CANARY, template, replicas);
     }
 }

@@ -14,11 +14,15 @@ import io.modeldeploy.api.v1alpha1.ModelDeployment;
 import io.modeldeploy.operator.OperatorSettings;
 import io.modeldeploy.operator.resources.Labels;
 import io.modeldeploy.operator.resources.ServingDeployment;
+import io.modeldeploy.operator.resources.ServingPodTemplate;
 import io.modeldeploy.operator.rollout.RolloutCoordinator;
+import io.modeldeploy.operator.status.DeploymentProgress;
 
 /**
  * Keeps the stable Deployment as {@link ServingDeployment} describes it, with server-side apply. While a canary
- * runs (or after one was rolled back) it keeps the stable revision's pod template and the split's replicas. With
+ * runs (or after one was rolled back) it keeps the stable revision's pod template and the split's replicas; while a
+ * canary is promoted it takes the canary Deployment's template, whatever the spec says by then; while an operator
+ * upgrade's revision is held ({@link TemplateHold}) it keeps its template. With
  * autoscaling it hands spec.replicas over to the autoscaler ({@link AutoscalerHandover}).
  */
 @KubernetesDependent(informer = @Informer(labelSelector = Labels.MANAGED_SELECTOR))
@@ -32,12 +36,29 @@ public class ServingDeploymentDependent extends CRUDKubernetesDependentResource<
         Optional<Deployment> current = ServingDeployments.observed(context, md, Labels.TRACK_STABLE);
         Optional<RolloutCoordinator.Target> rollout = RolloutTargets.of(context);
         Optional<Integer> currentReplicas = current.map(d -> d.getSpec().getReplicas());
-        if (rollout.isPresent() && rollout.get().stableKeepsItsTemplate() && current.isPresent()) {
-            PodTemplateSpec stableTemplate = current.get().getSpec().getTemplate();
-            return ServingDeployment.desired(md, Labels.TRACK_STABLE, stableTemplate,
-                    ServingDeployment.appliedStableReplicas(md, currentReplicas, rollout.get().split().stable()));
+        boolean takesCanary = rollout.map(RolloutCoordinator.Target::stableTakesCanaryTemplate).orElse(false);
+        boolean keeps = rollout.map(RolloutCoordinator.Target::stableKeepsItsTemplate).orElse(false)
+                || TemplateHold.held(context);
+        if (current.isEmpty() || !(takesCanary || keeps)) {
+            return ServingDeployment.desired(md, settings.runtimeImage(), currentReplicas);
         }
-        return ServingDeployment.desired(md, settings.runtimeImage(), currentReplicas);
+        PodTemplateSpec template = current.get().getSpec().getTemplate();
+        if (takesCanary) {
+            // The promoted revision is what the canary Deployment runs, not the spec, which may have moved on.
+            String promoted = rollout.get().canaryRevision();
+            Optional<PodTemplateSpec> canary = ServingDeployments.observed(context, md, Labels.TRACK_CANARY)
+                    .filter(d -> promoted.equals(DeploymentProgress.revision(d)))
+                    .map(d -> ServingPodTemplate.retracked(d.getSpec().getTemplate(), md, Labels.TRACK_STABLE));
+            if (canary.isPresent()) {
+                template = canary.get();
+            } else if (promoted.equals(ServingPodTemplate.revision(md, settings.runtimeImage()))) {
+                template = ServingPodTemplate.desired(md, Labels.TRACK_STABLE, settings.runtimeImage());
+            }
+        }
+        int replicas = rollout.map(t -> t.split().stable())
+                .orElseGet(() -> ServingDeployment.stableReplicas(md, currentReplicas));
+        return ServingDeployment.desired(md, Labels.TRACK_STABLE, template,
+                ServingDeployment.appliedStableReplicas(md, currentReplicas, replicas));
     }
 
     @Override

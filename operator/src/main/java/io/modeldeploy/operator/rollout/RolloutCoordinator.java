@@ -20,6 +20,7 @@ import io.modeldeploy.operator.resources.Labels;
 import io.modeldeploy.operator.resources.ServingDeployment;
 import io.modeldeploy.operator.rollout.RolloutPlan.Phase;
 import io.modeldeploy.operator.status.DeploymentProgress;
+import io.modeldeploy.operator.status.PodStates;
 
 /**
  * Between the ModelDeployment's API and the pure {@link RolloutPlan}: reads settings from spec and state from
@@ -33,18 +34,32 @@ public final class RolloutCoordinator {
     private RolloutCoordinator() {
     }
 
-    /** What the Deployments should look like now: the plan's decision and the replica split of its weight. */
-    public record Target(RolloutPlan.Decision decision, ReplicaSplit split, String lastAction) {
+    /**
+     * What the Deployments should look like now: the plan's decision, the replica split of its weight, and the
+     * rollout-action annotation read in this pass with why it was not applied (when it was not).
+     */
+    public record Target(RolloutPlan.Decision decision, ReplicaSplit split, String lastAction,
+            Optional<String> ignoredAction) {
         /** The stable Deployment keeps running the stable revision's template (a canary runs or was rolled back). */
         public boolean stableKeepsItsTemplate() {
             Phase phase = decision.state().phase();
             return phase == Phase.PROGRESSING || phase == Phase.PAUSED || phase == Phase.ROLLED_BACK;
         }
 
+        /** The stable Deployment takes the canary's template: the canary revision is being promoted. */
+        public boolean stableTakesCanaryTemplate() {
+            return decision.state().phase() == Phase.PROMOTING;
+        }
+
         /** Whether a canary Deployment should exist. */
         public boolean canaryRuns() {
             Phase phase = decision.state().phase();
             return phase == Phase.PROGRESSING || phase == Phase.PAUSED || phase == Phase.PROMOTING;
+        }
+
+        /** The revision the canary Deployment runs; the spec's template only when it is this revision. */
+        public String canaryRevision() {
+            return decision.state().canaryRevision();
         }
     }
 
@@ -62,8 +77,8 @@ public final class RolloutCoordinator {
                 ? RolloutPlan.State.stable(stableRevision) : state(status);
         String annotation = Optional.ofNullable(md.getMetadata().getAnnotations())
                 .map(a -> a.get(ACTION_ANNOTATION)).orElse(null);
-        Optional<RolloutPlan.Action> action = annotation == null
-                || (status != null && annotation.equals(status.lastAction())) ? Optional.empty() : action(annotation);
+        boolean newAnnotation = annotation != null && (status == null || !annotation.equals(status.lastAction()));
+        Optional<RolloutPlan.Action> action = newAnnotation ? action(annotation) : Optional.empty();
         Optional<RolloutPlan.CanaryHealth> health = canary
                 .filter(d -> desiredRevision.equals(DeploymentProgress.revision(d))).map(d -> health(d, pods));
         boolean stablePromoted = stable.map(d -> state.canaryRevision() != null
@@ -74,16 +89,31 @@ public final class RolloutCoordinator {
                 new RolloutPlan.Observation(desiredRevision, health, stablePromoted, action, now));
         // With autoscaling (GatewayAPI traffic only) the autoscaler sizes the stable track; the canary follows it.
         int total = ServingDeployment.stableReplicas(md, stable.map(d -> d.getSpec().getReplicas()));
+        int readyCanary = health.map(RolloutPlan.CanaryHealth::readyReplicas).orElse(0);
         ReplicaSplit split;
         if (decision.state().phase() == Phase.PROMOTING) {
             split = new ReplicaSplit(total, total, 100);
         } else if (md.getSpec().rollout().routedByGateway()) {
-            split = ReplicaSplit.routed(total, decision.canaryWeight(),
-                    health.map(h -> h.readyReplicas() > 0).orElse(false));
+            split = ReplicaSplit.routed(total, decision.canaryWeight(), readyCanary);
         } else {
-            split = ReplicaSplit.of(total, decision.canaryWeight());
+            split = ReplicaSplit.of(total, decision.canaryWeight(), readyCanary);
         }
-        return new Target(decision, split, annotation);
+        Optional<String> ignored;
+        if (!newAnnotation) {
+            ignored = Optional.ofNullable(status == null ? null : status.lastActionIgnored());
+        } else if (action.isEmpty()) {
+            ignored = Optional.of("'" + annotation + "' is not a rollout action: use promote, abort or retry");
+        } else {
+            ignored = decision.ignoredAction();
+        }
+        return new Target(decision, split, annotation, ignored);
+    }
+
+    /** A sentence for an Event when this pass read a rollout action that it did not apply. */
+    public static Optional<String> newlyIgnoredAction(ModelDeployment md, Target target) {
+        RolloutStatus before = md.getStatus() == null ? null : md.getStatus().rollout();
+        boolean read = target.lastAction() != null && (before == null || !target.lastAction().equals(before.lastAction()));
+        return read ? target.ignoredAction() : Optional.empty();
     }
 
     public static RolloutPlan.Settings settings(ModelDeployment md) {
@@ -103,7 +133,7 @@ public final class RolloutCoordinator {
                 s.canaryRevision() == null ? null : s.step() + 1, time(s.stepStartedAt()),
                 s.failedChecks() == 0 ? null : s.failedChecks(), time(s.lastCheckAt()), s.failedRevision(),
                 target.decision().canaryWeight(), target.split().effectiveWeight(), s.reason(), s.message(),
-                target.lastAction());
+                target.lastAction(), target.ignoredAction().orElse(null));
     }
 
     /** The history with the decision's transition appended, keeping the last ten. */
@@ -150,16 +180,30 @@ public final class RolloutCoordinator {
         };
     }
 
-    private static RolloutPlan.CanaryHealth health(Deployment canary, Collection<Pod> pods) {
-        int restarts = pods.stream()
+    /**
+     * The canary's health over the pods that belong to its Deployment now: the canary revision, not terminating, and
+     * created since the Deployment was (pods of a canary rolled back before are not counted). A pod counts as
+     * unready only once all its containers started (the startup probe passed: the model was loaded); before that it
+     * is starting. A passed progress deadline counts once the Deployment controller saw the latest template.
+     */
+    static RolloutPlan.CanaryHealth health(Deployment canary, Collection<Pod> pods) {
+        String revision = DeploymentProgress.revision(canary);
+        String created = canary.getMetadata().getCreationTimestamp();
+        List<Pod> current = pods.stream()
                 .filter(p -> Labels.TRACK_CANARY.equals(p.getMetadata().getLabels().get(Labels.TRACK)))
-                .filter(p -> p.getStatus() != null && p.getStatus().getContainerStatuses() != null)
-                .flatMap(p -> p.getStatus().getContainerStatuses().stream())
-                .mapToInt(c -> Optional.ofNullable(c.getRestartCount()).orElse(0)).sum();
-        var status = canary.getStatus();
-        int ready = status == null || status.getReadyReplicas() == null ? 0 : status.getReadyReplicas();
+                .filter(p -> revision != null && revision.equals(p.getMetadata().getLabels().get(Labels.REVISION)))
+                .filter(p -> p.getMetadata().getDeletionTimestamp() == null)
+                .filter(p -> created == null || p.getMetadata().getCreationTimestamp() == null
+                        || !Instant.parse(p.getMetadata().getCreationTimestamp()).isBefore(Instant.parse(created)))
+                .toList();
+        int ready = (int) current.stream().filter(PodStates::ready).count();
+        int unready = (int) current.stream().filter(p -> !PodStates.ready(p) && PodStates.started(p)).count();
+        int restarts = current.stream().mapToInt(PodStates::restarts).sum();
         int desired = canary.getSpec().getReplicas() == null ? 0 : canary.getSpec().getReplicas();
-        return new RolloutPlan.CanaryHealth(ready, desired, restarts, DeploymentProgress.deadlineExceeded(canary));
+        boolean seenLatest = canary.getStatus() != null && canary.getStatus().getObservedGeneration() != null
+                && canary.getStatus().getObservedGeneration() >= canary.getMetadata().getGeneration();
+        return new RolloutPlan.CanaryHealth(ready, unready, desired, restarts,
+                seenLatest && DeploymentProgress.deadlineExceeded(canary));
     }
 
     private static String time(Instant instant) {

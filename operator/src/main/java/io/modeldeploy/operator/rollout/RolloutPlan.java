@@ -15,7 +15,14 @@ import java.util.Optional;
  *   Progressing --step without pause--> Paused --promote--> next step       Promoting --stable rolled out--> Stable
  *   Progressing/Paused --checks failed beyond threshold, restarts, deadline, or abort--> RolledBack
  *   RolledBack --spec changes to another revision, or retry--> Progressing(step 0)
+ *   Promoting --stable rolled out, spec moved on meanwhile--> Progressing(step 0) of the newer revision
  * </pre>
+ *
+ * Health is judged on the canary pods of the canary revision that have started (model loaded once): a pod still
+ * starting is neither a failure nor a pass, and the canary waits at its step; how long a start may take is the
+ * Deployment's progress deadline. A failed check is counted at most once per check interval and persisted; a
+ * healthy check changes nothing persisted, so a long pause writes no status. An action that does not apply in the
+ * current phase is ignored with a reason ({@link Decision#ignoredAction()}).
  */
 public final class RolloutPlan {
     private RolloutPlan() {
@@ -61,8 +68,27 @@ public final class RolloutPlan {
         }
     }
 
-    /** The canary Deployment's health at this check. */
-    public record CanaryHealth(int readyReplicas, int desiredReplicas, int restarts, boolean deadlineExceeded) {
+    /**
+     * The canary's health at this check, counted over its current pods of the canary revision.
+     *
+     * @param readyReplicas pods that are Ready
+     * @param unreadyReplicas pods that started (loaded their model) but are not Ready: what fails a check
+     * @param desiredReplicas the canary Deployment's replica count
+     * @param restarts container restarts of those pods
+     * @param deadlineExceeded the canary Deployment passed its progress deadline (pods did not start in time)
+     */
+    public record CanaryHealth(int readyReplicas, int unreadyReplicas, int desiredReplicas, int restarts,
+            boolean deadlineExceeded) {
+
+        /** Every desired pod is Ready. */
+        public boolean healthy() {
+            return desiredReplicas > 0 && readyReplicas >= desiredReplicas;
+        }
+
+        /** A started pod is not Ready. */
+        public boolean failing() {
+            return unreadyReplicas > 0;
+        }
     }
 
     /**
@@ -81,66 +107,115 @@ public final class RolloutPlan {
      * @param transition a sentence for an Event and the status history when the phase or step changed
      * @param recheckAfter when to look again, if nothing else happens first
      */
-    public record Decision(State state, int canaryWeight, Optional<String> transition, Duration recheckAfter) {
+    public record Decision(State state, int canaryWeight, Optional<String> transition, Duration recheckAfter,
+            Optional<String> ignoredAction) {
+
+        Decision(State state, int canaryWeight, Optional<String> transition, Duration recheckAfter) {
+            this(state, canaryWeight, transition, recheckAfter, Optional.empty());
+        }
+
+        /** This decision, saying why the observed action was not applied. */
+        Decision ignoring(Optional<Action> action, String why) {
+            return action.map(a -> new Decision(state, canaryWeight, transition, recheckAfter,
+                    Optional.of(a.name().toLowerCase(java.util.Locale.ROOT) + " ignored: " + why))).orElse(this);
+        }
     }
 
     public static Decision next(Settings settings, State state, Observation seen) {
         String desired = seen.desiredRevision();
         Optional<Action> action = seen.action();
         return switch (state.phase()) {
-            case STABLE -> desired.equals(state.stableRevision())
+            case STABLE -> (desired.equals(state.stableRevision())
                     ? stay(settings, state)
-                    : start(settings, state, desired, seen.now(), "new revision " + desired);
+                    : start(settings, state, desired, seen.now(), "new revision " + desired))
+                    .ignoring(action, "no canary is running");
             case ROLLED_BACK -> {
                 if (desired.equals(state.stableRevision())) {
                     yield moved(settings, State.stable(state.stableRevision()), 0,
-                            "spec returned to the stable revision " + state.stableRevision());
+                            "spec returned to the stable revision " + state.stableRevision())
+                            .ignoring(action, "the spec returned to the stable revision");
                 }
                 if (!desired.equals(state.failedRevision())) {
-                    yield start(settings, state, desired, seen.now(), "new revision " + desired);
+                    yield start(settings, state, desired, seen.now(), "new revision " + desired)
+                            .ignoring(action, "the spec moved to revision " + desired);
                 }
                 if (action.equals(Optional.of(Action.RETRY))) {
                     yield start(settings, state, desired, seen.now(), "retry of revision " + desired + " requested");
                 }
-                yield stay(settings, state);
+                yield stay(settings, state).ignoring(action, "revision " + state.failedRevision()
+                        + " was rolled back; only retry applies");
             }
-            case PROMOTING -> seen.stableRunsCanaryRevision()
-                    ? moved(settings, State.stable(state.canaryRevision()), 0,
-                            "revision " + state.canaryRevision() + " promoted to stable")
-                    : new Decision(state, 100, Optional.empty(), settings.checkInterval());
+            case PROMOTING -> promoting(settings, state, seen);
             case PROGRESSING, PAUSED -> canary(settings, state, seen);
         };
     }
 
+    /**
+     * The stable Deployment rolls out the canary revision. A spec edited meanwhile does not reach the stable
+     * Deployment unanalysed: the promotion finishes, then the newer revision starts as a canary in the same decision.
+     * A promotion cannot be aborted (the stable Deployment is already moving); setting the spec back to the old
+     * revision starts it as a canary once the promotion is done.
+     */
+    private static Decision promoting(Settings settings, State state, Observation seen) {
+        String desired = seen.desiredRevision();
+        String ignored = "revision " + state.canaryRevision() + " is being promoted; to go back, set the spec to "
+                + "revision " + state.stableRevision() + " again, which follows as a new canary";
+        if (!seen.stableRunsCanaryRevision()) {
+            return new Decision(state, 100, Optional.empty(), settings.checkInterval()).ignoring(seen.action(), ignored);
+        }
+        State promoted = State.stable(state.canaryRevision());
+        if (desired.equals(state.canaryRevision())) {
+            return moved(settings, promoted, 0, "revision " + state.canaryRevision() + " promoted to stable")
+                    .ignoring(seen.action(), "the promotion is done");
+        }
+        return start(settings, promoted, desired, seen.now(), "revision " + state.canaryRevision()
+                + " promoted to stable; new revision " + desired).ignoring(seen.action(), "the promotion is done");
+    }
+
     private static Decision canary(Settings settings, State persisted, Observation seen) {
+        if (seen.action().equals(Optional.of(Action.RETRY))) {
+            return canary(settings, persisted, new Observation(seen.desiredRevision(), seen.canary(),
+                    seen.stableRunsCanaryRevision(), Optional.empty(), seen.now()))
+                    .ignoring(seen.action(), "only promote and abort apply while a canary runs");
+        }
         State state = withinSteps(settings, persisted);
         String desired = seen.desiredRevision();
+        Optional<Action> action = seen.action();
         if (desired.equals(state.stableRevision())) {
             return moved(settings, State.stable(state.stableRevision()), 0, "canary " + state.canaryRevision()
-                    + " dropped: the spec returned to the stable revision");
+                    + " dropped: the spec returned to the stable revision")
+                    .ignoring(action, "the spec returned to the stable revision");
         }
         if (!desired.equals(state.canaryRevision())) {
             return start(settings, state, desired, seen.now(), "canary " + state.canaryRevision()
-                    + " replaced by new revision " + desired);
+                    + " replaced by new revision " + desired).ignoring(action, "the spec moved to revision " + desired);
         }
-        if (seen.action().equals(Optional.of(Action.ABORT))) {
+        if (action.equals(Optional.of(Action.ABORT))) {
             return rollBack(settings, state, "Aborted", "rollout aborted by a person");
         }
         Optional<String> failure = seen.canary().flatMap(health -> immediateFailure(settings, health));
         if (failure.isPresent()) {
-            return rollBack(settings, state, "RolledBack", failure.get());
+            return rollBack(settings, state, "RolledBack", failure.get())
+                    .ignoring(action, "the canary was rolled back");
         }
         State checked = check(settings, state, seen);
         if (checked.failedChecks() >= settings.failureThreshold()) {
             return rollBack(settings, checked, "RolledBack", "canary pods not ready for "
-                    + checked.failedChecks() + " checks in a row (" + readiness(seen) + ")");
+                    + checked.failedChecks() + " checks in a row (" + readiness(seen) + ")")
+                    .ignoring(action, "the canary was rolled back");
         }
         int weight = settings.steps().get(state.step()).weight();
+        boolean promoted = action.equals(Optional.of(Action.PROMOTE));
         if (checked.failedChecks() > 0) {
+            return new Decision(checked, weight, Optional.empty(), settings.checkInterval())
+                    .ignoring(action, "the canary is failing its checks (" + readiness(seen) + ")");
+        }
+        boolean healthy = seen.canary().map(CanaryHealth::healthy).orElse(false);
+        if (!healthy && !promoted) {
+            // Still starting: neither a pass nor a failure. The progress deadline bounds how long this may last.
             return new Decision(checked, weight, Optional.empty(), settings.checkInterval());
         }
         Step step = settings.steps().get(state.step());
-        boolean promoted = seen.action().equals(Optional.of(Action.PROMOTE));
         if (step.pause().isEmpty() && !promoted) {
             State paused = withPhase(checked, Phase.PAUSED, "Paused",
                     "step " + (state.step() + 1) + " at " + weight + "% waits for a promote");
@@ -156,13 +231,13 @@ public final class RolloutPlan {
         int nextStep = state.step() + 1;
         if (nextStep >= settings.steps().size()) {
             State promoting = new State(Phase.PROMOTING, state.stableRevision(), state.canaryRevision(), state.step(),
-                    seen.now(), 0, seen.now(), null, "Promoting",
+                    seen.now(), 0, null, null, "Promoting",
                     "promoting revision " + state.canaryRevision() + " to stable");
             return new Decision(promoting, 100, Optional.of(promoting.message()), settings.checkInterval());
         }
         int nextWeight = settings.steps().get(nextStep).weight();
         State advanced = new State(Phase.PROGRESSING, state.stableRevision(), state.canaryRevision(), nextStep,
-                seen.now(), 0, seen.now(), null, "Progressing",
+                seen.now(), 0, null, null, "Progressing",
                 "canary " + state.canaryRevision() + " at step " + (nextStep + 1) + " of " + settings.steps().size()
                         + ", weight " + nextWeight + "%");
         return new Decision(advanced, nextWeight, Optional.of(advanced.message()), settings.checkInterval());
@@ -171,7 +246,8 @@ public final class RolloutPlan {
     /** Failures that roll back at once, whatever the threshold: crash loops and a passed progress deadline. */
     private static Optional<String> immediateFailure(Settings settings, CanaryHealth health) {
         if (health.deadlineExceeded()) {
-            return Optional.of("canary Deployment passed its progress deadline");
+            return Optional.of("canary pods did not become ready within the progress deadline ("
+                    + health.readyReplicas() + "/" + health.desiredReplicas() + " ready)");
         }
         if (health.restarts() > settings.maxRestarts()) {
             return Optional.of("canary containers restarted " + health.restarts() + " times (limit "
@@ -180,23 +256,33 @@ public final class RolloutPlan {
         return Optional.empty();
     }
 
-    /** Counts a failed readiness check at most once per check interval; a healthy check resets the count. */
+    /**
+     * Counts a failed check (a started canary pod is not Ready) at most once per check interval; a healthy check
+     * resets the count; a canary still starting leaves the state as it is. Only a failure persists its time, so a
+     * healthy canary's state does not change from check to check.
+     */
     private static State check(Settings settings, State state, Observation seen) {
-        boolean due = state.lastCheckAt() == null
-                || !seen.now().isBefore(state.lastCheckAt().plus(settings.checkInterval()));
-        if (!due) {
+        Optional<CanaryHealth> health = seen.canary();
+        if (health.map(CanaryHealth::healthy).orElse(false)) {
+            return state.failedChecks() == 0 && state.lastCheckAt() == null ? state : withChecks(state, 0, null);
+        }
+        if (!health.map(CanaryHealth::failing).orElse(false)) {
             return state;
         }
-        boolean ready = seen.canary().map(h -> h.desiredReplicas() > 0 && h.readyReplicas() >= h.desiredReplicas())
-                .orElse(false);
-        int failed = ready ? 0 : state.failedChecks() + 1;
+        boolean due = state.lastCheckAt() == null
+                || !seen.now().isBefore(state.lastCheckAt().plus(settings.checkInterval()));
+        return due ? withChecks(state, state.failedChecks() + 1, seen.now()) : state;
+    }
+
+    private static State withChecks(State state, int failedChecks, Instant lastCheckAt) {
         return new State(state.phase(), state.stableRevision(), state.canaryRevision(), state.step(),
-                state.stepStartedAt(), failed, seen.now(), state.failedRevision(), state.reason(), state.message());
+                state.stepStartedAt(), failedChecks, lastCheckAt, state.failedRevision(), state.reason(),
+                state.message());
     }
 
     private static String readiness(Observation seen) {
-        return seen.canary().map(h -> h.readyReplicas() + "/" + h.desiredReplicas() + " ready")
-                .orElse("no canary pods");
+        return seen.canary().map(h -> h.readyReplicas() + "/" + h.desiredReplicas() + " ready, "
+                + h.unreadyReplicas() + " started but not ready").orElse("no canary pods");
     }
 
     private static Decision start(Settings settings, State state, String revision, Instant now, String why) {

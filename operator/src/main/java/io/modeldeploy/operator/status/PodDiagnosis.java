@@ -67,8 +67,7 @@ public final class PodDiagnosis {
             }
         }
         boolean running = "Running".equals(status.getPhase());
-        boolean ready = conditions(pod).stream().anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
-        if (running && !ready) {
+        if (running && !PodStates.ready(pod)) {
             return Optional.of(new Problem(Conditions.PODS_NOT_READY,
                     "pod " + name + " is running but fails its readiness probe", 4));
         }

@@ -85,7 +85,8 @@ public final class StatusAssessor {
                 observed.desiredRevision(),
                 conditions,
                 previous == null ? null : previous.rollout(),
-                previous == null ? null : previous.history());
+                previous == null ? null : previous.history(),
+                previous == null ? null : previous.template());
     }
 
     private static Verdict verdict(ModelDeployment md, Observed observed) {

@@ -22,7 +22,25 @@ class ReplicaSplitTest {
             "0, 50, 0, 0, 0",
     })
     void approximatesTheWeightWithWholePods(int total, int weight, int stable, int canary, int effective) {
-        assertThat(ReplicaSplit.of(total, weight)).isEqualTo(new ReplicaSplit(stable, canary, effective));
+        assertThat(ReplicaSplit.of(total, weight, canary)).isEqualTo(new ReplicaSplit(stable, canary, effective));
+    }
+
+    @ParameterizedTest(name = "{0} replicas at {1}% with {2} canary pods ready -> {3} stable, {4} canary, effective {5}%")
+    @CsvSource({
+            "10, 50, 0, 10, 5, 0",
+            "10, 50, 2, 8, 5, 20",
+            "10, 50, 5, 5, 5, 50",
+            "10, 100, 0, 10, 10, 0",
+            "10, 100, 6, 4, 10, 60",
+            "1, 100, 0, 1, 1, 0",
+            "3, 50, 9, 1, 2, 67",
+    })
+    void theStableTrackGivesUpAPodOnlyForAReadyCanaryPod(int total, int weight, int ready, int stable, int canary,
+            int effective) {
+        ReplicaSplit split = ReplicaSplit.of(total, weight, ready);
+        assertThat(split).isEqualTo(new ReplicaSplit(stable, canary, effective));
+        assertThat(split.stable() + Math.min(ready, split.canary())).as("ready serving pods never drop below the total")
+                .isGreaterThanOrEqualTo(total);
     }
 
     @ParameterizedTest(name = "routed: {0} replicas at {1}% -> {2} stable, {3} canary")
@@ -36,18 +54,29 @@ class ReplicaSplitTest {
             "1, 50, 1, 1",
             "0, 50, 0, 0",
     })
-    void routedKeepsEveryStableReplicaAndGivesTheExactWeightOnceACanaryPodIsReady(int total, int weight,
+    void routedKeepsEveryStableReplicaAndGivesTheExactWeightOnceTheCanaryPodsAreReady(int total, int weight,
             int stable, int canary) {
-        assertThat(ReplicaSplit.routed(total, weight, true)).isEqualTo(new ReplicaSplit(stable, canary,
+        assertThat(ReplicaSplit.routed(total, weight, canary)).isEqualTo(new ReplicaSplit(stable, canary,
                 total == 0 ? 0 : weight));
-        assertThat(ReplicaSplit.routed(total, weight, false).effectiveWeight())
+        assertThat(ReplicaSplit.routed(total, weight, 0).effectiveWeight())
                 .as("no weight on a backend without a ready pod").isZero();
+    }
+
+    @ParameterizedTest(name = "routed: {0} replicas at {1}% with {2} canary pods ready -> effective {3}%")
+    @CsvSource({
+            "10, 50, 1, 10",
+            "10, 50, 4, 40",
+            "10, 100, 5, 50",
+            "4, 10, 1, 10",
+    })
+    void routedWeightFollowsTheReadyShareOfTheCanary(int total, int weight, int ready, int effective) {
+        assertThat(ReplicaSplit.routed(total, weight, ready).effectiveWeight()).isEqualTo(effective);
     }
 
     @ParameterizedTest
     @CsvSource({"-1", "101"})
     void rejectsWeightsOutsideZeroToHundred(int weight) {
-        assertThatThrownBy(() -> ReplicaSplit.of(3, weight)).hasMessageContaining("between 0 and 100");
-        assertThatThrownBy(() -> ReplicaSplit.routed(3, weight, true)).hasMessageContaining("between 0 and 100");
+        assertThatThrownBy(() -> ReplicaSplit.of(3, weight, 0)).hasMessageContaining("between 0 and 100");
+        assertThatThrownBy(() -> ReplicaSplit.routed(3, weight, 0)).hasMessageContaining("between 0 and 100");
     }
 }

@@ -24,8 +24,11 @@ class RolloutPlanTest {
             new Step(10, Optional.of(Duration.ofSeconds(60))),
             new Step(50, Optional.of(Duration.ofSeconds(120))),
             new Step(100, Optional.of(Duration.ZERO))), Duration.ofSeconds(5), 3, 2);
-    static final CanaryHealth HEALTHY = new CanaryHealth(1, 1, 0, false);
-    static final CanaryHealth UNREADY = new CanaryHealth(0, 1, 0, false);
+    static final CanaryHealth HEALTHY = new CanaryHealth(1, 0, 1, 0, false);
+    /** Its pod started (loaded the model) but is not Ready. */
+    static final CanaryHealth UNREADY = new CanaryHealth(0, 1, 1, 0, false);
+    /** Its pod has not started yet: pulling the image, starting the JVM, loading the model. */
+    static final CanaryHealth STARTING = new CanaryHealth(0, 0, 1, 0, false);
 
     @Test
     void aSingleManualStepFollowsItsEditedWeightUntilPromoted() {
@@ -128,7 +131,7 @@ class RolloutPlanTest {
         assertThat(third.state().stableRevision()).isEqualTo("v1");
         assertThat(third.state().reason()).isEqualTo("RolledBack");
         assertThat(third.transition()).hasValue("revision v2 rolled back: canary pods not ready for 3 checks in a row"
-                + " (0/1 ready); revision v1 serves all traffic");
+                + " (0/1 ready, 1 started but not ready); revision v1 serves all traffic");
     }
 
     @Test
@@ -158,12 +161,13 @@ class RolloutPlanTest {
     void crashLoopsAndAPassedDeadlineRollBackAtOnce() {
         State s = RolloutPlan.next(THREE_STEPS, State.stable("v1"), seen("v2", Optional.empty(), 0)).state();
 
-        Decision restarts = RolloutPlan.next(THREE_STEPS, s, seen("v2", Optional.of(new CanaryHealth(1, 1, 3, false)), 1));
+        Decision restarts = RolloutPlan.next(THREE_STEPS, s, seen("v2", Optional.of(new CanaryHealth(1, 0, 1, 3, false)), 1));
         assertThat(restarts.state().phase()).isEqualTo(Phase.ROLLED_BACK);
         assertThat(restarts.state().message()).contains("canary containers restarted 3 times (limit 2)");
 
-        Decision deadline = RolloutPlan.next(THREE_STEPS, s, seen("v2", Optional.of(new CanaryHealth(0, 1, 0, true)), 1));
-        assertThat(deadline.state().message()).contains("canary Deployment passed its progress deadline");
+        Decision deadline = RolloutPlan.next(THREE_STEPS, s, seen("v2", Optional.of(new CanaryHealth(0, 0, 1, 0, true)), 1));
+        assertThat(deadline.state().message())
+                .contains("canary pods did not become ready within the progress deadline (0/1 ready)");
     }
 
     @Test
@@ -244,6 +248,126 @@ class RolloutPlanTest {
         assertThat(resumed.state().step()).isEqualTo(1);
         assertThat(resumed.canaryWeight()).isEqualTo(50);
         assertThat(resumed.recheckAfter()).isEqualTo(Duration.ofSeconds(5));
+    }
+
+    @Test
+    void aCanaryStillStartingIsNeitherFailedNorAdvancedUntilItsProgressDeadline() {
+        State s = RolloutPlan.next(THREE_STEPS, State.stable("v1"), seen("v2", Optional.empty(), 0)).state();
+        for (int t = 1; t <= 90; t += 5) {
+            Decision d = RolloutPlan.next(THREE_STEPS, s, seen("v2", Optional.of(STARTING), t));
+            assertThat(d.state().phase()).as("at %d s", t).isEqualTo(Phase.PROGRESSING);
+            assertThat(d.state().step()).as("the 60 s pause counts, but a canary not yet ready does not advance")
+                    .isZero();
+            assertThat(d.state().failedChecks()).isZero();
+            s = d.state();
+        }
+        Decision started = RolloutPlan.next(THREE_STEPS, s, seen("v2", Optional.of(HEALTHY), 95));
+        assertThat(started.state().step()).as("ready, and its first pause is over").isEqualTo(1);
+
+        Decision tooSlow = RolloutPlan.next(THREE_STEPS, s,
+                seen("v2", Optional.of(new CanaryHealth(0, 0, 1, 0, true)), 95));
+        assertThat(tooSlow.state().phase()).isEqualTo(Phase.ROLLED_BACK);
+        assertThat(tooSlow.state().message()).contains("did not become ready within the progress deadline");
+    }
+
+    @Test
+    void podsAddedAtALaterStepMayStartWithoutFailingTheCanary() {
+        State s = RolloutPlan.next(THREE_STEPS, State.stable("v1"), seen("v2", Optional.empty(), 0)).state();
+        State fifty = RolloutPlan.next(THREE_STEPS, s, seen("v2", Optional.of(HEALTHY), 60)).state();
+        CanaryHealth scalingUp = new CanaryHealth(1, 0, 3, 0, false);
+        for (int t = 65; t <= 100; t += 5) {
+            fifty = RolloutPlan.next(THREE_STEPS, fifty, seen("v2", Optional.of(scalingUp), t)).state();
+        }
+        assertThat(fifty.phase()).isEqualTo(Phase.PROGRESSING);
+        assertThat(fifty.failedChecks()).isZero();
+    }
+
+    @Test
+    void aHealthyCanaryChangesNothingPersistedFromCheckToCheck() {
+        State s = RolloutPlan.next(THREE_STEPS, State.stable("v1"), seen("v2", Optional.empty(), 0)).state();
+        State first = RolloutPlan.next(THREE_STEPS, s, seen("v2", Optional.of(HEALTHY), 5)).state();
+        for (int t = 10; t < 60; t += 5) {
+            assertThat(RolloutPlan.next(THREE_STEPS, first, seen("v2", Optional.of(HEALTHY), t)).state())
+                    .as("state at %d s: no status write for a healthy check", t).isEqualTo(first);
+        }
+        Settings manual = new Settings(List.of(new Step(20, Optional.empty())), Duration.ofSeconds(5), 3, 2);
+        State paused = RolloutPlan.next(manual, State.stable("v1"), seen("v2", Optional.empty(), 0)).state();
+        paused = RolloutPlan.next(manual, paused, seen("v2", Optional.of(HEALTHY), 5)).state();
+        assertThat(RolloutPlan.next(manual, paused, seen("v2", Optional.of(HEALTHY), 3600)).state()).isEqualTo(paused);
+    }
+
+    @Test
+    void aFailedCheckIsPersistedAndAHealthyOneClearsIt() {
+        State s = RolloutPlan.next(THREE_STEPS, State.stable("v1"), seen("v2", Optional.empty(), 0)).state();
+        State failing = RolloutPlan.next(THREE_STEPS, s, seen("v2", Optional.of(UNREADY), 5)).state();
+        assertThat(failing.failedChecks()).isEqualTo(1);
+        assertThat(failing.lastCheckAt()).isEqualTo(T0.plusSeconds(5));
+        State healed = RolloutPlan.next(THREE_STEPS, failing, seen("v2", Optional.of(HEALTHY), 10)).state();
+        assertThat(healed.failedChecks()).isZero();
+        assertThat(healed.lastCheckAt()).isNull();
+    }
+
+    @Test
+    void aSpecEditedDuringAPromotionWaitsForThePromotionThenStartsAsACanary() {
+        State promoting = promotingV2();
+
+        Decision stillPromoting = RolloutPlan.next(THREE_STEPS, promoting, seen("v3", Optional.empty(), 200));
+        assertThat(stillPromoting.state()).as("v2 is still what is promoted").isEqualTo(promoting);
+        assertThat(stillPromoting.canaryWeight()).isEqualTo(100);
+
+        Decision next = RolloutPlan.next(THREE_STEPS, promoting,
+                new Observation("v3", Optional.empty(), true, Optional.empty(), T0.plusSeconds(210)));
+        assertThat(next.state().phase()).isEqualTo(Phase.PROGRESSING);
+        assertThat(next.state().stableRevision()).isEqualTo("v2");
+        assertThat(next.state().canaryRevision()).isEqualTo("v3");
+        assertThat(next.state().step()).isZero();
+        assertThat(next.transition()).hasValueSatisfying(t -> assertThat(t)
+                .startsWith("revision v2 promoted to stable; new revision v3"));
+    }
+
+    @Test
+    void anActionThatDoesNotApplySaysWhy() {
+        assertThat(act(State.stable("v1"), "v1", Action.PROMOTE).ignoredAction())
+                .hasValue("promote ignored: no canary is running");
+        assertThat(act(promotingV2(), "v2", Action.ABORT).ignoredAction()).hasValueSatisfying(why -> assertThat(why)
+                .startsWith("abort ignored: revision v2 is being promoted; to go back, set the spec to revision v1"));
+        State s = RolloutPlan.next(THREE_STEPS, State.stable("v1"), seen("v2", Optional.empty(), 0)).state();
+        assertThat(act(s, "v2", Action.RETRY).ignoredAction())
+                .hasValue("retry ignored: only promote and abort apply while a canary runs");
+        State failing = RolloutPlan.next(THREE_STEPS, s, seen("v2", Optional.of(UNREADY), 1)).state();
+        Decision promoteFailing = RolloutPlan.next(THREE_STEPS, failing, new Observation("v2", Optional.of(UNREADY),
+                false, Optional.of(Action.PROMOTE), T0.plusSeconds(2)));
+        assertThat(promoteFailing.state().step()).isZero();
+        assertThat(promoteFailing.ignoredAction()).hasValueSatisfying(why -> assertThat(why)
+                .startsWith("promote ignored: the canary is failing its checks"));
+        assertThat(act(rolledBackV2(), "v2", Action.PROMOTE).ignoredAction()).hasValueSatisfying(why ->
+                assertThat(why).isEqualTo("promote ignored: revision v2 was rolled back; only retry applies"));
+
+        assertThat(act(s, "v2", Action.PROMOTE).ignoredAction()).as("applied").isEmpty();
+        assertThat(act(rolledBackV2(), "v2", Action.RETRY).ignoredAction()).as("applied").isEmpty();
+    }
+
+    @Test
+    void aPromoteOfACanaryStillStartingIsApplied() {
+        State s = RolloutPlan.next(THREE_STEPS, State.stable("v1"), seen("v2", Optional.empty(), 0)).state();
+        Decision promoted = RolloutPlan.next(THREE_STEPS, s, new Observation("v2", Optional.of(STARTING), false,
+                Optional.of(Action.PROMOTE), T0.plusSeconds(2)));
+        assertThat(promoted.state().step()).isEqualTo(1);
+        assertThat(promoted.ignoredAction()).isEmpty();
+    }
+
+    private static Decision act(State state, String desired, Action action) {
+        return RolloutPlan.next(THREE_STEPS, state, new Observation(desired, Optional.of(HEALTHY), false,
+                Optional.of(action), T0.plusSeconds(500)));
+    }
+
+    private static State promotingV2() {
+        State s = RolloutPlan.next(THREE_STEPS, State.stable("v1"), seen("v2", Optional.empty(), 0)).state();
+        s = RolloutPlan.next(THREE_STEPS, s, seen("v2", Optional.of(HEALTHY), 60)).state();
+        s = RolloutPlan.next(THREE_STEPS, s, seen("v2", Optional.of(HEALTHY), 180)).state();
+        s = RolloutPlan.next(THREE_STEPS, s, seen("v2", Optional.of(HEALTHY), 181)).state();
+        assertThat(s.phase()).isEqualTo(Phase.PROMOTING);
+        return s;
     }
 
     private static State rolledBackV2() {
