@@ -121,10 +121,11 @@ public class ModelDeploymentReconciler implements Reconciler<ModelDeployment> {
         Instant now = clock.instant();
         Optional<Deployment> stable = ServingDeployments.observed(context, md, Labels.TRACK_STABLE);
         ModelDeploymentStatus before = md.getStatus();
-        OperatorUpgrade.Decision upgrade = OperatorUpgrade.decide(md.getMetadata().getGeneration(),
+        String inputs = ServingPodTemplate.inputs(md);
+        OperatorUpgrade.Decision upgrade = OperatorUpgrade.decide(inputs,
                 ServingPodTemplate.revision(md, settings.runtimeImage()),
-                Optional.ofNullable(before).map(ModelDeploymentStatus::template),
-                OperatorUpgrade.migrated(before, stable.map(DeploymentProgress::revision)),
+                OperatorUpgrade.previous(before, md.getMetadata().getGeneration(), inputs,
+                        stable.map(DeploymentProgress::revision)),
                 Optional.ofNullable(md.getMetadata().getAnnotations()).map(a -> a.get(OperatorUpgrade.ANNOTATION)));
         TemplateHold.put(context, upgrade);
         String revision = upgrade.revision();

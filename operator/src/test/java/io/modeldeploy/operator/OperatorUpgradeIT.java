@@ -60,6 +60,13 @@ class OperatorUpgradeIT {
                 assertThat(e.getMessage()).contains("set the " + OperatorUpgrade.ANNOTATION + " annotation");
             });
 
+            // Scaling is not an opt-in: it changes no template input.
+            UserEdits.scale(client, "plain", 3);
+            await().atMost(TIMEOUT).until(() -> client.apps().deployments().withName("plain").get().getSpec()
+                    .getReplicas() == 3);
+            assertThat(image(client, "plain")).isEqualTo(OLD);
+            assertThat(held(client, "plain")).isNotNull();
+
             UserEdits.annotate(client, "plain", OperatorUpgrade.ANNOTATION, "2026-12-02");
             // The status and the Deployment are written in one reconcile, the Deployment first: wait for both.
             await().atMost(TIMEOUT).until(() -> "2026-12-02".equals(template(client, "plain").lastUpgrade())

@@ -26,6 +26,12 @@ public final class UserEdits {
         annotate(client, name, RolloutCoordinator.ACTION_ANNOTATION, action);
     }
 
+    /** Sets spec.replicas of the ModelDeployment {@code name}, as kubectl scale does. */
+    public static void scale(KubernetesClient client, String name, int replicas) {
+        client.resources(ModelDeployment.class).withName(name).patch(PatchContext.of(PatchType.JSON_MERGE),
+                Serialization.asJson(Map.of("spec", Map.of("replicas", replicas))));
+    }
+
     /** Sets one annotation of the ModelDeployment {@code name}, as kubectl annotate --overwrite does. */
     public static void annotate(KubernetesClient client, String name, String key, String value) {
         client.resources(ModelDeployment.class).withName(name).patch(PatchContext.of(PatchType.JSON_MERGE),

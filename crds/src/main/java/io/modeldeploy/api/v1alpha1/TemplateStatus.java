@@ -11,7 +11,7 @@ import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record TemplateStatus(
-        @JsonPropertyDescription("The metadata.generation whose spec the serving revision was chosen from") Long generation,
+        @JsonPropertyDescription("Hash of the spec fields the pod template is built from (all but replicas, autoscaling and rollout) when the serving revision was chosen") String inputs,
         @JsonPropertyDescription("The revision chosen then: what serves, or is rolling out") String revision,
         @JsonPropertyDescription("A revision that differs only by the operator's defaults, held until the serving.modeldeploy.io/upgrade annotation takes a new value or the spec changes") String heldRevision,
         @JsonPropertyDescription("The last serving.modeldeploy.io/upgrade annotation value acted on") String lastUpgrade) {

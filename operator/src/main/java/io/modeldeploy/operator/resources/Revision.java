@@ -24,8 +24,13 @@ public final class Revision {
     }
 
     public static String of(PodTemplateSpec template) {
+        return hash(template);
+    }
+
+    /** A short hash of any value's canonical JSON (map entries sorted by key). */
+    static String hash(Object value) {
         try {
-            byte[] json = CANONICAL.writeValueAsString(template).getBytes(StandardCharsets.UTF_8);
+            byte[] json = CANONICAL.writeValueAsString(value).getBytes(StandardCharsets.UTF_8);
             byte[] digest = MessageDigest.getInstance("SHA-256").digest(json);
             return HexFormat.of().formatHex(digest).substring(0, LENGTH);
         } catch (JsonProcessingException | NoSuchAlgorithmException e) {

@@ -58,6 +58,16 @@ public final class ServingPodTemplate {
         return Revision.of(unlabelled(md, defaultImage));
     }
 
+    /**
+     * A hash of the spec fields the pod template is built from: all but replicas, autoscaling and rollout. The same
+     * inputs with another revision mean that the operator's own defaults changed (see OperatorUpgrade).
+     */
+    public static String inputs(ModelDeployment md) {
+        ModelDeploymentSpec spec = md.getSpec();
+        return Revision.hash(new ModelDeploymentSpec(spec.model(), spec.runtime(), null, null, spec.probes(),
+                spec.scheduling(), spec.securityContext(), spec.podAnnotations(), spec.progressDeadlineSeconds(), null));
+    }
+
     /** The template without track and revision labels: what the revision hash is computed from. */
     static PodTemplateSpec unlabelled(ModelDeployment md, String defaultImage) {
         ModelDeploymentSpec spec = md.getSpec();

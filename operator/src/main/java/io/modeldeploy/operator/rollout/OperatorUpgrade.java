@@ -11,11 +11,11 @@ import io.modeldeploy.api.v1alpha1.TemplateStatus;
  * runtime image, the pod template it builds: both change when the operator is upgraded), and holds the latter until
  * a person opts in, so that an operator upgrade does not roll out every ModelDeployment at once. Pure.
  * <ul>
- * <li>The spec changed since the serving revision was chosen (a new generation): the new revision rolls out, with
- * the operator's current defaults.</li>
- * <li>The spec did not change but its revision did: held. The running revision keeps serving and the held one is
+ * <li>The spec's template inputs (everything but replicas, autoscaling and rollout) changed since the serving
+ * revision was chosen: the new revision rolls out, with the operator's current defaults.</li>
+ * <li>They did not change but the revision did: held. The running revision keeps serving and the held one is
  * named in status, until the {@value #ANNOTATION} annotation takes a new value (then it rolls out like any other,
- * as a canary with the Canary strategy) or the spec changes.</li>
+ * as a canary with the Canary strategy) or the template inputs change. Scaling does not take it.</li>
  * </ul>
  */
 public final class OperatorUpgrade {
@@ -36,35 +36,38 @@ public final class OperatorUpgrade {
     }
 
     /**
-     * @param generation the ModelDeployment's metadata.generation
+     * @param inputs the hash of the spec's template inputs now
      * @param specRevision the revision of the spec with the operator's current defaults
-     * @param before the persisted template status, if any
-     * @param migrated what stands for it when a ModelDeployment was last reconciled by an operator that did not
-     *            persist one: the observed generation and the revision chosen then
+     * @param before the persisted template status, or what stands for it ({@link #migrated})
      * @param annotation the {@value #ANNOTATION} annotation's value, if set
      */
-    public static Decision decide(long generation, String specRevision, Optional<TemplateStatus> before,
-            Optional<TemplateStatus> migrated, Optional<String> annotation) {
-        Optional<TemplateStatus> previous = before.or(() -> migrated);
-        String lastUpgrade = previous.map(TemplateStatus::lastUpgrade).orElse(null);
+    public static Decision decide(String inputs, String specRevision, Optional<TemplateStatus> before,
+            Optional<String> annotation) {
+        String lastUpgrade = before.map(TemplateStatus::lastUpgrade).orElse(null);
         boolean optIn = annotation.isPresent() && !annotation.get().equals(lastUpgrade);
         String acted = optIn ? annotation.get() : lastUpgrade;
-        if (previous.isPresent() && previous.get().generation() != null && previous.get().revision() != null
-                && previous.get().generation() == generation && !previous.get().revision().equals(specRevision)
-                && !optIn) {
-            TemplateStatus p = previous.get();
-            return new Decision(p.revision(), new TemplateStatus(p.generation(), p.revision(), specRevision, acted));
+        if (before.isPresent() && inputs.equals(before.get().inputs()) && before.get().revision() != null
+                && !before.get().revision().equals(specRevision) && !optIn) {
+            TemplateStatus b = before.get();
+            return new Decision(b.revision(), new TemplateStatus(b.inputs(), b.revision(), specRevision, acted));
         }
-        return new Decision(specRevision, new TemplateStatus(generation, specRevision, null, acted));
+        return new Decision(specRevision, new TemplateStatus(inputs, specRevision, null, acted));
     }
 
     /**
-     * What stands for the template status of a ModelDeployment last reconciled by an operator that kept none: the
-     * generation it observed and the revision it chose then (a running or rolled-back canary's, else the stable
-     * Deployment's).
+     * The persisted template status, or for a ModelDeployment last reconciled by an operator that kept none, what
+     * stands for it: when that operator had seen the current generation, the current inputs and the revision it
+     * chose then (a running or rolled-back canary's, else the stable Deployment's).
      */
-    public static Optional<TemplateStatus> migrated(ModelDeploymentStatus status, Optional<String> stableRevision) {
-        if (status == null || status.observedGeneration() == null || status.template() != null) {
+    public static Optional<TemplateStatus> previous(ModelDeploymentStatus status, long generation, String inputs,
+            Optional<String> stableRevision) {
+        if (status == null) {
+            return Optional.empty();
+        }
+        if (status.template() != null) {
+            return Optional.of(status.template());
+        }
+        if (status.observedGeneration() == null || status.observedGeneration() != generation) {
             return Optional.empty();
         }
         RolloutStatus rollout = status.rollout();
@@ -77,6 +80,6 @@ public final class OperatorUpgrade {
         } else {
             chosen = stableRevision;
         }
-        return chosen.map(revision -> new TemplateStatus(status.observedGeneration(), revision, null, null));
+        return chosen.map(revision -> new TemplateStatus(inputs, revision, null, null));
     }
 }

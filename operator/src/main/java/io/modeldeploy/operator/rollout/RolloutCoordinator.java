@@ -183,8 +183,8 @@ public final class RolloutCoordinator {
     /**
      * The canary's health over the pods that belong to its Deployment now: the canary revision, not terminating, and
      * created since the Deployment was (pods of a canary rolled back before are not counted). A pod counts as
-     * unready only once all its containers started (the startup probe passed: the model was loaded); before that it
-     * is starting. A passed progress deadline counts once the Deployment controller saw the latest template.
+     * unready once all its containers started (the startup probe passed: the model was loaded) or one of them
+     * exited with an error (a model that fails to load); before that it is starting. A passed progress deadline counts once the Deployment controller saw the latest template.
      */
     static RolloutPlan.CanaryHealth health(Deployment canary, Collection<Pod> pods) {
         String revision = DeploymentProgress.revision(canary);
@@ -197,7 +197,8 @@ public final class RolloutCoordinator {
                         || !Instant.parse(p.getMetadata().getCreationTimestamp()).isBefore(Instant.parse(created)))
                 .toList();
         int ready = (int) current.stream().filter(PodStates::ready).count();
-        int unready = (int) current.stream().filter(p -> !PodStates.ready(p) && PodStates.started(p)).count();
+        int unready = (int) current.stream()
+                .filter(p -> !PodStates.ready(p) && (PodStates.started(p) || PodStates.crashed(p))).count();
         int restarts = current.stream().mapToInt(PodStates::restarts).sum();
         int desired = canary.getSpec().getReplicas() == null ? 0 : canary.getSpec().getReplicas();
         boolean seenLatest = canary.getStatus() != null && canary.getStatus().getObservedGeneration() != null

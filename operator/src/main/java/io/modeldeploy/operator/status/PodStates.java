@@ -27,6 +27,16 @@ public final class PodStates {
         return !containers.isEmpty() && containers.stream().allMatch(c -> Boolean.TRUE.equals(c.getStarted()));
     }
 
+    /** A container of the pod exited with an error, now or before its last restart: it failed, whatever its start. */
+    public static boolean crashed(Pod pod) {
+        return containers(pod).stream().anyMatch(c -> failed(c.getState() == null ? null : c.getState().getTerminated())
+                || failed(c.getLastState() == null ? null : c.getLastState().getTerminated()));
+    }
+
+    private static boolean failed(io.fabric8.kubernetes.api.model.ContainerStateTerminated terminated) {
+        return terminated != null && terminated.getExitCode() != null && terminated.getExitCode() != 0;
+    }
+
     /** Restarts of all the pod's containers. */
     public static int restarts(Pod pod) {
         return containers(pod).stream().mapToInt(c -> Optional.ofNullable(c.getRestartCount()).orElse(0)).sum();

@@ -12,6 +12,7 @@ import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.NamespacedKubernetesClient;
 import io.fabric8.kubernetes.client.Watcher;
 import io.fabric8.kubernetes.client.WatcherException;
 import io.modeldeploy.api.v1alpha1.AnalysisSpec;
@@ -23,6 +24,7 @@ import io.modeldeploy.api.v1alpha1.ModelFormat;
 import io.modeldeploy.api.v1alpha1.ModelSpec;
 import io.modeldeploy.api.v1alpha1.RolloutSpec;
 import io.modeldeploy.api.v1alpha1.RuntimeSpec;
+import io.modeldeploy.operator.UserEdits;
 import io.modeldeploy.testing.CrdInstaller;
 import io.modeldeploy.testing.KwokTestbed;
 import io.modeldeploy.testing.OperatorProcess;
@@ -63,11 +65,9 @@ public final class StatusWriteBenchmark {
                 mds.resource(modelDeployment("md-" + i, "1")).create();
             }
             await(() -> mds.list().getItems().stream().filter(md -> "Stable".equals(phase(md))).count() == count);
+            var namespaced = client.adapt(NamespacedKubernetesClient.class).inNamespace(ns);
             for (int i = 0; i < count; i++) {
-                mds.withName("md-" + i).edit(md -> {
-                    md.setSpec(modelDeployment(md.getMetadata().getName(), "2").getSpec());
-                    return md;
-                });
+                UserEdits.replaceSpec(namespaced, "md-" + i, modelDeployment("md-" + i, "2").getSpec());
             }
             await(() -> mds.list().getItems().stream().filter(md -> "Paused".equals(phase(md))).count() == count);
             TimeUnit.SECONDS.sleep(5);

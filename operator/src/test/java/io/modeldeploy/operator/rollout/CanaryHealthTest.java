@@ -33,6 +33,18 @@ class CanaryHealthTest {
     }
 
     @Test
+    void aPodWhoseContainerExitedWithAnErrorIsFailingNotStarting() {
+        Pod crashed = pod("model-refused", "v2", CREATED, false, false, 1, false);
+        crashed.getStatus().getContainerStatuses().get(0).setLastState(new io.fabric8.kubernetes.api.model
+                .ContainerStateBuilder().withNewTerminated().withExitCode(1).endTerminated().build());
+
+        RolloutPlan.CanaryHealth health = RolloutCoordinator.health(canary("v2", 1, 1L, 1L, false), List.of(crashed));
+
+        assertThat(health.unreadyReplicas()).isEqualTo(1);
+        assertThat(health.failing()).isTrue();
+    }
+
+    @Test
     void aProgressDeadlineCountsOnlyOnceTheControllerSawTheLatestTemplate() {
         assertThat(RolloutCoordinator.health(canary("v3", 1, 3L, 2L, true), List.of()).deadlineExceeded())
                 .as("the condition is about the previous template").isFalse();
