@@ -151,6 +151,7 @@ class RealPodsIT {
             }
             load.close();
             RolloutRecord.write("canary-rollout-under-load", load);
+            assertThat(load.failures()).as("no request fails while pods come and go: %s", load.summary()).isEmpty();
             assertThat(load.answersByVersion()).containsKeys("1.0.0", "2.0.0");
             assertThat(load.answersByVersion().keySet()).containsOnly("1.0.0", "2.0.0");
         }
@@ -174,10 +175,46 @@ class RealPodsIT {
                     .allMatch(p -> "1.0.0".equals(p.getMetadata().getLabels().get(Labels.VERSION))));
             load.close();
             RolloutRecord.write("rollback-under-load", load);
+            assertThat(load.failures()).as("no request fails while pods come and go: %s", load.summary()).isEmpty();
             assertThat(load.answersByVersion()).as("version 1 answered throughout").containsKey("1.0.0");
             assertThat(load.answersByVersion().keySet()).as("the refused version never answered")
                     .containsOnly("1.0.0");
         }
+    }
+
+    @Test
+    void aRollingUpdateAndAScaleDownUnderLoadFailNoRequest(KubernetesClient client, TestNamespace ns,
+            TestCluster cluster) throws IOException {
+        applyOnRealNode(cluster, ns, Manifests.rolling("1.0.0", 3));
+        ClusterState.until(cluster, ns.name(), READY, () -> ModelDeploymentStates.servesVersion(
+                client.resources(ModelDeployment.class).withName(Manifests.ROLLING).get(), "1.0.0")
+                && readyEndpoints(client, Manifests.ROLLING) == 3);
+        ServiceTraffic traffic = ServiceTraffic.to(client, Manifests.ROLLING);
+
+        try (SteadyLoad load = SteadyLoad.start(traffic, 20)) {
+            Kubectl.kubectl(cluster, ns.name(), "patch", "md", Manifests.ROLLING, "--type", "merge", "-p",
+                    "{\"spec\":{\"model\":{\"version\":\"2.0.0\"}}}").ok();
+            ClusterState.until(cluster, ns.name(), READY, () -> onlyPodsOf(client, Manifests.ROLLING, "2.0.0", 3));
+            load.close();
+            RolloutRecord.write("rolling-update-under-load", load);
+            assertThat(load.failures()).as("no request fails while pods come and go: %s", load.summary()).isEmpty();
+            assertThat(load.answersByVersion()).containsKeys("1.0.0", "2.0.0");
+        }
+        try (SteadyLoad load = SteadyLoad.start(traffic, 20)) {
+            Kubectl.kubectl(cluster, ns.name(), "scale", "md", Manifests.ROLLING, "--replicas=1").ok();
+            ClusterState.until(cluster, ns.name(), READY, () -> onlyPodsOf(client, Manifests.ROLLING, "2.0.0", 1));
+            load.close();
+            RolloutRecord.write("scale-down-under-load", load);
+            assertThat(load.failures()).as("no request fails while pods go away: %s", load.summary()).isEmpty();
+            assertThat(load.sent()).isPositive();
+        }
+    }
+
+    /** Exactly {@code count} pods, all of the version, none terminating (a terminating pod is still listed). */
+    private static boolean onlyPodsOf(KubernetesClient client, String name, String version, int count) {
+        List<Pod> pods = client.pods().withLabel(Labels.MODEL_DEPLOYMENT, name).list().getItems();
+        return pods.size() == count && pods.stream().allMatch(p -> p.getMetadata().getDeletionTimestamp() == null
+                && version.equals(p.getMetadata().getLabels().get(Labels.VERSION)));
     }
 
     /** kubectl apply of the manifest, with its pods put on the real node. */
