@@ -183,6 +183,39 @@ class RealPodsIT {
     }
 
     @Test
+    void aPromotionAbortedWhileTheStableDeploymentRollsReturnsToVersion1WithoutAFailedRequest(
+            KubernetesClient client, TestNamespace ns, TestCluster cluster) throws IOException {
+        startCanaryAtVersion1(client, ns, cluster);
+        ServiceTraffic traffic = ServiceTraffic.to(client, Manifests.CANARY);
+
+        try (SteadyLoad load = SteadyLoad.start(traffic, 20)) {
+            Kubectl.kubectl(cluster, ns.name(), "patch", "md", Manifests.CANARY, "--type", "merge", "-p",
+                    "{\"spec\":{\"model\":{\"version\":\"2.0.0\"}}}").ok();
+            ClusterState.until(cluster, ns.name(), READY, () -> {
+                var rollout = md(client).getStatus().rollout();
+                return rollout != null && "Paused".equals(rollout.phase())
+                        && Integer.valueOf(50).equals(rollout.effectiveCanaryWeight());
+            });
+            UserEdits.requestRolloutAction(client, Manifests.CANARY, "promote");
+            // The stable Deployment now starts version 2 pods, one at a time: seconds each on a real node.
+            ClusterState.until(cluster, ns.name(), READY, () -> "Promoting".equals(md(client).getStatus().rollout()
+                    .phase()));
+            UserEdits.requestRolloutAction(client, Manifests.CANARY, "abort");
+
+            ClusterState.until(cluster, ns.name(), READY, () -> "RolledBack".equals(md(client).getStatus().rollout()
+                    .phase()));
+            assertThat(md(client).getStatus().rollout().reason()).isEqualTo("Aborted");
+            ClusterState.until(cluster, ns.name(), READY, () -> onlyPodsOf(client, Manifests.CANARY, "1.0.0", 2)
+                    && readyEndpoints(client, Manifests.CANARY) == 2);
+            load.close();
+            RolloutRecord.write("promotion-aborted-under-load", load);
+            assertThat(load.failures()).as("no request fails while pods come and go: %s", load.summary()).isEmpty();
+        }
+        ServiceTraffic.Answer answer = traffic.predict();
+        assertThat(answer.version()).isEqualTo("1.0.0");
+    }
+
+    @Test
     void aRollingUpdateAndAScaleDownUnderLoadFailNoRequest(KubernetesClient client, TestNamespace ns,
             TestCluster cluster) throws IOException {
         applyOnRealNode(cluster, ns, Manifests.rolling("1.0.0", 3));

@@ -131,6 +131,7 @@ class HelmChartIT {
                     "modeldeployments.serving.modeldeploy.io [get list watch]",
                     "modeldeployments.serving.modeldeploy.io/status [get patch update]",
                     "pods [get list watch]",
+                    "replicasets.apps [list]",
                     "services [create delete get list patch update watch]")));
             assertThat(permissions(cluster, "default", serviceAccount))
                     .as("nothing outside its namespace but reading the HTTPRoute CRD").containsExactly(CRD_CHECK);

@@ -22,7 +22,8 @@ import io.modeldeploy.operator.status.DeploymentProgress;
  * Keeps the stable Deployment as {@link ServingDeployment} describes it, with server-side apply. While a canary
  * runs (or after one was rolled back) it keeps the stable revision's pod template and the split's replicas; while a
  * canary is promoted it takes the canary Deployment's template, whatever the spec says by then; while an operator
- * upgrade's revision is held ({@link TemplateHold}) it keeps its template. With
+ * upgrade's revision is held ({@link TemplateHold}) it keeps its template; after a promotion was aborted it returns to
+ * the stable revision's template ({@link StableHistory}). With
  * autoscaling it hands spec.replicas over to the autoscaler ({@link AutoscalerHandover}).
  */
 @KubernetesDependent(informer = @Informer(labelSelector = Labels.MANAGED_SELECTOR))
@@ -43,6 +44,12 @@ public class ServingDeploymentDependent extends CRUDKubernetesDependentResource<
             return ServingDeployment.desired(md, settings.runtimeImage(), currentReplicas);
         }
         PodTemplateSpec template = current.get().getSpec().getTemplate();
+        String stableRevision = rollout.map(t -> t.decision().state().stableRevision()).orElse(null);
+        if (!takesCanary && rollout.isPresent() && rollout.get().stableKeepsItsTemplate()
+                && !stableRevision.equals(DeploymentProgress.revision(current.get()))) {
+            // A promotion was aborted after the stable Deployment had taken the canary's template.
+            template = StableHistory.template(context.getClient(), md, stableRevision).orElse(template);
+        }
         if (takesCanary) {
             // The promoted revision is what the canary Deployment runs, not the spec, which may have moved on.
             String promoted = rollout.get().canaryRevision();

@@ -153,15 +153,17 @@ public final class RolloutPlan {
     /**
      * The stable Deployment rolls out the canary revision. A spec edited meanwhile does not reach the stable
      * Deployment unanalysed: the promotion finishes, then the newer revision starts as a canary in the same decision.
-     * A promotion cannot be aborted (the stable Deployment is already moving); setting the spec back to the old
-     * revision starts it as a canary once the promotion is done.
+     * An abort before the stable Deployment finished rolls back: the stable Deployment returns to the stable
+     * revision's template.
      */
     private static Decision promoting(Settings settings, State state, Observation seen) {
         String desired = seen.desiredRevision();
-        String ignored = "revision " + state.canaryRevision() + " is being promoted; to go back, set the spec to "
-                + "revision " + state.stableRevision() + " again, which follows as a new canary";
         if (!seen.stableRunsCanaryRevision()) {
-            return new Decision(state, 100, Optional.empty(), settings.checkInterval()).ignoring(seen.action(), ignored);
+            if (seen.action().equals(Optional.of(Action.ABORT))) {
+                return rollBack(settings, state, "Aborted", "promotion aborted by a person");
+            }
+            return new Decision(state, 100, Optional.empty(), settings.checkInterval()).ignoring(seen.action(),
+                    "revision " + state.canaryRevision() + " is being promoted; only abort applies");
         }
         State promoted = State.stable(state.canaryRevision());
         if (desired.equals(state.canaryRevision())) {

@@ -329,8 +329,8 @@ class RolloutPlanTest {
     void anActionThatDoesNotApplySaysWhy() {
         assertThat(act(State.stable("v1"), "v1", Action.PROMOTE).ignoredAction())
                 .hasValue("promote ignored: no canary is running");
-        assertThat(act(promotingV2(), "v2", Action.ABORT).ignoredAction()).hasValueSatisfying(why -> assertThat(why)
-                .startsWith("abort ignored: revision v2 is being promoted; to go back, set the spec to revision v1"));
+        assertThat(act(promotingV2(), "v2", Action.PROMOTE).ignoredAction())
+                .hasValue("promote ignored: revision v2 is being promoted; only abort applies");
         State s = RolloutPlan.next(THREE_STEPS, State.stable("v1"), seen("v2", Optional.empty(), 0)).state();
         assertThat(act(s, "v2", Action.RETRY).ignoredAction())
                 .hasValue("retry ignored: only promote and abort apply while a canary runs");
@@ -345,6 +345,22 @@ class RolloutPlanTest {
 
         assertThat(act(s, "v2", Action.PROMOTE).ignoredAction()).as("applied").isEmpty();
         assertThat(act(rolledBackV2(), "v2", Action.RETRY).ignoredAction()).as("applied").isEmpty();
+    }
+
+    @Test
+    void anAbortDuringAPromotionRollsBackUntilTheStableDeploymentRunsThePromotedRevision() {
+        Decision aborted = RolloutPlan.next(THREE_STEPS, promotingV2(), new Observation("v2", Optional.of(HEALTHY),
+                false, Optional.of(Action.ABORT), T0.plusSeconds(200)));
+        assertThat(aborted.state().phase()).isEqualTo(Phase.ROLLED_BACK);
+        assertThat(aborted.state().stableRevision()).isEqualTo("v1");
+        assertThat(aborted.state().failedRevision()).isEqualTo("v2");
+        assertThat(aborted.state().message()).contains("promotion aborted by a person");
+        assertThat(aborted.ignoredAction()).isEmpty();
+
+        Decision tooLate = RolloutPlan.next(THREE_STEPS, promotingV2(), new Observation("v2", Optional.of(HEALTHY),
+                true, Optional.of(Action.ABORT), T0.plusSeconds(200)));
+        assertThat(tooLate.state()).isEqualTo(State.stable("v2"));
+        assertThat(tooLate.ignoredAction()).hasValue("abort ignored: the promotion is done");
     }
 
     @Test
