@@ -22,8 +22,8 @@ import io.vertx.core.http.HttpServer;
 public final class ServingRuntime implements AutoCloseable {
     static final String VERSION = "0.1.0";
     private static final Path TERMINATION_LOG = Path.of("/dev/termination-log");
-    /** How long no request must have been in flight before a draining server stops. */
-    static final Duration QUIET = Duration.ofMillis(500);
+    /** How long no request may have arrived or been in flight before a draining server stops. */
+    static final Duration QUIET = Duration.ofSeconds(2);
 
     private final RuntimeSettings settings;
     private final ServingState state = new ServingState();
@@ -89,18 +89,14 @@ public final class ServingRuntime implements AutoCloseable {
     }
 
     /**
-     * Drains, waits until no request has been in flight for a quiet moment (up to the drain timeout), then stops
-     * the server and the model.
+     * Drains, waits until no request has arrived or been in flight for {@link #QUIET} (up to the drain timeout):
+     * traffic has stopped coming, endpoints and load balancers have let go. Then stops the server and the model.
      */
     @Override
     public void close() {
         drain();
         long deadline = System.nanoTime() + settings.drainTimeout().toNanos();
-        long idleSince = System.nanoTime();
-        while (System.nanoTime() < deadline && System.nanoTime() - idleSince < QUIET.toNanos()) {
-            if (state.inFlight().get() > 0) {
-                idleSince = System.nanoTime();
-            }
+        while (System.nanoTime() < deadline && !state.idleFor(QUIET.toNanos())) {
             try {
                 Thread.sleep(20);
             } catch (InterruptedException e) {

@@ -44,6 +44,34 @@ class DrainTest {
     }
 
     @Test
+    void aStoppingRuntimeKeepsAnsweringWhileShortRequestsStillArrive() throws Exception {
+        // Endpoints that lag behind keep sending short requests (a few ms each) after SIGTERM: the runtime must
+        // not take the gaps between them for the end of the traffic. One request every 100 ms for 3 s.
+        var runtime = TestRuntime.start(ExampleModels.iris(), cache);
+        var answers = new java.util.concurrent.ConcurrentLinkedQueue<String>();
+        Thread sender = new Thread(() -> {
+            for (int i = 0; i < 30; i++) {
+                try {
+                    answers.add(Integer.toString(runtime.post("/predict", ROW).statusCode()));
+                    Thread.sleep(100);
+                } catch (Exception e) {
+                    answers.add(e.toString());
+                }
+            }
+        });
+        sender.start();
+        Thread.sleep(300);
+
+        long start = System.nanoTime();
+        runtime.close();
+        Duration closing = Duration.ofNanos(System.nanoTime() - start);
+        sender.join();
+
+        assertThat(answers).hasSize(30).allSatisfy(a -> assertThat(a).isEqualTo("200"));
+        assertThat(closing).as("stopped only after the requests stopped coming").isGreaterThan(Duration.ofMillis(2500));
+    }
+
+    @Test
     void aPredictionInFlightWhenTheRuntimeStopsIsAnswered() throws Exception {
         // Batches wait up to 400 ms to fill, so the request is still in flight when close() begins.
         var runtime = TestRuntime.start(new RuntimeSettings(ExampleModels.iris().toString(), Optional.empty(),

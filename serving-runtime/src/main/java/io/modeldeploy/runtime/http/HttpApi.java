@@ -124,13 +124,13 @@ public final class HttpApi {
 
     private void measure(RoutingContext ctx) {
         long start = System.nanoTime();
-        state.inFlight().incrementAndGet();
+        state.requestStarted();
         if (state.draining()) {
             // Keep-alive clients (proxies, gateways) open their next request elsewhere.
             ctx.response().putHeader(HttpHeaders.CONNECTION, HttpHeaders.CLOSE);
         }
         ctx.addEndHandler(v -> {
-            state.inFlight().decrementAndGet();
+            state.requestEnded();
             metrics.request(endpoint(ctx.request().path()), ctx.response().getStatusCode(),
                     Duration.ofNanos(System.nanoTime() - start));
         });

@@ -14,6 +14,7 @@ public final class ServingState {
     private volatile ModelService model;
     private volatile boolean draining;
     private final AtomicInteger inFlight = new AtomicInteger();
+    private volatile long lastActivity = System.nanoTime();
 
     /** The model, once loaded and warmed up, draining or not: what predictions are answered with. */
     public Optional<ModelService> model() {
@@ -38,7 +39,23 @@ public final class ServingState {
         return draining;
     }
 
-    public AtomicInteger inFlight() {
-        return inFlight;
+    /** A request starts: counted in flight, and the time noted. */
+    public void requestStarted() {
+        inFlight.incrementAndGet();
+        lastActivity = System.nanoTime();
+    }
+
+    /** A request ended. */
+    public void requestEnded() {
+        inFlight.decrementAndGet();
+        lastActivity = System.nanoTime();
+    }
+
+    /**
+     * Whether no request has been in flight, started or ended for {@code nanos}: traffic stopped arriving. A count
+     * of requests in flight alone, sampled, would miss the short requests that arrive between two samples.
+     */
+    public boolean idleFor(long nanos) {
+        return inFlight.get() == 0 && System.nanoTime() - lastActivity >= nanos;
     }
 }
