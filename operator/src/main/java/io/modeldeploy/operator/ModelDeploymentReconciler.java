@@ -109,12 +109,20 @@ public class ModelDeploymentReconciler implements Reconciler<ModelDeployment> {
         return metrics.time(() -> updateStatus(md, context));
     }
 
-    /** A failed apply (the workflow's or ours) is counted, logged by the SDK and retried with back-off. */
+    /**
+     * A failed apply (the workflow's or ours) is counted, logged by the SDK, retried with back-off, and written into
+     * status (Stalled, reason ApplyFailed, the API server's message) with a Warning Event when the message is new.
+     */
     @Override
     public ErrorStatusUpdateControl<ModelDeployment> updateErrorStatus(ModelDeployment md,
             Context<ModelDeployment> context, Exception e) {
         metrics.error();
-        return ErrorStatusUpdateControl.noStatusUpdate();
+        ModelDeploymentStatus status = StatusAssessor.applyFailed(md, ApplyFailure.message(e), clock.instant());
+        if (Objects.equals(status, md.getStatus())) {
+            return ErrorStatusUpdateControl.noStatusUpdate();
+        }
+        events.recordTransitions(md, md.getStatus(), status);
+        return ErrorStatusUpdateControl.patchStatus(statusPatch(md, status));
     }
 
     private UpdateControl<ModelDeployment> updateStatus(ModelDeployment md, Context<ModelDeployment> context) {
@@ -159,12 +167,17 @@ public class ModelDeploymentReconciler implements Reconciler<ModelDeployment> {
                     .orElseGet(UpdateControl::noUpdate);
         }
         events.recordTransitions(md, md.getStatus(), status);
+        UpdateControl<ModelDeployment> update = UpdateControl.patchStatus(statusPatch(md, status));
+        return recheck.map(update::rescheduleAfter).orElse(update);
+    }
+
+    /** The object to patch the status with: name, namespace and status only. */
+    private static ModelDeployment statusPatch(ModelDeployment md, ModelDeploymentStatus status) {
         var patch = new ModelDeployment();
         patch.setMetadata(new ObjectMetaBuilder().withName(md.getMetadata().getName())
                 .withNamespace(md.getMetadata().getNamespace()).build());
         patch.setStatus(status);
-        UpdateControl<ModelDeployment> update = UpdateControl.patchStatus(patch);
-        return recheck.map(update::rescheduleAfter).orElse(update);
+        return patch;
     }
 
     /** Why the GatewayAPI traffic provider cannot route: no HTTPRoute CRD, or a route its Gateway did not accept. */

@@ -18,6 +18,8 @@ import org.junit.jupiter.api.Test;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.ResourceQuotaBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.Watch;
@@ -168,6 +170,44 @@ class ModelDeploymentLifecycleIT {
             assertThat(condition(md, Conditions.READY).getStatus()).isEqualTo(Conditions.TRUE);
         });
         assertThat(client.apps().deployments().withName("scaled").get().getSpec().getReplicas()).isEqualTo(3);
+    }
+
+    @Test
+    void aChildTheApiServerRefusesIsReportedInStatusAndAnEvent(KubernetesClient client, TestNamespace ns,
+            TestCluster cluster) {
+        client.resource(new ResourceQuotaBuilder().withNewMetadata().withName("no-deployments").endMetadata()
+                .withNewSpec().addToHard("count/deployments.apps", new Quantity("0")).endSpec().build()).create();
+        await().atMost(TIMEOUT).until(() -> {
+            var quota = client.resourceQuotas().withName("no-deployments").get();
+            return quota.getStatus() != null && quota.getStatus().getHard() != null;
+        });
+
+        apply(client, fixed("quota", 1));
+
+        await().atMost(TIMEOUT).untilAsserted(() -> {
+            ModelDeployment md = client.resources(ModelDeployment.class).withName("quota").get();
+            assertThat(md.getStatus()).isNotNull();
+            assertThat(md.getStatus().phase()).isEqualTo(Conditions.PHASE_STALLED);
+            assertThat(md.getStatus().observedGeneration()).isEqualTo(md.getMetadata().getGeneration());
+            Condition stalled = condition(md, Conditions.STALLED);
+            assertThat(stalled.getStatus()).isEqualTo(Conditions.TRUE);
+            assertThat(stalled.getReason()).isEqualTo(Conditions.APPLY_FAILED);
+            assertThat(stalled.getMessage()).contains("exceeded quota: no-deployments");
+            assertThat(condition(md, Conditions.READY).getReason()).isEqualTo(Conditions.APPLY_FAILED);
+        });
+        await().atMost(TIMEOUT).untilAsserted(() -> assertThat(events(client, "quota")).anySatisfy(e -> {
+            assertThat(e.getType()).isEqualTo("Warning");
+            assertThat(e.getReason()).isEqualTo(Conditions.APPLY_FAILED);
+            assertThat(e.getMessage()).contains("exceeded quota");
+        }));
+
+        // Once the quota allows it, the next reconcile (here: an edit) serves and clears the failure.
+        client.resourceQuotas().withName("no-deployments").delete();
+        await().atMost(TIMEOUT).until(() -> client.resourceQuotas().withName("no-deployments").get() == null);
+        UserEdits.scale(client, "quota", 2);
+        await().atMost(TIMEOUT).until(() -> ready(client, "quota"));
+        assertThat(condition(client.resources(ModelDeployment.class).withName("quota").get(), Conditions.STALLED)
+                .getStatus()).isEqualTo(Conditions.FALSE);
     }
 
     @Test

@@ -1,6 +1,7 @@
 package io.modeldeploy.api.v1alpha1;
 
 import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
+import io.fabric8.generator.annotation.ValidationRule;
 import io.fabric8.kubernetes.api.model.Namespaced;
 import io.fabric8.kubernetes.client.CustomResource;
 import io.fabric8.kubernetes.model.annotation.Group;
@@ -8,7 +9,17 @@ import io.fabric8.kubernetes.model.annotation.Plural;
 import io.fabric8.kubernetes.model.annotation.ShortNames;
 import io.fabric8.kubernetes.model.annotation.Version;
 
-/** A trained model served as a production service by the modeldeploy serving runtime. */
+/**
+ * A trained model served as a production service by the modeldeploy serving runtime. Its name must make valid
+ * names for its children: the Services {@code <name>-stable} and {@code <name>-canary} are DNS-1035 labels of at most
+ * 63 characters, so the name is one of at most 56.
+ */
+@ValidationRule(value = "self.metadata.name.matches('^[a-z]([-a-z0-9]*[a-z0-9])?$')",
+        message = "a ModelDeployment's name must start with a lower-case letter and contain only lower-case letters, "
+                + "digits and '-' (a DNS-1035 label: its Services are named after it)")
+@ValidationRule(value = "size(self.metadata.name) <= 56",
+        message = "a ModelDeployment's name is at most 56 characters: its Services <name>-stable and <name>-canary "
+                + "must fit in 63")
 @Group(ModelDeployment.GROUP)
 @Version(ModelDeployment.VERSION)
 @Plural("modeldeployments")

@@ -12,6 +12,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
@@ -104,6 +105,25 @@ class ModelDeploymentValidationTest {
                 .isInstanceOf(KubernetesClientException.class)
                 .satisfies(e -> assertThat(((KubernetesClientException) e).getCode()).isEqualTo(422))
                 .hasMessageContaining(message);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+            "iris.v1 | must start with a lower-case letter and contain only lower-case letters, digits and '-'",
+            "1iris | must start with a lower-case letter",
+            "a-name-that-is-far-too-long-for-its-services-to-fit-in-63 | is at most 56 characters",
+    })
+    void apiServerRejectsANameThatCannotNameItsChildren(String name, String message, KubernetesClient client) {
+        assertThatThrownBy(() -> client.resource(manifest(name, validSpec())).create())
+                .isInstanceOf(KubernetesClientException.class)
+                .satisfies(e -> assertThat(((KubernetesClientException) e).getCode()).isEqualTo(422))
+                .hasMessageContaining(message);
+    }
+
+    @Test
+    void aFiftySixCharacterNameIsAccepted(KubernetesClient client) {
+        String name = "m" + "x".repeat(55);
+        assertThat(client.resource(manifest(name, validSpec())).create().getMetadata().getName()).hasSize(56);
     }
 
     @Test

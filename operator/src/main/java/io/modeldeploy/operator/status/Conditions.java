@@ -41,6 +41,8 @@ public final class Conditions {
     /** Stalled: the Gateway's controller did not accept the GatewayAPI provider's HTTPRoute. */
     public static final String ROUTE_NOT_ACCEPTED = "RouteNotAccepted";
     /** Reconciling and Stalled are False because the ModelDeployment is ready. */
+    /** Applying a child object failed: the API server refused it (quota, admission, conflict); its message follows. */
+    public static final String APPLY_FAILED = "ApplyFailed";
     public static final String RECONCILED = "Reconciled";
     public static final String PROGRESSING = "Progressing";
 

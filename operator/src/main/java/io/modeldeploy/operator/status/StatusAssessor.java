@@ -89,6 +89,33 @@ public final class StatusAssessor {
                 previous == null ? null : previous.template());
     }
 
+    /**
+     * The status after applying a child object failed (a quota, an admission webhook, a conflict): Ready=False and
+     * Stalled=True with reason ApplyFailed and the API server's message, for the generation that was tried. The rest
+     * of the status, the rollout's state included, stays as it was: the next attempt decides the same again.
+     */
+    public static ModelDeploymentStatus applyFailed(ModelDeployment md, String message, Instant now) {
+        ModelDeploymentStatus previous = md.getStatus();
+        Long generation = md.getMetadata().getGeneration();
+        List<Condition> before = previous == null || previous.conditions() == null ? List.of() : previous.conditions();
+        Condition degraded = before.stream().filter(c -> Conditions.DEGRADED.equals(c.getType())).findFirst()
+                .orElseGet(() -> condition(Conditions.DEGRADED, Conditions.FALSE, "AsSpecified",
+                        "the revision the spec asks for is the one rolled out or rolling out", generation, before, now));
+        var conditions = List.of(
+                condition(Conditions.READY, Conditions.FALSE, Conditions.APPLY_FAILED, message, generation, before, now),
+                condition(Conditions.RECONCILING, Conditions.FALSE, Conditions.APPLY_FAILED, "not progressing",
+                        generation, before, now),
+                condition(Conditions.STALLED, Conditions.TRUE, Conditions.APPLY_FAILED, message, generation, before,
+                        now),
+                degraded);
+        return new ModelDeploymentStatus(generation, Conditions.PHASE_STALLED,
+                previous == null ? null : previous.replicas(), previous == null ? null : previous.readyReplicas(),
+                Labels.servingPodsSelector(md), ServingService.url(md), previous == null ? null : previous.modelVersion(),
+                previous == null ? null : previous.revision(), conditions,
+                previous == null ? null : previous.rollout(), previous == null ? null : previous.history(),
+                previous == null ? null : previous.template());
+    }
+
     private static Verdict verdict(ModelDeployment md, Observed observed) {
         if (observed.deployment().isEmpty()) {
             return new Verdict(Conditions.PHASE_PENDING, Conditions.FALSE, Conditions.CREATING,
