@@ -32,19 +32,7 @@ final class Manifests {
      * a failure.
      */
     static Path canary(String version) throws IOException {
-        Path file = Files.createTempFile("md-", ".yaml");
-        Files.writeString(file, """
-                apiVersion: serving.modeldeploy.io/v1alpha1
-                kind: ModelDeployment
-                metadata:
-                  name: %s
-                spec:
-                  model:
-                    name: iris
-                    version: "%s"
-                    format: onnx
-                    uri: file:///models/iris
-                  replicas: 2
+        return iris(CANARY, version, 2, """
                   rollout:
                     strategy: Canary
                     steps:
@@ -53,12 +41,16 @@ final class Manifests {
                       checkIntervalSeconds: 2
                       failureThreshold: 3
                       maxRestarts: 2
-                """.formatted(CANARY, version));
-        return file;
+                """);
     }
 
     /** The Iris model with the default rolling update. */
     static Path rolling(String version, int replicas) throws IOException {
+        return iris(ROLLING, version, replicas, "");
+    }
+
+    /** The Iris model (the image's /models/iris) as a manifest file, with more of the spec appended. */
+    private static Path iris(String name, String version, int replicas, String moreSpec) throws IOException {
         Path file = Files.createTempFile("md-", ".yaml");
         Files.writeString(file, """
                 apiVersion: serving.modeldeploy.io/v1alpha1
@@ -72,7 +64,7 @@ final class Manifests {
                     format: onnx
                     uri: file:///models/iris
                   replicas: %d
-                """.formatted(ROLLING, version, replicas));
+                """.formatted(name, version, replicas) + moreSpec);
         return file;
     }
 

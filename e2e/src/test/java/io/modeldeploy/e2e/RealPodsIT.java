@@ -115,15 +115,7 @@ class RealPodsIT {
         ServiceTraffic traffic = ServiceTraffic.to(client, Manifests.CANARY);
 
         try (SteadyLoad load = SteadyLoad.start(traffic, 20)) {
-            Kubectl.kubectl(cluster, ns.name(), "patch", "md", Manifests.CANARY, "--type", "merge", "-p",
-                    "{\"spec\":{\"model\":{\"version\":\"2.0.0\"}}}").ok();
-            // Step 1 (50%): one stable and one canary pod, both Ready and both behind the Service.
-            ClusterState.until(cluster, ns.name(), READY, () -> {
-                ModelDeployment md = md(client);
-                return md.getStatus().rollout() != null && "Paused".equals(md.getStatus().rollout().phase())
-                        && Integer.valueOf(50).equals(md.getStatus().rollout().effectiveCanaryWeight())
-                        && readyEndpoints(client, Manifests.CANARY) == 2;
-            });
+            canaryOfVersion2PausedAt50(client, ns, cluster);
 
             int samples = 200;
             var byVersion = new HashMap<String, Integer>();
@@ -189,13 +181,7 @@ class RealPodsIT {
         ServiceTraffic traffic = ServiceTraffic.to(client, Manifests.CANARY);
 
         try (SteadyLoad load = SteadyLoad.start(traffic, 20)) {
-            Kubectl.kubectl(cluster, ns.name(), "patch", "md", Manifests.CANARY, "--type", "merge", "-p",
-                    "{\"spec\":{\"model\":{\"version\":\"2.0.0\"}}}").ok();
-            ClusterState.until(cluster, ns.name(), READY, () -> {
-                var rollout = md(client).getStatus().rollout();
-                return rollout != null && "Paused".equals(rollout.phase())
-                        && Integer.valueOf(50).equals(rollout.effectiveCanaryWeight());
-            });
+            canaryOfVersion2PausedAt50(client, ns, cluster);
             UserEdits.requestRolloutAction(client, Manifests.CANARY, "promote");
             // The stable Deployment now starts version 2 pods, one at a time: seconds each on a real node.
             ClusterState.until(cluster, ns.name(), READY, () -> "Promoting".equals(md(client).getStatus().rollout()
@@ -254,6 +240,18 @@ class RealPodsIT {
     private static void applyOnRealNode(TestCluster cluster, TestNamespace ns, Path manifest) throws IOException {
         Kubectl.kubectl(cluster, ns.name(), "apply", "--server-side", "-f",
                 Manifests.onRealNode(manifest).toString()).ok();
+    }
+
+    /** Version 2 as a canary, waiting at 50%: one stable and one canary pod, both Ready and behind the Service. */
+    private static void canaryOfVersion2PausedAt50(KubernetesClient client, TestNamespace ns, TestCluster cluster) {
+        Kubectl.kubectl(cluster, ns.name(), "patch", "md", Manifests.CANARY, "--type", "merge", "-p",
+                "{\"spec\":{\"model\":{\"version\":\"2.0.0\"}}}").ok();
+        ClusterState.until(cluster, ns.name(), READY, () -> {
+            var rollout = md(client).getStatus().rollout();
+            return rollout != null && "Paused".equals(rollout.phase())
+                    && Integer.valueOf(50).equals(rollout.effectiveCanaryWeight())
+                    && readyEndpoints(client, Manifests.CANARY) == 2;
+        });
     }
 
     /** The Iris canary at version 1, serving. */
