@@ -197,6 +197,17 @@ class HttpApiTest {
                 Arguments.of("v2 data and shape disagree", "/v2/models/iris/infer",
                         "{\"inputs\": [{\"name\": \"input\", \"shape\": [2, 4], \"datatype\": \"FP32\", \"data\": [1, 2, 3, 4]}]}",
                         400, "input data has 4 values; shape [2,4] needs 8"),
+                // 80 bytes that declare 2^30 rows: with int arithmetic 2^30 * 4 overflows to 0, which matched the
+                // empty data, and the server allocated a matrix of 2^30 rows before anything checked the count.
+                Arguments.of("v2 shape whose size overflows", "/v2/models/iris/infer",
+                        "{\"inputs\": [{\"name\": \"input\", \"shape\": [1073741824, 4], \"datatype\": \"FP32\", \"data\": []}]}",
+                        400, "input data has 0 values; shape [1073741824,4] needs 4294967296"),
+                Arguments.of("v2 negative rows", "/v2/models/iris/infer",
+                        "{\"inputs\": [{\"name\": \"input\", \"shape\": [-1, 4], \"datatype\": \"FP32\", \"data\": [1, 2, 3, 4]}]}",
+                        400, "input shape [-1,4]: sizes are whole numbers of at least 1"),
+                Arguments.of("v2 size that is no whole number", "/v2/models/iris/infer",
+                        "{\"inputs\": [{\"name\": \"input\", \"shape\": [1e30, 4], \"datatype\": \"FP32\", \"data\": [1, 2, 3, 4]}]}",
+                        400, "sizes are whole numbers of at least 1"),
                 Arguments.of("unknown endpoint", "/predictions", "{}", 404, "no endpoint POST /predictions"));
     }
 

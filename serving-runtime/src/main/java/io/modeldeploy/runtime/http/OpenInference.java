@@ -1,5 +1,6 @@
 package io.modeldeploy.runtime.http;
 
+import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -65,19 +66,27 @@ final class OpenInference {
         if (shape == null || !shape.isArray() || shape.isEmpty() || shape.size() > 2) {
             throw new BadInput("input shape must be [rows, " + width + "] or [" + width + "]");
         }
-        int rows = shape.size() == 2 ? shape.get(0).asInt() : 1;
-        int columns = shape.get(shape.size() - 1).asInt();
+        for (JsonNode size : shape) {
+            if (!size.canConvertToLong() || !size.isIntegralNumber() || size.asLong() < 1) {
+                throw new BadInput("input shape " + shape + ": sizes are whole numbers of at least 1");
+            }
+        }
+        long rows = shape.size() == 2 ? shape.get(0).asLong() : 1;
+        long columns = shape.get(shape.size() - 1).asLong();
         if (columns != width) {
             throw new BadInput("input shape " + shape + " has " + columns + " features; the model takes " + width);
         }
+        // Nothing is allocated from the declared shape: the data (bounded by the body size) must match it exactly.
         List<Double> flat = new ArrayList<>();
         flatten(input.get("data"), flat);
-        if (flat.size() != rows * columns) {
-            throw new BadInput("input data has " + flat.size() + " values; shape " + shape + " needs " + rows * columns);
+        BigInteger declared = BigInteger.valueOf(rows).multiply(BigInteger.valueOf(columns));
+        if (!declared.equals(BigInteger.valueOf(flat.size()))) {
+            throw new BadInput("input data has " + flat.size() + " values; shape " + shape + " needs " + declared);
         }
-        double[][] matrix = new double[rows][columns];
+        int rowCount = (int) rows;
+        double[][] matrix = new double[rowCount][width];
         for (int i = 0; i < flat.size(); i++) {
-            matrix[i / columns][i % columns] = flat.get(i);
+            matrix[i / width][i % width] = flat.get(i);
         }
         return matrix;
     }
