@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.stream.Stream;
 
@@ -208,6 +209,8 @@ class HttpApiTest {
                 Arguments.of("v2 size that is no whole number", "/v2/models/iris/infer",
                         "{\"inputs\": [{\"name\": \"input\", \"shape\": [1e30, 4], \"datatype\": \"FP32\", \"data\": [1, 2, 3, 4]}]}",
                         400, "sizes are whole numbers of at least 1"),
+                Arguments.of("deep nesting", "/predict", "{\"features\": " + "[".repeat(5000) + "]".repeat(5000) + "}",
+                        400, "the request body nests arrays or objects deeper than 32 levels"),
                 Arguments.of("unknown endpoint", "/predictions", "{}", 404, "no endpoint POST /predictions"));
     }
 
@@ -222,6 +225,29 @@ class HttpApiTest {
         assertThat(JSON.readTree(response.body()).get("error").asText()).contains(message);
         assertThat(response.body()).doesNotContain("Exception").doesNotContain("\tat ");
         assertThat(post("/predict", "{\"features\": [[5.1, 3.5, 1.4, 0.2]]}").statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void aBodyDeclaredAsSomethingOtherThanJsonGets415AndNoContentTypeIsReadAsJson() throws Exception {
+        for (String path : List.of("/predict", "/v2/models/iris/infer")) {
+            var form = runtime.client().send(java.net.http.HttpRequest.newBuilder(runtime.uri(path))
+                    .header("Content-Type", "application/x-www-form-urlencoded")
+                    .POST(java.net.http.HttpRequest.BodyPublishers.ofString("features=1")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(form.statusCode()).isEqualTo(415);
+            assertThat(JSON.readTree(form.body()).get("error").asText())
+                    .isEqualTo("the request body is declared as 'application/x-www-form-urlencoded'; send JSON with "
+                            + "Content-Type: application/json");
+        }
+        var charset = runtime.client().send(java.net.http.HttpRequest.newBuilder(runtime.uri("/predict"))
+                .header("Content-Type", "application/json; charset=utf-8")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"features\": [[5.1, 3.5, 1.4, 0.2]]}"))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(charset.statusCode()).isEqualTo(200);
+        var none = runtime.client().send(java.net.http.HttpRequest.newBuilder(runtime.uri("/predict"))
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"features\": [[5.1, 3.5, 1.4, 0.2]]}"))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(none.statusCode()).isEqualTo(200);
     }
 
     static HttpResponse<String> get(String path) throws Exception {

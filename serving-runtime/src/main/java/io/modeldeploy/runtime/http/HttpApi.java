@@ -47,6 +47,7 @@ public final class HttpApi {
     public Router router(Vertx vertx, long maxBodyBytes) {
         Router router = Router.router(vertx);
         router.route().handler(this::measure);
+        router.post().handler(this::requireJson);
         router.route().handler(BodyHandler.create(false).setBodyLimit(maxBodyBytes));
 
         router.post("/predict").handler(ctx -> {
@@ -116,6 +117,20 @@ public final class HttpApi {
         } else {
             then.accept(model);
         }
+    }
+
+    /**
+     * Every POST endpoint reads JSON: a body declared as anything else gets 415 before it is read. A request without
+     * a Content-Type is read as JSON (some inference clients send none).
+     */
+    private void requireJson(RoutingContext ctx) {
+        String type = ctx.request().getHeader(HttpHeaders.CONTENT_TYPE);
+        if (type != null && !Json.isJson(type)) {
+            Json.error(ctx, 415, "the request body is declared as '" + type + "'; send JSON with Content-Type: "
+                    + "application/json");
+            return;
+        }
+        ctx.next();
     }
 
     private String notReadyReason() {

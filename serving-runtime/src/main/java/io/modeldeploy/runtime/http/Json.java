@@ -3,7 +3,10 @@ package io.modeldeploy.runtime.http;
 import java.io.IOException;
 import java.util.Map;
 
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -13,9 +16,16 @@ import io.modeldeploy.runtime.inference.BadInput;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.RoutingContext;
 
-/** JSON in and out. NaN is read (Python's json module writes it) so that validation can name it. */
+/**
+ * JSON in and out. NaN is read (Python's json module writes it) so that validation can name it. Nesting is capped:
+ * no request of this API nests deeper than a few levels, and deep nesting only costs the parser.
+ */
 final class Json {
-    static final ObjectMapper MAPPER = JsonMapper.builder()
+    /** The deepest nesting of arrays and objects a request may have. */
+    static final int MAX_DEPTH = 32;
+    static final ObjectMapper MAPPER = JsonMapper.builder(JsonFactory.builder()
+                    .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_DEPTH).build())
+                    .build())
             .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
             .build();
 
@@ -29,6 +39,8 @@ final class Json {
         }
         try {
             return MAPPER.readTree(body.getBytes());
+        } catch (StreamConstraintsException e) {
+            throw new BadInput("the request body nests arrays or objects deeper than " + MAX_DEPTH + " levels");
         } catch (JsonProcessingException e) {
             throw new BadInput("the request body is not valid JSON: " + e.getOriginalMessage());
         } catch (IOException e) {
@@ -67,6 +79,12 @@ final class Json {
             values[i] = v.doubleValue();
         }
         return values;
+    }
+
+    /** A media type this API reads as JSON: application/json or any +json type, parameters aside. */
+    static boolean isJson(String contentType) {
+        String type = contentType.split(";", 2)[0].trim().toLowerCase(java.util.Locale.ROOT);
+        return type.equals("application/json") || (type.startsWith("application/") && type.endsWith("+json"));
     }
 
     static void send(RoutingContext ctx, int status, Object body) {
