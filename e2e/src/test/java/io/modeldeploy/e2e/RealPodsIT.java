@@ -84,6 +84,25 @@ class RealPodsIT {
                 .contains("[modeldeploy-runtime] model iris");
         assertThat(Kubectl.kubectl(cluster, ns.name(), "exec", pod, "--", "java", "-version").ok())
                 .contains("OpenJDK");
+        // A runtime out of heap exits, so that the kubelet restarts it, instead of staying Ready and silent. The
+        // image has no shell or coreutils to look at the process with; its config says how it starts.
+        assertThat(imageEntrypoint(RealNode.image("serving-runtime"))).contains("-XX:+ExitOnOutOfMemoryError");
+    }
+
+    /** The entrypoint in an image's config, as the registry serves it (skopeo, as hack/images pushes with). */
+    private static List<String> imageEntrypoint(String image) throws IOException {
+        Process skopeo = new ProcessBuilder("skopeo", "inspect", "--config", "--tls-verify=false", "docker://" + image)
+                .redirectErrorStream(true).start();
+        byte[] out = skopeo.getInputStream().readAllBytes();
+        try {
+            assertThat(skopeo.waitFor()).as(new String(out, java.nio.charset.StandardCharsets.UTF_8)).isZero();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException(e);
+        }
+        var entrypoint = new java.util.ArrayList<String>();
+        JSON.readTree(out).path("config").path("Entrypoint").forEach(part -> entrypoint.add(part.asText()));
+        return entrypoint;
     }
 
     @Test
