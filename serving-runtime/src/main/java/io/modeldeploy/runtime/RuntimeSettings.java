@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 
+import io.modeldeploy.runtime.inference.DynamicBatcher;
 import io.modeldeploy.runtime.inference.ModelService;
 
 /**
@@ -25,6 +26,7 @@ public record RuntimeSettings(String model, Optional<String> sha256, Optional<St
               --max-batch-size <n>   rows per inference (MODELDEPLOY_BATCH_MAX_SIZE, default 32)
               --max-delay-ms <n>     wait for a batch to fill (MODELDEPLOY_BATCH_MAX_DELAY_MS, default 0)
               --cache-dir <folder>   downloads and engine files (MODELDEPLOY_CACHE_DIR, default /tmp/modeldeploy)
+              --max-queue <n>        requests that may wait for the model; more get 503 (MODELDEPLOY_MAX_QUEUE, default 1024)
             """;
 
     public static RuntimeSettings from(String[] args, Map<String, String> env) {
@@ -48,7 +50,9 @@ public record RuntimeSettings(String model, Optional<String> sha256, Optional<St
                 new ModelService.BatchingSettings(
                         number(pick(flags, "max-batch-size", env, "MODELDEPLOY_BATCH_MAX_SIZE", "32"), "max-batch-size"),
                         number(pick(flags, "max-delay-ms", env, "MODELDEPLOY_BATCH_MAX_DELAY_MS", "0"), "max-delay-ms"),
-                        number(pick(flags, "max-rows", env, "MODELDEPLOY_MAX_ROWS", "10000"), "max-rows")),
+                        number(pick(flags, "max-rows", env, "MODELDEPLOY_MAX_ROWS", "10000"), "max-rows"),
+                        number(pick(flags, "max-queue", env, "MODELDEPLOY_MAX_QUEUE",
+                                Integer.toString(DynamicBatcher.DEFAULT_MAX_QUEUED)), "max-queue")),
                 1024L * 1024 * number(pick(flags, "max-body-mib", env, "MODELDEPLOY_MAX_BODY_MIB", "8"), "max-body-mib"),
                 Duration.ofSeconds(20));
     }

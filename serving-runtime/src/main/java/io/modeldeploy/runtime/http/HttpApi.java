@@ -15,6 +15,7 @@ import java.util.function.Function;
 
 import io.modeldeploy.runtime.inference.BadInput;
 import io.modeldeploy.runtime.inference.ModelService;
+import io.modeldeploy.runtime.inference.Overloaded;
 import io.modeldeploy.runtime.inference.Prediction;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
@@ -170,6 +171,9 @@ public final class HttpApi {
         Throwable error = ctx.failure();
         if (error instanceof BadInput bad) {
             Json.error(ctx, bad.status(), bad.getMessage());
+        } else if (error instanceof Overloaded overloaded) {
+            ctx.response().putHeader(HttpHeaders.RETRY_AFTER, "1");
+            Json.error(ctx, 503, overloaded.getMessage());
         } else if (ctx.statusCode() == 413) {
             Json.error(ctx, 413, "the request body is larger than this server accepts");
         } else if (ctx.statusCode() >= 400 && ctx.statusCode() < 500) {

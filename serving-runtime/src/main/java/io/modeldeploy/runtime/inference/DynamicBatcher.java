@@ -22,13 +22,28 @@ public final class DynamicBatcher implements AutoCloseable {
     private final int maxBatchSize;
     private final long maxDelayNanos;
     private final IntConsumer batchSizes;
-    private final BlockingQueue<Job> queue = new LinkedBlockingQueue<>();
+    private final BlockingQueue<Job> queue;
+    private final int maxQueued;
     private final Thread worker;
     private volatile boolean running = true;
     private Job carried;
 
+    /** Requests that may wait for the engine by default; beyond them a request is refused as {@link Overloaded}. */
+    public static final int DEFAULT_MAX_QUEUED = 1024;
+
     public DynamicBatcher(InferenceEngine engine, int maxBatchSize, long maxDelayMillis, IntConsumer batchSizes) {
+        this(engine, maxBatchSize, maxDelayMillis, DEFAULT_MAX_QUEUED, batchSizes);
+    }
+
+    /**
+     * @param maxQueued requests that may wait for the engine; one more is refused at once with {@link Overloaded},
+     *            so that overload is an answer rather than memory and latency that grow without bound
+     */
+    public DynamicBatcher(InferenceEngine engine, int maxBatchSize, long maxDelayMillis, int maxQueued,
+            IntConsumer batchSizes) {
         this.engine = engine;
+        this.maxQueued = maxQueued;
+        this.queue = new LinkedBlockingQueue<>(maxQueued);
         this.maxBatchSize = maxBatchSize;
         this.maxDelayNanos = TimeUnit.MILLISECONDS.toNanos(maxDelayMillis);
         this.batchSizes = batchSizes;
@@ -44,7 +59,9 @@ public final class DynamicBatcher implements AutoCloseable {
             job.result.completeExceptionally(new IllegalStateException("the server is shutting down"));
             return job.result;
         }
-        queue.add(job);
+        if (!queue.offer(job)) {
+            job.result.completeExceptionally(new Overloaded(maxQueued));
+        }
         return job.result;
     }
 
@@ -102,7 +119,9 @@ public final class DynamicBatcher implements AutoCloseable {
                 at += mine.length;
                 job.result.complete(mine);
             }
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
+            // One batch's failure, even an Error from the engine, fails that batch's requests only; the worker
+            // goes on with the next batch. (OutOfMemoryError ends the JVM: the images run with ExitOnOutOfMemoryError.)
             jobs.forEach(j -> j.result.completeExceptionally(e));
         }
     }

@@ -27,11 +27,15 @@ public final class ModelService implements AutoCloseable {
         this.pre = new Preprocessor(config);
         this.post = new Postprocessor(config);
         this.maxRows = batching.maxRowsPerRequest();
-        this.batcher = new DynamicBatcher(engine, batching.maxBatchSize(), batching.maxDelayMillis(), batchSizes);
+        this.batcher = new DynamicBatcher(engine, batching.maxBatchSize(), batching.maxDelayMillis(),
+                batching.maxQueued(), batchSizes);
     }
 
     /** Dynamic batching and request size limits. */
-    public record BatchingSettings(int maxBatchSize, long maxDelayMillis, int maxRowsPerRequest) {
+    public record BatchingSettings(int maxBatchSize, long maxDelayMillis, int maxRowsPerRequest, int maxQueued) {
+        public BatchingSettings(int maxBatchSize, long maxDelayMillis, int maxRowsPerRequest) {
+            this(maxBatchSize, maxDelayMillis, maxRowsPerRequest, DynamicBatcher.DEFAULT_MAX_QUEUED);
+        }
     }
 
     /** Predicts for the rows (client feature order); fails fast with {@link BadInput} for a bad request. */

@@ -1,6 +1,7 @@
 package io.modeldeploy.runtime.inference;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -99,6 +100,60 @@ class DynamicBatcherTest {
             assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).isLessThan(1000);
         }
         assertThat(engine.batches).containsExactly(1);
+    }
+
+    @Test
+    void aFullQueueRefusesAtOnceAndEverythingQueuedIsStillAnswered() throws Exception {
+        var engine = new HeldEngine();
+        try (var batcher = new DynamicBatcher(engine, 1, 0, 3, rows -> { })) {
+            var first = batcher.submit(new float[][] {{0}});
+            assertThat(engine.firstStarted.await(5, TimeUnit.SECONDS)).isTrue();
+            var queued = new ArrayList<CompletableFuture<float[][]>>();
+            for (int i = 1; i <= 3; i++) {
+                queued.add(batcher.submit(new float[][] {{i}}));
+            }
+
+            var refused = batcher.submit(new float[][] {{4}});
+
+            assertThat(refused).isCompletedExceptionally();
+            assertThatThrownBy(refused::join).hasCauseInstanceOf(Overloaded.class)
+                    .hasMessageContaining("the model is at capacity: 3 requests already wait for it");
+            engine.release.countDown();
+            assertThat(first.get(5, TimeUnit.SECONDS)[0][0]).isEqualTo(0f);
+            for (int i = 1; i <= 3; i++) {
+                assertThat(queued.get(i - 1).get(5, TimeUnit.SECONDS)[0][0]).isEqualTo(i);
+            }
+        }
+    }
+
+    @Test
+    void anErrorInOneBatchFailsThatBatchOnlyAndTheWorkerGoesOn() throws Exception {
+        var engine = new InferenceEngine() {
+            int calls;
+
+            @Override
+            public float[][] infer(float[][] batch) {
+                if (calls++ == 0) {
+                    throw new StackOverflowError("a model that recursed too deep");
+                }
+                return batch;
+            }
+
+            @Override
+            public String name() {
+                return "fails once";
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        try (var batcher = new DynamicBatcher(engine, 32, 0, rows -> { })) {
+            var failed = batcher.submit(new float[][] {{1}});
+            assertThatThrownBy(() -> failed.get(5, TimeUnit.SECONDS)).hasCauseInstanceOf(StackOverflowError.class);
+
+            assertThat(batcher.submit(new float[][] {{2}}).get(5, TimeUnit.SECONDS)[0][0]).isEqualTo(2f);
+        }
     }
 
     @Test
