@@ -48,6 +48,19 @@ class ModelSourceTest {
     }
 
     @Test
+    void aConfigCannotNameAFileOutsideItsFolder() throws IOException {
+        Path folder = Files.createDirectories(cache.resolve("tampered"));
+        String config = Files.readString(ExampleModels.iris().resolve("model.json"))
+                .replace("\"model.onnx\"", "\"../../../../etc/hostname\"");
+        assertThat(config).contains("../../../../etc/hostname");
+        Files.writeString(folder.resolve("model.json"), config);
+
+        assertThatThrownBy(() -> ModelSource.locate(folder.toString(), Optional.empty(), cache))
+                .isInstanceOf(ModelLoadException.class)
+                .hasMessageContaining("model.json names the model file '../../../../etc/hostname', which is outside its folder");
+    }
+
+    @Test
     void aModelFileIsFoundWithTheConfigBesideIt() throws IOException {
         var located = ModelSource.locate(ExampleModels.iris().resolve("model.onnx").toString(), Optional.empty(), cache);
         assertThat(located.config().features()).hasSize(4);

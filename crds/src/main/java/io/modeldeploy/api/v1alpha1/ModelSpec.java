@@ -18,6 +18,8 @@ import io.fabric8.generator.annotation.ValidationRule;
         message = "model.uri must start with pvc://, file://, http:// or https://")
 @ValidationRule(value = "!self.uri.startsWith('pvc://') || self.uri.matches('^pvc://[a-z0-9]([-a-z0-9]*[a-z0-9])?/.+$')",
         fieldPath = ".uri", message = "a pvc:// model.uri takes the form pvc://<claim-name>/<path in the volume>")
+@ValidationRule(value = "!self.uri.startsWith('pvc://') || !(self.uri.contains('/../') || self.uri.endsWith('/..'))",
+        fieldPath = ".uri", message = "a pvc:// model.uri must not contain '..': the path stays inside the claim's volume")
 @ValidationRule(value = "!self.uri.startsWith('file://') || self.uri.startsWith('file:///')", fieldPath = ".uri",
         message = "a file:// model.uri must be an absolute path in the image, e.g. file:///models/iris")
 @ValidationRule(value = "!has(self.sha256) || self.sha256.matches('^[a-f0-9]{64}$')", fieldPath = ".sha256",

@@ -42,6 +42,8 @@ class ModelDeploymentValidationTest {
                         "spec.model.uri: Invalid value: model.uri must start with pvc://, file://, http:// or https://"),
                 bad("pvc uri without a path", spec -> model(spec).put("uri", "pvc://models"),
                         "a pvc:// model.uri takes the form pvc://<claim-name>/<path in the volume>"),
+                bad("pvc uri that climbs out of its volume", spec -> model(spec).put("uri", "pvc://models/../../etc/iris"),
+                        "a pvc:// model.uri must not contain '..': the path stays inside the claim's volume"),
                 bad("relative file uri", spec -> model(spec).put("uri", "file://models/iris"),
                         "a file:// model.uri must be an absolute path in the image"),
                 bad("malformed sha256", spec -> model(spec).put("sha256", "abc123"),

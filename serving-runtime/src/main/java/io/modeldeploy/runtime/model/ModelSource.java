@@ -52,7 +52,11 @@ public final class ModelSource {
             throw new ModelLoadException("model config not found: " + configFile + " does not exist");
         }
         ModelConfig config = ModelConfig.read(configFile);
-        Path modelFile = folder.resolve(config.file());
+        Path modelFile = folder.resolve(config.file()).normalize();
+        if (!modelFile.startsWith(folder.normalize())) {
+            throw new ModelLoadException("model.json names the model file '" + config.file() + "', which is outside "
+                    + "its folder " + folder + "; name a file in that folder");
+        }
         if (!Files.isRegularFile(modelFile)) {
             throw new ModelLoadException("model file not found: " + modelFile + " (named by " + configFile + ")");
         }
