@@ -7,13 +7,22 @@ import java.util.Optional;
 
 import io.modeldeploy.runtime.inference.DynamicBatcher;
 import io.modeldeploy.runtime.inference.ModelService;
+import io.modeldeploy.runtime.model.ModelSource;
 
 /**
  * How the runtime is configured: command-line flags, else the MODELDEPLOY_* environment variables the operator
  * sets (the same names as the operator's RuntimeContract), else defaults.
  */
 public record RuntimeSettings(String model, Optional<String> sha256, Optional<String> modelVersion, String host,
-        int port, Path cacheDir, ModelService.BatchingSettings batching, long maxBodyBytes, Duration drainTimeout) {
+        int port, Path cacheDir, ModelService.BatchingSettings batching, long maxBodyBytes, Duration drainTimeout,
+        long maxModelBytes) {
+
+    /** The settings with the default limit on a downloaded model's size. */
+    public RuntimeSettings(String model, Optional<String> sha256, Optional<String> modelVersion, String host, int port,
+            Path cacheDir, ModelService.BatchingSettings batching, long maxBodyBytes, Duration drainTimeout) {
+        this(model, sha256, modelVersion, host, port, cacheDir, batching, maxBodyBytes, drainTimeout,
+                ModelSource.DEFAULT_MAX_MODEL_BYTES);
+    }
 
     static final String USAGE = """
             usage: java -jar modeldeploy-serving-runtime.jar --model <folder|file|http(s) URL> [options]
@@ -26,6 +35,7 @@ public record RuntimeSettings(String model, Optional<String> sha256, Optional<St
               --max-batch-size <n>   rows per inference (MODELDEPLOY_BATCH_MAX_SIZE, default 32)
               --max-delay-ms <n>     wait for a batch to fill (MODELDEPLOY_BATCH_MAX_DELAY_MS, default 0)
               --cache-dir <folder>   downloads and engine files (MODELDEPLOY_CACHE_DIR, default /tmp/modeldeploy)
+              --max-model-mib <n>    the largest model file to download (MODELDEPLOY_MAX_MODEL_MIB, default 4096)
               --max-queue <n>        requests that may wait for the model; more get 503 (MODELDEPLOY_MAX_QUEUE, default 1024)
             """;
 
@@ -54,7 +64,9 @@ public record RuntimeSettings(String model, Optional<String> sha256, Optional<St
                         number(pick(flags, "max-queue", env, "MODELDEPLOY_MAX_QUEUE",
                                 Integer.toString(DynamicBatcher.DEFAULT_MAX_QUEUED)), "max-queue")),
                 1024L * 1024 * number(pick(flags, "max-body-mib", env, "MODELDEPLOY_MAX_BODY_MIB", "8"), "max-body-mib"),
-                Duration.ofSeconds(20));
+                Duration.ofSeconds(20),
+                1024L * 1024 * number(pick(flags, "max-model-mib", env, "MODELDEPLOY_MAX_MODEL_MIB",
+                        Long.toString(ModelSource.DEFAULT_MAX_MODEL_BYTES >> 20)), "max-model-mib"));
     }
 
     private static String pick(Map<String, String> flags, String flag, Map<String, String> env, String variable,

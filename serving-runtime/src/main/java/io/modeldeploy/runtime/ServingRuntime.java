@@ -63,7 +63,8 @@ public final class ServingRuntime implements AutoCloseable {
                 .toCompletionStage().toCompletableFuture().join();
         log("listening on " + settings.host() + ":" + server.actualPort());
         long start = System.nanoTime();
-        ModelSource.Located located = ModelSource.locate(settings.model(), settings.sha256(), settings.cacheDir());
+        ModelSource.Located located = ModelSource.locate(settings.model(), settings.sha256(), settings.cacheDir(),
+                settings.maxModelBytes());
         var engine = DjlEngine.load(located.modelFile(), located.config().formatName());
         model = new ModelService(located, settings.modelVersion().orElse("1"), engine, settings.batching(),
                 metrics::batch);

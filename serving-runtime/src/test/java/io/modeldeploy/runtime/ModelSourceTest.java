@@ -80,6 +80,13 @@ class ModelSourceTest {
             exchange.getResponseBody().write(body);
             exchange.close();
         });
+        // The same files sent chunked, without a Content-Length: the limit holds as the bytes arrive.
+        server.createContext("/chunked/iris/", exchange -> {
+            Path file = ExampleModels.iris().resolve(Path.of(exchange.getRequestURI().getPath()).getFileName().toString());
+            exchange.sendResponseHeaders(200, 0);
+            exchange.getResponseBody().write(Files.readAllBytes(file));
+            exchange.close();
+        });
         server.start();
         try {
             String url = "http://127.0.0.1:" + server.getAddress().getPort() + "/models/iris/model.onnx";
@@ -93,6 +100,20 @@ class ModelSourceTest {
                     .hasMessageContaining("model checksum mismatch");
             assertThatThrownBy(() -> ModelSource.locate(url.replace("model.onnx", "other.onnx"), Optional.empty(),
                     cache)).hasMessageContaining("model not found: GET").hasMessageContaining("answered 404");
+
+            // A model file larger than the limit is refused before it fills the disk, and nothing of it is kept.
+            long size = Files.size(ExampleModels.iris().resolve("model.onnx"));
+            Path small = Files.createDirectories(cache.resolve("small"));
+            assertThatThrownBy(() -> ModelSource.locate(url, Optional.empty(), small, size - 1))
+                    .isInstanceOf(ModelLoadException.class)
+                    .hasMessageContaining("sends " + size + " bytes; this server downloads at most " + (size - 1));
+            assertThatThrownBy(() -> ModelSource.locate(url.replace("/models/", "/chunked/"), Optional.empty(), small,
+                    size - 1)).hasMessageContaining("sends more than " + (size - 1) + " bytes");
+            try (var left = Files.walk(small)) {
+                assertThat(left.filter(Files::isRegularFile)).isEmpty();
+            }
+            assertThat(ModelSource.locate(url.replace("/models/", "/chunked/"), Optional.empty(), small, size)
+                    .modelFile()).hasSize(size);
         } finally {
             server.stop(0);
         }

@@ -2,6 +2,7 @@ package io.modeldeploy.runtime.model;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -37,9 +38,24 @@ public final class ModelSource {
      * @param cache a writable folder for downloads
      */
     public static Located locate(String location, Optional<String> sha256, Path cache) throws IOException {
+        return locate(location, sha256, cache, DEFAULT_MAX_MODEL_BYTES);
+    }
+
+    /** The largest model file downloaded by default: 4 GiB. */
+    public static final long DEFAULT_MAX_MODEL_BYTES = 4L << 30;
+    /** The largest model.json downloaded: 1 MiB. */
+    static final long MAX_CONFIG_BYTES = 1 << 20;
+    /** How long a download may take to start answering. */
+    static final Duration RESPONSE_TIMEOUT = Duration.ofSeconds(30);
+
+    /**
+     * @param maxModelBytes the largest model file to download; a larger one is refused before it fills the disk
+     */
+    public static Located locate(String location, Optional<String> sha256, Path cache, long maxModelBytes)
+            throws IOException {
         Path folder;
         if (location.startsWith("http://") || location.startsWith("https://")) {
-            folder = download(URI.create(location), cache);
+            folder = download(URI.create(location), cache, maxModelBytes);
         } else {
             Path path = Path.of(location.startsWith("file://") ? URI.create(location).getPath() : location);
             if (!Files.exists(path)) {
@@ -71,7 +87,7 @@ public final class ModelSource {
     }
 
     /** Downloads the model file and its model.json (from the same folder URL) into the cache. */
-    private static Path download(URI modelUri, Path cache) throws IOException {
+    private static Path download(URI modelUri, Path cache, long maxModelBytes) throws IOException {
         String path = modelUri.getPath();
         String fileName = path.substring(path.lastIndexOf('/') + 1);
         if (fileName.isEmpty()) {
@@ -79,29 +95,54 @@ public final class ModelSource {
         }
         Path folder = cache.resolve("models").resolve(Integer.toHexString(modelUri.toString().hashCode()));
         Files.createDirectories(folder);
-        fetch(modelUri, folder.resolve(fileName));
-        fetch(modelUri.resolve(ModelConfig.FILE), folder.resolve(ModelConfig.FILE));
+        fetch(modelUri, folder.resolve(fileName), maxModelBytes);
+        fetch(modelUri.resolve(ModelConfig.FILE), folder.resolve(ModelConfig.FILE), MAX_CONFIG_BYTES);
         return folder;
     }
 
-    private static void fetch(URI uri, Path target) throws IOException {
+    /** Downloads at most {@code maxBytes}: a larger file is refused, by its Content-Length or as it arrives. */
+    private static void fetch(URI uri, Path target, long maxBytes) throws IOException {
         HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NORMAL)
                 .connectTimeout(Duration.ofSeconds(10)).build();
         try {
-            HttpResponse<InputStream> response = http.send(HttpRequest.newBuilder(uri).build(),
-                    HttpResponse.BodyHandlers.ofInputStream());
+            HttpResponse<InputStream> response = http.send(HttpRequest.newBuilder(uri).timeout(RESPONSE_TIMEOUT)
+                    .build(), HttpResponse.BodyHandlers.ofInputStream());
             try (InputStream body = response.body()) {
                 if (response.statusCode() != 200) {
                     throw new ModelLoadException("model not found: GET " + uri + " answered " + response.statusCode());
                 }
+                long declared = response.headers().firstValueAsLong("Content-Length").orElse(-1);
+                if (declared > maxBytes) {
+                    throw tooLarge(uri, declared + " bytes", maxBytes);
+                }
                 Path partial = target.resolveSibling(target.getFileName() + ".partial");
-                Files.copy(body, partial, StandardCopyOption.REPLACE_EXISTING);
+                try (OutputStream out = Files.newOutputStream(partial)) {
+                    byte[] buffer = new byte[64 * 1024];
+                    long total = 0;
+                    for (int n = body.read(buffer); n >= 0; n = body.read(buffer)) {
+                        total += n;
+                        if (total > maxBytes) {
+                            throw tooLarge(uri, "more than " + maxBytes + " bytes", maxBytes);
+                        }
+                        out.write(buffer, 0, n);
+                    }
+                } catch (ModelLoadException e) {
+                    Files.deleteIfExists(partial);
+                    throw e;
+                }
                 Files.move(partial, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             }
+        } catch (java.net.http.HttpTimeoutException e) {
+            throw new ModelLoadException("GET " + uri + " did not answer within " + RESPONSE_TIMEOUT.toSeconds() + " s");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted while downloading " + uri, e);
         }
+    }
+
+    private static ModelLoadException tooLarge(URI uri, String size, long maxBytes) {
+        return new ModelLoadException("GET " + uri + " sends " + size + "; this server downloads at most " + maxBytes
+                + " bytes (for the model file: MODELDEPLOY_MAX_MODEL_MIB)");
     }
 
     public static String sha256(Path file) throws IOException {
