@@ -61,7 +61,7 @@ class OperatorPodIT {
             Kubectl.kubectl(cluster, ns.name(), "apply", "--server-side", "-f",
                     Manifests.onRealNode(Manifests.example("iris.yaml")).toString()).ok();
             ClusterState.await(cluster, ns.name(), "md/iris", "--for=condition=Ready", "--timeout=180s");
-            ServiceTraffic.Answer answer = ServiceTraffic.to(client, "iris").predict();
+            ServiceTraffic.Answer answer = ServiceTraffic.to(client, "iris").firstAnswer(ServiceTraffic.SEED_REQUEST);
             assertThat(answer.status()).as(answer.body()).isEqualTo(200);
             assertThat(answer.body()).contains("\"predictions\":[\"setosa\",\"virginica\"]");
             assertThat(Kubectl.kubectl(cluster, ns.name(), "logs", operator.getMetadata().getName()).ok())

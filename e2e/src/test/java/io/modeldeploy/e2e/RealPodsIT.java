@@ -72,7 +72,7 @@ class RealPodsIT {
             assertThat(pod.getSpec().getContainers().get(0).getImage()).isEqualTo(RealNode.image("serving-runtime"));
         });
 
-        ServiceTraffic.Answer answer = ServiceTraffic.to(client, "iris").predict();
+        ServiceTraffic.Answer answer = ServiceTraffic.to(client, "iris").firstAnswer(ServiceTraffic.SEED_REQUEST);
         assertThat(answer.status()).as(answer.body()).isEqualTo(200);
         JsonNode body = JSON.readTree(answer.body());
         assertThat(body.get("predictions").toString()).isEqualTo("[\"setosa\",\"virginica\"]");
@@ -114,12 +114,13 @@ class RealPodsIT {
         ClusterState.await(cluster, ns.name(), "md/petal-width", "md/iris-torch", "--for=condition=Ready",
                 "--timeout=" + READY.toSeconds() + "s");
 
-        ServiceTraffic.Answer width = ServiceTraffic.to(client, "petal-width").predict("{\"features\": [[5.1, 3.5, 1.4]]}");
+        ServiceTraffic.Answer width = ServiceTraffic.to(client, "petal-width")
+                .firstAnswer("{\"features\": [[5.1, 3.5, 1.4]]}");
         assertThat(width.status()).as(width.body()).isEqualTo(200);
         // The first row of examples/models/iris-petal-width/reference.json: what xgboost4j predicted.
         assertThat(JSON.readTree(width.body()).get("predictions").get(0).asDouble())
                 .isCloseTo(0.2573704123497009, org.assertj.core.data.Offset.offset(1e-5));
-        ServiceTraffic.Answer species = ServiceTraffic.to(client, "iris-torch").predict();
+        ServiceTraffic.Answer species = ServiceTraffic.to(client, "iris-torch").firstAnswer(ServiceTraffic.SEED_REQUEST);
         assertThat(species.status()).as(species.body()).isEqualTo(200);
         assertThat(JSON.readTree(species.body()).get("predictions").toString())
                 .isEqualTo("[\"setosa\",\"virginica\"]");
@@ -228,6 +229,7 @@ class RealPodsIT {
                 client.resources(ModelDeployment.class).withName(Manifests.ROLLING).get(), "1.0.0")
                 && readyEndpoints(client, Manifests.ROLLING) == 3);
         ServiceTraffic traffic = ServiceTraffic.to(client, Manifests.ROLLING);
+        assertThat(traffic.firstAnswer(ServiceTraffic.SEED_REQUEST).status()).isEqualTo(200);
 
         try (SteadyLoad load = SteadyLoad.start(traffic, 20)) {
             Kubectl.kubectl(cluster, ns.name(), "patch", "md", Manifests.ROLLING, "--type", "merge", "-p",
@@ -278,6 +280,9 @@ class RealPodsIT {
             throws IOException {
         applyOnRealNode(cluster, ns, Manifests.canary("1.0.0"));
         ClusterState.until(cluster, ns.name(), READY, () -> ModelDeploymentStates.servesVersion(md(client), "1.0.0"));
+        // The load that follows counts every refused connection: start it once kube-proxy routes the new Service.
+        assertThat(ServiceTraffic.to(client, Manifests.CANARY).firstAnswer(ServiceTraffic.SEED_REQUEST).status())
+                .isEqualTo(200);
     }
 
     private static ModelDeployment md(KubernetesClient client) {

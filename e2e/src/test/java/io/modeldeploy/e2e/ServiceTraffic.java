@@ -48,6 +48,26 @@ final class ServiceTraffic {
         return predict(SEED_REQUEST);
     }
 
+    /**
+     * The first request to a Service whose pods just became Ready: kube-proxy programs its rules a moment after the
+     * endpoints change (until then the ClusterIP refuses connections), so a refused connection is tried again for
+     * up to 30 s. Any HTTP answer, good or bad, is returned at once. Load tests use {@link #predict} alone.
+     */
+    Answer firstAnswer(String json) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        Answer answer = predict(json);
+        while (answer.status() == 0 && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(200);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return answer;
+            }
+            answer = predict(json);
+        }
+        return answer;
+    }
+
     /** A /predict request with this JSON body, once; never throws, never waits longer than its timeouts. */
     Answer predict(String json) {
         HttpURLConnection connection = null;
