@@ -21,6 +21,18 @@ public final class RuntimeContract {
     public static final String ENV_BATCH_MAX_DELAY_MS = "MODELDEPLOY_BATCH_MAX_DELAY_MS";
     public static final String ENV_CACHE_DIR = "MODELDEPLOY_CACHE_DIR";
 
+    /** The largest model file the runtime downloads (MiB); passed to it, and counted in the cache's size limit. */
+    public static final int MAX_MODEL_MIB = 4096;
+    public static final String ENV_MAX_MODEL_MIB = "MODELDEPLOY_MAX_MODEL_MIB";
+    /**
+     * The cache volume's size limit: a downloaded model at its largest, plus engine files (libtorch unpacks to about
+     * 430 MiB, measured on the real node on 2026-12-02) and room to spare. A pod that writes more is evicted rather
+     * than filling its node's disk.
+     */
+    public static final String CACHE_SIZE_LIMIT = (MAX_MODEL_MIB + 2048) + "Mi";
+    /** The /tmp volume's size limit: native libraries some engines unpack there (XGBoost: 16 MiB). */
+    public static final String TMP_SIZE_LIMIT = "1Gi";
+
     /** Writable scratch space for downloaded models and engine files; the root filesystem is read-only. */
     public static final String CACHE_VOLUME = "model-cache";
     public static final String CACHE_PATH = "/var/cache/modeldeploy";

@@ -18,6 +18,7 @@ import io.fabric8.kubernetes.api.model.PodTemplateSpec;
 import io.fabric8.kubernetes.api.model.PodTemplateSpecBuilder;
 import io.fabric8.kubernetes.api.model.Probe;
 import io.fabric8.kubernetes.api.model.ProbeBuilder;
+import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.SecurityContextBuilder;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeBuilder;
@@ -145,6 +146,7 @@ public final class ServingPodTemplate {
         put(env, RuntimeContract.ENV_BATCH_MAX_DELAY_MS,
                 Integer.toString(spec.runtime().batching().maxDelayMillis()));
         put(env, RuntimeContract.ENV_CACHE_DIR, RuntimeContract.CACHE_PATH);
+        put(env, RuntimeContract.ENV_MAX_MODEL_MIB, Integer.toString(RuntimeContract.MAX_MODEL_MIB));
         if (spec.runtime().env() != null) {
             spec.runtime().env().forEach(e -> env.put(e.getName(), e));
         }
@@ -183,8 +185,10 @@ public final class ServingPodTemplate {
 
     private static List<Volume> volumes(ModelLocation location) {
         var volumes = new ArrayList<Volume>();
-        volumes.add(new VolumeBuilder().withName(RuntimeContract.CACHE_VOLUME).withNewEmptyDir().endEmptyDir().build());
-        volumes.add(new VolumeBuilder().withName(RuntimeContract.TMP_VOLUME).withNewEmptyDir().endEmptyDir().build());
+        volumes.add(new VolumeBuilder().withName(RuntimeContract.CACHE_VOLUME).withNewEmptyDir()
+                .withSizeLimit(new Quantity(RuntimeContract.CACHE_SIZE_LIMIT)).endEmptyDir().build());
+        volumes.add(new VolumeBuilder().withName(RuntimeContract.TMP_VOLUME).withNewEmptyDir()
+                .withSizeLimit(new Quantity(RuntimeContract.TMP_SIZE_LIMIT)).endEmptyDir().build());
         location.claimName().ifPresent(claim -> volumes.add(new VolumeBuilder()
                 .withName(RuntimeContract.MODEL_STORE_VOLUME)
                 .withNewPersistentVolumeClaim().withClaimName(claim).withReadOnly(true).endPersistentVolumeClaim()

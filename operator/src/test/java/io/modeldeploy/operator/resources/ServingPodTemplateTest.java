@@ -31,7 +31,17 @@ class ServingPodTemplateTest {
                 RuntimeContract.ENV_HTTP_PORT, "8080",
                 RuntimeContract.ENV_BATCH_MAX_SIZE, "32",
                 RuntimeContract.ENV_BATCH_MAX_DELAY_MS, "0",
-                RuntimeContract.ENV_CACHE_DIR, RuntimeContract.CACHE_PATH));
+                RuntimeContract.ENV_CACHE_DIR, RuntimeContract.CACHE_PATH,
+                RuntimeContract.ENV_MAX_MODEL_MIB, "4096"));
+    }
+
+    @Test
+    void scratchVolumesHaveSizeLimitsThatHoldTheLargestDownloadedModel() {
+        var volumes = ServingPodTemplate.desired(iris(), Labels.TRACK_STABLE, IMAGE).getSpec().getVolumes();
+        assertThat(volumes).filteredOn(v -> v.getName().equals(RuntimeContract.CACHE_VOLUME)).singleElement()
+                .satisfies(v -> assertThat(v.getEmptyDir().getSizeLimit().toString()).isEqualTo("6144Mi"));
+        assertThat(volumes).filteredOn(v -> v.getName().equals(RuntimeContract.TMP_VOLUME)).singleElement()
+                .satisfies(v -> assertThat(v.getEmptyDir().getSizeLimit().toString()).isEqualTo("1Gi"));
     }
 
     @Test
