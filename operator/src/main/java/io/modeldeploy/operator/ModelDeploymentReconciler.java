@@ -155,7 +155,7 @@ public class ModelDeploymentReconciler implements Reconciler<ModelDeployment> {
                 .withTemplate(upgrade.template());
         rollout.ifPresent(t -> t.decision().transition().ifPresent(
                 transition -> events.rollout(md, t.decision().state().reason(), transition)));
-        rollout.flatMap(t -> RolloutCoordinator.newlyIgnoredAction(md, t)).ifPresent(why -> events.actionIgnored(md, why));
+        rollout.flatMap(RolloutCoordinator.Target::newlyIgnoredAction).ifPresent(why -> events.actionIgnored(md, why));
         String heldBefore = before == null || before.template() == null ? null : before.template().heldRevision();
         if (upgrade.held() && !upgrade.template().heldRevision().equals(heldBefore)) {
             events.upgradeHeld(md, upgrade.template());

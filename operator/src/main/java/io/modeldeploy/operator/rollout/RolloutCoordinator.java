@@ -38,8 +38,14 @@ public final class RolloutCoordinator {
      * What the Deployments should look like now: the plan's decision, the replica split of its weight, and the
      * rollout-action annotation read in this pass with why it was not applied (when it was not).
      */
-    public record Target(RolloutPlan.Decision decision, ReplicaSplit split, String lastAction,
+    public record Target(RolloutPlan.Decision decision, ReplicaSplit split, String lastAction, boolean actionRead,
             Optional<String> ignoredAction) {
+
+        /** Why the action read in this pass was not applied, for an Event; empty when none was read or it applied. */
+        public Optional<String> newlyIgnoredAction() {
+            return actionRead ? ignoredAction : Optional.empty();
+        }
+
         /** The stable Deployment keeps running the stable revision's template (a canary runs or was rolled back). */
         public boolean stableKeepsItsTemplate() {
             Phase phase = decision.state().phase();
@@ -106,14 +112,7 @@ public final class RolloutCoordinator {
         } else {
             ignored = decision.ignoredAction();
         }
-        return new Target(decision, split, annotation, ignored);
-    }
-
-    /** A sentence for an Event when this pass read a rollout action that it did not apply. */
-    public static Optional<String> newlyIgnoredAction(ModelDeployment md, Target target) {
-        RolloutStatus before = md.getStatus() == null ? null : md.getStatus().rollout();
-        boolean read = target.lastAction() != null && (before == null || !target.lastAction().equals(before.lastAction()));
-        return read ? target.ignoredAction() : Optional.empty();
+        return new Target(decision, split, annotation, newAnnotation, ignored);
     }
 
     public static RolloutPlan.Settings settings(ModelDeployment md) {

@@ -99,8 +99,7 @@ public final class StatusAssessor {
         Long generation = md.getMetadata().getGeneration();
         List<Condition> before = previous == null || previous.conditions() == null ? List.of() : previous.conditions();
         Condition degraded = before.stream().filter(c -> Conditions.DEGRADED.equals(c.getType())).findFirst()
-                .orElseGet(() -> condition(Conditions.DEGRADED, Conditions.FALSE, "AsSpecified",
-                        "the revision the spec asks for is the one rolled out or rolling out", generation, before, now));
+                .orElseGet(() -> notDegraded(generation, before, now));
         var conditions = List.of(
                 condition(Conditions.READY, Conditions.FALSE, Conditions.APPLY_FAILED, message, generation, before, now),
                 condition(Conditions.RECONCILING, Conditions.FALSE, Conditions.APPLY_FAILED, "not progressing",
@@ -169,8 +168,12 @@ public final class StatusAssessor {
         return observed.rollout().filter(r -> r.phase() == RolloutPlan.Phase.ROLLED_BACK)
                 .map(r -> condition(Conditions.DEGRADED, Conditions.TRUE, r.reason(), r.message(), generation, before,
                         now))
-                .orElseGet(() -> condition(Conditions.DEGRADED, Conditions.FALSE, "AsSpecified",
-                        "the revision the spec asks for is the one rolled out or rolling out", generation, before, now));
+                .orElseGet(() -> notDegraded(generation, before, now));
+    }
+
+    private static Condition notDegraded(Long generation, List<Condition> before, Instant now) {
+        return condition(Conditions.DEGRADED, Conditions.FALSE, "AsSpecified",
+                "the revision the spec asks for is the one rolled out or rolling out", generation, before, now);
     }
 
     /** A canary rollout that runs or was rolled back speaks for the ModelDeployment; a stable one does not. */
