@@ -38,34 +38,39 @@ public class ServingDeploymentDependent extends CRUDKubernetesDependentResource<
         Optional<RolloutCoordinator.Target> rollout = RolloutTargets.of(context);
         Optional<Integer> currentReplicas = current.map(d -> d.getSpec().getReplicas());
         boolean takesCanary = rollout.map(RolloutCoordinator.Target::stableTakesCanaryTemplate).orElse(false);
-        boolean keeps = rollout.map(RolloutCoordinator.Target::stableKeepsItsTemplate).orElse(false)
-                || TemplateHold.held(context);
-        if (current.isEmpty() || !(takesCanary || keeps)) {
+        boolean keepsForCanary = rollout.map(RolloutCoordinator.Target::stableKeepsItsTemplate).orElse(false);
+        if (current.isEmpty() || !(takesCanary || keepsForCanary || TemplateHold.held(context))) {
             return ServingDeployment.desired(md, settings.runtimeImage(), currentReplicas);
         }
         PodTemplateSpec template = current.get().getSpec().getTemplate();
-        String stableRevision = rollout.map(t -> t.decision().state().stableRevision()).orElse(null);
-        if (!takesCanary && rollout.isPresent() && rollout.get().stableKeepsItsTemplate()
-                && !stableRevision.equals(DeploymentProgress.revision(current.get()))) {
-            // A promotion was aborted after the stable Deployment had taken the canary's template.
-            template = StableHistory.template(context.getClient(), md, stableRevision).orElse(template);
-        }
         if (takesCanary) {
-            // The promoted revision is what the canary Deployment runs, not the spec, which may have moved on.
-            String promoted = rollout.get().canaryRevision();
-            Optional<PodTemplateSpec> canary = ServingDeployments.observed(context, md, Labels.TRACK_CANARY)
-                    .filter(d -> promoted.equals(DeploymentProgress.revision(d)))
-                    .map(d -> ServingPodTemplate.retracked(d.getSpec().getTemplate(), md, Labels.TRACK_STABLE));
-            if (canary.isPresent()) {
-                template = canary.get();
-            } else if (promoted.equals(ServingPodTemplate.revision(md, settings.runtimeImage()))) {
-                template = ServingPodTemplate.desired(md, Labels.TRACK_STABLE, settings.runtimeImage());
+            template = promotedTemplate(md, context, rollout.get().canaryRevision()).orElse(template);
+        } else if (keepsForCanary) {
+            String stableRevision = rollout.get().decision().state().stableRevision();
+            if (!stableRevision.equals(DeploymentProgress.revision(current.get()))) {
+                // A promotion was aborted after the stable Deployment had taken the canary's template.
+                template = StableHistory.template(context.getClient(), md, stableRevision).orElse(template);
             }
         }
         int replicas = rollout.map(t -> t.split().stable())
                 .orElseGet(() -> ServingDeployment.stableReplicas(md, currentReplicas));
         return ServingDeployment.desired(md, Labels.TRACK_STABLE, template,
                 ServingDeployment.appliedStableReplicas(md, currentReplicas, replicas));
+    }
+
+    /**
+     * The template of the revision being promoted: what the canary Deployment runs, not the spec, which may have
+     * moved on; the spec's own only while it is that revision.
+     */
+    private Optional<PodTemplateSpec> promotedTemplate(ModelDeployment md, Context<ModelDeployment> context,
+            String promoted) {
+        Optional<PodTemplateSpec> canary = ServingDeployments.observed(context, md, Labels.TRACK_CANARY)
+                .filter(d -> promoted.equals(DeploymentProgress.revision(d)))
+                .map(d -> ServingPodTemplate.retracked(d.getSpec().getTemplate(), md, Labels.TRACK_STABLE));
+        if (canary.isPresent() || !promoted.equals(ServingPodTemplate.revision(md, settings.runtimeImage()))) {
+            return canary;
+        }
+        return Optional.of(ServingPodTemplate.desired(md, Labels.TRACK_STABLE, settings.runtimeImage()));
     }
 
     @Override
