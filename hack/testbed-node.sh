@@ -9,8 +9,12 @@
 NODE_NAME=${MODELDEPLOY_REAL_NODE:-modeldeploy-real}
 NODE_DIR=$CACHE_ROOT/real-node
 NODE_BRIDGE=mdbr0
-# The real node's pods take addresses from here; kwok's fake nodes use 10.0.0.0/16, Services 10.96.0.0/16.
+# The real node's pods take addresses from here; kwok's fake nodes use 10.0.0.0/16.
 NODE_POD_CIDR=10.88.0.0/16
+# The Services' ClusterIP range, as the API server is configured with it.
+SERVICE_CIDR=$(awk '/key: service-cluster-ip-range/ {getline; print $2}' "$here/testbed-config.yaml")
+# A filter chain that refuses connections to ClusterIPs kube-proxy has no rule for (yet).
+UNROUTED_CHAIN=MODELDEPLOY-UNROUTED
 REGISTRY_PORT=${MODELDEPLOY_REGISTRY_PORT:-5000}
 REGISTRY=localhost:$REGISTRY_PORT
 REGISTRY_DIR=$CACHE_ROOT/registry
@@ -225,7 +229,24 @@ EOF
     --hostname-override "$NODE_NAME" --node-ip "$ip" --node-labels "$NODE_LABEL" \
     --root-dir /var/lib/kubelet --cert-dir "$NODE_DIR/kubelet/pki"
   node_start kube-proxy "$BIN/kube-proxy" --config "$NODE_DIR/kube-proxy.yaml"
+  refuse_unrouted_service_addresses
   wait_for "the real node $NODE_NAME" 120 kubectl_cluster get node "$NODE_NAME"
+}
+
+# A connection to a ClusterIP that kube-proxy has not programmed yet (a Service created a moment ago) would follow
+# the default route off this machine, where whatever answers there (on the CI machines, a gateway that returns
+# HTTP 404 to everything) looks like a bad answer from the model. Refuse it here instead, as kube-proxy refuses
+# a Service without endpoints: locally sent and forwarded packets reach the filter table after kube-proxy's DNAT,
+# so only addresses it did not rewrite still fall in the Service range.
+refuse_unrouted_service_addresses() {
+  [ -n "$SERVICE_CIDR" ] || die "no service-cluster-ip-range in $here/testbed-config.yaml"
+  iptables -N "$UNROUTED_CHAIN" 2>/dev/null || iptables -F "$UNROUTED_CHAIN"
+  iptables -A "$UNROUTED_CHAIN" -d "$SERVICE_CIDR" -p tcp -j REJECT --reject-with tcp-reset
+  iptables -A "$UNROUTED_CHAIN" -d "$SERVICE_CIDR" -j REJECT
+  local chain
+  for chain in OUTPUT FORWARD; do
+    iptables -C "$chain" -j "$UNROUTED_CHAIN" 2>/dev/null || iptables -A "$chain" -j "$UNROUTED_CHAIN"
+  done
 }
 
 ctr_node() { "$BIN/ctr" --address "$NODE_DIR/containerd.sock" "$@"; }
@@ -268,9 +289,9 @@ node_down() {
   done
   ip -o netns list 2>/dev/null | awk '/^cni-/ {print $1}' | while read -r ns; do ip netns delete "$ns" 2>/dev/null || true; done
   ip link show "$NODE_BRIDGE" >/dev/null 2>&1 && ip link delete "$NODE_BRIDGE"
-  # kube-proxy knows its own chains; the bridge plugin's masquerade chains are CNI-*.
+  # kube-proxy knows its own chains; the bridge plugin's masquerade chains are CNI-*; ours is $UNROUTED_CHAIN.
   [ -x "$BIN/kube-proxy" ] && "$BIN/kube-proxy" --cleanup >/dev/null 2>&1 || true
-  remove_iptables_chains 'CNI-|KUBE-'
+  remove_iptables_chains "CNI-|KUBE-|$UNROUTED_CHAIN"
   # cgroups the kubelet made (kubepods) in every v1 hierarchy, deepest first.
   find /sys/fs/cgroup -mindepth 2 -type d -path '*/kubepods*' 2>/dev/null | sort -r | xargs -r rmdir 2>/dev/null || true
   rm -rf /var/lib/kubelet /var/log/pods /var/log/containers /run/containerd /var/lib/cni "$NODE_DIR/cni/ipam" \

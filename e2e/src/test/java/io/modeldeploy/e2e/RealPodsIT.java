@@ -89,6 +89,24 @@ class RealPodsIT {
         assertThat(imageEntrypoint(RealNode.image("serving-runtime"))).contains("-XX:+ExitOnOutOfMemoryError");
     }
 
+    @Test
+    void aServiceAddressThatKubeProxyHasNoRuleForRefusesTheConnection(KubernetesClient client) {
+        // The first request to a new Service may come before kube-proxy programs its rules: it must be refused (and
+        // tried again), never answered by whatever lies beyond this machine's default route.
+        String kubernetes = client.services().inNamespace("default").withName("kubernetes").get().getSpec()
+                .getClusterIP();
+        var taken = client.services().inAnyNamespace().list().getItems().stream()
+                .map(s -> s.getSpec().getClusterIP()).collect(java.util.stream.Collectors.toSet());
+        String prefix = kubernetes.substring(0, kubernetes.indexOf('.', kubernetes.indexOf('.') + 1) + 1);
+        String unused = java.util.stream.IntStream.rangeClosed(1, 254).mapToObj(i -> prefix + "255." + i)
+                .filter(ip -> !taken.contains(ip)).findFirst().orElseThrow();
+
+        ServiceTraffic.Answer answer = ServiceTraffic.toAddress(unused).predict();
+
+        assertThat(answer.status()).as("%s: %s", unused, answer.body()).isZero();
+        assertThat(answer.body()).contains("Connection refused");
+    }
+
     /** The entrypoint in an image's config, as the registry serves it (skopeo, as hack/images pushes with). */
     private static List<String> imageEntrypoint(String image) throws IOException {
         Process skopeo = new ProcessBuilder("skopeo", "inspect", "--config", "--tls-verify=false", "docker://" + image)
@@ -229,7 +247,8 @@ class RealPodsIT {
                 client.resources(ModelDeployment.class).withName(Manifests.ROLLING).get(), "1.0.0")
                 && readyEndpoints(client, Manifests.ROLLING) == 3);
         ServiceTraffic traffic = ServiceTraffic.to(client, Manifests.ROLLING);
-        assertThat(traffic.firstAnswer(ServiceTraffic.SEED_REQUEST).status()).isEqualTo(200);
+        ServiceTraffic.Answer first = traffic.firstAnswer(ServiceTraffic.SEED_REQUEST);
+        assertThat(first.status()).as(first.body()).isEqualTo(200);
 
         try (SteadyLoad load = SteadyLoad.start(traffic, 20)) {
             Kubectl.kubectl(cluster, ns.name(), "patch", "md", Manifests.ROLLING, "--type", "merge", "-p",
@@ -281,8 +300,8 @@ class RealPodsIT {
         applyOnRealNode(cluster, ns, Manifests.canary("1.0.0"));
         ClusterState.until(cluster, ns.name(), READY, () -> ModelDeploymentStates.servesVersion(md(client), "1.0.0"));
         // The load that follows counts every refused connection: start it once kube-proxy routes the new Service.
-        assertThat(ServiceTraffic.to(client, Manifests.CANARY).firstAnswer(ServiceTraffic.SEED_REQUEST).status())
-                .isEqualTo(200);
+        ServiceTraffic.Answer first = ServiceTraffic.to(client, Manifests.CANARY).firstAnswer(ServiceTraffic.SEED_REQUEST);
+        assertThat(first.status()).as(first.body()).isEqualTo(200);
     }
 
     private static ModelDeployment md(KubernetesClient client) {

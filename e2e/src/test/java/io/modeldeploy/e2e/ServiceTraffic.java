@@ -32,8 +32,12 @@ final class ServiceTraffic {
 
     /** Traffic to the Service of the ModelDeployment {@code name} (port 80). */
     static ServiceTraffic to(KubernetesClient client, String name) {
-        String clusterIp = client.services().withName(name).get().getSpec().getClusterIP();
-        return new ServiceTraffic(URI.create("http://" + clusterIp + "/predict"));
+        return toAddress(client.services().withName(name).get().getSpec().getClusterIP());
+    }
+
+    /** Traffic to port 80 of this address. */
+    static ServiceTraffic toAddress(String address) {
+        return new ServiceTraffic(URI.create("http://" + address + "/predict"));
     }
 
     /** One answer: the HTTP status (0 when no answer came), the answering version and the body or the error. */
