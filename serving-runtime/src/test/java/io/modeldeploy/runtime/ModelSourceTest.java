@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
@@ -24,8 +25,8 @@ class ModelSourceTest {
     Path cache;
 
     @Test
-    void aMatchingChecksumIsAccepted() throws IOException {
-        String sha = ModelSource.sha256(ExampleModels.iris().resolve("model.onnx"));
+    void theBundleChecksumIsWhatSha256sumPrintsForTheConfigAndTheModelFile() throws Exception {
+        String sha = sha256sumOfBundle(ExampleModels.iris(), "model.onnx");
 
         var located = ModelSource.locate(ExampleModels.iris().toString(), Optional.of(sha), cache);
 
@@ -37,8 +38,48 @@ class ModelSourceTest {
     void aWrongChecksumRefusesToServeTheModel() {
         assertThatThrownBy(() -> ModelSource.locate(ExampleModels.iris().toString(), Optional.of("0".repeat(64)), cache))
                 .isInstanceOf(ModelLoadException.class)
-                .hasMessageContaining("model checksum mismatch")
-                .hasMessageContaining("expected " + "0".repeat(64) + "; refusing to serve it");
+                .hasMessageContaining("checksum mismatch: the model bundle (model.json and model.onnx) has SHA-256")
+                .hasMessageContaining("expected " + "0".repeat(64))
+                .hasMessageEndingWith("; refusing to serve it");
+    }
+
+    @Test
+    void aConfigChangedUnderTheModelFilesOwnChecksumIsRefused() throws Exception {
+        Path bundle = copyOfIris("relabelled");
+        String pinned = sha256sumOfBundle(bundle, "model.onnx");
+        // Swapping two labels keeps the model file, and its SHA-256, as they were, yet changes every answer.
+        String config = Files.readString(bundle.resolve("model.json"));
+        String swapped = config.replace("\"setosa\"", "\"@\"").replace("\"virginica\"", "\"setosa\"")
+                .replace("\"@\"", "\"virginica\"");
+        assertThat(swapped).isNotEqualTo(config);
+        Files.writeString(bundle.resolve("model.json"), swapped);
+
+        assertThatThrownBy(() -> ModelSource.locate(bundle.toString(), Optional.of(pinned), cache))
+                .isInstanceOf(ModelLoadException.class).hasMessageContaining("checksum mismatch: the model bundle");
+        // The model file's own digest, which verified only the model file before, says what to pin instead.
+        String modelFileOnly = ModelSource.sha256(bundle.resolve("model.onnx"));
+        assertThatThrownBy(() -> ModelSource.locate(bundle.toString(), Optional.of(modelFileOnly), cache))
+                .isInstanceOf(ModelLoadException.class)
+                .hasMessageContaining(modelFileOnly + " is the SHA-256 of the model file alone; the checksum must "
+                        + "cover model.json too")
+                .hasMessageContaining("sha256sum model.json model.onnx | sha256sum");
+    }
+
+    /** The bundle digest as the docs tell users to compute it, with coreutils' sha256sum. */
+    private static String sha256sumOfBundle(Path folder, String modelFile) throws Exception {
+        Process shell = new ProcessBuilder("sh", "-c", "sha256sum model.json " + modelFile + " | sha256sum")
+                .directory(folder.toFile()).redirectErrorStream(true).start();
+        String out = new String(shell.getInputStream().readAllBytes()).trim();
+        assertThat(shell.waitFor()).as(out).isZero();
+        return out.substring(0, 64);
+    }
+
+    private Path copyOfIris(String name) throws IOException {
+        Path folder = Files.createDirectories(cache.resolve(name));
+        for (String file : List.of("model.json", "model.onnx")) {
+            Files.copy(ExampleModels.iris().resolve(file), folder.resolve(file));
+        }
+        return folder;
     }
 
     @Test
@@ -67,7 +108,7 @@ class ModelSourceTest {
     }
 
     @Test
-    void anHttpModelIsDownloadedAndVerifiedBeforeUse() throws IOException {
+    void anHttpModelIsDownloadedAndVerifiedBeforeUse() throws Exception {
         HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         server.createContext("/models/iris/", exchange -> {
             Path file = ExampleModels.iris().resolve(Path.of(exchange.getRequestURI().getPath()).getFileName().toString());
@@ -90,14 +131,15 @@ class ModelSourceTest {
         server.start();
         try {
             String url = "http://127.0.0.1:" + server.getAddress().getPort() + "/models/iris/model.onnx";
-            String sha = ModelSource.sha256(ExampleModels.iris().resolve("model.onnx"));
+            String sha = sha256sumOfBundle(ExampleModels.iris(), "model.onnx");
 
             var located = ModelSource.locate(url, Optional.of(sha), cache);
             assertThat(located.modelFile()).startsWith(cache);
-            assertThat(ModelSource.sha256(located.modelFile())).isEqualTo(sha);
+            assertThat(ModelSource.sha256(located.modelFile()))
+                    .isEqualTo(ModelSource.sha256(ExampleModels.iris().resolve("model.onnx")));
 
             assertThatThrownBy(() -> ModelSource.locate(url, Optional.of("f".repeat(64)), cache))
-                    .hasMessageContaining("model checksum mismatch");
+                    .hasMessageContaining("checksum mismatch: the model bundle");
             assertThatThrownBy(() -> ModelSource.locate(url.replace("model.onnx", "other.onnx"), Optional.empty(),
                     cache)).hasMessageContaining("model not found: GET").hasMessageContaining("answered 404");
 
@@ -129,6 +171,6 @@ class ModelSourceTest {
         String output = new String(process.getInputStream().readAllBytes());
 
         assertThat(process.exitValue()).isEqualTo(1);
-        assertThat(output).contains("error: model checksum mismatch");
+        assertThat(output).contains("error: checksum mismatch: the model bundle");
     }
 }

@@ -35,7 +35,8 @@ public record ModelSpec(
         @JsonPropertyDescription("Where the model is stored: pvc://<claim>/<path>, file:///<path> (in the image), "
                 + "http:// or https://")
         @Required @Size(min = 1, max = 2048) String uri,
-        @JsonPropertyDescription("The model file's SHA-256 (64 lowercase hex digits); the runtime refuses to serve a "
-                + "model that does not match")
+        @JsonPropertyDescription("The model bundle's SHA-256 (64 lowercase hex digits), covering the model file and "
+                + "its model.json: `sha256sum model.json <model file> | sha256sum` in the model's folder; the runtime "
+                + "refuses to serve a bundle that does not match")
         @Size(max = 64) String sha256) {
 }

@@ -46,10 +46,15 @@ public record ModelConfig(String name, String format, String file, String descri
     }
 
     public static ModelConfig read(Path file) throws IOException {
+        return parse(java.nio.file.Files.readAllBytes(file), file);
+    }
+
+    /** The config in these bytes, read from {@code file} (named in errors). */
+    public static ModelConfig parse(byte[] json, Path file) throws IOException {
         ModelConfig config;
         try {
             config = new ObjectMapper().configure(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES, true)
-                    .readValue(file.toFile(), ModelConfig.class);
+                    .readValue(json, ModelConfig.class);
         } catch (IOException e) {
             throw new IOException("cannot read model config " + file + ": " + e.getMessage(), e);
         }
@@ -75,6 +80,9 @@ public record ModelConfig(String name, String format, String file, String descri
         require(format != null && List.of("onnx", "pytorch", "xgboost").contains(formatName()),
                 where + "'format' must be onnx, pytorch or xgboost");
         require(file() != null && !file().isBlank(), where + "'file' (the model file) is required");
+        // sha256sum escapes such names, so the bundle digest could not be computed with it.
+        require(file().chars().noneMatch(c -> c == '\n' || c == '\r' || c == '\\'),
+                where + "'file' must not contain a line break or a backslash");
         require(features != null && !features.isEmpty(), where + "'features' must list the feature names");
         require(new HashSet<>(features).size() == features.size(), where + "'features' has duplicate names");
         if (modelInputOrder != null) {

@@ -21,8 +21,8 @@ import io.modeldeploy.runtime.config.ModelConfig;
 
 /**
  * Finds the model a location names (a folder with model.json, the model file itself, or an http(s) URL of it),
- * verifies its SHA-256 when one is given, and returns the folder to load it from. Nothing is loaded before it has
- * been verified.
+ * verifies its bundle digest ({@link BundleDigest}) when one is given, and returns the folder to load it from.
+ * Nothing is loaded before it has been verified, and the config that is used is the one that was verified.
  */
 public final class ModelSource {
     private ModelSource() {
@@ -34,7 +34,7 @@ public final class ModelSource {
 
     /**
      * @param location a local folder or file, or an http(s) URL of the model file (with model.json beside it)
-     * @param sha256 the expected SHA-256 of the model file, if any
+     * @param sha256 the expected bundle digest ({@link BundleDigest}: model file and model.json), if any
      * @param cache a writable folder for downloads
      */
     public static Located locate(String location, Optional<String> sha256, Path cache) throws IOException {
@@ -67,7 +67,12 @@ public final class ModelSource {
         if (!Files.isRegularFile(configFile)) {
             throw new ModelLoadException("model config not found: " + configFile + " does not exist");
         }
-        ModelConfig config = ModelConfig.read(configFile);
+        if (Files.size(configFile) > MAX_CONFIG_BYTES) {
+            throw new ModelLoadException("model config " + configFile + " is larger than " + MAX_CONFIG_BYTES
+                    + " bytes; a model.json holds names, a scaler and labels");
+        }
+        byte[] configBytes = Files.readAllBytes(configFile);
+        ModelConfig config = ModelConfig.parse(configBytes, configFile);
         Path modelFile = folder.resolve(config.file()).normalize();
         if (!modelFile.startsWith(folder.normalize())) {
             throw new ModelLoadException("model.json names the model file '" + config.file() + "', which is outside "
@@ -77,13 +82,27 @@ public final class ModelSource {
             throw new ModelLoadException("model file not found: " + modelFile + " (named by " + configFile + ")");
         }
         if (sha256.isPresent()) {
-            String actual = sha256(modelFile);
-            if (!actual.equalsIgnoreCase(sha256.get())) {
-                throw new ModelLoadException("model checksum mismatch: " + modelFile + " has SHA-256 " + actual
-                        + ", expected " + sha256.get() + "; refusing to serve it");
-            }
+            verify(sha256.get(), configBytes, config.file(), modelFile);
         }
         return new Located(config, modelFile);
+    }
+
+    /** Refuses a bundle whose digest ({@link BundleDigest}) is not the expected one. */
+    private static void verify(String expected, byte[] config, String modelFileName, Path modelFile)
+            throws IOException {
+        String actual = BundleDigest.of(config, modelFileName, modelFile);
+        if (actual.equalsIgnoreCase(expected)) {
+            return;
+        }
+        String how = "(cd <model folder> && sha256sum " + ModelConfig.FILE + " " + modelFileName + " | sha256sum)";
+        if (sha256(modelFile).equalsIgnoreCase(expected)) {
+            throw new ModelLoadException("checksum mismatch: " + expected + " is the SHA-256 of the model file alone; "
+                    + "the checksum must cover " + ModelConfig.FILE + " too (its labels, scaler and feature order "
+                    + "decide predictions): set it to the bundle's SHA-256 " + how + "; refusing to serve it");
+        }
+        throw new ModelLoadException("checksum mismatch: the model bundle (" + ModelConfig.FILE + " and "
+                + modelFileName + ") has SHA-256 " + actual + ", expected " + expected + " " + how
+                + "; refusing to serve it");
     }
 
     /** Downloads the model file and its model.json (from the same folder URL) into the cache. */
