@@ -13,7 +13,7 @@ import io.modeldeploy.testing.RepositoryRoot;
 
 /** The ModelDeployment manifests the end-to-end tests apply with kubectl, as a user would. */
 final class Manifests {
-    static final String CANARY = "iris-canary";
+    static final String CANARY = "iris-rollout";
     static final String ROLLING = "iris-rolling";
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 

@@ -5,6 +5,7 @@ import java.util.Set;
 
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.javaoperatorsdk.operator.AggregatedOperatorException;
+import io.modeldeploy.operator.dependents.NameTaken;
 
 /** The sentence a person needs from a failed reconcile: the API server's own message, not a stack trace. */
 final class ApplyFailure {
@@ -27,6 +28,9 @@ final class ApplyFailure {
     private static String find(Throwable error, Set<Throwable> seen) {
         if (error == null || !seen.add(error)) {
             return null;
+        }
+        if (error instanceof NameTaken) {
+            return error.getMessage();
         }
         if (error instanceof KubernetesClientException k && k.getStatus() != null && k.getStatus().getMessage() != null) {
             return k.getStatus().getMessage();

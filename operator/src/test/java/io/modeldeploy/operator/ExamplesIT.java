@@ -57,16 +57,16 @@ class ExamplesIT {
         Kubectl.kubectl(cluster, ns.name(), "apply", "--server-side", "-f",
                 EXAMPLES.resolve("iris-canary.yaml").toString()).ok();
         await().atMost(TIMEOUT).until(() -> ModelDeploymentStates.ready(
-                client.resources(ModelDeployment.class).withName("iris-canary").get()));
+                client.resources(ModelDeployment.class).withName("iris-rollout").get()));
 
         // Version 2 whose pods never pass their readiness probe (on the test cluster, the unready marker).
-        Kubectl.kubectl(cluster, ns.name(), "patch", "md", "iris-canary", "--type", "merge", "-p",
+        Kubectl.kubectl(cluster, ns.name(), "patch", "md", "iris-rollout", "--type", "merge", "-p",
                 "{\"spec\":{\"model\":{\"version\":\"2.0.0\"},\"podAnnotations\":{\"" + UnreadyMarker.ANNOTATION
                         + "\":\"true\"}}}").ok();
 
-        assertThat(Kubectl.kubectl(cluster, ns.name(), "wait", "md/iris-canary",
+        assertThat(Kubectl.kubectl(cluster, ns.name(), "wait", "md/iris-rollout",
                 "--for=jsonpath={.status.phase}=RolledBack", "--timeout=90s").ok()).contains("condition met");
-        ModelDeployment md = client.resources(ModelDeployment.class).withName("iris-canary").get();
+        ModelDeployment md = client.resources(ModelDeployment.class).withName("iris-rollout").get();
         assertThat(md.getStatus().modelVersion()).as("version 1 still serves").isEqualTo("1.0.0");
         assertThat(md.getStatus().rollout().message()).contains("canary pods not ready for 3 checks in a row");
     }

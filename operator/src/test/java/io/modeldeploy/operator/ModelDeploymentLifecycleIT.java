@@ -211,6 +211,28 @@ class ModelDeploymentLifecycleIT {
     }
 
     @Test
+    void aModelDeploymentNamedLikeSomeoneElsesServiceLeavesItAloneAndSaysSo(KubernetesClient client) {
+        // A team's own Service that happens to have the name the ModelDeployment's Service would take.
+        client.resource(new io.fabric8.kubernetes.api.model.ServiceBuilder().withNewMetadata().withName("taken")
+                .endMetadata().withNewSpec().addToSelector("app", "web").addNewPort().withPort(80)
+                .withNewTargetPort(8000).endPort().endSpec().build()).create();
+
+        apply(client, fixed("taken", 1));
+
+        await().atMost(TIMEOUT).untilAsserted(() -> {
+            ModelDeployment md = client.resources(ModelDeployment.class).withName("taken").get();
+            assertThat(md.getStatus()).isNotNull();
+            Condition stalled = condition(md, Conditions.STALLED);
+            assertThat(stalled.getReason()).isEqualTo(Conditions.APPLY_FAILED);
+            assertThat(stalled.getMessage()).isEqualTo("a Service named taken already exists in this namespace "
+                    + "and is not this ModelDeployment's: rename the ModelDeployment, or delete that Service");
+        });
+        var service = client.services().withName("taken").get();
+        assertThat(service.getSpec().getSelector()).as("the other Service is untouched").isEqualTo(Map.of("app", "web"));
+        assertThat(service.getMetadata().getOwnerReferences()).isEmpty();
+    }
+
+    @Test
     void reapplyingTheSameManifestChangesNothing(KubernetesClient client, TestNamespace ns, TestCluster cluster)
             {
         Path manifest = RepositoryRoot.find().resolve("examples/iris-autoscaling.yaml");

@@ -12,7 +12,8 @@ import io.fabric8.kubernetes.model.annotation.Version;
 /**
  * A trained model served as a production service by the modeldeploy serving runtime. Its name must make valid
  * names for its children: the Services {@code <name>-stable} and {@code <name>-canary} are DNS-1035 labels of at most
- * 63 characters, so the name is one of at most 56.
+ * 63 characters, so the name is one of at most 56; and it must not end in {@code -canary} or {@code -stable}, which
+ * would give it the names of another ModelDeployment's children.
  */
 @ValidationRule(value = "self.metadata.name.matches('^[a-z]([-a-z0-9]*[a-z0-9])?$')",
         message = "a ModelDeployment's name must start with a lower-case letter and contain only lower-case letters, "
@@ -20,6 +21,9 @@ import io.fabric8.kubernetes.model.annotation.Version;
 @ValidationRule(value = "size(self.metadata.name) <= 56",
         message = "a ModelDeployment's name is at most 56 characters: its Services <name>-stable and <name>-canary "
                 + "must fit in 63")
+@ValidationRule(value = "!self.metadata.name.endsWith('-canary') && !self.metadata.name.endsWith('-stable')",
+        message = "a ModelDeployment's name must not end in -canary or -stable: the ModelDeployment iris names its "
+                + "canary's Deployment and Services that way (iris-canary, iris-stable), so these names would collide")
 @Group(ModelDeployment.GROUP)
 @Version(ModelDeployment.VERSION)
 @Plural("modeldeployments")

@@ -114,12 +114,21 @@ class ModelDeploymentValidationTest {
             "iris.v1 | must start with a lower-case letter and contain only lower-case letters, digits and '-'",
             "1iris | must start with a lower-case letter",
             "a-name-that-is-far-too-long-for-its-services-to-fit-in-63 | is at most 56 characters",
+            "iris-canary | must not end in -canary or -stable: the ModelDeployment iris names its canary's Deployment "
+                    + "and Services that way",
+            "iris-stable | must not end in -canary or -stable",
     })
     void apiServerRejectsANameThatCannotNameItsChildren(String name, String message, KubernetesClient client) {
         assertThatThrownBy(() -> client.resource(manifest(name, validSpec())).create())
                 .isInstanceOf(KubernetesClientException.class)
                 .satisfies(e -> assertThat(((KubernetesClientException) e).getCode()).isEqualTo(422))
                 .hasMessageContaining(message);
+    }
+
+    @Test
+    void aNameThatOnlyContainsCanaryIsAccepted(KubernetesClient client) {
+        assertThat(client.resource(manifest("canary-iris", validSpec())).create()).isNotNull();
+        assertThat(client.resource(manifest("iris-canaryx", validSpec())).create()).isNotNull();
     }
 
     @Test

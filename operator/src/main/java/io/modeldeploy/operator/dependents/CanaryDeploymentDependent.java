@@ -8,7 +8,6 @@ import io.fabric8.kubernetes.api.model.PodTemplateSpec;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
-import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernetesDependentResource;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
 import io.modeldeploy.api.v1alpha1.ModelDeployment;
 import io.modeldeploy.operator.OperatorSettings;
@@ -23,7 +22,11 @@ import io.modeldeploy.operator.rollout.RolloutCoordinator;
  * Deployment keeps the revision being promoted.
  */
 @KubernetesDependent(informer = @Informer(labelSelector = Labels.MANAGED_SELECTOR))
-public class CanaryDeploymentDependent extends CRUDKubernetesDependentResource<Deployment, ModelDeployment> {
+public class CanaryDeploymentDependent extends ChildDependent<Deployment> {
+
+    public CanaryDeploymentDependent() {
+        super(Deployment.class);
+    }
 
     @Inject
     OperatorSettings settings;

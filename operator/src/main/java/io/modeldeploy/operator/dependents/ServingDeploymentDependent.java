@@ -8,7 +8,6 @@ import io.fabric8.kubernetes.api.model.PodTemplateSpec;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
-import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernetesDependentResource;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
 import io.modeldeploy.api.v1alpha1.ModelDeployment;
 import io.modeldeploy.operator.OperatorSettings;
@@ -27,7 +26,11 @@ import io.modeldeploy.operator.status.DeploymentProgress;
  * autoscaling it hands spec.replicas over to the autoscaler ({@link AutoscalerHandover}).
  */
 @KubernetesDependent(informer = @Informer(labelSelector = Labels.MANAGED_SELECTOR))
-public class ServingDeploymentDependent extends CRUDKubernetesDependentResource<Deployment, ModelDeployment> {
+public class ServingDeploymentDependent extends ChildDependent<Deployment> {
+
+    public ServingDeploymentDependent() {
+        super(Deployment.class);
+    }
 
     @Inject
     OperatorSettings settings;

@@ -3,7 +3,6 @@ package io.modeldeploy.operator.dependents;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
 import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
-import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernetesDependentResource;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.modeldeploy.api.v1alpha1.ModelDeployment;
@@ -12,7 +11,11 @@ import io.modeldeploy.operator.resources.ServingRoute;
 
 /** Keeps the HTTPRoute of the GatewayAPI traffic provider at the rollout's effective canary weight. */
 @KubernetesDependent(informer = @Informer(labelSelector = Labels.MANAGED_SELECTOR))
-public class ServingRouteDependent extends CRUDKubernetesDependentResource<HTTPRoute, ModelDeployment> {
+public class ServingRouteDependent extends ChildDependent<HTTPRoute> {
+
+    public ServingRouteDependent() {
+        super(HTTPRoute.class);
+    }
 
     /** Found by name, so the route can be deleted after the spec's gateway (which desired() needs) is gone. */
     @Override

@@ -3,7 +3,6 @@ package io.modeldeploy.operator.dependents;
 import io.fabric8.kubernetes.api.model.Service;
 import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
-import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernetesDependentResource;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
 import io.modeldeploy.api.v1alpha1.ModelDeployment;
 import io.modeldeploy.operator.resources.Labels;
@@ -11,7 +10,11 @@ import io.modeldeploy.operator.resources.ServingService;
 
 /** Keeps the model's ClusterIP Service as {@link ServingService} describes it. */
 @KubernetesDependent(informer = @Informer(labelSelector = Labels.MANAGED_SELECTOR))
-public class ServingServiceDependent extends CRUDKubernetesDependentResource<Service, ModelDeployment> {
+public class ServingServiceDependent extends ChildDependent<Service> {
+
+    public ServingServiceDependent() {
+        super(Service.class);
+    }
 
     @Override
     protected Service desired(ModelDeployment md, Context<ModelDeployment> context) {

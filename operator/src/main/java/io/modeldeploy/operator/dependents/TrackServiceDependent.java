@@ -3,17 +3,17 @@ package io.modeldeploy.operator.dependents;
 import io.fabric8.kubernetes.api.model.Service;
 import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
-import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernetesDependentResource;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
 import io.modeldeploy.api.v1alpha1.ModelDeployment;
 import io.modeldeploy.operator.resources.Labels;
 import io.modeldeploy.operator.resources.ServingService;
 
 /** The Service of one track's pods, a backend of the GatewayAPI provider's HTTPRoute. */
-public abstract class TrackServiceDependent extends CRUDKubernetesDependentResource<Service, ModelDeployment> {
+public abstract class TrackServiceDependent extends ChildDependent<Service> {
     private final String track;
 
     TrackServiceDependent(String track) {
+        super(Service.class);
         this.track = track;
     }
 

@@ -1,0 +1,40 @@
+package io.modeldeploy.operator.dependents;
+
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernetesDependentResource;
+import io.modeldeploy.api.v1alpha1.ModelDeployment;
+
+/**
+ * A child of a ModelDeployment, applied with server-side apply. It is created only where no object of its name
+ * exists (JOSDK's create-only apply): when one does and this ModelDeployment does not control it, the reconcile
+ * fails with {@link NameTaken}, which status reports, and the other object is left as it was.
+ */
+abstract class ChildDependent<R extends HasMetadata> extends CRUDKubernetesDependentResource<R, ModelDeployment> {
+
+    ChildDependent(Class<R> type) {
+        super(type);
+    }
+
+    @Override
+    public R create(R desired, ModelDeployment md, Context<ModelDeployment> context) {
+        try {
+            return super.create(desired, md, context);
+        } catch (KubernetesClientException e) {
+            if (e.getCode() != 409) {
+                throw e;
+            }
+            R existing = context.getClient().resource(desired).get();
+            if (existing == null || controlledBy(existing, md)) {
+                throw e; // created or deleted meanwhile, or ours and not yet in the cache: the next pass settles it
+            }
+            throw new NameTaken(existing.getKind(), existing.getMetadata().getName(), e);
+        }
+    }
+
+    private static boolean controlledBy(HasMetadata object, ModelDeployment md) {
+        return object.getMetadata().getOwnerReferences().stream().anyMatch(
+                ref -> Boolean.TRUE.equals(ref.getController()) && md.getMetadata().getUid().equals(ref.getUid()));
+    }
+}
