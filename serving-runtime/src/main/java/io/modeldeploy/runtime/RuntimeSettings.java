@@ -28,7 +28,7 @@ public record RuntimeSettings(String model, Optional<String> sha256, Optional<St
             usage: java -jar modeldeploy-serving-runtime.jar --model <folder|file|http(s) URL> [options]
               --model <location>     the model: a folder with model.json, the model file, or its http(s) URL
                                      (env MODELDEPLOY_MODEL_LOCATION)
-              --sha256 <hex>         refuse to serve a model file with another SHA-256 (MODELDEPLOY_MODEL_SHA256)
+              --sha256 <hex>         refuse to serve a model bundle with another digest (MODELDEPLOY_MODEL_SHA256)
               --version <v>          the model version to report (MODELDEPLOY_MODEL_VERSION, default 1)
               --port <n>             HTTP port (MODELDEPLOY_HTTP_PORT, default 8080)
               --host <address>       address to listen on (default 0.0.0.0)
@@ -37,6 +37,7 @@ public record RuntimeSettings(String model, Optional<String> sha256, Optional<St
               --cache-dir <folder>   downloads and engine files (MODELDEPLOY_CACHE_DIR, default /tmp/modeldeploy)
               --max-model-mib <n>    the largest model file to download (MODELDEPLOY_MAX_MODEL_MIB, default 4096)
               --max-queue <n>        requests that may wait for the model; more get 503 (MODELDEPLOY_MAX_QUEUE, default 1024)
+              --deadline-ms <n>      a prediction not done this long after it arrived gets 503 (MODELDEPLOY_DEADLINE_MS, default 30000)
             """;
 
     public static RuntimeSettings from(String[] args, Map<String, String> env) {
@@ -62,7 +63,9 @@ public record RuntimeSettings(String model, Optional<String> sha256, Optional<St
                         number(pick(flags, "max-delay-ms", env, "MODELDEPLOY_BATCH_MAX_DELAY_MS", "0"), "max-delay-ms"),
                         number(pick(flags, "max-rows", env, "MODELDEPLOY_MAX_ROWS", "10000"), "max-rows"),
                         number(pick(flags, "max-queue", env, "MODELDEPLOY_MAX_QUEUE",
-                                Integer.toString(DynamicBatcher.DEFAULT_MAX_QUEUED)), "max-queue")),
+                                Integer.toString(DynamicBatcher.DEFAULT_MAX_QUEUED)), "max-queue"),
+                        number(pick(flags, "deadline-ms", env, "MODELDEPLOY_DEADLINE_MS",
+                                Long.toString(ModelService.BatchingSettings.DEFAULT_DEADLINE_MILLIS)), "deadline-ms")),
                 1024L * 1024 * number(pick(flags, "max-body-mib", env, "MODELDEPLOY_MAX_BODY_MIB", "8"), "max-body-mib"),
                 Duration.ofSeconds(20),
                 1024L * 1024 * number(pick(flags, "max-model-mib", env, "MODELDEPLOY_MAX_MODEL_MIB",

@@ -40,8 +40,11 @@ class OverloadTest {
         final CountDownLatch started = new CountDownLatch(1);
         final CountDownLatch release = new CountDownLatch(1);
 
+        final java.util.concurrent.atomic.AtomicInteger rowsInferred = new java.util.concurrent.atomic.AtomicInteger();
+
         @Override
         public float[][] infer(float[][] batch) {
+            rowsInferred.addAndGet(batch.length);
             started.countDown();
             try {
                 release.await(20, TimeUnit.SECONDS);
@@ -102,6 +105,43 @@ class OverloadTest {
             for (var answer : waiting) {
                 assertThat(answer.get(10, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
             }
+        } finally {
+            engine.release.countDown();
+            model.close();
+            vertx.close().toCompletionStage().toCompletableFuture().join();
+        }
+    }
+
+    @Test
+    void aPredictionPastItsDeadlineIsAnswered503AndNeverRunsIfItHadNotStarted() throws Exception {
+        var engine = new BusyEngine();
+        var located = ModelSource.locate(ExampleModels.iris().toString(), Optional.empty(), cache);
+        var model = new ModelService(located, "1", engine, new ModelService.BatchingSettings(1, 0, 100, 10, 300),
+                rows -> { });
+        var state = new ServingState();
+        state.ready(model);
+        Vertx vertx = Vertx.vertx();
+        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        try {
+            HttpServer server = vertx.createHttpServer()
+                    .requestHandler(new HttpApi(state, new RuntimeMetrics(), "test").router(vertx, 1 << 20))
+                    .listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().join();
+            HttpRequest request = HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + server.actualPort() + "/predict"))
+                    .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(ROW)).build();
+
+            var running = http.sendAsync(request, HttpResponse.BodyHandlers.ofString());
+            assertThat(engine.started.await(10, TimeUnit.SECONDS)).isTrue();
+            HttpResponse<String> queued = http.send(request, HttpResponse.BodyHandlers.ofString());
+
+            assertThat(queued.statusCode()).isEqualTo(503);
+            assertThat(queued.headers().firstValue("Retry-After")).hasValue("1");
+            assertThat(queued.body()).contains("the prediction did not finish within 300 ms");
+            assertThat(running.get(10, TimeUnit.SECONDS).statusCode()).as("the engine still holds it").isEqualTo(503);
+
+            engine.release.countDown();
+            assertThat(http.send(request, HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(200);
+            assertThat(engine.rowsInferred.get()).as("the request that timed out in the queue never ran").isEqualTo(2);
         } finally {
             engine.release.countDown();
             model.close();

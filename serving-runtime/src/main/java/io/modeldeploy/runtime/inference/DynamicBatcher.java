@@ -12,7 +12,8 @@ import java.util.function.IntConsumer;
  * Groups concurrent requests into one inference. When the engine is free, the first waiting request opens a batch
  * that takes every request already queued, up to maxBatchSize rows; with a maxDelay above 0 it also waits that long
  * for more. Under load, requests queue while the engine runs, so batches form without delaying a lone request.
- * One thread runs the engine, so it needs no locking.
+ * One thread runs the engine, so it needs no locking. A request answered while it waited (its deadline passed) is
+ * dropped from the queue unrun.
  */
 public final class DynamicBatcher implements AutoCloseable {
     private record Job(float[][] rows, CompletableFuture<float[][]> result) {
@@ -70,7 +71,7 @@ public final class DynamicBatcher implements AutoCloseable {
             try {
                 Job first = carried != null ? carried : queue.poll(100, TimeUnit.MILLISECONDS);
                 carried = null;
-                if (first != null) {
+                if (first != null && !first.result.isDone()) {
                     runBatch(collect(first));
                 }
             } catch (InterruptedException e) {
@@ -90,6 +91,9 @@ public final class DynamicBatcher implements AutoCloseable {
             Job next = wait > 0 ? queue.poll(wait, TimeUnit.NANOSECONDS) : queue.poll();
             if (next == null) {
                 break;
+            }
+            if (next.result.isDone()) {
+                continue; // answered already (its deadline passed while it waited): no inference for it
             }
             if (rows + next.rows.length > maxBatchSize) {
                 carried = next;

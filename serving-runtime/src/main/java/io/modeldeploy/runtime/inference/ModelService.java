@@ -2,6 +2,8 @@ package io.modeldeploy.runtime.inference;
 
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 import io.modeldeploy.runtime.config.ModelConfig;
 import io.modeldeploy.runtime.model.ModelSource;
@@ -18,6 +20,7 @@ public final class ModelService implements AutoCloseable {
     private final DynamicBatcher batcher;
     private final InferenceEngine engine;
     private final int maxRows;
+    private final long deadlineMillis;
 
     public ModelService(ModelSource.Located model, String version, InferenceEngine engine, BatchingSettings batching,
             java.util.function.IntConsumer batchSizes) {
@@ -27,14 +30,28 @@ public final class ModelService implements AutoCloseable {
         this.pre = new Preprocessor(config);
         this.post = new Postprocessor(config);
         this.maxRows = batching.maxRowsPerRequest();
+        this.deadlineMillis = batching.deadlineMillis();
         this.batcher = new DynamicBatcher(engine, batching.maxBatchSize(), batching.maxDelayMillis(),
                 batching.maxQueued(), batchSizes);
     }
 
-    /** Dynamic batching and request size limits. */
-    public record BatchingSettings(int maxBatchSize, long maxDelayMillis, int maxRowsPerRequest, int maxQueued) {
+    /**
+     * Dynamic batching and request limits.
+     *
+     * @param deadlineMillis how long a prediction may take from its arrival at the model, queueing included; a later
+     *            one is answered as {@link Overloaded} (503) and, if it has not started, never runs
+     */
+    public record BatchingSettings(int maxBatchSize, long maxDelayMillis, int maxRowsPerRequest, int maxQueued,
+            long deadlineMillis) {
+        /** How long a prediction may take by default. */
+        public static final long DEFAULT_DEADLINE_MILLIS = 30_000;
+
         public BatchingSettings(int maxBatchSize, long maxDelayMillis, int maxRowsPerRequest) {
             this(maxBatchSize, maxDelayMillis, maxRowsPerRequest, DynamicBatcher.DEFAULT_MAX_QUEUED);
+        }
+
+        public BatchingSettings(int maxBatchSize, long maxDelayMillis, int maxRowsPerRequest, int maxQueued) {
+            this(maxBatchSize, maxDelayMillis, maxRowsPerRequest, maxQueued, DEFAULT_DEADLINE_MILLIS);
         }
     }
 
@@ -54,7 +71,12 @@ public final class ModelService implements AutoCloseable {
         } catch (BadInput e) {
             return CompletableFuture.failedFuture(e);
         }
-        return batcher.submit(input).thenApply(post::apply);
+        return batcher.submit(input).orTimeout(deadlineMillis, TimeUnit.MILLISECONDS)
+                .exceptionallyCompose(e -> CompletableFuture.failedFuture(e instanceof TimeoutException
+                        ? new Overloaded("the prediction did not finish within " + deadlineMillis + " ms (the "
+                                + "server's deadline); the model is busy: retry shortly")
+                        : e))
+                .thenApply(post::apply);
     }
 
     /** One prediction on the scaler's means (all zeros after scaling), so the first client pays no warm-up. */

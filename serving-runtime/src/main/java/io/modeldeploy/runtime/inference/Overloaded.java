@@ -6,7 +6,10 @@ package io.modeldeploy.runtime.inference;
  */
 public final class Overloaded extends RuntimeException {
     public Overloaded(int queued) {
-        super("the model is at capacity: " + queued + " requests already wait for it; retry shortly", null, false,
-                false);
+        this("the model is at capacity: " + queued + " requests already wait for it; retry shortly");
+    }
+
+    public Overloaded(String message) {
+        super(message, null, false, false);
     }
 }
