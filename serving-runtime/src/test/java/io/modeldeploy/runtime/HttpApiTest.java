@@ -209,8 +209,30 @@ class HttpApiTest {
                 Arguments.of("v2 size that is no whole number", "/v2/models/iris/infer",
                         "{\"inputs\": [{\"name\": \"input\", \"shape\": [1e30, 4], \"datatype\": \"FP32\", \"data\": [1, 2, 3, 4]}]}",
                         400, "sizes are whole numbers of at least 1"),
-                Arguments.of("deep nesting", "/predict", "{\"features\": " + "[".repeat(5000) + "]".repeat(5000) + "}",
+                // Read token by token, a row nested in a row is refused at its first bracket; nesting elsewhere
+                // is refused by the parser's depth limit.
+                Arguments.of("deep nesting in the rows", "/predict",
+                        "{\"features\": " + "[".repeat(5000) + "]".repeat(5000) + "}",
+                        400, "'features' row 0, value 0 is not a number: a list"),
+                Arguments.of("deep nesting", "/predict", "{\"extra\": " + "[".repeat(5000) + "]".repeat(5000)
+                        + ", \"features\": [[5.1, 3.5, 1.4, 0.2]]}",
                         400, "the request body nests arrays or objects deeper than 32 levels"),
+                Arguments.of("truncated v2 data", "/v2/models/iris/infer",
+                        "{\"inputs\": [{\"name\": \"input\", \"shape\": [1, 4], \"datatype\": \"FP32\", \"data\": [1, 2",
+                        400, "the request body is not valid JSON"),
+                Arguments.of("v2 data before its datatype", "/v2/models/iris/infer",
+                        "{\"inputs\": [{\"data\": [\"a\"], \"name\": \"input\", \"shape\": [1, 4], \"datatype\": \"BYTES\"}]}",
+                        400, "input 'input' has datatype 'BYTES'; send a numeric tensor, e.g. FP32"),
+                Arguments.of("v2 value that is no number", "/v2/models/iris/infer",
+                        "{\"inputs\": [{\"name\": \"input\", \"shape\": [1, 4], \"datatype\": \"FP32\", \"data\": [1, \"two\", 3, 4]}]}",
+                        400, "input data holds a value that is not a number: \"two\""),
+                Arguments.of("a number longer than the parser reads", "/predict",
+                        "{\"features\": [[" + "9".repeat(2000) + ", 1, 2, 3]]}",
+                        400, "the request body is beyond what this server reads"),
+                Arguments.of("not an object", "/predict", "[[5.1, 3.5, 1.4, 0.2]]", 400,
+                        "the request body must be a JSON object"),
+                Arguments.of("more after the object", "/predict", "{\"features\": [[5.1, 3.5, 1.4, 0.2]]} {}", 400,
+                        "the request body has more after its JSON object"),
                 Arguments.of("unknown endpoint", "/predictions", "{}", 404, "no endpoint POST /predictions"));
     }
 

@@ -10,7 +10,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletionException;
-import java.util.function.Function;
 
 
 import io.modeldeploy.runtime.inference.BadInput;
@@ -19,6 +18,7 @@ import io.modeldeploy.runtime.inference.Overloaded;
 import io.modeldeploy.runtime.inference.Prediction;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -51,10 +51,9 @@ public final class HttpApi {
         router.post().handler(this::requireJson);
         router.route().handler(BodyHandler.create(false).setBodyLimit(maxBodyBytes));
 
-        router.post("/predict").handler(ctx -> {
-            var request = Json.body(ctx);
-            predict(ctx, model -> Json.rows(request.get("features"), "features"), SeedAnswer::of);
-        });
+        router.post("/predict").handler(ctx -> predict(ctx,
+                (model, body) -> new RequestBodies.Inference(RequestBodies.features(body), null),
+                (model, predictions, request) -> SeedAnswer.of(model, predictions)));
         router.get("/health").handler(ctx -> state.model().filter(m -> state.ready()).ifPresentOrElse(
                 m -> Json.send(ctx, 200, Map.of("status", "healthy", "model", m.config().name(), "version", m.version())),
                 () -> Json.send(ctx, 503, Map.of("status", "unavailable", "reason", notReadyReason()))));
@@ -67,11 +66,9 @@ public final class HttpApi {
         router.get("/v2/models/:name").handler(ctx -> withModel(ctx, m -> Json.send(ctx, 200, OpenInference.metadata(m))));
         router.get("/v2/models/:name/ready").handler(ctx -> withModel(ctx, m -> Json.send(ctx,
                 state.ready() ? 200 : 503, Map.of("name", m.config().name(), "ready", state.ready()))));
-        router.post("/v2/models/:name/infer").handler(ctx -> withModel(ctx, m -> {
-            var request = Json.body(ctx);
-            predict(ctx, model -> OpenInference.rows(request, model.config().features().size()),
-                    (model, predictions) -> OpenInference.response(model, predictions, request.get("id")));
-        }));
+        router.post("/v2/models/:name/infer").handler(ctx -> withModel(ctx, m -> predict(ctx,
+                (model, body) -> RequestBodies.inference(body, model.config().features().size()),
+                (model, predictions, request) -> OpenInference.response(model, predictions, request.id()))));
 
         router.get("/metrics").handler(ctx -> ctx.response().putHeader("Content-Type",
                 "text/plain; version=0.0.4; charset=utf-8").end(metrics.scrape()));
@@ -86,26 +83,44 @@ public final class HttpApi {
         return router;
     }
 
-    /** Answers for a model's predictions, in a protocol's shape. */
-    interface Answer {
-        Object of(ModelService model, List<Prediction> predictions);
+    /** A protocol's request body read into rows, off the event loop. */
+    interface Parse {
+        RequestBodies.Inference of(ModelService model, byte[] body);
     }
 
-    private void predict(RoutingContext ctx, Function<ModelService, double[][]> rows, Answer answer) {
+    /** Answers for a model's predictions, in a protocol's shape. */
+    interface Answer {
+        Object of(ModelService model, List<Prediction> predictions, RequestBodies.Inference request);
+    }
+
+    /**
+     * Reads the body on a worker thread (a large body takes milliseconds to parse, and the event loop must keep
+     * answering probes meanwhile), then queues its rows for the model and answers on the event loop.
+     */
+    private void predict(RoutingContext ctx, Parse parse, Answer answer) {
         ModelService model = state.model().orElse(null);
         if (model == null) {
             Json.error(ctx, 503, "the model is not ready: " + notReadyReason());
             return;
         }
         Context context = Vertx.currentContext();
-        model.predict(rows.apply(model)).whenComplete((predictions, error) -> context.runOnContext(v -> {
-            if (error == null) {
-                ctx.response().putHeader(MODEL_VERSION_HEADER, model.version());
-                Json.send(ctx, 200, answer.of(model, predictions));
-            } else {
-                ctx.fail(error instanceof CompletionException ? error.getCause() : error);
-            }
-        }));
+        Buffer body = ctx.body().buffer();
+        ctx.vertx().executeBlocking(() -> parse.of(model, body == null ? null : body.getBytes()), false)
+                .onComplete(parsed -> {
+                    if (parsed.failed()) {
+                        ctx.fail(parsed.cause());
+                        return;
+                    }
+                    RequestBodies.Inference request = parsed.result();
+                    model.predict(request.rows()).whenComplete((predictions, error) -> context.runOnContext(v -> {
+                        if (error == null) {
+                            ctx.response().putHeader(MODEL_VERSION_HEADER, model.version());
+                            Json.send(ctx, 200, answer.of(model, predictions, request));
+                        } else {
+                            ctx.fail(error instanceof CompletionException ? error.getCause() : error);
+                        }
+                    }));
+                });
     }
 
     private void withModel(RoutingContext ctx, java.util.function.Consumer<ModelService> then) {

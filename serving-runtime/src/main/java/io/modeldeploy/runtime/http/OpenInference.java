@@ -1,27 +1,20 @@
 package io.modeldeploy.runtime.http;
 
-import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
-import com.fasterxml.jackson.databind.JsonNode;
-
-import io.modeldeploy.runtime.inference.BadInput;
 import io.modeldeploy.runtime.inference.ModelService;
 import io.modeldeploy.runtime.inference.Prediction;
 
 /**
- * The Open Inference Protocol v2 (KServe, Triton) shapes: model metadata, the infer request's one input tensor of
- * raw features, and the response's output tensors. The model config's pre- and post-processing apply, so v2
+ * The Open Inference Protocol v2 (KServe, Triton) shapes: model metadata and the response's output tensors (the
+ * request's one input tensor of raw features is read by {@link RequestBodies}). The model config's pre- and post-processing apply, so v2
  * clients send the same raw features as /predict clients.
  */
 final class OpenInference {
     static final String INPUT = "input";
-    private static final Set<String> NUMERIC = Set.of("FP16", "FP32", "FP64", "INT8", "INT16", "INT32", "INT64",
-            "UINT8", "UINT16", "UINT32", "UINT64");
     private static final Map<String, String> PLATFORMS = Map.of("onnx", "onnxruntime_onnx", "pytorch",
             "pytorch_libtorch", "xgboost", "xgboost");
 
@@ -47,64 +40,7 @@ final class OpenInference {
         return metadata;
     }
 
-    /** The rows of the request's one input tensor: shape [rows, features], data flat or nested. */
-    static double[][] rows(JsonNode request, int width) {
-        JsonNode inputs = request.get("inputs");
-        if (inputs == null || !inputs.isArray() || inputs.isEmpty()) {
-            throw new BadInput("'inputs' is required: a list with one tensor {name, shape, datatype, data}");
-        }
-        if (inputs.size() > 1) {
-            throw new BadInput("this model takes one input tensor; the request has " + inputs.size());
-        }
-        JsonNode input = inputs.get(0);
-        String datatype = input.path("datatype").asText("");
-        if (!NUMERIC.contains(datatype)) {
-            throw new BadInput("input '" + input.path("name").asText() + "' has datatype '" + datatype
-                    + "'; send a numeric tensor, e.g. FP32");
-        }
-        JsonNode shape = input.get("shape");
-        if (shape == null || !shape.isArray() || shape.isEmpty() || shape.size() > 2) {
-            throw new BadInput("input shape must be [rows, " + width + "] or [" + width + "]");
-        }
-        for (JsonNode size : shape) {
-            if (!size.canConvertToLong() || !size.isIntegralNumber() || size.asLong() < 1) {
-                throw new BadInput("input shape " + shape + ": sizes are whole numbers of at least 1");
-            }
-        }
-        long rows = shape.size() == 2 ? shape.get(0).asLong() : 1;
-        long columns = shape.get(shape.size() - 1).asLong();
-        if (columns != width) {
-            throw new BadInput("input shape " + shape + " has " + columns + " features; the model takes " + width);
-        }
-        // Nothing is allocated from the declared shape: the data (bounded by the body size) must match it exactly.
-        List<Double> flat = new ArrayList<>();
-        flatten(input.get("data"), flat);
-        BigInteger declared = BigInteger.valueOf(rows).multiply(BigInteger.valueOf(columns));
-        if (!declared.equals(BigInteger.valueOf(flat.size()))) {
-            throw new BadInput("input data has " + flat.size() + " values; shape " + shape + " needs " + declared);
-        }
-        int rowCount = (int) rows;
-        double[][] matrix = new double[rowCount][width];
-        for (int i = 0; i < flat.size(); i++) {
-            matrix[i / width][i % width] = flat.get(i);
-        }
-        return matrix;
-    }
-
-    private static void flatten(JsonNode data, List<Double> into) {
-        if (data == null || data.isNull()) {
-            throw new BadInput("input 'data' is required");
-        }
-        if (data.isArray()) {
-            data.forEach(d -> flatten(d, into));
-        } else if (data.isNumber()) {
-            into.add(data.doubleValue());
-        } else {
-            throw new BadInput("input data holds a value that is not a number: " + data);
-        }
-    }
-
-    static Map<String, Object> response(ModelService model, List<Prediction> predictions, JsonNode id) {
+    static Map<String, Object> response(ModelService model, List<Prediction> predictions, String id) {
         var outputs = new ArrayList<Map<String, Object>>();
         int n = predictions.size();
         if (model.config().output().classification()) {
@@ -124,8 +60,8 @@ final class OpenInference {
         var response = new LinkedHashMap<String, Object>();
         response.put("model_name", model.config().name());
         response.put("model_version", model.version());
-        if (id != null && !id.isNull()) {
-            response.put("id", id.asText());
+        if (id != null) {
+            response.put("id", id);
         }
         response.put("outputs", outputs);
         return response;

@@ -1,0 +1,362 @@
+package io.modeldeploy.runtime.http;
+
+import java.io.IOException;
+import java.math.BigInteger;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+import com.fasterxml.jackson.core.JsonParseException;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
+
+import io.modeldeploy.runtime.inference.BadInput;
+
+/**
+ * The prediction endpoints' request bodies, read token by token straight into primitive arrays: no tree of the
+ * body is built and nothing is sized from what a request declares, only from the body's own length. Reading a body
+ * allocates at most 12 times its size (each number takes at least 2 bytes of JSON and 8 as a double, in a buffer
+ * and then in its row; {@code RequestBodiesTest} measures the densest bodies), and the body size is capped, so no
+ * body of any shape, count or nesting makes the server allocate more. Callers run this off the event loop.
+ */
+final class RequestBodies {
+    private RequestBodies() {
+    }
+
+    /** A v2 infer request: its one input tensor as rows, and the request's id (null without one). */
+    record Inference(double[][] rows, String id) {
+    }
+
+    /** The rows of a /predict body {@code {"features": [[...], ...]}} (one flat list is one row). */
+    static double[][] features(byte[] body) {
+        return read(body, parser -> {
+            double[][] rows = null;
+            for (JsonToken field = next(parser); field == JsonToken.FIELD_NAME; field = next(parser)) {
+                String name = parser.currentName();
+                JsonToken value = next(parser);
+                if ("features".equals(name)) {
+                    rows = featureRows(parser, value, mostValues(body));
+                } else {
+                    parser.skipChildren();
+                }
+            }
+            if (rows == null) {
+                throw new BadInput("'features' is required: a list of rows, each a list of numbers");
+            }
+            return rows;
+        });
+    }
+
+    private static double[][] featureRows(JsonParser parser, JsonToken value, int mostValues) throws IOException {
+        if (value == JsonToken.VALUE_NULL) {
+            return null;
+        }
+        if (value != JsonToken.START_ARRAY) {
+            throw new BadInput("'features' must be a list of rows, each a list of numbers");
+        }
+        JsonToken first = next(parser);
+        if (first == JsonToken.END_ARRAY) {
+            return new double[0][];
+        }
+        if (first != JsonToken.START_ARRAY) {
+            // One flat list of numbers: one row.
+            return new double[][] {row(parser, first, 0, new Values(mostValues))};
+        }
+        List<double[]> rows = new ArrayList<>();
+        Values values = new Values(16);
+        for (JsonToken token = first; token != JsonToken.END_ARRAY; token = next(parser)) {
+            if (token != JsonToken.START_ARRAY) {
+                throw new BadInput("'features' row " + rows.size() + " is not a list of numbers");
+            }
+            rows.add(row(parser, next(parser), rows.size(), values));
+        }
+        return rows.toArray(new double[0][]);
+    }
+
+    /** The numbers of one row, from its first token to its closing bracket. */
+    private static double[] row(JsonParser parser, JsonToken first, int r, Values values) throws IOException {
+        values.clear();
+        for (JsonToken token = first; token != JsonToken.END_ARRAY; token = next(parser)) {
+            if (!token.isNumeric()) {
+                throw new BadInput("'features' row " + r + ", value " + values.size() + " is not a number: "
+                        + describe(parser, token));
+            }
+            values.add(parser.getDoubleValue());
+        }
+        return values.toArray();
+    }
+
+    /**
+     * The v2 infer request's one input tensor {@code {name, shape, datatype, data}} as rows of {@code width}
+     * features; data flat or nested. Checked in this order, whatever the order of the fields: datatype, shape,
+     * the data's values, their count against the shape.
+     */
+    static Inference inference(byte[] body, int width) {
+        return read(body, parser -> {
+            Tensor tensor = null;
+            int tensors = 0;
+            String id = null;
+            for (JsonToken field = next(parser); field == JsonToken.FIELD_NAME; field = next(parser)) {
+                String name = parser.currentName();
+                JsonToken value = next(parser);
+                if ("inputs".equals(name) && value == JsonToken.START_ARRAY) {
+                    tensors = 0;
+                    for (JsonToken t = next(parser); t != JsonToken.END_ARRAY; t = next(parser)) {
+                        if (tensors++ == 0 && t == JsonToken.START_OBJECT) {
+                            tensor = Tensor.read(parser, mostValues(body));
+                        } else {
+                            parser.skipChildren();
+                        }
+                    }
+                } else if ("id".equals(name) && value.isScalarValue() && value != JsonToken.VALUE_NULL) {
+                    id = parser.getText();
+                } else {
+                    parser.skipChildren();
+                }
+            }
+            if (tensors == 0) {
+                throw new BadInput("'inputs' is required: a list with one tensor {name, shape, datatype, data}");
+            }
+            if (tensors > 1) {
+                throw new BadInput("this model takes one input tensor; the request has " + tensors);
+            }
+            if (tensor == null) {
+                throw new BadInput("'inputs' must hold one tensor {name, shape, datatype, data}");
+            }
+            return new Inference(tensor.rows(width), id);
+        });
+    }
+
+    /** One input tensor as read, checked by {@link #rows}. */
+    private static final class Tensor {
+        private static final java.util.Set<String> NUMERIC = java.util.Set.of("FP16", "FP32", "FP64", "INT8",
+                "INT16", "INT32", "INT64", "UINT8", "UINT16", "UINT32", "UINT64");
+        private String name = "";
+        private String datatype = "";
+        /** The shape's sizes as written (at most three kept), or null without a shape list. */
+        private List<String> shape;
+        private int shapeSizes;
+        private final Values data;
+        private boolean hasData;
+        private String notANumber;
+
+        private Tensor(int mostValues) {
+            data = new Values(mostValues);
+        }
+
+        static Tensor read(JsonParser parser, int mostValues) throws IOException {
+            Tensor tensor = new Tensor(mostValues);
+            for (JsonToken field = next(parser); field == JsonToken.FIELD_NAME; field = next(parser)) {
+                String key = parser.currentName();
+                JsonToken value = next(parser);
+                switch (key) {
+                    case "name" -> tensor.name = value.isScalarValue() ? parser.getText() : skip(parser);
+                    case "datatype" -> tensor.datatype = value == JsonToken.VALUE_STRING ? parser.getText() : skip(parser);
+                    case "shape" -> tensor.readShape(parser, value);
+                    case "data" -> tensor.readData(parser, value);
+                    default -> parser.skipChildren();
+                }
+            }
+            return tensor;
+        }
+
+        private static String skip(JsonParser parser) throws IOException {
+            parser.skipChildren();
+            return "";
+        }
+
+        private void readShape(JsonParser parser, JsonToken value) throws IOException {
+            if (value != JsonToken.START_ARRAY) {
+                parser.skipChildren();
+                shape = null;
+                return;
+            }
+            shape = new ArrayList<>();
+            shapeSizes = 0;
+            for (JsonToken token = next(parser); token != JsonToken.END_ARRAY; token = next(parser)) {
+                if (shapeSizes++ < 3) {
+                    shape.add(token.isScalarValue() ? parser.getText() : "?");
+                }
+                parser.skipChildren();
+            }
+        }
+
+        /** Flattens nested lists of numbers; the first value that is not a number is kept for the error. */
+        private void readData(JsonParser parser, JsonToken value) throws IOException {
+            data.clear();
+            notANumber = null;
+            hasData = value != JsonToken.VALUE_NULL;
+            if (value.isNumeric()) {
+                data.add(parser.getDoubleValue());
+                return;
+            }
+            if (value != JsonToken.START_ARRAY) {
+                notANumber = hasData ? describe(parser, value) : null;
+                parser.skipChildren();
+                return;
+            }
+            int depth = 1;
+            while (depth > 0) {
+                JsonToken token = next(parser);
+                if (token == JsonToken.START_ARRAY) {
+                    depth++;
+                } else if (token == JsonToken.END_ARRAY) {
+                    depth--;
+                } else if (token.isNumeric()) {
+                    data.add(parser.getDoubleValue());
+                } else {
+                    if (notANumber == null) {
+                        notANumber = describe(parser, token);
+                    }
+                    parser.skipChildren();
+                }
+            }
+        }
+
+        double[][] rows(int width) {
+            if (!NUMERIC.contains(datatype)) {
+                throw new BadInput("input '" + name + "' has datatype '" + datatype
+                        + "'; send a numeric tensor, e.g. FP32");
+            }
+            if (shape == null || shapeSizes == 0 || shapeSizes > 2) {
+                throw new BadInput("input shape must be [rows, " + width + "] or [" + width + "]");
+            }
+            String written = "[" + String.join(",", shape) + "]";
+            long[] sizes = new long[shape.size()];
+            for (int i = 0; i < sizes.length; i++) {
+                sizes[i] = wholeNumber(shape.get(i));
+                if (sizes[i] < 1) {
+                    throw new BadInput("input shape " + written + ": sizes are whole numbers of at least 1");
+                }
+            }
+            long rows = sizes.length == 2 ? sizes[0] : 1;
+            long columns = sizes[sizes.length - 1];
+            if (columns != width) {
+                throw new BadInput("input shape " + written + " has " + columns + " features; the model takes "
+                        + width);
+            }
+            if (!hasData) {
+                throw new BadInput("input 'data' is required");
+            }
+            if (notANumber != null) {
+                throw new BadInput("input data holds a value that is not a number: " + notANumber);
+            }
+            // Nothing is sized from the declared shape: the data read (bounded by the body) must match it exactly.
+            BigInteger declared = BigInteger.valueOf(rows).multiply(BigInteger.valueOf(columns));
+            if (!declared.equals(BigInteger.valueOf(data.size()))) {
+                throw new BadInput("input data has " + data.size() + " values; shape " + written + " needs "
+                        + declared);
+            }
+            double[][] matrix = new double[(int) rows][];
+            for (int r = 0; r < matrix.length; r++) {
+                matrix[r] = data.slice(r * width, width);
+            }
+            return matrix;
+        }
+
+        /** A shape size as written: a whole number that fits a long, else -1. */
+        private static long wholeNumber(String written) {
+            try {
+                return Long.parseLong(written);
+            } catch (NumberFormatException e) {
+                return -1;
+            }
+        }
+    }
+
+    /**
+     * The most numbers a body can hold: each takes a digit and a separator. A buffer of this size never grows, so
+     * a long list costs its values once here and once in its row, not a series of ever larger copies.
+     */
+    private static int mostValues(byte[] body) {
+        return body.length / 2 + 1;
+    }
+
+    /** A growing list of doubles, reused row after row. */
+    private static final class Values {
+        private static final double[] NONE = new double[0];
+        private double[] values;
+        private int size;
+
+        Values(int capacity) {
+            values = new double[Math.max(capacity, 1)];
+        }
+
+        void add(double value) {
+            if (size == values.length) {
+                values = Arrays.copyOf(values, size * 2);
+            }
+            values[size++] = value;
+        }
+
+        int size() {
+            return size;
+        }
+
+        void clear() {
+            size = 0;
+        }
+
+        double[] toArray() {
+            return size == 0 ? NONE : Arrays.copyOf(values, size); // empty rows, refused later, share one array
+        }
+
+        double[] slice(int from, int length) {
+            return Arrays.copyOfRange(values, from, from + length);
+        }
+    }
+
+    /** What a token that should have been a number is, for an error message; strings quoted and shortened. */
+    private static String describe(JsonParser parser, JsonToken token) throws IOException {
+        return switch (token) {
+            case START_ARRAY -> "a list";
+            case START_OBJECT -> "an object";
+            case VALUE_STRING -> {
+                String text = parser.getText();
+                yield Json.MAPPER.writeValueAsString(text.length() > 40 ? text.substring(0, 40) + "..." : text);
+            }
+            default -> parser.getText();
+        };
+    }
+
+    /** The next token; the body ending inside a value is invalid JSON. */
+    private static JsonToken next(JsonParser parser) throws IOException {
+        JsonToken token = parser.nextToken();
+        if (token == null) {
+            throw new BadInput("the request body is not valid JSON: it ends before its last value does");
+        }
+        return token;
+    }
+
+    private interface Reader<T> {
+        T read(JsonParser parser) throws IOException;
+    }
+
+    /** Parses a body that must be one JSON object, mapping the parser's failures to the client's 400. */
+    private static <T> T read(byte[] body, Reader<T> reader) {
+        if (body == null || body.length == 0) {
+            throw new BadInput("the request has no body; send JSON");
+        }
+        try (JsonParser parser = Json.MAPPER.createParser(body)) {
+            if (parser.nextToken() != JsonToken.START_OBJECT) {
+                throw new BadInput("the request body must be a JSON object");
+            }
+            T result = reader.read(parser);
+            if (parser.nextToken() != null) {
+                throw new BadInput("the request body has more after its JSON object");
+            }
+            return result;
+        } catch (StreamConstraintsException e) {
+            if (String.valueOf(e.getOriginalMessage()).contains("nesting depth")) {
+                throw new BadInput("the request body nests arrays or objects deeper than " + Json.MAX_DEPTH
+                        + " levels");
+            }
+            throw new BadInput("the request body is beyond what this server reads: " + e.getOriginalMessage());
+        } catch (JsonParseException e) {
+            throw new BadInput("the request body is not valid JSON: " + e.getOriginalMessage());
+        } catch (IOException e) {
+            throw new BadInput("the request body cannot be read: " + e.getMessage());
+        }
+    }
+}

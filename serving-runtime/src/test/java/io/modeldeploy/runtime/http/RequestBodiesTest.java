@@ -1,0 +1,69 @@
+package io.modeldeploy.runtime.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.util.function.Supplier;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The stated bound on what a request body costs: reading the densest bodies of each shape the prediction endpoints
+ * take (one-digit numbers, the most values per byte; empty rows, the most rows per byte) allocates at most 12 times
+ * the body's size, measured by the JVM's per-thread allocation counter (garbage included, so it bounds the peak).
+ */
+class RequestBodiesTest {
+    /** The documented bound (docs/serving-runtime.md): a request costs at most this many times its body. */
+    private static final int BOUND = 12;
+    private static final int SIZE = 4 << 20;
+
+    static Stream<Arguments> densestBodies() {
+        return Stream.of(
+                Arguments.of("/predict, rows of one-digit numbers", predict("[1,2,3,4]")),
+                Arguments.of("/predict, one long row", "{\"features\": [" + "1,".repeat(SIZE / 2) + "1]}"),
+                Arguments.of("/predict, empty rows", predict("[]")),
+                Arguments.of("v2 infer, flat data", inference(SIZE / 2, "1,".repeat(SIZE / 2 - 1) + "1")),
+                Arguments.of("v2 infer, nested data", inference(SIZE / 10, "[1,2,3,4],".repeat(SIZE / 10 / 4 - 1)
+                        + "[1,2,3,4]")));
+    }
+
+    private static String predict(String row) {
+        int rows = SIZE / (row.length() + 1);
+        return "{\"features\": [" + (row + ",").repeat(rows - 1) + row + "]}";
+    }
+
+    private static String inference(int values, String data) {
+        return "{\"inputs\": [{\"name\": \"input\", \"shape\": [" + values / 4 + ", 4], \"datatype\": \"FP32\", "
+                + "\"data\": [" + data + "]}]}";
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("densestBodies")
+    void readingABodyAllocatesAtMostTwelveTimesItsSize(String name, String json) {
+        byte[] body = json.getBytes(StandardCharsets.UTF_8);
+        boolean v2 = json.startsWith("{\"inputs\"");
+        Supplier<Object> read = v2 ? () -> RequestBodies.inference(body, 4) : () -> RequestBodies.features(body);
+        read.get(); // warm up: classes loaded, code compiled
+
+        long allocated = allocatedBy(read);
+
+        System.out.printf("[request-bodies] %s: body %,d bytes, read %,d bytes allocated (%.1fx)%n",
+                name, body.length, allocated, (double) allocated / body.length);
+        assertThat(allocated).as("%s: bytes allocated for a body of %d", name, body.length)
+                .isLessThanOrEqualTo((long) BOUND * body.length);
+    }
+
+    private static long allocatedBy(Supplier<Object> work) {
+        var threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        long id = Thread.currentThread().getId();
+        long before = threads.getThreadAllocatedBytes(id);
+        Object result = work.get();
+        long after = threads.getThreadAllocatedBytes(id);
+        assertThat(result).isNotNull();
+        return after - before;
+    }
+}
