@@ -48,6 +48,7 @@ import io.modeldeploy.operator.resources.Labels;
 import io.modeldeploy.operator.resources.ServingPodTemplate;
 import io.modeldeploy.operator.rollout.OperatorUpgrade;
 import io.modeldeploy.operator.rollout.RolloutCoordinator;
+import io.modeldeploy.operator.status.Conditions;
 import io.modeldeploy.operator.status.DeploymentProgress;
 import io.modeldeploy.operator.status.RouteAcceptance;
 import io.modeldeploy.operator.status.StatusAssessor;
@@ -127,6 +128,16 @@ public class ModelDeploymentReconciler implements Reconciler<ModelDeployment> {
 
     private UpdateControl<ModelDeployment> updateStatus(ModelDeployment md, Context<ModelDeployment> context) {
         Instant now = clock.instant();
+        Optional<String> denied = settings.policy().tenancy().violation(md.getSpec(), settings.runtimeImage());
+        if (denied.isPresent()) {
+            // Nothing is applied: what runs keeps running, as it was before this spec.
+            ModelDeploymentStatus refused = StatusAssessor.stalled(md, Conditions.POLICY_DENIED, denied.get(), now);
+            if (Objects.equals(refused, md.getStatus())) {
+                return UpdateControl.noUpdate();
+            }
+            events.recordTransitions(md, md.getStatus(), refused);
+            return UpdateControl.patchStatus(statusPatch(md, refused));
+        }
         Optional<Deployment> stable = ServingDeployments.observed(context, md, Labels.TRACK_STABLE);
         ModelDeploymentStatus before = md.getStatus();
         String inputs = ServingPodTemplate.inputs(md);

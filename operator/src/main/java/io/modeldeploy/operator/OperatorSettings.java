@@ -1,5 +1,6 @@
 package io.modeldeploy.operator;
 
+import java.util.List;
 import java.util.Optional;
 
 import io.smallrye.config.ConfigMapping;
@@ -12,6 +13,32 @@ public interface OperatorSettings {
     /** The serving runtime image used when a ModelDeployment names none. */
     @WithDefault("ghcr.io/modeldeploy/serving-runtime:0.1.0")
     String runtimeImage();
+
+    /** What ModelDeployments may use beyond serving pods ({@link TenancyPolicy}); empty lists allow everything. */
+    Policy policy();
+
+    interface Policy {
+        /** Prefixes a spec.runtime.image must start with (MODELDEPLOY_POLICY_IMAGES, comma-separated). */
+        Optional<List<String>> images();
+
+        /** Whether spec.runtime.env may read Secrets (MODELDEPLOY_POLICY_SECRET_REFERENCES); opt-in. */
+        @WithDefault("false")
+        boolean secretReferences();
+
+        /** PersistentVolumeClaims a pvc:// model may name (MODELDEPLOY_POLICY_CLAIMS). */
+        Optional<List<String>> claims();
+
+        /** Taint keys the pods may tolerate (MODELDEPLOY_POLICY_TOLERATION_KEYS). */
+        Optional<List<String>> tolerationKeys();
+
+        /** Hostnames an HTTPRoute may claim, exact or *.domain (MODELDEPLOY_POLICY_HOSTNAMES). */
+        Optional<List<String>> hostnames();
+
+        default TenancyPolicy tenancy() {
+            return new TenancyPolicy(images().orElse(List.of()), secretReferences(), claims().orElse(List.of()),
+                    tolerationKeys().orElse(List.of()), hostnames().orElse(List.of()));
+        }
+    }
 
     /** Leader election, so that only one of several operator replicas reconciles. */
     LeaderElection leaderElection();

@@ -105,6 +105,29 @@ class ExamplesIT {
         assertThat(kustomization.at("/spec/wait").asBoolean()).isTrue();
     }
 
+    @Test
+    void theNetworkPolicyExampleSelectsEveryServingPodAndItsPort(KubernetesClient client, TestNamespace ns,
+            TestCluster cluster) {
+        // The test bed's bridge CNI does not enforce NetworkPolicy: what is checked is that the API server takes the
+        // example and that its selector and port name the pods the operator makes, and only those.
+        Kubectl.kubectl(cluster, ns.name(), "apply", "--server-side", "-f",
+                EXAMPLES.resolve("iris.yaml").toString()).ok();
+        Kubectl.kubectl(cluster, ns.name(), "apply", "-f",
+                EXAMPLES.resolve("security/serving-network-policy.yaml").toString()).ok();
+        await().atMost(TIMEOUT).until(() -> ModelDeploymentStates.ready(
+                client.resources(ModelDeployment.class).withName("iris").get()));
+
+        var policy = client.network().v1().networkPolicies().withName("modeldeploy-serving").get();
+        var selected = client.pods().withLabels(policy.getSpec().getPodSelector().getMatchLabels()).list().getItems();
+        var serving = client.pods().withLabel(io.modeldeploy.operator.resources.Labels.MODEL_DEPLOYMENT, "iris").list()
+                .getItems();
+        assertThat(selected).extracting(p -> p.getMetadata().getName()).isNotEmpty()
+                .containsExactlyInAnyOrderElementsOf(serving.stream().map(p -> p.getMetadata().getName()).toList());
+        String port = policy.getSpec().getIngress().get(0).getPorts().get(0).getPort().getStrVal();
+        assertThat(serving).allSatisfy(pod -> assertThat(pod.getSpec().getContainers().get(0).getPorts())
+                .anySatisfy(p -> assertThat(p.getName()).isEqualTo(port)));
+    }
+
     private static boolean servesVersion(KubernetesClient client, String version) {
         return ModelDeploymentStates.servesVersion(client.resources(ModelDeployment.class).withName("iris").get(),
                 version);

@@ -67,6 +67,17 @@ class HelmChartIT {
         assertThat(ownRegistry).contains("image: \"registry.example:5000/ml-platform/operator:0.1.0\"")
                 .contains("value: \"registry.example:5000/ml-platform/serving-runtime:0.1.0\"");
 
+        assertThat(defaults).contains("- name: MODELDEPLOY_POLICY_SECRET_REFERENCES\n          value: \"false\"")
+                .doesNotContain("MODELDEPLOY_POLICY_IMAGES");
+        String shared = Kubectl.helm(cluster, "template", "md", CHART, "--namespace", "ops",
+                "--set", "policy.images={registry.example.com/models/,ghcr.io/modeldeploy/}",
+                "--set", "policy.hostnames={*.models.example.com}", "--set", "policy.tolerationKeys={gpu}").ok();
+        assertThat(shared).contains("- name: MODELDEPLOY_POLICY_IMAGES\n          value: "
+                        + "\"registry.example.com/models/,ghcr.io/modeldeploy/\"")
+                .contains("- name: MODELDEPLOY_POLICY_HOSTNAMES\n          value: \"*.models.example.com\"")
+                .contains("- name: MODELDEPLOY_POLICY_TOLERATION_KEYS\n          value: \"gpu\"")
+                .doesNotContain("MODELDEPLOY_POLICY_CLAIMS");
+
         String dashboard = Kubectl.helm(cluster, "template", "md", CHART, "--namespace", "ops",
                 "--set", "grafanaDashboard.enabled=true", "--show-only", "templates/grafana-dashboard.yaml").ok();
         JsonNode configMap = YAML.readTree(dashboard.substring(dashboard.indexOf("---")));

@@ -211,6 +211,46 @@ class ModelDeploymentLifecycleIT {
     }
 
     @Test
+    void aSpecThatReadsASecretIsRefusedByDefaultAndTheRunningVersionStays(KubernetesClient client, TestNamespace ns,
+            TestCluster cluster) {
+        apply(client, fixed("secretive", 1));
+        await().atMost(TIMEOUT).until(() -> ready(client, "secretive"));
+        String servingTemplate = client.apps().deployments().withName("secretive").get().getSpec().getTemplate()
+                .getMetadata().getLabels().get(Labels.REVISION);
+
+        Kubectl.kubectl(cluster, ns.name(), "patch", "md", "secretive", "--type", "merge", "-p",
+                "{\"spec\":{\"model\":{\"version\":\"2.0.0\"},\"runtime\":{\"env\":[{\"name\":\"TOKEN\","
+                        + "\"valueFrom\":{\"secretKeyRef\":{\"name\":\"db\",\"key\":\"password\"}}}]}}}").ok();
+
+        String message = "spec.runtime.env[0] (TOKEN) reads the Secret db; this operator does not let "
+                + "ModelDeployments read Secrets (operator setting MODELDEPLOY_POLICY_SECRET_REFERENCES)";
+        await().atMost(TIMEOUT).untilAsserted(() -> {
+            ModelDeployment md = client.resources(ModelDeployment.class).withName("secretive").get();
+            assertThat(md.getStatus().observedGeneration()).isEqualTo(md.getMetadata().getGeneration());
+            Condition stalled = condition(md, Conditions.STALLED);
+            assertThat(stalled.getReason()).isEqualTo(Conditions.POLICY_DENIED);
+            assertThat(stalled.getMessage()).isEqualTo(message);
+            assertThat(condition(md, Conditions.READY).getReason()).isEqualTo(Conditions.POLICY_DENIED);
+        });
+        await().atMost(TIMEOUT).untilAsserted(() -> assertThat(events(client, "secretive")).anySatisfy(e -> {
+            assertThat(e.getType()).isEqualTo("Warning");
+            assertThat(e.getReason()).isEqualTo(Conditions.POLICY_DENIED);
+            assertThat(e.getMessage()).isEqualTo(message);
+        }));
+        var deployment = client.apps().deployments().withName("secretive").get();
+        assertThat(deployment.getSpec().getTemplate().getMetadata().getLabels().get(Labels.REVISION))
+                .as("version 1 keeps serving, untouched").isEqualTo(servingTemplate);
+        assertThat(deployment.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv())
+                .noneSatisfy(env -> assertThat(env.getName()).isEqualTo("TOKEN"));
+
+        // Without the Secret, version 2 rolls out.
+        Kubectl.kubectl(cluster, ns.name(), "patch", "md", "secretive", "--type", "json", "-p",
+                "[{\"op\":\"remove\",\"path\":\"/spec/runtime/env\"}]").ok();
+        await().atMost(TIMEOUT).until(() -> ready(client, "secretive") && "2.0.0".equals(
+                client.resources(ModelDeployment.class).withName("secretive").get().getStatus().modelVersion()));
+    }
+
+    @Test
     void aModelDeploymentNamedLikeSomeoneElsesServiceLeavesItAloneAndSaysSo(KubernetesClient client) {
         // A team's own Service that happens to have the name the ModelDeployment's Service would take.
         client.resource(new io.fabric8.kubernetes.api.model.ServiceBuilder().withNewMetadata().withName("taken")

@@ -43,6 +43,8 @@ public final class Conditions {
     /** Reconciling and Stalled are False because the ModelDeployment is ready. */
     /** Applying a child object failed: the API server refused it (quota, admission, conflict); its message follows. */
     public static final String APPLY_FAILED = "ApplyFailed";
+    /** The spec uses what the operator's tenancy policy does not allow (an image, a Secret, a claim...). */
+    public static final String POLICY_DENIED = "PolicyDenied";
     public static final String RECONCILED = "Reconciled";
     public static final String PROGRESSING = "Progressing";
 

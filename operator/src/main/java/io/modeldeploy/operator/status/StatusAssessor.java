@@ -95,16 +95,25 @@ public final class StatusAssessor {
      * of the status, the rollout's state included, stays as it was: the next attempt decides the same again.
      */
     public static ModelDeploymentStatus applyFailed(ModelDeployment md, String message, Instant now) {
+        return stalled(md, Conditions.APPLY_FAILED, message, now);
+    }
+
+    /**
+     * The status of a ModelDeployment whose spec the operator refuses to apply (reason {@code reason}, e.g.
+     * {@link Conditions#POLICY_DENIED}): Stalled with the message; what runs is left as it was, and so is what
+     * status says about it.
+     */
+    public static ModelDeploymentStatus stalled(ModelDeployment md, String reason, String message, Instant now) {
         ModelDeploymentStatus previous = md.getStatus();
         Long generation = md.getMetadata().getGeneration();
         List<Condition> before = previous == null || previous.conditions() == null ? List.of() : previous.conditions();
         Condition degraded = before.stream().filter(c -> Conditions.DEGRADED.equals(c.getType())).findFirst()
                 .orElseGet(() -> notDegraded(generation, before, now));
         var conditions = List.of(
-                condition(Conditions.READY, Conditions.FALSE, Conditions.APPLY_FAILED, message, generation, before, now),
-                condition(Conditions.RECONCILING, Conditions.FALSE, Conditions.APPLY_FAILED, "not progressing",
+                condition(Conditions.READY, Conditions.FALSE, reason, message, generation, before, now),
+                condition(Conditions.RECONCILING, Conditions.FALSE, reason, "not progressing",
                         generation, before, now),
-                condition(Conditions.STALLED, Conditions.TRUE, Conditions.APPLY_FAILED, message, generation, before,
+                condition(Conditions.STALLED, Conditions.TRUE, reason, message, generation, before,
                         now),
                 degraded);
         return new ModelDeploymentStatus(generation, Conditions.PHASE_STALLED,

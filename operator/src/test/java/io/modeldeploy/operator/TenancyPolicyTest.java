@@ -1,0 +1,80 @@
+package io.modeldeploy.operator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+
+import io.fabric8.kubernetes.client.utils.Serialization;
+import io.modeldeploy.api.v1alpha1.ModelDeploymentSpec;
+
+/** What a ModelDeployment's author may use, decided from the spec alone. */
+class TenancyPolicyTest {
+    private static final String DEFAULT_IMAGE = "ghcr.io/modeldeploy/serving-runtime:0.1.0";
+    private static final TenancyPolicy SHARED = new TenancyPolicy(List.of("registry.example.com/models/"), false,
+            List.of("models"), List.of("gpu"), List.of("*.models.example.com", "iris.example.com"));
+
+    private static ModelDeploymentSpec spec(String yaml) {
+        return Serialization.unmarshal("""
+                model: {name: iris, version: "1.0.0", format: onnx, uri: "file:///models/iris"}
+                """ + yaml, ModelDeploymentSpec.class);
+    }
+
+    private static String denied(TenancyPolicy policy, String yaml) {
+        return policy.violation(spec(yaml), DEFAULT_IMAGE).orElse("allowed");
+    }
+
+    @Test
+    void anOpenPolicyAllowsEverything() {
+        assertThat(denied(TenancyPolicy.OPEN, """
+                runtime:
+                  image: evil.example.com/miner:1
+                  env: [{name: TOKEN, valueFrom: {secretKeyRef: {name: db, key: password}}}]
+                scheduling: {tolerations: [{operator: Exists}]}
+                """)).isEqualTo("allowed");
+    }
+
+    @Test
+    void imagesMustComeFromAnAllowedPrefixExceptTheOperatorsDefault() {
+        assertThat(denied(SHARED, "runtime: {image: registry.example.com/models/runtime:2}\n")).isEqualTo("allowed");
+        assertThat(denied(SHARED, "runtime: {image: " + DEFAULT_IMAGE + "}\n")).isEqualTo("allowed");
+        assertThat(denied(SHARED, "runtime: {image: evil.example.com/miner:1}\n")).isEqualTo(
+                "spec.runtime.image evil.example.com/miner:1 is not allowed here; allowed: images starting with "
+                        + "registry.example.com/models/ (operator setting MODELDEPLOY_POLICY_IMAGES)");
+    }
+
+    @Test
+    void secretsAreReadOnlyWhenTheOperatorAllowsIt() {
+        String yaml = "runtime: {env: [{name: A, value: b}, {name: TOKEN, valueFrom: {secretKeyRef: {name: db, "
+                + "key: password}}}]}\n";
+        assertThat(denied(SHARED, yaml)).isEqualTo("spec.runtime.env[1] (TOKEN) reads the Secret db; this operator "
+                + "does not let ModelDeployments read Secrets (operator setting MODELDEPLOY_POLICY_SECRET_REFERENCES)");
+        assertThat(denied(new TenancyPolicy(List.of(), true, List.of(), List.of(), List.of()), yaml))
+                .isEqualTo("allowed");
+        assertThat(denied(SHARED, "runtime: {env: [{name: POD, valueFrom: {fieldRef: {fieldPath: metadata.name}}}]}\n"))
+                .isEqualTo("allowed");
+    }
+
+    @Test
+    void claimsTolerationsAndHostnamesFollowTheirAllowlists() {
+        assertThat(denied(SHARED, "")).isEqualTo("allowed");
+        assertThat(Serialization.unmarshal("""
+                model: {name: iris, version: "1", format: onnx, uri: "pvc://finance-data/iris"}
+                """, ModelDeploymentSpec.class)).satisfies(s -> assertThat(SHARED.violation(s, DEFAULT_IMAGE))
+                .hasValue("spec.model.uri names the PersistentVolumeClaim finance-data, which is not allowed here; "
+                        + "allowed: models (operator setting MODELDEPLOY_POLICY_CLAIMS)"));
+        assertThat(denied(SHARED, "scheduling: {tolerations: [{key: gpu, operator: Exists}]}\n")).isEqualTo("allowed");
+        assertThat(denied(SHARED, "scheduling: {tolerations: [{operator: Exists}]}\n"))
+                .startsWith("spec.scheduling.tolerations[0] tolerates every taint, which is not allowed here");
+        assertThat(denied(SHARED, "scheduling: {tolerations: [{key: dedicated, value: payments}]}\n"))
+                .startsWith("spec.scheduling.tolerations[0] tolerates the taint dedicated");
+        String routed = "rollout: {strategy: Canary, traffic: {provider: GatewayAPI, gateway: {name: shared}, hostnames: [%s]}}\n";
+        assertThat(denied(SHARED, routed.formatted("a.models.example.com, iris.example.com"))).isEqualTo("allowed");
+        assertThat(denied(SHARED, routed.formatted("shop.example.com"))).isEqualTo("spec.rollout.traffic.hostnames "
+                + "names shop.example.com, which is not allowed here; allowed: *.models.example.com, iris.example.com "
+                + "(operator setting MODELDEPLOY_POLICY_HOSTNAMES)");
+        assertThat(denied(SHARED, routed.formatted("models.example.com"))).as("the wildcard is for names under it")
+                .startsWith("spec.rollout.traffic.hostnames names models.example.com");
+    }
+}
