@@ -48,7 +48,12 @@ class RealPodsIT {
         operator = OperatorProcess.start(Path.of(System.getProperty("modeldeploy.operator.jar")), cluster,
                 Path.of("target/operator-logs/RealPodsIT.log"), Map.of(
                         "MODELDEPLOY_RUNTIME_IMAGE", RealNode.image("serving-runtime"),
-                        "MODELDEPLOY_LEADER_ELECTION_LEASE_NAME", "modeldeploy-e2e-" + UUID.randomUUID()));
+                        "MODELDEPLOY_LEADER_ELECTION_LEASE_NAME", "modeldeploy-e2e-" + UUID.randomUUID(),
+                        // A tenancy policy as a shared cluster would set it, in the operator's environment: each
+                        // list must be read as a list, or the examples' images and the real node's toleration
+                        // would be refused (PolicyDenied) and nothing here would become ready.
+                        "MODELDEPLOY_POLICY_IMAGES", "registry.example.com/models/," + RealNode.registry() + "/",
+                        "MODELDEPLOY_POLICY_TOLERATION_KEYS", "nvidia.com/gpu," + RealNode.TAINT));
     }
 
     @AfterAll
