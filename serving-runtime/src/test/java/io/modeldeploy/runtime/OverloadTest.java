@@ -68,26 +68,53 @@ class OverloadTest {
         }
     }
 
-    @Test
-    void aFullQueueAnswers503WithRetryAfterAndTheQueuedRequestsAreAnswered() throws Exception {
-        var engine = new BusyEngine();
-        var located = ModelSource.locate(ExampleModels.iris().toString(), Optional.empty(), cache);
-        var model = new ModelService(located, "1", engine, new ModelService.BatchingSettings(1, 0, 100, 2), rows -> { });
-        var state = new ServingState();
-        state.ready(model);
-        Vertx vertx = Vertx.vertx();
-        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-        try {
+    /** The Iris model's real configuration on a busy engine, behind the real HTTP API on a free port. */
+    private final class Served implements AutoCloseable {
+        final BusyEngine engine = new BusyEngine();
+        final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        final ModelService model;
+        final Vertx vertx = Vertx.vertx();
+        final int port;
+
+        Served(ModelService.BatchingSettings batching) throws Exception {
+            var located = ModelSource.locate(ExampleModels.iris().toString(), Optional.empty(), cache);
+            model = new ModelService(located, "1", engine, batching, rows -> { });
+            var state = new ServingState();
+            state.ready(model);
             HttpServer server = vertx.createHttpServer()
                     .requestHandler(new HttpApi(state, new RuntimeMetrics(), "test").router(vertx, 1 << 20))
                     .listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().join();
-            URI predict = URI.create("http://127.0.0.1:" + server.actualPort() + "/predict");
-            HttpRequest request = HttpRequest.newBuilder(predict).header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString(ROW)).build();
+            port = server.actualPort();
+        }
+
+        HttpRequest predict() {
+            return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/predict"))
+                    .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(ROW))
+                    .build();
+        }
+
+        HttpResponse<String> get(String path) throws Exception {
+            return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+        }
+
+        @Override
+        public void close() {
+            engine.release.countDown();
+            model.close();
+            vertx.close().toCompletionStage().toCompletableFuture().join();
+        }
+    }
+
+    @Test
+    void aFullQueueAnswers503WithRetryAfterAndTheQueuedRequestsAreAnswered() throws Exception {
+        try (var served = new Served(new ModelService.BatchingSettings(1, 0, 100, 2))) {
+            HttpClient http = served.http;
+            HttpRequest request = served.predict();
 
             var waiting = new ArrayList<CompletableFuture<HttpResponse<String>>>();
             waiting.add(http.sendAsync(request, HttpResponse.BodyHandlers.ofString()));
-            assertThat(engine.started.await(10, TimeUnit.SECONDS)).isTrue();
+            assertThat(served.engine.started.await(10, TimeUnit.SECONDS)).isTrue();
             waiting.add(http.sendAsync(request, HttpResponse.BodyHandlers.ofString()));
             waiting.add(http.sendAsync(request, HttpResponse.BodyHandlers.ofString()));
             Thread.sleep(500);
@@ -96,42 +123,24 @@ class OverloadTest {
             assertThat(refused.statusCode()).isEqualTo(503);
             assertThat(refused.headers().firstValue("Retry-After")).hasValue("1");
             assertThat(refused.body()).contains("the model is at capacity: 2 requests already wait for it");
-            HttpResponse<String> ready = http.send(HttpRequest.newBuilder(
-                    URI.create("http://127.0.0.1:" + server.actualPort() + "/v2/health/ready")).build(),
-                    HttpResponse.BodyHandlers.ofString());
-            assertThat(ready.statusCode()).as("probes answer while the engine is busy").isEqualTo(200);
+            assertThat(served.get("/v2/health/ready").statusCode()).as("probes answer while the engine is busy")
+                    .isEqualTo(200);
 
-            engine.release.countDown();
+            served.engine.release.countDown();
             for (var answer : waiting) {
                 assertThat(answer.get(10, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
             }
-        } finally {
-            engine.release.countDown();
-            model.close();
-            vertx.close().toCompletionStage().toCompletableFuture().join();
         }
     }
 
     @Test
     void aPredictionPastItsDeadlineIsAnswered503AndNeverRunsIfItHadNotStarted() throws Exception {
-        var engine = new BusyEngine();
-        var located = ModelSource.locate(ExampleModels.iris().toString(), Optional.empty(), cache);
-        var model = new ModelService(located, "1", engine, new ModelService.BatchingSettings(1, 0, 100, 10, 300),
-                rows -> { });
-        var state = new ServingState();
-        state.ready(model);
-        Vertx vertx = Vertx.vertx();
-        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-        try {
-            HttpServer server = vertx.createHttpServer()
-                    .requestHandler(new HttpApi(state, new RuntimeMetrics(), "test").router(vertx, 1 << 20))
-                    .listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().join();
-            HttpRequest request = HttpRequest.newBuilder(
-                    URI.create("http://127.0.0.1:" + server.actualPort() + "/predict"))
-                    .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(ROW)).build();
+        try (var served = new Served(new ModelService.BatchingSettings(1, 0, 100, 10, 300))) {
+            HttpClient http = served.http;
+            HttpRequest request = served.predict();
 
             var running = http.sendAsync(request, HttpResponse.BodyHandlers.ofString());
-            assertThat(engine.started.await(10, TimeUnit.SECONDS)).isTrue();
+            assertThat(served.engine.started.await(10, TimeUnit.SECONDS)).isTrue();
             HttpResponse<String> queued = http.send(request, HttpResponse.BodyHandlers.ofString());
 
             assertThat(queued.statusCode()).isEqualTo(503);
@@ -139,13 +148,10 @@ class OverloadTest {
             assertThat(queued.body()).contains("the prediction did not finish within 300 ms");
             assertThat(running.get(10, TimeUnit.SECONDS).statusCode()).as("the engine still holds it").isEqualTo(503);
 
-            engine.release.countDown();
+            served.engine.release.countDown();
             assertThat(http.send(request, HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(200);
-            assertThat(engine.rowsInferred.get()).as("the request that timed out in the queue never ran").isEqualTo(2);
-        } finally {
-            engine.release.countDown();
-            model.close();
-            vertx.close().toCompletionStage().toCompletableFuture().join();
+            assertThat(served.engine.rowsInferred.get()).as("the request that timed out in the queue never ran")
+                    .isEqualTo(2);
         }
     }
 }
