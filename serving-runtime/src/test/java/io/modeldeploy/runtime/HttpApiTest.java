@@ -109,16 +109,36 @@ class HttpApiTest {
     }
 
     @Test
-    void metricsCountRequestsLatencyBatchesAndModelLoadTime() throws Exception {
+    void metricsCountRequestsLatencyBatchesAndModelLoadTimePerModelVersion() throws Exception {
         post("/predict", "{\"features\": [[5.1, 3.5, 1.4, 0.2]]}");
         post("/predict", "{\"features\": []}");
 
         String metrics = get("/metrics").body();
-        assertThat(metrics).contains("modeldeploy_requests_total{endpoint=\"/predict\",status=\"200\"}")
-                .contains("modeldeploy_request_latency_seconds_bucket")
+        assertThat(metrics).contains("modeldeploy_requests_total{endpoint=\"/predict\",model=\"iris\",status=\"200\","
+                        + "version=\"1.0.0\"}")
+                .contains("modeldeploy_request_latency_seconds_bucket{endpoint=\"/predict\",model=\"iris\","
+                        + "version=\"1.0.0\",le=")
                 .contains("modeldeploy_batch_size_count")
-                .contains("modeldeploy_request_errors_total{endpoint=\"/predict\",status=\"400\"}")
+                .contains("modeldeploy_request_errors_total{class=\"4xx\",endpoint=\"/predict\",model=\"iris\","
+                        + "status=\"400\",version=\"1.0.0\"}")
                 .contains("modeldeploy_model_load_seconds");
+    }
+
+    @Test
+    void metricsCountPredictionsByLabelPerModelVersion() throws Exception {
+        double before = predicted("virginica");
+        post("/predict", "{\"features\": [[6.2, 3.4, 5.4, 2.3], [6.3, 3.3, 6.0, 2.5], [5.1, 3.5, 1.4, 0.2]]}");
+        post("/v2/models/iris/infer", "{\"inputs\": [{\"name\": \"input\", \"shape\": [1, 4], "
+                + "\"datatype\": \"FP32\", \"data\": [6.2, 3.4, 5.4, 2.3]}]}");
+
+        assertThat(predicted("virginica") - before).isEqualTo(3.0);
+    }
+
+    /** modeldeploy_predictions_total of the label, for the Iris model at 1.0.0, as /metrics says. */
+    private static double predicted(String label) throws Exception {
+        var line = java.util.regex.Pattern.compile("(?m)^modeldeploy_predictions_total\\{label=\"" + label
+                + "\",model=\"iris\",version=\"1.0.0\"} (\\S+)$").matcher(get("/metrics").body());
+        return line.find() ? Double.parseDouble(line.group(1)) : 0;
     }
 
     /** The Helm chart's Grafana dashboard queries no runtime metric that the runtime does not export. */

@@ -114,6 +114,8 @@ public final class HttpApi {
                     RequestBodies.Inference request = parsed.result();
                     model.predict(request.rows()).whenComplete((predictions, error) -> context.runOnContext(v -> {
                         if (error == null) {
+                            metrics.predictions(model.config().name(), model.version(),
+                                    model.config().output().classification(), predictions);
                             ctx.response().putHeader(MODEL_VERSION_HEADER, model.version());
                             Json.send(ctx, 200, answer.of(model, predictions, request));
                         } else {
@@ -162,8 +164,10 @@ public final class HttpApi {
         }
         ctx.addEndHandler(v -> {
             state.requestEnded();
+            ModelService model = state.model().orElse(null);
             metrics.request(endpoint(ctx.request().path()), ctx.response().getStatusCode(),
-                    Duration.ofNanos(System.nanoTime() - start));
+                    Duration.ofNanos(System.nanoTime() - start), model == null ? "none" : model.config().name(),
+                    model == null ? "none" : model.version());
         });
         ctx.next();
     }

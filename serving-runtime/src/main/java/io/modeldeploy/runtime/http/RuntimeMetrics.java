@@ -1,14 +1,17 @@
 package io.modeldeploy.runtime.http;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.modeldeploy.runtime.inference.Prediction;
 
 /** The runtime's Prometheus metrics, served on /metrics. */
 public final class RuntimeMetrics {
@@ -23,15 +26,39 @@ public final class RuntimeMetrics {
                 .description("Time to fetch, verify, load and warm up the model").register(registry);
     }
 
-    public void request(String endpoint, int status, Duration latency) {
-        Counter.builder("modeldeploy.requests").tag("endpoint", endpoint).tag("status", Integer.toString(status))
+    /**
+     * One answered request, labelled with the model and version that served it ({@code none} before a model is
+     * loaded), so that a canary's requests, errors and latency read apart from the stable version's.
+     */
+    public void request(String endpoint, int status, Duration latency, String model, String version) {
+        Tags tags = Tags.of("endpoint", endpoint, "model", model, "version", version);
+        Counter.builder("modeldeploy.requests").tags(tags).tag("status", Integer.toString(status))
                 .description("HTTP requests answered").register(registry).increment();
-        Timer.builder("modeldeploy.request.latency").tag("endpoint", endpoint).publishPercentileHistogram()
+        Timer.builder("modeldeploy.request.latency").tags(tags).publishPercentileHistogram()
                 .description("Time to answer a request").register(registry).record(latency);
         if (status >= 400) {
-            Counter.builder("modeldeploy.request.errors").tag("endpoint", endpoint)
-                    .tag("status", Integer.toString(status)).description("Requests answered with an error")
+            Counter.builder("modeldeploy.request.errors").tags(tags).tag("status", Integer.toString(status))
+                    .tag("class", status >= 500 ? "5xx" : "4xx").description("Requests answered with an error")
                     .register(registry).increment();
+        }
+    }
+
+    /**
+     * What a model version predicted: per class label for a classifier, the distribution of the first output value
+     * for a regressor. A shifted distribution is how a model that answers 200 but wrongly shows itself.
+     */
+    public void predictions(String model, String version, boolean classification, List<Prediction> predictions) {
+        if (classification) {
+            for (Prediction p : predictions) {
+                Counter.builder("modeldeploy.predictions").tag("model", model).tag("version", version)
+                        .tag("label", p.label()).description("Predictions made, by predicted label")
+                        .register(registry).increment();
+            }
+        } else {
+            DistributionSummary values = DistributionSummary.builder("modeldeploy.prediction.value")
+                    .tag("model", model).tag("version", version).publishPercentileHistogram()
+                    .description("The first output value of each prediction").register(registry);
+            predictions.forEach(p -> values.record(p.values()[0]));
         }
     }
 

@@ -36,6 +36,10 @@ class XgboostModelTest {
             assertThat(answer.get("predictions").get(r).asDouble()).as("row %d", r)
                     .isCloseTo(reference.get(r).get("value").asDouble(), within(1e-5));
         }
+        // A regressor's predictions are exported as a distribution per model version, for canary analysis.
+        assertThat(SERVED.get("/metrics").body()).containsPattern("(?m)^modeldeploy_prediction_value_count\\{"
+                + "model=\"iris-petal-width\",version=\"[^\"]+\"} (\\d+)").containsPattern(
+                "(?m)^modeldeploy_prediction_value_bucket\\{model=\"iris-petal-width\",version=\"[^\"]+\",le=");
     }
 
     @Test
