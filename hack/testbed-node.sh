@@ -249,6 +249,13 @@ refuse_unrouted_service_addresses() {
   done
 }
 
+# This machine's address on the pods' bridge (the CNI bridge plugin gives the range's first address to the
+# bridge, which is the pods' gateway): where a pod on the real node reaches a server this machine runs.
+node_gateway() {
+  local base=${NODE_POD_CIDR%/*}
+  echo "${base%.*}.$((${base##*.} + 1))"
+}
+
 ctr_node() { "$BIN/ctr" --address "$NODE_DIR/containerd.sock" "$@"; }
 
 node_stop() {

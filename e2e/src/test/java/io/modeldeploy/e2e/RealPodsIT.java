@@ -28,6 +28,7 @@ import io.modeldeploy.testing.ClusterTest;
 import io.modeldeploy.testing.Kubectl;
 import io.modeldeploy.testing.OperatorProcess;
 import io.modeldeploy.testing.RealNode;
+import io.modeldeploy.testing.RepositoryRoot;
 import io.modeldeploy.testing.TestCluster;
 import io.modeldeploy.testing.TestNamespace;
 
@@ -214,6 +215,54 @@ class RealPodsIT {
             assertThat(load.answersByVersion()).as("version 1 answered throughout").containsKey("1.0.0");
             assertThat(load.answersByVersion().keySet()).as("the refused version never answered")
                     .containsOnly("1.0.0");
+        }
+    }
+
+    @Test
+    void aVersion2ThatFailsItsAcceptanceGateIsRolledBackWithTheFigureWhileVersion1Serves(KubernetesClient client,
+            TestNamespace ns, TestCluster cluster) throws Exception {
+        startCanaryAtVersion1(client, ns, cluster);
+        // Version 2 is the Iris bundle with a mis-exported model.json (setosa and virginica swapped): the model file
+        // is the same and loads, yet two thirds of its answers are wrong. Served over HTTP from this machine.
+        Path bundle = Files.createTempDirectory("relabelled-iris");
+        Path iris = RepositoryRoot.find().resolve("examples/models/iris");
+        for (String file : List.of("model.onnx", "reference.json")) {
+            Files.copy(iris.resolve(file), bundle.resolve(file));
+        }
+        Files.writeString(bundle.resolve("model.json"), Files.readString(iris.resolve("model.json"))
+                .replace("\"setosa\"", "\"@\"").replace("\"virginica\"", "\"setosa\"").replace("\"@\"", "\"virginica\""));
+        var store = com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress("0.0.0.0", 0), 0);
+        store.createContext("/iris/", exchange -> {
+            Path file = bundle.resolve(Path.of(exchange.getRequestURI().getPath()).getFileName().toString());
+            byte[] body = Files.isRegularFile(file) ? Files.readAllBytes(file) : new byte[0];
+            exchange.sendResponseHeaders(body.length == 0 ? 404 : 200, body.length == 0 ? -1 : body.length);
+            exchange.getResponseBody().write(body);
+            exchange.close();
+        });
+        store.start();
+        String uri = "http://" + RealNode.hostFromPods() + ":" + store.getAddress().getPort() + "/iris/model.onnx";
+
+        try (SteadyLoad load = SteadyLoad.start(ServiceTraffic.to(client, Manifests.CANARY), 20)) {
+            Kubectl.kubectl(cluster, ns.name(), "patch", "md", Manifests.CANARY, "--type", "merge", "-p",
+                    "{\"spec\":{\"model\":{\"version\":\"2.0.0\",\"uri\":\"" + uri + "\","
+                            + "\"acceptance\":{\"minAccuracy\":0.95}}}}").ok();
+            ClusterState.await(cluster, ns.name(), "md/" + Manifests.CANARY,
+                    "--for=jsonpath={.status.phase}=RolledBack", "--timeout=" + READY.toSeconds() + "s");
+
+            ModelDeployment md = md(client);
+            assertThat(md.getStatus().modelVersion()).isEqualTo("1.0.0");
+            assertThat(md.getStatus().rollout().message()).as("the figure, in status")
+                    .containsPattern("acceptance failed: the model's accuracy 0\\.3\\d\\d < 0\\.950 on 150 "
+                            + "reference rows");
+            ClusterState.until(cluster, ns.name(), Duration.ofMinutes(1), () -> servingPods(client, Manifests.CANARY)
+                    .stream().allMatch(p -> "1.0.0".equals(p.getMetadata().getLabels().get(Labels.VERSION))));
+            load.close();
+            RolloutRecord.write("acceptance-gate-under-load", load);
+            assertThat(load.failures()).as("no request fails: %s", load.summary()).isEmpty();
+            assertThat(load.answersByVersion().keySet()).as("the refused version never answered")
+                    .containsOnly("1.0.0");
+        } finally {
+            store.stop(0);
         }
     }
 

@@ -151,7 +151,7 @@ class CanaryControlIT {
         var md = new ModelDeployment();
         md.setMetadata(new ObjectMetaBuilder().withName("iris").build());
         md.setSpec(new ModelDeploymentSpec(
-                new ModelSpec("iris", version, ModelFormat.ONNX, "file:///models/iris", null),
+                new ModelSpec("iris", version, ModelFormat.ONNX, "file:///models/iris", null, null),
                 new RuntimeSpec(null, null, 8080, null, null, new BatchingSpec(32, 0)),
                 10, null, null, null, null, null, 600,
                 new RolloutSpec(RolloutSpec.Strategy.Canary, steps, analysis, null)));

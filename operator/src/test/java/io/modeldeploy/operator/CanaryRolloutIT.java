@@ -288,7 +288,7 @@ class CanaryRolloutIT {
         var md = new ModelDeployment();
         md.setMetadata(new ObjectMetaBuilder().withName("iris").build());
         md.setSpec(new ModelDeploymentSpec(
-                new ModelSpec("iris", version, ModelFormat.ONNX, "file:///models/iris", null),
+                new ModelSpec("iris", version, ModelFormat.ONNX, "file:///models/iris", null, null),
                 new RuntimeSpec(null, null, 8080, null, null, new BatchingSpec(32, 0)),
                 REPLICAS, null, null, null, null, podAnnotations, 600,
                 new RolloutSpec(RolloutSpec.Strategy.Canary, new ArrayList<>(List.of(

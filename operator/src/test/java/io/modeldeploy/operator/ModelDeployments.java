@@ -35,7 +35,7 @@ public final class ModelDeployments {
     }
 
     public static ModelSpec model(String uri, String version) {
-        return new ModelSpec("iris", version, ModelFormat.ONNX, uri, null);
+        return new ModelSpec("iris", version, ModelFormat.ONNX, uri, null, null);
     }
 
     public static ModelDeploymentSpec spec(String uri, String version, int replicas, AutoscalingSpec autoscaling,

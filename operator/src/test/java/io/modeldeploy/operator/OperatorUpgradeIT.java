@@ -123,7 +123,7 @@ class OperatorUpgradeIT {
         var md = new ModelDeployment();
         md.setMetadata(new ObjectMetaBuilder().withName(name).build());
         md.setSpec(new ModelDeploymentSpec(
-                new ModelSpec("iris", version, ModelFormat.ONNX, "file:///models/iris", null),
+                new ModelSpec("iris", version, ModelFormat.ONNX, "file:///models/iris", null, null),
                 new RuntimeSpec(null, null, 8080, null, null, new BatchingSpec(32, 0)),
                 2, null, null, null, null, null, 600, rollout));
         return md;

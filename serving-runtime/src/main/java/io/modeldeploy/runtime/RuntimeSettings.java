@@ -15,13 +15,19 @@ import io.modeldeploy.runtime.model.ModelSource;
  */
 public record RuntimeSettings(String model, Optional<String> sha256, Optional<String> modelVersion, String host,
         int port, Path cacheDir, ModelService.BatchingSettings batching, long maxBodyBytes, Duration drainTimeout,
-        long maxModelBytes) {
+        long maxModelBytes, AcceptanceGate acceptance) {
 
     /** The settings with the default limit on a downloaded model's size. */
     public RuntimeSettings(String model, Optional<String> sha256, Optional<String> modelVersion, String host, int port,
             Path cacheDir, ModelService.BatchingSettings batching, long maxBodyBytes, Duration drainTimeout) {
         this(model, sha256, modelVersion, host, port, cacheDir, batching, maxBodyBytes, drainTimeout,
-                ModelSource.DEFAULT_MAX_MODEL_BYTES);
+                ModelSource.DEFAULT_MAX_MODEL_BYTES, AcceptanceGate.NONE);
+    }
+
+    /** The settings with an acceptance gate, for tests. */
+    public RuntimeSettings withAcceptance(AcceptanceGate gate) {
+        return new RuntimeSettings(model, sha256, modelVersion, host, port, cacheDir, batching, maxBodyBytes,
+                drainTimeout, maxModelBytes, gate);
     }
 
     static final String USAGE = """
@@ -38,6 +44,10 @@ public record RuntimeSettings(String model, Optional<String> sha256, Optional<St
               --max-model-mib <n>    the largest model file to download (MODELDEPLOY_MAX_MODEL_MIB, default 4096)
               --max-queue <n>        requests that may wait for the model; more get 503 (MODELDEPLOY_MAX_QUEUE, default 1024)
               --deadline-ms <n>      a prediction not done this long after it arrived gets 503 (MODELDEPLOY_DEADLINE_MS, default 30000)
+              --min-accuracy <x>     before ready, agree with reference.json's labels at least this often, else exit 1
+                                     (MODELDEPLOY_ACCEPTANCE_MIN_ACCURACY, default: no gate)
+              --max-absolute-error <x>  before ready, a regressor's answers to reference.json stay this close, else exit 1
+                                     (MODELDEPLOY_ACCEPTANCE_MAX_ABSOLUTE_ERROR, default: no gate)
             """;
 
     public static RuntimeSettings from(String[] args, Map<String, String> env) {
@@ -69,7 +79,27 @@ public record RuntimeSettings(String model, Optional<String> sha256, Optional<St
                 1024L * 1024 * number(pick(flags, "max-body-mib", env, "MODELDEPLOY_MAX_BODY_MIB", "8"), "max-body-mib"),
                 Duration.ofSeconds(20),
                 1024L * 1024 * number(pick(flags, "max-model-mib", env, "MODELDEPLOY_MAX_MODEL_MIB",
-                        Long.toString(ModelSource.DEFAULT_MAX_MODEL_BYTES >> 20)), "max-model-mib"));
+                        Long.toString(ModelSource.DEFAULT_MAX_MODEL_BYTES >> 20)), "max-model-mib"),
+                new AcceptanceGate(
+                        fraction(pick(flags, "min-accuracy", env, "MODELDEPLOY_ACCEPTANCE_MIN_ACCURACY", null),
+                                "min-accuracy"),
+                        fraction(pick(flags, "max-absolute-error", env, "MODELDEPLOY_ACCEPTANCE_MAX_ABSOLUTE_ERROR",
+                                null), "max-absolute-error")));
+    }
+
+    private static java.util.OptionalDouble fraction(String value, String name) {
+        if (value == null) {
+            return java.util.OptionalDouble.empty();
+        }
+        try {
+            double parsed = Double.parseDouble(value);
+            if (!(parsed >= 0) || Double.isInfinite(parsed)) {
+                throw new NumberFormatException();
+            }
+            return java.util.OptionalDouble.of(parsed);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(name + " must be a number of at least 0, not '" + value + "'");
+        }
     }
 
     private static String pick(Map<String, String> flags, String flag, Map<String, String> env, String variable,

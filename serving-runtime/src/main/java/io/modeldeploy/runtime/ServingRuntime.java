@@ -69,6 +69,7 @@ public final class ServingRuntime implements AutoCloseable {
         model = new ModelService(located, settings.modelVersion().orElse("1"), engine, settings.batching(),
                 metrics::batch);
         model.warmUp();
+        settings.acceptance().check(model, located.folder()).ifPresent(passed -> log("acceptance passed: " + passed));
         metrics.modelLoaded(Duration.ofNanos(System.nanoTime() - start));
         state.ready(model);
         log("model " + located.config().name() + " (" + engine.name() + ") ready in "

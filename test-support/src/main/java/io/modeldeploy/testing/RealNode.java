@@ -42,6 +42,11 @@ public final class RealNode {
         return KwokTestbed.run(RepositoryRoot.find().resolve("hack/testbed"), "registry").trim();
     }
 
+    /** This machine's address as the real node's pods reach it, for a server a test runs here. */
+    public static String hostFromPods() {
+        return KwokTestbed.run(RepositoryRoot.find().resolve("hack/testbed"), "host-from-pods").trim();
+    }
+
     /**
      * The reference of one of the project's images in the local registry, e.g.
      * {@code localhost:5000/serving-runtime:0.1.0}; {@code hack/images testbed} (run by the build before the

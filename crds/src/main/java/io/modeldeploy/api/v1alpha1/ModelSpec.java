@@ -38,5 +38,9 @@ public record ModelSpec(
         @JsonPropertyDescription("The model bundle's SHA-256 (64 lowercase hex digits), covering the model file and "
                 + "its model.json: `sha256sum model.json <model file> | sha256sum` in the model's folder; the runtime "
                 + "refuses to serve a bundle that does not match")
-        @Size(max = 64) String sha256) {
+        @Size(max = 64) String sha256,
+        @JsonPropertyDescription("An acceptance gate: the version's pods must agree with the bundle's reference.json "
+                + "before they report ready; a version that does not never takes traffic (a canary is rolled back, a "
+                + "rolling update keeps the old pods)")
+        AcceptanceSpec acceptance) {
 }

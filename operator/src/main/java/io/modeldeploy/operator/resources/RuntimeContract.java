@@ -24,6 +24,8 @@ public final class RuntimeContract {
     /** The largest model file the runtime downloads (MiB); passed to it, and counted in the cache's size limit. */
     public static final int MAX_MODEL_MIB = 4096;
     public static final String ENV_MAX_MODEL_MIB = "MODELDEPLOY_MAX_MODEL_MIB";
+    public static final String ENV_ACCEPTANCE_MIN_ACCURACY = "MODELDEPLOY_ACCEPTANCE_MIN_ACCURACY";
+    public static final String ENV_ACCEPTANCE_MAX_ABSOLUTE_ERROR = "MODELDEPLOY_ACCEPTANCE_MAX_ABSOLUTE_ERROR";
     /**
      * The cache volume's size limit: a downloaded model at its largest, plus engine files (libtorch unpacks to about
      * 430 MiB, measured on the real node on 2026-12-02) and room to spare. A pod that writes more is evicted rather

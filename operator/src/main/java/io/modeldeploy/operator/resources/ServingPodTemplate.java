@@ -141,6 +141,13 @@ public final class ServingPodTemplate {
         if (spec.model().sha256() != null) {
             put(env, RuntimeContract.ENV_MODEL_SHA256, spec.model().sha256());
         }
+        var acceptance = spec.model().acceptance();
+        if (acceptance != null && acceptance.minAccuracy() != null) {
+            put(env, RuntimeContract.ENV_ACCEPTANCE_MIN_ACCURACY, acceptance.minAccuracy().toString());
+        }
+        if (acceptance != null && acceptance.maxAbsoluteError() != null) {
+            put(env, RuntimeContract.ENV_ACCEPTANCE_MAX_ABSOLUTE_ERROR, acceptance.maxAbsoluteError().toString());
+        }
         put(env, RuntimeContract.ENV_HTTP_PORT, Integer.toString(spec.runtime().port()));
         put(env, RuntimeContract.ENV_BATCH_MAX_SIZE, Integer.toString(spec.runtime().batching().maxBatchSize()));
         put(env, RuntimeContract.ENV_BATCH_MAX_DELAY_MS,

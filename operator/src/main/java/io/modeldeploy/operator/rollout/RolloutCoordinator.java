@@ -20,6 +20,7 @@ import io.modeldeploy.operator.resources.Labels;
 import io.modeldeploy.operator.resources.ServingDeployment;
 import io.modeldeploy.operator.rollout.RolloutPlan.Phase;
 import io.modeldeploy.operator.status.DeploymentProgress;
+import io.modeldeploy.operator.status.PodDiagnosis;
 import io.modeldeploy.operator.status.PodStates;
 
 /**
@@ -203,7 +204,8 @@ public final class RolloutCoordinator {
         boolean seenLatest = canary.getStatus() != null && canary.getStatus().getObservedGeneration() != null
                 && canary.getStatus().getObservedGeneration() >= canary.getMetadata().getGeneration();
         return new RolloutPlan.CanaryHealth(ready, unready, desired, restarts,
-                seenLatest && DeploymentProgress.deadlineExceeded(canary));
+                seenLatest && DeploymentProgress.deadlineExceeded(canary),
+                PodDiagnosis.of(current).map(PodDiagnosis.Problem::message));
     }
 
     private static String time(Instant instant) {

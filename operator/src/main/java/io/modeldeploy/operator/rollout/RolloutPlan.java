@@ -78,7 +78,18 @@ public final class RolloutPlan {
      * @param deadlineExceeded the canary Deployment passed its progress deadline (pods did not start in time)
      */
     public record CanaryHealth(int readyReplicas, int unreadyReplicas, int desiredReplicas, int restarts,
-            boolean deadlineExceeded) {
+            boolean deadlineExceeded, Optional<String> problem) {
+
+        /** Health without a diagnosed pod problem. */
+        public CanaryHealth(int readyReplicas, int unreadyReplicas, int desiredReplicas, int restarts,
+                boolean deadlineExceeded) {
+            this(readyReplicas, unreadyReplicas, desiredReplicas, restarts, deadlineExceeded, Optional.empty());
+        }
+
+        /** What is wrong with a canary pod, as the rollback's message ends: ": why", or nothing. */
+        String why() {
+            return problem.map(p -> ": " + p).orElse("");
+        }
 
         /** Every desired pod is Ready. */
         public boolean healthy() {
@@ -203,7 +214,8 @@ public final class RolloutPlan {
         State checked = check(settings, state, seen);
         if (checked.failedChecks() >= settings.failureThreshold()) {
             return rollBack(settings, checked, "RolledBack", "canary pods not ready for "
-                    + checked.failedChecks() + " checks in a row (" + readiness(seen) + ")")
+                    + checked.failedChecks() + " checks in a row (" + readiness(seen) + ")"
+                    + seen.canary().map(CanaryHealth::why).orElse(""))
                     .ignoring(action, "the canary was rolled back");
         }
         int weight = settings.steps().get(state.step()).weight();
@@ -249,11 +261,11 @@ public final class RolloutPlan {
     private static Optional<String> immediateFailure(Settings settings, CanaryHealth health) {
         if (health.deadlineExceeded()) {
             return Optional.of("canary pods did not become ready within the progress deadline ("
-                    + health.readyReplicas() + "/" + health.desiredReplicas() + " ready)");
+                    + health.readyReplicas() + "/" + health.desiredReplicas() + " ready)" + health.why());
         }
         if (health.restarts() > settings.maxRestarts()) {
             return Optional.of("canary containers restarted " + health.restarts() + " times (limit "
-                    + settings.maxRestarts() + ")");
+                    + settings.maxRestarts() + ")" + health.why());
         }
         return Optional.empty();
     }

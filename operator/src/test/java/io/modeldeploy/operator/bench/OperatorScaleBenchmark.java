@@ -109,7 +109,7 @@ public final class OperatorScaleBenchmark {
         var md = new ModelDeployment();
         md.setMetadata(new ObjectMetaBuilder().withName("model-" + i).withNamespace(namespace).build());
         md.setSpec(new ModelDeploymentSpec(
-                new ModelSpec("model-" + i, "1.0.0", ModelFormat.ONNX, "file:///models/iris", null),
+                new ModelSpec("model-" + i, "1.0.0", ModelFormat.ONNX, "file:///models/iris", null, null),
                 new RuntimeSpec(null, null, 8080, null, null, new BatchingSpec(32, 0)),
                 1, new AutoscalingSpec(1, 2, 80, null),
                 new ProbesSpec(new ProbeSpec("/v2/health/ready", null, 5, 2, 3),

@@ -94,7 +94,7 @@ public final class RollbackBenchmark {
         var md = new ModelDeployment();
         md.setMetadata(new ObjectMetaBuilder().withName("iris").build());
         md.setSpec(new ModelDeploymentSpec(
-                new ModelSpec("iris", version, ModelFormat.ONNX, "file:///models/iris", null),
+                new ModelSpec("iris", version, ModelFormat.ONNX, "file:///models/iris", null, null),
                 new RuntimeSpec(null, null, 8080, null, null, new BatchingSpec(32, 0)),
                 REPLICAS, null, null, null, null, unready ? Map.of(UnreadyMarker.ANNOTATION, "true") : null, 600,
                 new RolloutSpec(RolloutSpec.Strategy.Canary, List.of(new CanaryStepSpec(25, "10m"),

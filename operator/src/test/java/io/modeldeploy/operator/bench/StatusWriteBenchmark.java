@@ -101,7 +101,7 @@ public final class StatusWriteBenchmark {
         var md = new ModelDeployment();
         md.setMetadata(new ObjectMetaBuilder().withName(name).build());
         md.setSpec(new ModelDeploymentSpec(
-                new ModelSpec("iris", version, ModelFormat.ONNX, "file:///models/iris", null),
+                new ModelSpec("iris", version, ModelFormat.ONNX, "file:///models/iris", null, null),
                 new RuntimeSpec(null, null, 8080, null, null, new BatchingSpec(32, 0)),
                 1, null, null, null, null, null, 600,
                 new RolloutSpec(RolloutSpec.Strategy.Canary, List.of(new CanaryStepSpec(50, null)),

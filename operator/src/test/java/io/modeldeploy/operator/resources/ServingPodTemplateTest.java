@@ -79,7 +79,7 @@ class ServingPodTemplateTest {
         var spec = spec("https://models.example/iris.onnx", "1", 1, null, null, null);
         var model = spec.model();
         var md = with(new ModelDeploymentSpec(new io.modeldeploy.api.v1alpha1.ModelSpec(model.name(),
-                model.version(), model.format(), model.uri(), "a".repeat(64)), spec.runtime(), 1, null,
+                model.version(), model.format(), model.uri(), "a".repeat(64), null), spec.runtime(), 1, null,
                 spec.probes(), null, null, null, 600, spec.rollout()));
 
         assertThat(env(container(md)))
@@ -87,6 +87,22 @@ class ServingPodTemplateTest {
                 .containsEntry(RuntimeContract.ENV_MODEL_SHA256, "a".repeat(64));
         assertThat(ServingPodTemplate.desired(md, Labels.TRACK_STABLE, IMAGE).getSpec().getVolumes())
                 .allSatisfy(v -> assertThat(v.getPersistentVolumeClaim()).isNull());
+    }
+
+    @Test
+    void anAcceptanceGateReachesTheRuntimeAndIsPartOfTheRevision() {
+        var spec = spec("file:///models/iris", "1", 1, null, null, null);
+        var model = spec.model();
+        var gated = with(new ModelDeploymentSpec(new io.modeldeploy.api.v1alpha1.ModelSpec(model.name(),
+                model.version(), model.format(), model.uri(), null,
+                new io.modeldeploy.api.v1alpha1.AcceptanceSpec(0.95, null)), spec.runtime(), 1, null,
+                spec.probes(), null, null, null, 600, spec.rollout()));
+
+        assertThat(env(container(gated))).containsEntry(RuntimeContract.ENV_ACCEPTANCE_MIN_ACCURACY, "0.95")
+                .doesNotContainKey(RuntimeContract.ENV_ACCEPTANCE_MAX_ABSOLUTE_ERROR);
+        assertThat(env(container(with(spec)))).doesNotContainKey(RuntimeContract.ENV_ACCEPTANCE_MIN_ACCURACY);
+        assertThat(ServingPodTemplate.inputs(gated)).as("a user's change, not an operator upgrade")
+                .isNotEqualTo(ServingPodTemplate.inputs(with(spec)));
     }
 
     @Test

@@ -135,6 +135,21 @@ class RolloutPlanTest {
     }
 
     @Test
+    void aRollbackSaysWhatIsWrongWithTheCanaryPodWhenThePodSaysIt() {
+        var refused = Optional.of(new CanaryHealth(0, 1, 1, 1, false, Optional.of("pod iris-canary-x could not load "
+                + "the model: acceptance failed: the model's accuracy 0.333 < 0.950 on 150 reference rows")));
+        State s = RolloutPlan.next(THREE_STEPS, State.stable("v1"), seen("v2", Optional.empty(), 0)).state();
+        s = RolloutPlan.next(THREE_STEPS, s, seen("v2", refused, 1)).state();
+        s = RolloutPlan.next(THREE_STEPS, s, seen("v2", refused, 6)).state();
+        Decision third = RolloutPlan.next(THREE_STEPS, s, seen("v2", refused, 11));
+
+        assertThat(third.state().phase()).isEqualTo(Phase.ROLLED_BACK);
+        assertThat(third.state().message()).isEqualTo("revision v2 rolled back: canary pods not ready for 3 checks in "
+                + "a row (0/1 ready, 1 started but not ready): pod iris-canary-x could not load the model: acceptance "
+                + "failed: the model's accuracy 0.333 < 0.950 on 150 reference rows; revision v1 serves all traffic");
+    }
+
+    @Test
     void aHealthyCheckResetsTheFailureCount() {
         State s = RolloutPlan.next(THREE_STEPS, State.stable("v1"), seen("v2", Optional.empty(), 0)).state();
         State failing = RolloutPlan.next(THREE_STEPS, s, seen("v2", Optional.of(UNREADY), 1)).state();

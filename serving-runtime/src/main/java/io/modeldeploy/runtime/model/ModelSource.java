@@ -28,8 +28,8 @@ public final class ModelSource {
     private ModelSource() {
     }
 
-    /** A verified model: its config and the model file's path. */
-    public record Located(ModelConfig config, Path modelFile) {
+    /** A verified model: its config, the model file's path and the bundle's folder (where model.json is). */
+    public record Located(ModelConfig config, Path modelFile, Path folder) {
     }
 
     /**
@@ -45,6 +45,9 @@ public final class ModelSource {
     public static final long DEFAULT_MAX_MODEL_BYTES = 4L << 30;
     /** The largest model.json downloaded: 1 MiB. */
     static final long MAX_CONFIG_BYTES = 1 << 20;
+    /** The reference rows beside a downloaded model (for the acceptance gate), and the most of them downloaded. */
+    public static final String REFERENCE_FILE = "reference.json";
+    static final long MAX_REFERENCE_BYTES = 64L << 20;
     /** How long a download may take to start answering. */
     static final Duration RESPONSE_TIMEOUT = Duration.ofSeconds(30);
 
@@ -84,7 +87,7 @@ public final class ModelSource {
         if (sha256.isPresent()) {
             verify(sha256.get(), configBytes, config.file(), modelFile);
         }
-        return new Located(config, modelFile);
+        return new Located(config, modelFile, folder);
     }
 
     /** Refuses a bundle whose digest ({@link BundleDigest}) is not the expected one. */
@@ -116,7 +119,22 @@ public final class ModelSource {
         Files.createDirectories(folder);
         fetch(modelUri, folder.resolve(fileName), maxModelBytes);
         fetch(modelUri.resolve(ModelConfig.FILE), folder.resolve(ModelConfig.FILE), MAX_CONFIG_BYTES);
+        // The reference rows, for an acceptance gate; a bundle without them is still a bundle.
+        try {
+            fetch(modelUri.resolve(REFERENCE_FILE), folder.resolve(REFERENCE_FILE), MAX_REFERENCE_BYTES);
+        } catch (NotFound e) {
+            Files.deleteIfExists(folder.resolve(REFERENCE_FILE));
+        }
         return folder;
+    }
+
+    /** A download answered 404. */
+    private static final class NotFound extends ModelLoadException {
+        private static final long serialVersionUID = 1L;
+
+        NotFound(String message) {
+            super(message);
+        }
     }
 
     /** Downloads at most {@code maxBytes}: a larger file is refused, by its Content-Length or as it arrives. */
@@ -127,6 +145,9 @@ public final class ModelSource {
             HttpResponse<InputStream> response = http.send(HttpRequest.newBuilder(uri).timeout(RESPONSE_TIMEOUT)
                     .build(), HttpResponse.BodyHandlers.ofInputStream());
             try (InputStream body = response.body()) {
+                if (response.statusCode() == 404) {
+                    throw new NotFound("model not found: GET " + uri + " answered 404");
+                }
                 if (response.statusCode() != 200) {
                     throw new ModelLoadException("model not found: GET " + uri + " answered " + response.statusCode());
                 }
