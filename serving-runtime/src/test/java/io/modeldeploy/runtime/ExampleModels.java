@@ -44,6 +44,25 @@ public final class ExampleModels {
         }
     }
 
+    /**
+     * Swaps setosa and virginica in the Iris bundle's model.json at {@code bundle}: the model file, and its SHA-256,
+     * stay as they were, yet every setosa is answered as virginica and the other way round (a mis-exported config).
+     */
+    public static void swapIrisLabels(Path bundle) {
+        try {
+            Path file = bundle.resolve("model.json");
+            String config = Files.readString(file);
+            String swapped = config.replace("\"setosa\"", "\"@\"").replace("\"virginica\"", "\"setosa\"")
+                    .replace("\"@\"", "\"virginica\"");
+            if (swapped.equals(config)) {
+                throw new IllegalStateException(file + " names neither setosa nor virginica");
+            }
+            Files.writeString(file, swapped);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** A seed-style /predict body with every reference row's features. */
     public static String predictBody(JsonNode reference) {
         var rows = new StringBuilder();
