@@ -131,12 +131,7 @@ public class ModelDeploymentReconciler implements Reconciler<ModelDeployment> {
         Optional<String> denied = settings.policy().tenancy().violation(md.getSpec(), settings.runtimeImage());
         if (denied.isPresent()) {
             // Nothing is applied: what runs keeps running, as it was before this spec.
-            ModelDeploymentStatus refused = StatusAssessor.stalled(md, Conditions.POLICY_DENIED, denied.get(), now);
-            if (Objects.equals(refused, md.getStatus())) {
-                return UpdateControl.noUpdate();
-            }
-            events.recordTransitions(md, md.getStatus(), refused);
-            return UpdateControl.patchStatus(statusPatch(md, refused));
+            return statusUpdate(md, StatusAssessor.stalled(md, Conditions.POLICY_DENIED, denied.get(), now));
         }
         Optional<Deployment> stable = ServingDeployments.observed(context, md, Labels.TRACK_STABLE);
         ModelDeploymentStatus before = md.getStatus();
@@ -173,13 +168,17 @@ public class ModelDeploymentReconciler implements Reconciler<ModelDeployment> {
         }
         Optional<Duration> recheck = rollout.filter(RolloutCoordinator.Target::canaryRuns)
                 .map(t -> t.decision().recheckAfter());
+        UpdateControl<ModelDeployment> update = statusUpdate(md, status);
+        return recheck.map(update::rescheduleAfter).orElse(update);
+    }
+
+    /** Patches the status when it changed, recording its transitions as Events; otherwise changes nothing. */
+    private UpdateControl<ModelDeployment> statusUpdate(ModelDeployment md, ModelDeploymentStatus status) {
         if (Objects.equals(status, md.getStatus())) {
-            return recheck.map(d -> UpdateControl.<ModelDeployment>noUpdate().rescheduleAfter(d))
-                    .orElseGet(UpdateControl::noUpdate);
+            return UpdateControl.noUpdate();
         }
         events.recordTransitions(md, md.getStatus(), status);
-        UpdateControl<ModelDeployment> update = UpdateControl.patchStatus(statusPatch(md, status));
-        return recheck.map(update::rescheduleAfter).orElse(update);
+        return UpdateControl.patchStatus(statusPatch(md, status));
     }
 
     /** The object to patch the status with: name, namespace and status only. */
