@@ -33,6 +33,11 @@ app.kubernetes.io/component: operator
 - apiGroups: [serving.modeldeploy.io]
   resources: [modeldeployments/status]
   verbs: [get, patch, update]
+# Once per ModelDeployment: carries the count of an autoscaler made by an earlier version, which scaled the
+# Deployment, over to the ModelDeployment before the autoscaler is pointed at it.
+- apiGroups: [serving.modeldeploy.io]
+  resources: [modeldeployments/scale]
+  verbs: [get, update]
 - apiGroups: [apps]
   resources: [deployments]
   verbs: [get, list, watch, create, patch, update, delete]

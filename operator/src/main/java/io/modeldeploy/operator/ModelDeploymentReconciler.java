@@ -35,11 +35,12 @@ import io.modeldeploy.operator.dependents.AutoscalingEnabled;
 import io.modeldeploy.operator.dependents.CanaryDeploymentDependent;
 import io.modeldeploy.operator.dependents.CanaryRuns;
 import io.modeldeploy.operator.dependents.HttpRouteCrdPresent;
-import io.modeldeploy.operator.dependents.RoutedByGateway;
 import io.modeldeploy.operator.dependents.RolloutTargets;
-import io.modeldeploy.operator.dependents.ServingDeployments;
+import io.modeldeploy.operator.dependents.RoutedByGateway;
 import io.modeldeploy.operator.dependents.ServingAutoscalerDependent;
 import io.modeldeploy.operator.dependents.ServingDeploymentDependent;
+import io.modeldeploy.operator.dependents.ServingDeployments;
+import io.modeldeploy.operator.dependents.ServingReplicas;
 import io.modeldeploy.operator.dependents.ServingRouteDependent;
 import io.modeldeploy.operator.dependents.ServingServiceDependent;
 import io.modeldeploy.operator.dependents.TemplateHold;
@@ -144,15 +145,16 @@ public class ModelDeploymentReconciler implements Reconciler<ModelDeployment> {
         TemplateHold.put(context, upgrade);
         String revision = upgrade.revision();
         Set<Pod> pods = context.getSecondaryResources(Pod.class);
+        int replicas = ServingReplicas.wanted(context, md);
         Optional<RolloutCoordinator.Target> rollout = RolloutCoordinator.canary(md)
-                ? Optional.of(RolloutCoordinator.decide(md, revision, stable,
+                ? Optional.of(RolloutCoordinator.decide(md, revision, replicas, stable,
                         ServingDeployments.observed(context, md, Labels.TRACK_CANARY), pods, now))
                 : Optional.empty();
         rollout.ifPresent(target -> RolloutTargets.put(context, target));
         context.managedWorkflowAndDependentResourceContext().reconcileManagedWorkflow();
 
-        var observed = new StatusAssessor.Observed(stable, pods.stream().filter(ModelDeploymentReconciler::stableTrack)
-                .toList(), revision, rollout.map(t -> t.decision().state()), trafficProblem(md, context));
+        var observed = new StatusAssessor.Observed(stable, replicas,
+                pods.stream().filter(ModelDeploymentReconciler::stableTrack).toList(), revision, rollout.map(t -> t.decision().state()), trafficProblem(md, context));
         ModelDeploymentStatus assessed = StatusAssessor.assess(md, observed, now);
         ModelDeploymentStatus status = rollout
                 .map(t -> assessed.withRollout(RolloutCoordinator.status(t),

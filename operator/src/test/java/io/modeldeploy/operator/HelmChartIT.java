@@ -140,6 +140,7 @@ class HelmChartIT {
                     "httproutes.gateway.networking.k8s.io [create delete get list patch update watch]",
                     "leases.coordination.k8s.io [create get patch update]",
                     "modeldeployments.serving.modeldeploy.io [get list watch]",
+                    "modeldeployments.serving.modeldeploy.io/scale [get update]",
                     "modeldeployments.serving.modeldeploy.io/status [get patch update]",
                     "pods [get list watch]",
                     "replicasets.apps [list]",

@@ -30,7 +30,6 @@ import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.modeldeploy.api.v1alpha1.ModelDeployment;
 import io.modeldeploy.api.v1alpha1.ModelDeploymentSpec;
-import io.modeldeploy.operator.dependents.AutoscalerHandover;
 import io.modeldeploy.operator.resources.Labels;
 import io.modeldeploy.operator.status.Conditions;
 import io.modeldeploy.testing.Kubectl;
@@ -69,6 +68,23 @@ class ModelDeploymentLifecycleIT {
         }
         assertThat(hpa.getSpec().getMinReplicas()).isEqualTo(2);
         assertThat(hpa.getSpec().getMaxReplicas()).isEqualTo(5);
+        assertThat(hpa.getSpec().getScaleTargetRef().getKind()).isEqualTo("ModelDeployment");
+        // The cluster's HorizontalPodAutoscaler controller reads the ModelDeployment's scale subresource and, the
+        // example leaving spec.replicas at its default of one, raises it to minReplicas through the same subresource
+        // (without a metrics server it computes no other recommendation).
+        await().atMost(TIMEOUT).untilAsserted(() -> {
+            assertThat(client.autoscaling().v2().horizontalPodAutoscalers().withName(NAME).get().getStatus()
+                    .getConditions()).anySatisfy(c -> {
+                        assertThat(c.getType()).isEqualTo("AbleToScale");
+                        assertThat(c.getStatus()).isEqualTo("True");
+                    });
+            ModelDeployment scaled = client.resources(ModelDeployment.class).withName(NAME).get();
+            assertThat(scaled.getSpec().replicas()).isEqualTo(2);
+            assertThat(scaled.getMetadata().getManagedFields()).anySatisfy(f -> {
+                assertThat(f.getManager()).startsWith("kube-controller-manager");
+                assertThat(f.getSubresource()).isEqualTo("scale");
+            });
+        });
 
         assertThat(kubectl(cluster, ns, "wait", "--for=condition=Ready", "md/" + NAME, "--timeout=60s"))
                 .contains("condition met");
@@ -98,12 +114,10 @@ class ModelDeploymentLifecycleIT {
         })) {
             apply(client, example("iris-autoscaling.yaml"));
             await().atMost(TIMEOUT).until(() -> ready(client, NAME));
-            // Created at minReplicas, then the count is handed to the autoscaler: the operator's apply leaves it out.
-            await().atMost(TIMEOUT).until(() -> !AutoscalerHandover.appliesReplicas(
-                    client.apps().deployments().withName(NAME).get(), ModelDeploymentReconciler.FIELD_MANAGER));
 
-            // The autoscaler scales up through the scale subresource; then a new model version rolls out.
-            client.apps().deployments().withName(NAME).scale(4);
+            // The autoscaler scales the ModelDeployment up through its scale subresource; then a new model version
+            // rolls out.
+            client.resources(ModelDeployment.class).withName(NAME).scale(4);
             client.resources(ModelDeployment.class).withName(NAME).patch(PatchContext.of(PatchType.JSON_MERGE),
                     "{\"spec\":{\"model\":{\"version\":\"1.1.0\"}}}");
 

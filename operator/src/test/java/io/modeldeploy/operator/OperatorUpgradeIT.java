@@ -8,12 +8,18 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 import org.junit.jupiter.api.Test;
 
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.Watch;
+import io.fabric8.kubernetes.client.Watcher;
+import io.fabric8.kubernetes.client.WatcherException;
 import io.modeldeploy.api.v1alpha1.AnalysisSpec;
+import io.modeldeploy.api.v1alpha1.AutoscalingSpec;
 import io.modeldeploy.api.v1alpha1.BatchingSpec;
 import io.modeldeploy.api.v1alpha1.CanaryStepSpec;
 import io.modeldeploy.api.v1alpha1.ModelDeployment;
@@ -84,6 +90,60 @@ class OperatorUpgradeIT {
             await().atMost(TIMEOUT).until(() -> serves(client, "canaried", "2.0.0", NEW));
             assertThat(held(client, "canaried")).isNull();
         }
+    }
+
+    /**
+     * Operator versions before autoscaling moved to the ModelDeployment pointed the HorizontalPodAutoscaler at the
+     * stable Deployment, which then held the autoscaler's count while spec.replicas kept its default. The upgraded
+     * operator carries that count over to the ModelDeployment before it points the autoscaler there: the Deployment
+     * never drops to spec.replicas on the way.
+     */
+    @Test
+    void anAutoscalerThatScaledTheDeploymentMovesToTheModelDeploymentWithItsCount(KubernetesClient client,
+            TestCluster cluster) {
+        String lease = "modeldeploy-test-" + UUID.randomUUID();
+        ModelDeployment md = modelDeployment("scaled", "1.0.0", null);
+        var spec = md.getSpec();
+        md.setSpec(new ModelDeploymentSpec(spec.model(), spec.runtime(), null, new AutoscalingSpec(2, 6, 70, null),
+                spec.probes(), spec.scheduling(), spec.securityContext(), spec.podAnnotations(),
+                spec.progressDeadlineSeconds(), spec.rollout()));
+        try (OperatorProcess before = operator(cluster, lease, "autoscaled-before", OLD)) {
+            client.resource(md).create();
+            await().atMost(TIMEOUT).until(() -> serves(client, "scaled", "1.0.0", OLD));
+        }
+
+        // What an earlier version left: its autoscaler scales the Deployment, to 5 by now, and the ModelDeployment's
+        // spec.replicas is a count no one reads.
+        client.autoscaling().v2().horizontalPodAutoscalers().withName("scaled").edit(hpa -> {
+            hpa.getSpec().getScaleTargetRef().setApiVersion("apps/v1");
+            hpa.getSpec().getScaleTargetRef().setKind("Deployment");
+            return hpa;
+        });
+        client.apps().deployments().withName("scaled").scale(5);
+        assertThat(client.resources(ModelDeployment.class).withName("scaled").get().getSpec().replicas()).isLessThan(5);
+        var counts = new CopyOnWriteArrayList<Integer>();
+        try (Watch watch = client.apps().deployments().withName("scaled").watch(new Watcher<>() {
+            @Override
+            public void eventReceived(Action action, Deployment deployment) {
+                counts.add(deployment.getSpec().getReplicas());
+            }
+
+            @Override
+            public void onClose(WatcherException cause) {
+            }
+        }); OperatorProcess after = operator(cluster, lease, "autoscaled-after", OLD)) {
+            await().atMost(TIMEOUT).until(() -> {
+                var target = client.autoscaling().v2().horizontalPodAutoscalers().withName("scaled").get().getSpec()
+                        .getScaleTargetRef();
+                ModelDeployment now = client.resources(ModelDeployment.class).withName("scaled").get();
+                return "ModelDeployment".equals(target.getKind()) && now.getSpec().replicas() == 5
+                        && now.getStatus().replicas() == 5;
+            });
+            await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(6)).until(() ->
+                    client.apps().deployments().withName("scaled").get().getSpec().getReplicas() == 5);
+        }
+        assertThat(counts).as("spec.replicas of every version of the Deployment while the autoscaler moved")
+                .isNotEmpty().containsOnly(5);
     }
 
     private static RolloutSpec canary() {

@@ -11,8 +11,9 @@ import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.ValidationRule;
 
 /**
- * Horizontal autoscaling of the serving pods. While set, the HorizontalPodAutoscaler owns the replica count and
- * spec.replicas is not applied.
+ * Horizontal autoscaling of the serving pods. While set, a HorizontalPodAutoscaler scales the ModelDeployment
+ * through its scale subresource: it measures all serving pods and sets spec.replicas, which the operator splits
+ * between the stable and canary tracks during a canary, with either traffic provider.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @ValidationRule(value = "self.minReplicas <= self.maxReplicas",

@@ -10,7 +10,6 @@ import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Required;
-import io.fabric8.generator.annotation.ValidationRule;
 import io.fabric8.kubernetes.api.model.PodSecurityContext;
 import io.fabric8.kubernetes.model.annotation.SpecReplicas;
 
@@ -18,18 +17,13 @@ import io.fabric8.kubernetes.model.annotation.SpecReplicas;
  * What to serve and how.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-@ValidationRule(value = "!has(self.autoscaling) || !has(self.rollout) || !has(self.rollout.strategy) "
-        + "|| self.rollout.strategy != 'Canary' || (has(self.rollout.traffic) && has(self.rollout.traffic.provider) "
-        + "&& self.rollout.traffic.provider == 'GatewayAPI')",
-        message = "a Canary rollout with autoscaling needs rollout.traffic.provider GatewayAPI (ReplicaRatio splits a "
-                + "fixed replica count); route with GatewayAPI, remove autoscaling, or use RollingUpdate")
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record ModelDeploymentSpec(
         @JsonPropertyDescription("The trained model to serve")
         @Required ModelSpec model,
         @JsonPropertyDescription("The serving runtime container: image, port, resources, environment, batching")
         @Default("{}") RuntimeSpec runtime,
-        @JsonPropertyDescription("Serving pods when autoscaling is off; with autoscaling the HorizontalPodAutoscaler owns the count")
+        @JsonPropertyDescription("Serving pods, split between stable and canary during a canary; with autoscaling the HorizontalPodAutoscaler sets it, within its bounds, through the scale subresource")
         @SpecReplicas @Default("1") @Min(0) @Max(1000) Integer replicas,
         @JsonPropertyDescription("Scale between min and max replicas on CPU utilization or a custom metric")
         AutoscalingSpec autoscaling,

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
@@ -14,6 +15,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder;
@@ -73,11 +75,6 @@ class ModelDeploymentValidationTest {
                         "a probe path must start with '/'"),
                 bad("canary without steps", spec -> spec.put("rollout", Map.of("strategy", "Canary")),
                         "a Canary rollout needs at least one step in rollout.steps"),
-                bad("canary with autoscaling", spec -> {
-                    spec.put("rollout", Map.of("strategy", "Canary", "steps", List.of(Map.of("weight", 10))));
-                    spec.put("autoscaling", Map.of("maxReplicas", 3));
-                }, "a Canary rollout with autoscaling needs rollout.traffic.provider GatewayAPI (ReplicaRatio splits a "
-                        + "fixed replica count); route with GatewayAPI, remove autoscaling, or use RollingUpdate"),
                 bad("pause that is no duration", spec -> spec.put("rollout", Map.of("strategy", "Canary",
                                 "steps", List.of(Map.of("weight", 10, "pause", "a minute")))),
                         "a step's pause is a duration such as 30s, 5m or 1h"),
@@ -160,18 +157,23 @@ class ModelDeploymentValidationTest {
         assertThat(spec.rollout().traffic().provider()).isEqualTo(TrafficSpec.Provider.ReplicaRatio);
     }
 
-    @Test
-    void aCanaryWithAutoscalingIsAcceptedWhenTheGatewayApiRoutesIt(KubernetesClient client) {
+    @ParameterizedTest
+    @ValueSource(strings = {"ReplicaRatio", "GatewayAPI"})
+    void aCanaryWithAutoscalingIsAcceptedWithEitherTrafficProvider(String provider, KubernetesClient client) {
         Map<String, Object> spec = validSpec();
         spec.put("autoscaling", Map.of("minReplicas", 2, "maxReplicas", 6));
         spec.put("rollout", Map.of("strategy", "Canary", "steps", List.of(Map.of("weight", 10)),
-                "traffic", Map.of("provider", "GatewayAPI", "gateway", Map.of("name", "public"))));
+                "traffic", provider.equals("GatewayAPI")
+                        ? Map.of("provider", provider, "gateway", Map.of("name", "public"))
+                        : Map.of("provider", provider)));
 
         var created = client.resources(ModelDeployment.class).resource(
-                client.getKubernetesSerialization().convertValue(manifest("routed", spec), ModelDeployment.class))
+                client.getKubernetesSerialization().convertValue(
+                        manifest("autoscaled-" + provider.toLowerCase(Locale.ROOT), spec),
+                        ModelDeployment.class))
                 .create();
 
-        assertThat(created.getSpec().rollout().routedByGateway()).isTrue();
+        assertThat(created.getSpec().rollout().traffic().provider().name()).isEqualTo(provider);
         assertThat(created.getSpec().autoscaling().maxReplicas()).isEqualTo(6);
     }
 

@@ -22,8 +22,8 @@ import io.modeldeploy.operator.status.DeploymentProgress;
  * runs (or after one was rolled back) it keeps the stable revision's pod template and the split's replicas; while a
  * canary is promoted it takes the canary Deployment's template, whatever the spec says by then; while an operator
  * upgrade's revision is held ({@link TemplateHold}) it keeps its template; after a promotion was aborted it returns to
- * the stable revision's template ({@link StableHistory}). With
- * autoscaling it hands spec.replicas over to the autoscaler ({@link AutoscalerHandover}).
+ * the stable revision's template ({@link StableHistory}). Its replicas
+ * are the split's while a canary runs, the wanted count ({@link ServingReplicas}) otherwise.
  */
 @KubernetesDependent(informer = @Informer(labelSelector = Labels.MANAGED_SELECTOR))
 public class ServingDeploymentDependent extends ChildDependent<Deployment> {
@@ -39,11 +39,13 @@ public class ServingDeploymentDependent extends ChildDependent<Deployment> {
     protected Deployment desired(ModelDeployment md, Context<ModelDeployment> context) {
         Optional<Deployment> current = ServingDeployments.observed(context, md, Labels.TRACK_STABLE);
         Optional<RolloutCoordinator.Target> rollout = RolloutTargets.of(context);
-        Optional<Integer> currentReplicas = current.map(d -> d.getSpec().getReplicas());
+        // An autoscaler of an earlier operator version still scales this Deployment: its count is left to it.
+        Integer replicas = ServingReplicas.scaledByDeploymentAutoscaler(context, md).isPresent() ? null
+                : rollout.map(t -> t.split().stable()).orElseGet(() -> ServingReplicas.wanted(context, md));
         boolean takesCanary = rollout.map(RolloutCoordinator.Target::stableTakesCanaryTemplate).orElse(false);
         boolean keepsForCanary = rollout.map(RolloutCoordinator.Target::stableKeepsItsTemplate).orElse(false);
         if (current.isEmpty() || !(takesCanary || keepsForCanary || TemplateHold.held(context))) {
-            return ServingDeployment.desired(md, settings.runtimeImage(), currentReplicas);
+            return ServingDeployment.desired(md, settings.runtimeImage(), replicas);
         }
         PodTemplateSpec template = current.get().getSpec().getTemplate();
         if (takesCanary) {
@@ -55,10 +57,7 @@ public class ServingDeploymentDependent extends ChildDependent<Deployment> {
                 template = StableHistory.template(context.getClient(), md, stableRevision).orElse(template);
             }
         }
-        int replicas = rollout.map(t -> t.split().stable())
-                .orElseGet(() -> ServingDeployment.stableReplicas(md, currentReplicas));
-        return ServingDeployment.desired(md, Labels.TRACK_STABLE, template,
-                ServingDeployment.appliedStableReplicas(md, currentReplicas, replicas));
+        return ServingDeployment.desired(md, Labels.TRACK_STABLE, template, replicas);
     }
 
     /**
@@ -75,14 +74,4 @@ public class ServingDeploymentDependent extends ChildDependent<Deployment> {
         }
         return Optional.of(ServingPodTemplate.desired(md, Labels.TRACK_STABLE, settings.runtimeImage()));
     }
-
-    @Override
-    public Deployment update(Deployment actual, Deployment desired, ModelDeployment md,
-            Context<ModelDeployment> context) {
-        if (AutoscalerHandover.needed(actual, desired, context.getControllerConfiguration().fieldManager())) {
-            AutoscalerHandover.perform(context.getClient(), actual);
-        }
-        return super.update(actual, desired, md, context);
-    }
-
 }

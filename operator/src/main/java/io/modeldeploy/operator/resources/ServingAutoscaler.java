@@ -3,6 +3,7 @@ package io.modeldeploy.operator.resources;
 import java.util.ArrayList;
 import java.util.List;
 
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
 import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscalerBuilder;
 import io.fabric8.kubernetes.api.model.autoscaling.v2.MetricSpec;
@@ -10,7 +11,13 @@ import io.fabric8.kubernetes.api.model.autoscaling.v2.MetricSpecBuilder;
 import io.modeldeploy.api.v1alpha1.AutoscalingSpec;
 import io.modeldeploy.api.v1alpha1.ModelDeployment;
 
-/** The autoscaling/v2 HorizontalPodAutoscaler of the serving Deployment, when spec.autoscaling is set. */
+/**
+ * The autoscaling/v2 HorizontalPodAutoscaler of a ModelDeployment, when spec.autoscaling is set. It scales the
+ * ModelDeployment through its scale subresource, not a Deployment: it measures every serving pod (status.selector,
+ * both tracks during a canary) and sets spec.replicas, which the operator splits between the stable and canary
+ * tracks. So autoscaling works with either traffic provider while a canary runs, and no track's count is
+ * fought over by two writers.
+ */
 public final class ServingAutoscaler {
     private ServingAutoscaler() {
     }
@@ -24,13 +31,20 @@ public final class ServingAutoscaler {
         return new HorizontalPodAutoscalerBuilder()
                 .withMetadata(Owner.childMetadata(md, name(md)))
                 .withNewSpec()
-                .withNewScaleTargetRef().withApiVersion("apps/v1").withKind("Deployment")
-                .withName(ServingDeployment.name(md)).endScaleTargetRef()
+                .withNewScaleTargetRef().withApiVersion(HasMetadata.getApiVersion(ModelDeployment.class))
+                .withKind(HasMetadata.getKind(ModelDeployment.class)).withName(md.getMetadata().getName())
+                .endScaleTargetRef()
                 .withMinReplicas(autoscaling.minReplicas())
                 .withMaxReplicas(autoscaling.maxReplicas())
                 .withMetrics(metrics(autoscaling))
                 .endSpec()
                 .build();
+    }
+
+    /** Whether the autoscaler scales the stable Deployment, as those made by earlier operator versions did. */
+    public static boolean scalesDeployment(HorizontalPodAutoscaler autoscaler) {
+        return autoscaler.getSpec() != null && autoscaler.getSpec().getScaleTargetRef() != null
+                && "Deployment".equals(autoscaler.getSpec().getScaleTargetRef().getKind());
     }
 
     private static List<MetricSpec> metrics(AutoscalingSpec autoscaling) {

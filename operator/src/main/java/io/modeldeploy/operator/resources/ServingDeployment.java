@@ -11,9 +11,8 @@ import io.modeldeploy.api.v1alpha1.ModelDeployment;
 
 /**
  * The Deployment that runs a ModelDeployment's serving pods. Rolling updates never take a ready pod away before its
- * replacement is ready. While autoscaling is on, the HorizontalPodAutoscaler chooses the replica count: the operator
- * creates the stable Deployment at minReplicas and afterwards leaves spec.replicas out of what it applies, so that
- * it never writes back a count the autoscaler has since changed.
+ * replacement is ready. While autoscaling is on, the HorizontalPodAutoscaler scales the ModelDeployment itself
+ * (its scale subresource, so spec.replicas is its choice), and the operator splits that count between the tracks.
  */
 public final class ServingDeployment {
     private ServingDeployment() {
@@ -31,11 +30,11 @@ public final class ServingDeployment {
     /**
      * The stable Deployment running the spec's revision.
      *
-     * @param currentReplicas the replica count of the existing Deployment, if there is one
+     * @param replicas its spec.replicas, or null to leave the count to its owner (see {@link #replicas})
      */
-    public static Deployment desired(ModelDeployment md, String defaultImage, Optional<Integer> currentReplicas) {
+    public static Deployment desired(ModelDeployment md, String defaultImage, Integer replicas) {
         return desired(md, Labels.TRACK_STABLE, ServingPodTemplate.desired(md, Labels.TRACK_STABLE, defaultImage),
-                appliedStableReplicas(md, currentReplicas, stableReplicas(md, currentReplicas)));
+                replicas);
     }
 
     /**
@@ -65,30 +64,19 @@ public final class ServingDeployment {
     }
 
     /**
-     * The stable track's replica count now: spec.replicas, or with autoscaling the autoscaler's current choice
-     * (within min and max; minReplicas before there is a Deployment).
+     * The serving pods wanted now, across both tracks: spec.replicas, within autoscaling's bounds while autoscaling
+     * (the HorizontalPodAutoscaler sets spec.replicas through the ModelDeployment's scale subresource). An autoscaler
+     * made by an earlier operator version scales the stable Deployment instead: until it is moved to the ModelDeployment,
+     * the count it gave the Deployment stands.
      *
-     * @param currentReplicas the replica count of the existing stable Deployment, if there is one
+     * @param scaledByDeploymentAutoscaler the stable Deployment's replicas while such an autoscaler scales it
      */
-    public static int stableReplicas(ModelDeployment md, Optional<Integer> currentReplicas) {
+    public static int replicas(ModelDeployment md, Optional<Integer> scaledByDeploymentAutoscaler) {
         AutoscalingSpec autoscaling = md.getSpec().autoscaling();
         if (autoscaling == null) {
             return md.getSpec().replicas();
         }
-        int current = currentReplicas.orElse(autoscaling.minReplicas());
-        return Math.max(autoscaling.minReplicas(), Math.min(autoscaling.maxReplicas(), current));
-    }
-
-    /**
-     * The spec.replicas the operator applies to the stable Deployment: {@code replicas}, except with autoscaling
-     * once the Deployment exists, when the HorizontalPodAutoscaler owns the count and the operator applies none.
-     * Writing back the count it last observed would race the autoscaler: a scale landing between the observation
-     * and the apply would be undone.
-     *
-     * @param currentReplicas the replica count of the existing stable Deployment, if there is one
-     * @return the count to apply, or null for none
-     */
-    public static Integer appliedStableReplicas(ModelDeployment md, Optional<Integer> currentReplicas, int replicas) {
-        return md.getSpec().autoscaling() != null && currentReplicas.isPresent() ? null : replicas;
+        int wanted = scaledByDeploymentAutoscaler.orElse(md.getSpec().replicas());
+        return Math.max(autoscaling.minReplicas(), Math.min(autoscaling.maxReplicas(), wanted));
     }
 }

@@ -75,8 +75,12 @@ public final class RolloutCoordinator {
         return rollout != null && rollout.strategy() == RolloutSpec.Strategy.Canary;
     }
 
-    /** Decides the rollout's next step for a ModelDeployment with the Canary strategy. */
-    public static Target decide(ModelDeployment md, String desiredRevision, Optional<Deployment> stable,
+    /**
+     * Decides the rollout's next step for a ModelDeployment with the Canary strategy.
+     *
+     * @param total the serving replicas wanted now ({@link ServingDeployment#replicas}), split between the tracks
+     */
+    public static Target decide(ModelDeployment md, String desiredRevision, int total, Optional<Deployment> stable,
             Optional<Deployment> canary, Collection<Pod> pods, Instant now) {
         RolloutStatus status = md.getStatus() == null ? null : md.getStatus().rollout();
         String stableRevision = stable.map(DeploymentProgress::revision).orElse(desiredRevision);
@@ -87,15 +91,14 @@ public final class RolloutCoordinator {
         boolean newAnnotation = annotation != null && (status == null || !annotation.equals(status.lastAction()));
         Optional<RolloutPlan.Action> action = newAnnotation ? action(annotation) : Optional.empty();
         Optional<RolloutPlan.CanaryHealth> health = canary
-                .filter(d -> desiredRevision.equals(DeploymentProgress.revision(d))).map(d -> health(d, pods));
+                .filter(d -> desiredRevision.equals(DeploymentProgress.revision(d)))
+                .map(d -> health(d, pods));
         boolean stablePromoted = stable.map(d -> state.canaryRevision() != null
                 && state.canaryRevision().equals(DeploymentProgress.revision(d))
                 && DeploymentProgress.rolledOut(d, Optional.ofNullable(d.getSpec().getReplicas()).orElse(1)))
                 .orElse(false);
         RolloutPlan.Decision decision = RolloutPlan.next(settings(md), state,
                 new RolloutPlan.Observation(desiredRevision, health, stablePromoted, action, now));
-        // With autoscaling (GatewayAPI traffic only) the autoscaler sizes the stable track; the canary follows it.
-        int total = ServingDeployment.stableReplicas(md, stable.map(d -> d.getSpec().getReplicas()));
         int readyCanary = health.map(RolloutPlan.CanaryHealth::readyReplicas).orElse(0);
         ReplicaSplit split;
         if (decision.state().phase() == Phase.PROMOTING) {

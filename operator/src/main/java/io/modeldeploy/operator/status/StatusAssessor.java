@@ -29,12 +29,14 @@ public final class StatusAssessor {
     /**
      * What the operator saw in the cluster for one ModelDeployment.
      *
+     * @param wantedReplicas the serving pods wanted now (the autoscaler's choice while autoscaling)
      * @param traffic why the traffic provider cannot route, if it cannot
      */
-    public record Observed(Optional<Deployment> deployment, Collection<Pod> pods, String desiredRevision,
-            Optional<RolloutPlan.State> rollout, Optional<TrafficProblem> traffic) {
-        public Observed(Optional<Deployment> deployment, Collection<Pod> pods, String desiredRevision) {
-            this(deployment, pods, desiredRevision, Optional.empty(), Optional.empty());
+    public record Observed(Optional<Deployment> deployment, int wantedReplicas, Collection<Pod> pods,
+            String desiredRevision, Optional<RolloutPlan.State> rollout, Optional<TrafficProblem> traffic) {
+        public Observed(Optional<Deployment> deployment, int wantedReplicas, Collection<Pod> pods,
+                String desiredRevision) {
+            this(deployment, wantedReplicas, pods, desiredRevision, Optional.empty(), Optional.empty());
         }
     }
 
@@ -77,7 +79,7 @@ public final class StatusAssessor {
         return new ModelDeploymentStatus(
                 generation,
                 verdict.phase,
-                desiredReplicas(md, observed.deployment()),
+                observed.wantedReplicas(),
                 observed.deployment().map(d -> d.getStatus()).map(DeploymentStatus::getReadyReplicas).orElse(0),
                 Labels.servingPodsSelector(md),
                 ServingService.url(md),
@@ -140,7 +142,7 @@ public final class StatusAssessor {
         }
         Deployment deployment = observed.deployment().get();
         DeploymentStatus status = Optional.ofNullable(deployment.getStatus()).orElseGet(DeploymentStatus::new);
-        int desired = desiredReplicas(md, observed.deployment());
+        int desired = observed.wantedReplicas();
         int ready = orZero(status.getReadyReplicas());
         Optional<PodDiagnosis.Problem> problem = PodDiagnosis.of(observed.pods());
         String model = "model " + md.getSpec().model().name() + " version " + md.getSpec().model().version();
@@ -196,15 +198,6 @@ public final class StatusAssessor {
             case PROGRESSING, PROMOTING -> Optional.of(new Verdict(Conditions.PHASE_CANARY, Conditions.FALSE,
                     state.reason(), state.message(), true, false));
         };
-    }
-
-    /** The replica count wanted now: the HorizontalPodAutoscaler's choice (on the Deployment) while autoscaling. */
-    private static int desiredReplicas(ModelDeployment md, Optional<Deployment> deployment) {
-        if (md.getSpec().autoscaling() != null) {
-            return deployment.map(d -> d.getSpec().getReplicas())
-                    .orElse(md.getSpec().autoscaling().minReplicas());
-        }
-        return md.getSpec().replicas();
     }
 
     private static Condition condition(String type, String status, String reason, String message, Long generation,

@@ -60,7 +60,7 @@ public final class OperatorScaleBenchmark {
             long rawStart = System.nanoTime();
             for (int i = 0; i < count; i++) {
                 ModelDeployment md = modelDeployment(rawNs, i);
-                for (HasMetadata child : List.of(ServingDeployment.desired(md, IMAGE, Optional.empty()),
+                for (HasMetadata child : List.of(ServingDeployment.desired(md, IMAGE, ServingDeployment.replicas(md, Optional.empty())),
                         ServingService.desired(md), ServingAutoscaler.desired(md))) {
                     child.getMetadata().setOwnerReferences(null); // no owner exists in this phase
                     client.resource(child).inNamespace(rawNs).create();

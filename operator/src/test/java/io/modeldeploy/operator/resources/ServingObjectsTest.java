@@ -14,6 +14,7 @@ import org.junit.jupiter.api.Test;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscalerBuilder;
 import io.modeldeploy.api.v1alpha1.AutoscalingSpec;
 import io.modeldeploy.api.v1alpha1.CanaryStepSpec;
 import io.modeldeploy.api.v1alpha1.CustomMetricSpec;
@@ -27,32 +28,38 @@ class ServingObjectsTest {
     private static final AutoscalingSpec TWO_TO_FIVE = new AutoscalingSpec(2, 5, 70, null);
 
     @Test
-    void withoutAutoscalingTheDeploymentRunsSpecReplicas() {
-        assertThat(ServingDeployment.desired(iris(), IMAGE, Optional.of(9)).getSpec().getReplicas()).isEqualTo(2);
+    void withoutAutoscalingTheServingPodsAreSpecReplicas() {
+        assertThat(ServingDeployment.replicas(iris(), Optional.empty())).isEqualTo(2);
+        assertThat(ServingDeployment.replicas(iris(), Optional.of(9))).as("only an autoscaler's count is kept")
+                .isEqualTo(2);
+        assertThat(ServingDeployment.desired(iris(), IMAGE, 2).getSpec().getReplicas()).isEqualTo(2);
     }
 
     @Test
-    void withAutoscalingTheDeploymentStartsAtMinAndThenLeavesTheCountToTheAutoscaler() {
-        var md = with(spec("file:///models/iris", "1", 1, TWO_TO_FIVE, null, null));
-        assertThat(ServingDeployment.desired(md, IMAGE, Optional.empty()).getSpec().getReplicas()).isEqualTo(2);
-        assertThat(ServingDeployment.desired(md, IMAGE, Optional.of(4)).getSpec().getReplicas()).isNull();
-        assertThat(ServingDeployment.appliedStableReplicas(md, Optional.of(4), 4)).isNull();
-        assertThat(ServingDeployment.appliedStableReplicas(iris(), Optional.of(4), 2)).isEqualTo(2);
+    void withAutoscalingTheServingPodsAreTheAutoscalersSpecReplicasWithinBounds() {
+        assertThat(ServingDeployment.replicas(with(spec("file:///models/iris", "1", 1, TWO_TO_FIVE, null, null)),
+                Optional.empty())).as("created below min").isEqualTo(2);
+        assertThat(ServingDeployment.replicas(with(spec("file:///models/iris", "1", 4, TWO_TO_FIVE, null, null)),
+                Optional.empty())).isEqualTo(4);
+        assertThat(ServingDeployment.replicas(with(spec("file:///models/iris", "1", 9, TWO_TO_FIVE, null, null)),
+                Optional.empty())).isEqualTo(5);
     }
 
     @Test
-    void withAutoscalingTheStableTrackCountsTheAutoscalersReplicasWithinBounds() {
+    void anAutoscalerOfAnEarlierVersionKeepsTheCountItGaveTheDeploymentUntilItIsMoved() {
         var md = with(spec("file:///models/iris", "1", 1, TWO_TO_FIVE, null, null));
-        assertThat(ServingDeployment.stableReplicas(md, Optional.empty())).isEqualTo(2);
-        assertThat(ServingDeployment.stableReplicas(md, Optional.of(4))).isEqualTo(4);
-        assertThat(ServingDeployment.stableReplicas(md, Optional.of(1))).isEqualTo(2);
-        assertThat(ServingDeployment.stableReplicas(md, Optional.of(9))).isEqualTo(5);
-        assertThat(ServingDeployment.stableReplicas(iris(), Optional.of(9))).isEqualTo(2);
+        assertThat(ServingDeployment.replicas(md, Optional.of(4))).isEqualTo(4);
+        assertThat(ServingDeployment.replicas(md, Optional.of(9))).isEqualTo(5);
+
+        var old = new HorizontalPodAutoscalerBuilder(ServingAutoscaler.desired(md)).editSpec().editScaleTargetRef()
+                .withApiVersion("apps/v1").withKind("Deployment").endScaleTargetRef().endSpec().build();
+        assertThat(ServingAutoscaler.scalesDeployment(old)).isTrue();
+        assertThat(ServingAutoscaler.scalesDeployment(ServingAutoscaler.desired(md))).isFalse();
     }
 
     @Test
     void rollingUpdatesNeverTakeAReadyPodAwayFirst() {
-        var deployment = ServingDeployment.desired(iris(), IMAGE, Optional.empty());
+        var deployment = ServingDeployment.desired(iris(), IMAGE, 2);
         assertThat(deployment.getSpec().getStrategy().getRollingUpdate().getMaxUnavailable().getIntVal()).isZero();
         assertThat(deployment.getSpec().getProgressDeadlineSeconds()).isEqualTo(600);
         assertThat(deployment.getSpec().getSelector().getMatchLabels())
@@ -97,12 +104,16 @@ class ServingObjectsTest {
     }
 
     @Test
-    void theAutoscalerScalesTheDeploymentOnCpuAndAnOptionalCustomMetric() {
+    void theAutoscalerScalesTheModelDeploymentOnCpuAndAnOptionalCustomMetric() {
         var md = with(spec("file:///models/iris", "1", 1,
                 new AutoscalingSpec(2, 5, 70, new CustomMetricSpec("requests_per_second", new Quantity("100"))),
                 null, null));
         var hpa = ServingAutoscaler.desired(md);
-        assertThat(hpa.getSpec().getScaleTargetRef().getName()).isEqualTo(ServingDeployment.name(md));
+        assertThat(hpa.getSpec().getScaleTargetRef()).satisfies(target -> {
+            assertThat(target.getApiVersion()).isEqualTo("serving.modeldeploy.io/v1alpha1");
+            assertThat(target.getKind()).isEqualTo("ModelDeployment");
+            assertThat(target.getName()).isEqualTo(md.getMetadata().getName());
+        });
         assertThat(hpa.getSpec().getMinReplicas()).isEqualTo(2);
         assertThat(hpa.getSpec().getMaxReplicas()).isEqualTo(5);
         assertThat(hpa.getSpec().getMetrics()).hasSize(2);
@@ -113,7 +124,7 @@ class ServingObjectsTest {
     @Test
     void everyObjectIsControlledByItsModelDeployment() {
         var md = with(spec("file:///models/iris", "1", 1, TWO_TO_FIVE, null, null));
-        List<HasMetadata> objects = List.of(ServingDeployment.desired(md, IMAGE, Optional.empty()),
+        List<HasMetadata> objects = List.of(ServingDeployment.desired(md, IMAGE, 2),
                 ServingService.desired(md), ServingAutoscaler.desired(md));
         assertThat(objects).allSatisfy(o -> {
             assertThat(o.getMetadata().getOwnerReferences()).singleElement().satisfies(ref -> {

@@ -96,7 +96,7 @@ class StatusAssessorTest {
                 "RolledBack", "revision v2 rolled back: canary pods not ready for 3 checks in a row");
 
         ModelDeploymentStatus status = StatusAssessor.assess(iris(), new StatusAssessor.Observed(
-                Optional.of(deployment(iris(), 2, 2, 2, 2, null)), List.of(), "v2", Optional.of(rolledBack),
+                Optional.of(deployment(iris(), 2, 2, 2, 2, null)), 2, List.of(), "v2", Optional.of(rolledBack),
                 Optional.empty()), T0);
 
         assertThat(status.phase()).isEqualTo(Conditions.PHASE_ROLLED_BACK);
@@ -110,7 +110,7 @@ class StatusAssessorTest {
     void gatewayTrafficWithoutTheHttpRouteCrdIsStalledWithTheFix() {
         ModelDeployment md = iris();
         ModelDeploymentStatus status = StatusAssessor.assess(md, new StatusAssessor.Observed(
-                Optional.of(deployment(md, 2, 2, 2, 2, null)), List.of(), ServingPodTemplate.revision(md, IMAGE),
+                Optional.of(deployment(md, 2, 2, 2, 2, null)), 2, List.of(), ServingPodTemplate.revision(md, IMAGE),
                 Optional.empty(), Optional.of(StatusAssessor.TrafficProblem.gatewayApiMissing())), T0);
 
         assertThat(status.phase()).isEqualTo(Conditions.PHASE_STALLED);
@@ -149,13 +149,13 @@ class StatusAssessorTest {
 
     private static ModelDeploymentStatus assess(ModelDeployment md, Optional<Deployment> deployment, List<Pod> pods,
             Instant now) {
-        return StatusAssessor.assess(md, new StatusAssessor.Observed(deployment, pods,
-                ServingPodTemplate.revision(md, IMAGE)), now);
+        return StatusAssessor.assess(md, new StatusAssessor.Observed(deployment,
+                ServingDeployment.replicas(md, Optional.empty()), pods, ServingPodTemplate.revision(md, IMAGE)), now);
     }
 
     static Deployment deployment(ModelDeployment md, int replicas, int ready, int updated, int available,
             String progressReason) {
-        Deployment desired = ServingDeployment.desired(md, IMAGE, Optional.empty());
+        Deployment desired = ServingDeployment.desired(md, IMAGE, md.getSpec().replicas());
         var builder = new DeploymentBuilder(desired)
                 .editMetadata().withGeneration(3L).endMetadata()
                 .editSpec().withReplicas(md.getSpec().replicas()).endSpec()
