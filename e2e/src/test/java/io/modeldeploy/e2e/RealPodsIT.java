@@ -267,6 +267,40 @@ class RealPodsIT {
     }
 
     @Test
+    void aVersion2TenTimesSlowerIsRolledBackByTheLatencyAnalysisUnderLoadWhileVersion1Serves(
+            KubernetesClient client, TestNamespace ns, TestCluster cluster) throws IOException {
+        startCanaryAtVersion1(client, ns, cluster);
+
+        try (SteadyLoad load = SteadyLoad.start(ServiceTraffic.to(client, Manifests.CANARY), 20)) {
+            // Version 2 answers correctly and is Ready, but every prediction takes 100 ms more (the runtime's
+            // injected latency): ten times the 10 ms that the analysis counts for the stable version's p99 at least.
+            long start = System.nanoTime();
+            Kubectl.kubectl(cluster, ns.name(), "patch", "md", Manifests.CANARY, "--type", "merge", "-p", """
+                    {"spec":{"model":{"version":"2.0.0"},
+                     "runtime":{"env":[{"name":"MODELDEPLOY_INJECTED_LATENCY_MS","value":"100"}]},
+                     "rollout":{"analysis":{"metrics":{"minRequests":40,"maxLatencyRatio":2}}}}}""").ok();
+            ClusterState.await(cluster, ns.name(), "md/" + Manifests.CANARY,
+                    "--for=jsonpath={.status.phase}=RolledBack", "--timeout=" + READY.toSeconds() + "s");
+            Duration toRollback = Duration.ofNanos(System.nanoTime() - start);
+
+            ModelDeployment md = md(client);
+            assertThat(md.getStatus().modelVersion()).isEqualTo("1.0.0");
+            assertThat(md.getStatus().rollout().message()).as("the figures, in status").containsPattern(
+                    "canary failed its metric analysis for 3 checks in a row: the canary's p99 latency \\d+ ms is "
+                            + "over 2 × the stable version's [\\d.]+ ms");
+            assertThat(load.answersByVersion()).as("version 2 answered: it was judged on real traffic")
+                    .containsKey("2.0.0");
+            ClusterState.until(cluster, ns.name(), Duration.ofMinutes(1), () -> servingPods(client, Manifests.CANARY)
+                    .stream().allMatch(p -> "1.0.0".equals(p.getMetadata().getLabels().get(Labels.VERSION))));
+            load.close();
+            RolloutRecord.write("latency-analysis-rollback-under-load", load,
+                    "rolled back " + toRollback.toSeconds() + " s after the patch: "
+                            + md.getStatus().rollout().message());
+            assertThat(load.failures()).as("no request fails: %s", load.summary()).isEmpty();
+        }
+    }
+
+    @Test
     void aPromotionAbortedWhileTheStableDeploymentRollsReturnsToVersion1WithoutAFailedRequest(
             KubernetesClient client, TestNamespace ns, TestCluster cluster) throws IOException {
         startCanaryAtVersion1(client, ns, cluster);
@@ -380,7 +414,11 @@ class RealPodsIT {
         }
 
         static void write(String name, SteadyLoad load) throws IOException {
-            String line = name + ": " + load.summary();
+            write(name, load, null);
+        }
+
+        static void write(String name, SteadyLoad load, String more) throws IOException {
+            String line = name + ": " + load.summary() + (more == null ? "" : "; " + more);
             System.out.println("[e2e] " + line);
             Path file = Path.of("target/e2e-records/" + name + ".txt");
             Files.createDirectories(file.getParent());

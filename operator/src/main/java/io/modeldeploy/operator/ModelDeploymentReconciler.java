@@ -31,6 +31,8 @@ import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import io.modeldeploy.api.v1alpha1.ModelDeployment;
 import io.modeldeploy.api.v1alpha1.ModelDeploymentStatus;
+import io.modeldeploy.operator.analysis.CanaryAnalysis;
+import io.modeldeploy.operator.analysis.CanaryMetricsScraper;
 import io.modeldeploy.operator.dependents.AutoscalingEnabled;
 import io.modeldeploy.operator.dependents.CanaryDeploymentDependent;
 import io.modeldeploy.operator.dependents.CanaryRuns;
@@ -93,6 +95,8 @@ public class ModelDeploymentReconciler implements Reconciler<ModelDeployment> {
     StatusEvents events;
     @Inject
     ReconcileMetrics metrics;
+    @Inject
+    CanaryMetricsScraper scraper;
 
     Clock clock = Clock.systemUTC();
 
@@ -146,15 +150,21 @@ public class ModelDeploymentReconciler implements Reconciler<ModelDeployment> {
         String revision = upgrade.revision();
         Set<Pod> pods = context.getSecondaryResources(Pod.class);
         int replicas = ServingReplicas.wanted(context, md);
+        Optional<Deployment> canary = ServingDeployments.observed(context, md, Labels.TRACK_CANARY);
         Optional<RolloutCoordinator.Target> rollout = RolloutCoordinator.canary(md)
-                ? Optional.of(RolloutCoordinator.decide(md, revision, replicas, stable,
-                        ServingDeployments.observed(context, md, Labels.TRACK_CANARY), pods, now))
+                ? Optional.of(RolloutCoordinator.decide(md, revision, replicas, stable, canary, pods,
+                        canary.filter(d -> revision.equals(DeploymentProgress.revision(d)))
+                                .flatMap(d -> metricVerdict(md, revision, pods, now)), now))
                 : Optional.empty();
+        if (rollout.map(t -> !t.canaryRuns()).orElse(true)) {
+            scraper.forget(md);
+        }
         rollout.ifPresent(target -> RolloutTargets.put(context, target));
         context.managedWorkflowAndDependentResourceContext().reconcileManagedWorkflow();
 
         var observed = new StatusAssessor.Observed(stable, replicas,
-                pods.stream().filter(ModelDeploymentReconciler::stableTrack).toList(), revision, rollout.map(t -> t.decision().state()), trafficProblem(md, context));
+                pods.stream().filter(ModelDeploymentReconciler::stableTrack).toList(), revision,
+                rollout.map(t -> t.decision().state()), trafficProblem(md, context));
         ModelDeploymentStatus assessed = StatusAssessor.assess(md, observed, now);
         ModelDeploymentStatus status = rollout
                 .map(t -> assessed.withRollout(RolloutCoordinator.status(t),
@@ -172,6 +182,20 @@ public class ModelDeploymentReconciler implements Reconciler<ModelDeployment> {
                 .map(t -> t.decision().recheckAfter());
         UpdateControl<ModelDeployment> update = statusUpdate(md, status);
         return recheck.map(update::rescheduleAfter).orElse(update);
+    }
+
+    /**
+     * What the canary revision's inference metrics say, from the latest background reading of its pods and the
+     * stable track's (none while the analysis is off, no canary pod answered, or the first reading runs).
+     */
+    private Optional<CanaryAnalysis.Verdict> metricVerdict(ModelDeployment md, String revision, Set<Pod> pods,
+            Instant now) {
+        CanaryAnalysis.Thresholds thresholds = CanaryAnalysis.Thresholds.of(md.getSpec().rollout().analysis());
+        if (!thresholds.enabled()) {
+            return Optional.empty();
+        }
+        return scraper.latest(md, revision, pods, RolloutCoordinator.settings(md).checkInterval(), now)
+                .map(reading -> CanaryAnalysis.judge(thresholds, reading.canary(), reading.stable()));
     }
 
     /** Patches the status when it changed, recording its transitions as Events; otherwise changes nothing. */

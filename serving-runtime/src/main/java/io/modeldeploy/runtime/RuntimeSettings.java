@@ -15,19 +15,25 @@ import io.modeldeploy.runtime.model.ModelSource;
  */
 public record RuntimeSettings(String model, Optional<String> sha256, Optional<String> modelVersion, String host,
         int port, Path cacheDir, ModelService.BatchingSettings batching, long maxBodyBytes, Duration drainTimeout,
-        long maxModelBytes, AcceptanceGate acceptance) {
+        long maxModelBytes, AcceptanceGate acceptance, Duration injectedLatency) {
 
     /** The settings with the default limit on a downloaded model's size. */
     public RuntimeSettings(String model, Optional<String> sha256, Optional<String> modelVersion, String host, int port,
             Path cacheDir, ModelService.BatchingSettings batching, long maxBodyBytes, Duration drainTimeout) {
         this(model, sha256, modelVersion, host, port, cacheDir, batching, maxBodyBytes, drainTimeout,
-                ModelSource.DEFAULT_MAX_MODEL_BYTES, AcceptanceGate.NONE);
+                ModelSource.DEFAULT_MAX_MODEL_BYTES, AcceptanceGate.NONE, Duration.ZERO);
     }
 
     /** The settings with an acceptance gate, for tests. */
     public RuntimeSettings withAcceptance(AcceptanceGate gate) {
         return new RuntimeSettings(model, sha256, modelVersion, host, port, cacheDir, batching, maxBodyBytes,
-                drainTimeout, maxModelBytes, gate);
+                drainTimeout, maxModelBytes, gate, injectedLatency);
+    }
+
+    /** The settings with a delay added to every prediction, for tests. */
+    public RuntimeSettings withInjectedLatency(Duration latency) {
+        return new RuntimeSettings(model, sha256, modelVersion, host, port, cacheDir, batching, maxBodyBytes,
+                drainTimeout, maxModelBytes, acceptance, latency);
     }
 
     static final String USAGE = """
@@ -48,6 +54,8 @@ public record RuntimeSettings(String model, Optional<String> sha256, Optional<St
                                      (MODELDEPLOY_ACCEPTANCE_MIN_ACCURACY, default: no gate)
               --max-absolute-error <x>  before ready, a regressor's answers to reference.json stay this close, else exit 1
                                      (MODELDEPLOY_ACCEPTANCE_MAX_ABSOLUTE_ERROR, default: no gate)
+              --injected-latency-ms <n>  delay every prediction's answer this long, to rehearse a slow release or
+                                     test a canary analysis (MODELDEPLOY_INJECTED_LATENCY_MS, default 0)
             """;
 
     public static RuntimeSettings from(String[] args, Map<String, String> env) {
@@ -84,7 +92,9 @@ public record RuntimeSettings(String model, Optional<String> sha256, Optional<St
                         fraction(pick(flags, "min-accuracy", env, "MODELDEPLOY_ACCEPTANCE_MIN_ACCURACY", null),
                                 "min-accuracy"),
                         fraction(pick(flags, "max-absolute-error", env, "MODELDEPLOY_ACCEPTANCE_MAX_ABSOLUTE_ERROR",
-                                null), "max-absolute-error")));
+                                null), "max-absolute-error")),
+                Duration.ofMillis(atLeastZero(pick(flags, "injected-latency-ms", env, "MODELDEPLOY_INJECTED_LATENCY_MS",
+                        "0"), "injected-latency-ms")));
     }
 
     private static java.util.OptionalDouble fraction(String value, String name) {
@@ -105,6 +115,14 @@ public record RuntimeSettings(String model, Optional<String> sha256, Optional<St
     private static String pick(Map<String, String> flags, String flag, Map<String, String> env, String variable,
             String fallback) {
         return flags.getOrDefault(flag, env.getOrDefault(variable, fallback));
+    }
+
+    private static int atLeastZero(String value, String name) {
+        int parsed = number(value, name);
+        if (parsed < 0) {
+            throw new IllegalArgumentException(name + " must be at least 0, not " + parsed);
+        }
+        return parsed;
     }
 
     private static int number(String value, String name) {

@@ -58,7 +58,8 @@ public final class ServingRuntime implements AutoCloseable {
     public ServingRuntime start() throws IOException {
         offlineEngines(settings.cacheDir());
         server = vertx.createHttpServer()
-                .requestHandler(new HttpApi(state, metrics, VERSION).router(vertx, settings.maxBodyBytes()))
+                .requestHandler(new HttpApi(state, metrics, VERSION).router(vertx, settings.maxBodyBytes(),
+                        settings.injectedLatency()))
                 .listen(settings.port(), settings.host())
                 .toCompletionStage().toCompletableFuture().join();
         log("listening on " + settings.host() + ":" + server.actualPort());

@@ -8,14 +8,26 @@ import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
 
-/** The canary's health checks: readiness of its pods, their restarts, its progress deadline. */
+/**
+ * The canary's checks: readiness of its pods, their restarts, its progress deadline, and its inference metrics
+ * against the stable version's.
+ */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record AnalysisSpec(
-        @JsonPropertyDescription("Seconds between health checks of the canary")
+        @JsonPropertyDescription("Seconds between checks of the canary")
         @Default("5") @Min(1) @Max(3600) Integer checkIntervalSeconds,
-        @JsonPropertyDescription("Failed checks in a row (canary pods not all ready) that roll the canary back")
+        @JsonPropertyDescription("Failed checks in a row (canary pods not all ready, or a failed metric check) that "
+                + "roll the canary back")
         @Default("3") @Min(1) @Max(100) Integer failureThreshold,
         @JsonPropertyDescription("Container restarts of the canary that roll it back at once")
-        @Default("3") @Min(0) @Max(1000) Integer maxRestarts) {
+        @Default("3") @Min(0) @Max(1000) Integer maxRestarts,
+        @JsonPropertyDescription("The canary's inference metrics (errors, latency) against the stable version's, "
+                + "read from the pods")
+        @Default("{}") MetricAnalysisSpec metrics) {
+
+    /** The checks with the default metric analysis. */
+    public AnalysisSpec(Integer checkIntervalSeconds, Integer failureThreshold, Integer maxRestarts) {
+        this(checkIntervalSeconds, failureThreshold, maxRestarts, null);
+    }
 }

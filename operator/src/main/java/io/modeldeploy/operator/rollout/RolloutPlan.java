@@ -76,14 +76,17 @@ public final class RolloutPlan {
      * @param desiredReplicas the canary Deployment's replica count
      * @param restarts container restarts of those pods
      * @param deadlineExceeded the canary Deployment passed its progress deadline (pods did not start in time)
+     * @param problem what is wrong with a canary pod, when something is
+     * @param metricFailure why the canary's inference metrics fail the analysis, when they do: also fails a check
      */
     public record CanaryHealth(int readyReplicas, int unreadyReplicas, int desiredReplicas, int restarts,
-            boolean deadlineExceeded, Optional<String> problem) {
+            boolean deadlineExceeded, Optional<String> problem, Optional<String> metricFailure) {
 
         /** Health without a diagnosed pod problem. */
         public CanaryHealth(int readyReplicas, int unreadyReplicas, int desiredReplicas, int restarts,
                 boolean deadlineExceeded) {
-            this(readyReplicas, unreadyReplicas, desiredReplicas, restarts, deadlineExceeded, Optional.empty());
+            this(readyReplicas, unreadyReplicas, desiredReplicas, restarts, deadlineExceeded, Optional.empty(),
+                    Optional.empty());
         }
 
         /** What is wrong with a canary pod, as the rollback's message ends: ": why", or nothing. */
@@ -91,14 +94,14 @@ public final class RolloutPlan {
             return problem.map(p -> ": " + p).orElse("");
         }
 
-        /** Every desired pod is Ready. */
+        /** Every desired pod is Ready and the metrics do not fail. */
         public boolean healthy() {
-            return desiredReplicas > 0 && readyReplicas >= desiredReplicas;
+            return desiredReplicas > 0 && readyReplicas >= desiredReplicas && metricFailure.isEmpty();
         }
 
-        /** A started pod is not Ready. */
+        /** A started pod is not Ready, or the metrics fail. */
         public boolean failing() {
-            return unreadyReplicas > 0;
+            return unreadyReplicas > 0 || metricFailure.isPresent();
         }
     }
 
@@ -213,16 +216,21 @@ public final class RolloutPlan {
         }
         State checked = check(settings, state, seen);
         if (checked.failedChecks() >= settings.failureThreshold()) {
-            return rollBack(settings, checked, "RolledBack", "canary pods not ready for "
-                    + checked.failedChecks() + " checks in a row (" + readiness(seen) + ")"
-                    + seen.canary().map(CanaryHealth::why).orElse(""))
+            Optional<String> metrics = seen.canary().flatMap(CanaryHealth::metricFailure)
+                    .filter(m -> seen.canary().get().unreadyReplicas() == 0);
+            return rollBack(settings, checked, "RolledBack", metrics
+                    .map(m -> "canary failed its metric analysis for " + checked.failedChecks()
+                            + " checks in a row: " + m)
+                    .orElseGet(() -> "canary pods not ready for " + checked.failedChecks() + " checks in a row ("
+                            + readiness(seen) + ")" + seen.canary().map(CanaryHealth::why).orElse("")))
                     .ignoring(action, "the canary was rolled back");
         }
         int weight = settings.steps().get(state.step()).weight();
         boolean promoted = action.equals(Optional.of(Action.PROMOTE));
         if (checked.failedChecks() > 0) {
             return new Decision(checked, weight, Optional.empty(), settings.checkInterval())
-                    .ignoring(action, "the canary is failing its checks (" + readiness(seen) + ")");
+                    .ignoring(action, "the canary is failing its checks (" + readiness(seen)
+                            + seen.canary().flatMap(CanaryHealth::metricFailure).map(m -> "; " + m).orElse("") + ")");
         }
         boolean healthy = seen.canary().map(CanaryHealth::healthy).orElse(false);
         if (!healthy && !promoted) {

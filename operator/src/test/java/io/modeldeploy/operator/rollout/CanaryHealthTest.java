@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import org.junit.jupiter.api.Test;
 
@@ -27,7 +28,8 @@ class CanaryHealthTest {
                 pod("older-revision", "v1", CREATED, false, true, 7, false),
                 pod("of-a-rolled-back-canary", "v2", "2026-01-01T00:00:00Z", false, true, 9, false));
 
-        RolloutPlan.CanaryHealth health = RolloutCoordinator.health(canary("v2", 3, 2L, 2L, false), pods);
+        RolloutPlan.CanaryHealth health = RolloutCoordinator.health(canary("v2", 3, 2L, 2L, false), pods,
+                Optional.empty());
 
         assertThat(health).isEqualTo(new RolloutPlan.CanaryHealth(1, 1, 3, 0, false));
     }
@@ -38,7 +40,8 @@ class CanaryHealthTest {
         crashed.getStatus().getContainerStatuses().get(0).setLastState(new io.fabric8.kubernetes.api.model
                 .ContainerStateBuilder().withNewTerminated().withExitCode(1).endTerminated().build());
 
-        RolloutPlan.CanaryHealth health = RolloutCoordinator.health(canary("v2", 1, 1L, 1L, false), List.of(crashed));
+        RolloutPlan.CanaryHealth health = RolloutCoordinator.health(canary("v2", 1, 1L, 1L, false), List.of(crashed),
+                Optional.empty());
 
         assertThat(health.unreadyReplicas()).isEqualTo(1);
         assertThat(health.failing()).isTrue();
@@ -46,9 +49,11 @@ class CanaryHealthTest {
 
     @Test
     void aProgressDeadlineCountsOnlyOnceTheControllerSawTheLatestTemplate() {
-        assertThat(RolloutCoordinator.health(canary("v3", 1, 3L, 2L, true), List.of()).deadlineExceeded())
+        assertThat(RolloutCoordinator.health(canary("v3", 1, 3L, 2L, true), List.of(), Optional.empty())
+                .deadlineExceeded())
                 .as("the condition is about the previous template").isFalse();
-        assertThat(RolloutCoordinator.health(canary("v3", 1, 3L, 3L, true), List.of()).deadlineExceeded()).isTrue();
+        assertThat(RolloutCoordinator.health(canary("v3", 1, 3L, 3L, true), List.of(), Optional.empty())
+                .deadlineExceeded()).isTrue();
     }
 
     private static Deployment canary(String revision, int replicas, long generation, long observed, boolean deadline) {

@@ -135,9 +135,31 @@ class RolloutPlanTest {
     }
 
     @Test
+    void aReadyCanaryWhoseMetricsFailIsHeldAtItsStepAndRolledBackWithTheFigures() {
+        String why = "the canary answered 12% of 400 requests with a 5xx status (at most 1%)";
+        var failing = Optional.of(new CanaryHealth(1, 0, 1, 0, false, Optional.empty(), Optional.of(why)));
+        State s = RolloutPlan.next(THREE_STEPS, State.stable("v1"), seen("v2", Optional.empty(), 0)).state();
+        Decision first = RolloutPlan.next(THREE_STEPS, s, seen("v2", failing, 61));
+        assertThat(first.state().step()).as("held at its step past the pause").isZero();
+        assertThat(first.state().failedChecks()).isEqualTo(1);
+
+        Decision recovered = RolloutPlan.next(THREE_STEPS, first.state(), seen("v2", Optional.of(HEALTHY), 66));
+        assertThat(recovered.state().failedChecks()).as("a passing check resets the count").isZero();
+        assertThat(recovered.state().step()).isEqualTo(1);
+
+        s = RolloutPlan.next(THREE_STEPS, recovered.state(), seen("v2", failing, 71)).state();
+        s = RolloutPlan.next(THREE_STEPS, s, seen("v2", failing, 76)).state();
+        Decision third = RolloutPlan.next(THREE_STEPS, s, seen("v2", failing, 81));
+        assertThat(third.state().phase()).isEqualTo(Phase.ROLLED_BACK);
+        assertThat(third.canaryWeight()).isZero();
+        assertThat(third.state().message()).isEqualTo("revision v2 rolled back: canary failed its metric analysis "
+                + "for 3 checks in a row: " + why + "; revision v1 serves all traffic");
+    }
+
+    @Test
     void aRollbackSaysWhatIsWrongWithTheCanaryPodWhenThePodSaysIt() {
         var refused = Optional.of(new CanaryHealth(0, 1, 1, 1, false, Optional.of("pod iris-canary-x could not load "
-                + "the model: acceptance failed: the model's accuracy 0.333 < 0.950 on 150 reference rows")));
+                + "the model: acceptance failed: the model's accuracy 0.333 < 0.950 on 150 reference rows"), Optional.empty()));
         State s = RolloutPlan.next(THREE_STEPS, State.stable("v1"), seen("v2", Optional.empty(), 0)).state();
         s = RolloutPlan.next(THREE_STEPS, s, seen("v2", refused, 1)).state();
         s = RolloutPlan.next(THREE_STEPS, s, seen("v2", refused, 6)).state();

@@ -46,10 +46,23 @@ public final class HttpApi {
     }
 
     public Router router(Vertx vertx, long maxBodyBytes) {
+        return router(vertx, maxBodyBytes, Duration.ZERO);
+    }
+
+    /**
+     * @param injectedLatency a delay before every prediction is handled (measured as part of its latency), to
+     *        rehearse a slow release; zero for none
+     */
+    public Router router(Vertx vertx, long maxBodyBytes, Duration injectedLatency) {
         Router router = Router.router(vertx);
         router.route().handler(this::measure);
         router.post().handler(this::requireJson);
         router.route().handler(BodyHandler.create(false).setBodyLimit(maxBodyBytes));
+        if (injectedLatency.toMillis() > 0) {
+            for (String path : List.of("/predict", "/v2/models/:name/infer")) {
+                router.post(path).handler(ctx -> vertx.setTimer(injectedLatency.toMillis(), id -> ctx.next()));
+            }
+        }
 
         router.post("/predict").handler(ctx -> predict(ctx,
                 (model, body) -> new RequestBodies.Inference(RequestBodies.features(body), null),

@@ -1,0 +1,33 @@
+package io.modeldeploy.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+
+import io.fabric8.generator.annotation.Default;
+import io.fabric8.generator.annotation.Max;
+import io.fabric8.generator.annotation.Min;
+
+/**
+ * The canary judged on its own inference metrics, which the operator reads from the canary's and the stable
+ * track's pods (their /metrics): error shares, and optionally p99 latency against the stable version's. A failed
+ * metric check counts like unready pods toward failureThreshold.
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+@JsonIgnoreProperties(ignoreUnknown = true)
+public record MetricAnalysisSpec(
+        @JsonPropertyDescription("Whether the canary's metrics are judged")
+        @Default("true") Boolean enabled,
+        @JsonPropertyDescription("Inference requests the canary must have answered before its metrics are judged; "
+                + "with fewer there is no verdict, and readiness alone judges the canary")
+        @Default("100") @Min(1) @Max(100000000) Integer minRequests,
+        @JsonPropertyDescription("The most errors the canary may answer, in percent of its inference requests: "
+                + "5xx responses, and 4xx responses beyond the stable version's share")
+        @Default("1") @Min(0) @Max(100) Double maxErrorPercent,
+        @JsonPropertyDescription("The canary's p99 latency may be at most this many times the stable version's; "
+                + "omitted, latency is not judged")
+        @Min(1) @Max(1000) Double maxLatencyRatio,
+        @JsonPropertyDescription("p99 latencies below this many milliseconds count as this many, so that noise in "
+                + "fast models (a GC pause, JIT warm-up) is no regression")
+        @Default("10") @Min(0) @Max(600000) Integer latencyFloorMillis) {
+}

@@ -1,0 +1,152 @@
+package io.modeldeploy.operator.analysis;
+
+import java.util.Map;
+import java.util.OptionalDouble;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * The inference requests that one track's pods answered, as their /metrics report them: how many, how many with a
+ * 4xx or 5xx status, and the latency histogram (cumulative counts by upper bound in seconds, as Prometheus
+ * exposes it). Requests to health, metrics and docs endpoints are not counted.
+ */
+public record TrackMetrics(long requests, long clientErrors, long serverErrors, Map<Double, Long> latencyBuckets) {
+    /** The runtime's inference endpoints, as its metrics label them. */
+    static final Set<String> INFERENCE = Set.of("/predict", "/v2/models/{name}/infer");
+    static final String REQUESTS = "modeldeploy_requests_total";
+    static final String LATENCY_BUCKET = "modeldeploy_request_latency_seconds_bucket";
+
+    public static final TrackMetrics NONE = new TrackMetrics(0, 0, 0, Map.of());
+
+    public TrackMetrics {
+        latencyBuckets = Map.copyOf(latencyBuckets);
+    }
+
+    /**
+     * Reads the runtime's Prometheus text exposition. Lines it does not know are skipped.
+     *
+     * @throws IllegalArgumentException when a line it reads is malformed
+     */
+    public static TrackMetrics parse(String exposition) {
+        long requests = 0;
+        long clientErrors = 0;
+        long serverErrors = 0;
+        var buckets = new TreeMap<Double, Long>();
+        for (String line : exposition.split("\n")) {
+            boolean counter = line.startsWith(REQUESTS + "{");
+            boolean bucket = line.startsWith(LATENCY_BUCKET + "{");
+            if (!counter && !bucket) {
+                continue;
+            }
+            int close = line.lastIndexOf('}');
+            if (close < 0) {
+                throw new IllegalArgumentException("a sample without the end of its labels: " + line);
+            }
+            Map<String, String> labels = labels(line.substring(line.indexOf('{') + 1, close));
+            if (!INFERENCE.contains(labels.get("endpoint"))) {
+                continue;
+            }
+            long value = count(line.substring(close + 1).trim(), line);
+            if (counter) {
+                requests += value;
+                String status = labels.getOrDefault("status", "");
+                if (status.startsWith("4")) {
+                    clientErrors += value;
+                } else if (status.startsWith("5")) {
+                    serverErrors += value;
+                }
+            } else {
+                String le = labels.get("le");
+                if (le == null) {
+                    throw new IllegalArgumentException("a histogram bucket without le: " + line);
+                }
+                buckets.merge(le.equals("+Inf") ? Double.POSITIVE_INFINITY : Double.parseDouble(le), value,
+                        Long::sum);
+            }
+        }
+        return new TrackMetrics(requests, clientErrors, serverErrors, buckets);
+    }
+
+    /** Both tracks' pods together: counts and buckets summed. */
+    public TrackMetrics plus(TrackMetrics other) {
+        var buckets = new TreeMap<>(latencyBuckets);
+        other.latencyBuckets.forEach((le, n) -> buckets.merge(le, n, Long::sum));
+        return new TrackMetrics(requests + other.requests, clientErrors + other.clientErrors,
+                serverErrors + other.serverErrors, buckets);
+    }
+
+    /**
+     * The {@code q}-quantile of the latency in seconds, interpolated linearly within its bucket as Prometheus'
+     * histogram_quantile does; empty without observations. In the last, unbounded bucket it is that bucket's lower
+     * bound.
+     */
+    public OptionalDouble latencyQuantile(double q) {
+        var sorted = new TreeMap<>(latencyBuckets);
+        if (sorted.isEmpty() || sorted.lastEntry().getValue() == 0) {
+            return OptionalDouble.empty();
+        }
+        double rank = q * sorted.lastEntry().getValue();
+        double lower = 0;
+        long below = 0;
+        for (var bucket : sorted.entrySet()) {
+            if (bucket.getValue() >= rank) {
+                if (bucket.getKey().isInfinite()) {
+                    return OptionalDouble.of(lower);
+                }
+                long inBucket = bucket.getValue() - below;
+                double share = inBucket == 0 ? 1 : (rank - below) / inBucket;
+                return OptionalDouble.of(lower + (bucket.getKey() - lower) * share);
+            }
+            lower = bucket.getKey();
+            below = bucket.getValue();
+        }
+        return OptionalDouble.of(lower);
+    }
+
+    /** Labels of the form {@code a="x",b="y"}, with Prometheus' escapes \\, \" and \n in values. */
+    static Map<String, String> labels(String text) {
+        var labels = new TreeMap<String, String>();
+        int i = 0;
+        while (i < text.length()) {
+            int eq = text.indexOf('=', i);
+            if (eq < 0 || eq + 1 >= text.length() || text.charAt(eq + 1) != '"') {
+                throw new IllegalArgumentException("malformed labels: " + text);
+            }
+            String name = text.substring(i, eq).trim();
+            var value = new StringBuilder();
+            int j = eq + 2;
+            for (; j < text.length() && text.charAt(j) != '"'; j++) {
+                char c = text.charAt(j);
+                if (c == '\\' && j + 1 < text.length()) {
+                    char escaped = text.charAt(++j);
+                    value.append(escaped == 'n' ? '\n' : escaped);
+                } else {
+                    value.append(c);
+                }
+            }
+            if (j >= text.length()) {
+                throw new IllegalArgumentException("an unterminated label value: " + text);
+            }
+            labels.put(name, value.toString());
+            i = j + 1;
+            while (i < text.length() && (text.charAt(i) == ',' || text.charAt(i) == ' ')) {
+                i++;
+            }
+        }
+        return labels;
+    }
+
+    private static long count(String value, String line) {
+        int space = value.indexOf(' ');
+        String number = space < 0 ? value : value.substring(0, space); // a timestamp may follow
+        try {
+            double parsed = Double.parseDouble(number);
+            if (parsed < 0 || Double.isNaN(parsed)) {
+                throw new IllegalArgumentException("a negative or NaN count: " + line);
+            }
+            return Math.round(parsed);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("a sample whose value is no number: " + line, e);
+        }
+    }
+}

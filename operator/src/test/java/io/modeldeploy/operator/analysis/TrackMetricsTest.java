@@ -1,0 +1,95 @@
+package io.modeldeploy.operator.analysis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+import org.junit.jupiter.api.Test;
+
+class TrackMetricsTest {
+    /** The shape of the runtime's /metrics (Micrometer's Prometheus exposition), abridged. */
+    static final String EXPOSITION = """
+            # HELP modeldeploy_requests_total HTTP requests answered
+            # TYPE modeldeploy_requests_total counter
+            modeldeploy_requests_total{endpoint="/predict",model="iris",status="200",version="2.0.0"} 380.0
+            modeldeploy_requests_total{endpoint="/predict",model="iris",status="400",version="2.0.0"} 8.0
+            modeldeploy_requests_total{endpoint="/v2/models/{name}/infer",model="iris",status="503",version="2.0.0"} 12.0
+            modeldeploy_requests_total{endpoint="/v2/health/ready",model="iris",status="200",version="2.0.0"} 900.0
+            modeldeploy_requests_total{endpoint="/metrics",model="iris",status="200",version="2.0.0"} 40.0
+            # HELP modeldeploy_request_latency_seconds Time to answer a request
+            # TYPE modeldeploy_request_latency_seconds histogram
+            modeldeploy_request_latency_seconds_bucket{endpoint="/predict",model="iris",status="200",version="2.0.0",le="0.001"} 190.0
+            modeldeploy_request_latency_seconds_bucket{endpoint="/predict",model="iris",status="200",version="2.0.0",le="0.002"} 350.0
+            modeldeploy_request_latency_seconds_bucket{endpoint="/predict",model="iris",status="200",version="2.0.0",le="0.005"} 376.0
+            modeldeploy_request_latency_seconds_bucket{endpoint="/predict",model="iris",status="200",version="2.0.0",le="0.01"} 380.0
+            modeldeploy_request_latency_seconds_bucket{endpoint="/predict",model="iris",status="200",version="2.0.0",le="+Inf"} 380.0
+            modeldeploy_request_latency_seconds_bucket{endpoint="/predict",model="iris",status="400",version="2.0.0",le="0.001"} 8.0
+            modeldeploy_request_latency_seconds_bucket{endpoint="/predict",model="iris",status="400",version="2.0.0",le="0.002"} 8.0
+            modeldeploy_request_latency_seconds_bucket{endpoint="/predict",model="iris",status="400",version="2.0.0",le="0.005"} 8.0
+            modeldeploy_request_latency_seconds_bucket{endpoint="/predict",model="iris",status="400",version="2.0.0",le="0.01"} 8.0
+            modeldeploy_request_latency_seconds_bucket{endpoint="/predict",model="iris",status="400",version="2.0.0",le="+Inf"} 8.0
+            modeldeploy_request_latency_seconds_bucket{endpoint="/v2/health/ready",model="iris",status="200",version="2.0.0",le="+Inf"} 900.0
+            modeldeploy_request_latency_seconds_count{endpoint="/predict",model="iris",status="200",version="2.0.0"} 380.0
+            """;
+
+    @Test
+    void countsInferenceRequestsAndTheirErrorsButNotHealthOrMetrics() {
+        TrackMetrics metrics = TrackMetrics.parse(EXPOSITION);
+
+        assertThat(metrics.requests()).isEqualTo(400);
+        assertThat(metrics.clientErrors()).isEqualTo(8);
+        assertThat(metrics.serverErrors()).isEqualTo(12);
+        assertThat(metrics.latencyBuckets()).containsEntry(Double.POSITIVE_INFINITY, 388L).containsEntry(0.001, 198L);
+    }
+
+    @Test
+    void quantilesInterpolateWithinTheirBucketAsPrometheusDoes() {
+        TrackMetrics metrics = TrackMetrics.parse(EXPOSITION);
+
+        // 388 observations: rank 384.12 falls in (0.005, 0.01], which holds ranks 385 to 388 from 384 below it.
+        assertThat(metrics.latencyQuantile(0.99).getAsDouble()).isCloseTo(0.005 + 0.005 * (384.12 - 384) / 4,
+                within(1e-9));
+        // rank 194 falls in (0, 0.001], all 198 of them: 0.001 × 194 / 198.
+        assertThat(metrics.latencyQuantile(0.5).getAsDouble()).isCloseTo(0.001 * 194 / 198, within(1e-9));
+        assertThat(TrackMetrics.NONE.latencyQuantile(0.99)).isEmpty();
+    }
+
+    @Test
+    void aQuantileInTheUnboundedBucketIsItsLowerBound() {
+        TrackMetrics slow = TrackMetrics.parse("""
+                modeldeploy_request_latency_seconds_bucket{endpoint="/predict",status="200",le="0.1"} 10
+                modeldeploy_request_latency_seconds_bucket{endpoint="/predict",status="200",le="+Inf"} 100
+                """);
+
+        assertThat(slow.latencyQuantile(0.99).getAsDouble()).isEqualTo(0.1);
+    }
+
+    @Test
+    void podsAddUp() {
+        TrackMetrics one = TrackMetrics.parse(EXPOSITION);
+        TrackMetrics both = one.plus(one);
+
+        assertThat(both.requests()).isEqualTo(800);
+        assertThat(both.serverErrors()).isEqualTo(24);
+        assertThat(both.latencyBuckets()).containsEntry(Double.POSITIVE_INFINITY, 776L);
+        assertThat(both.latencyQuantile(0.99)).isEqualTo(one.latencyQuantile(0.99));
+    }
+
+    @Test
+    void labelValuesKeepTheirEscapes() {
+        assertThat(TrackMetrics.labels("a=\"x,y\",b=\"say \\\"hi\\\"\\n\",endpoint=\"/predict\""))
+                .containsEntry("a", "x,y").containsEntry("b", "say \"hi\"\n").containsEntry("endpoint", "/predict");
+    }
+
+    @Test
+    void malformedSamplesAreRefusedNotMiscounted() {
+        assertThatThrownBy(() -> TrackMetrics.parse(
+                "modeldeploy_requests_total{endpoint=\"/predict\",status=\"200\"} lots\n"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("no number");
+        assertThatThrownBy(() -> TrackMetrics.parse("modeldeploy_requests_total{endpoint=\"/predict 12\n"))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> TrackMetrics.parse(
+                "modeldeploy_requests_total{endpoint=\"/predict\",status=\"200\"} -3\n"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("negative");
+    }
+}
