@@ -224,30 +224,15 @@ class RealPodsIT {
         startCanaryAtVersion1(client, ns, cluster);
         // Version 2 is the Iris bundle with a mis-exported model.json (setosa and virginica swapped): the model file
         // is the same and loads, yet two thirds of its answers are wrong. Served over HTTP from this machine.
-        Path bundle = Files.createTempDirectory("relabelled-iris");
-        Path iris = RepositoryRoot.find().resolve("examples/models/iris");
-        for (String file : List.of("model.onnx", "reference.json")) {
-            Files.copy(iris.resolve(file), bundle.resolve(file));
-        }
-        Files.writeString(bundle.resolve("model.json"), Files.readString(iris.resolve("model.json"))
-                .replace("\"setosa\"", "\"@\"").replace("\"virginica\"", "\"setosa\"").replace("\"@\"", "\"virginica\""));
-        var store = com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress("0.0.0.0", 0), 0);
-        store.createContext("/iris/", exchange -> {
-            Path file = bundle.resolve(Path.of(exchange.getRequestURI().getPath()).getFileName().toString());
-            byte[] body = Files.isRegularFile(file) ? Files.readAllBytes(file) : new byte[0];
-            exchange.sendResponseHeaders(body.length == 0 ? 404 : 200, body.length == 0 ? -1 : body.length);
-            exchange.getResponseBody().write(body);
-            exchange.close();
-        });
-        store.start();
-        String uri = "http://" + RealNode.hostFromPods() + ":" + store.getAddress().getPort() + "/iris/model.onnx";
-
-        try (SteadyLoad load = SteadyLoad.start(ServiceTraffic.to(client, Manifests.CANARY), 20)) {
+        try (var store = RelabelledIris.serve();
+                SteadyLoad load = SteadyLoad.start(ServiceTraffic.to(client, Manifests.CANARY), 20)) {
+            long start = System.nanoTime();
             Kubectl.kubectl(cluster, ns.name(), "patch", "md", Manifests.CANARY, "--type", "merge", "-p",
-                    "{\"spec\":{\"model\":{\"version\":\"2.0.0\",\"uri\":\"" + uri + "\","
+                    "{\"spec\":{\"model\":{\"version\":\"2.0.0\",\"uri\":\"" + store.uri() + "\","
                             + "\"acceptance\":{\"minAccuracy\":0.95}}}}").ok();
             ClusterState.await(cluster, ns.name(), "md/" + Manifests.CANARY,
                     "--for=jsonpath={.status.phase}=RolledBack", "--timeout=" + READY.toSeconds() + "s");
+            Duration toRollback = Duration.ofNanos(System.nanoTime() - start);
 
             ModelDeployment md = md(client);
             assertThat(md.getStatus().modelVersion()).isEqualTo("1.0.0");
@@ -257,12 +242,11 @@ class RealPodsIT {
             ClusterState.until(cluster, ns.name(), Duration.ofMinutes(1), () -> servingPods(client, Manifests.CANARY)
                     .stream().allMatch(p -> "1.0.0".equals(p.getMetadata().getLabels().get(Labels.VERSION))));
             load.close();
-            RolloutRecord.write("acceptance-gate-under-load", load);
+            RolloutRecord.write("acceptance-gate-under-load", load, "rolled back " + toRollback.toSeconds()
+                    + " s after the patch: " + md.getStatus().rollout().message());
             assertThat(load.failures()).as("no request fails: %s", load.summary()).isEmpty();
             assertThat(load.answersByVersion().keySet()).as("the refused version never answered")
                     .containsOnly("1.0.0");
-        } finally {
-            store.stop(0);
         }
     }
 
@@ -294,6 +278,44 @@ class RealPodsIT {
                     .stream().allMatch(p -> "1.0.0".equals(p.getMetadata().getLabels().get(Labels.VERSION))));
             load.close();
             RolloutRecord.write("latency-analysis-rollback-under-load", load,
+                    "rolled back " + toRollback.toSeconds() + " s after the patch: "
+                            + md.getStatus().rollout().message());
+            assertThat(load.failures()).as("no request fails: %s", load.summary()).isEmpty();
+        }
+    }
+
+    @Test
+    void aVersion2ThatPredictsOtherClassesOnLiveTrafficIsRolledBackWithTheDivergenceWhileVersion1Serves(
+            KubernetesClient client, TestNamespace ns, TestCluster cluster) throws Exception {
+        startCanaryAtVersion1(client, ns, cluster);
+        // Version 2 is the relabelled bundle without an acceptance gate: it loads, is Ready and answers 200, but
+        // calls every setosa virginica. The clients here send setosa flowers (with one of each, as the seed's client
+        // sends, the swap would keep the shares and only an acceptance gate or a shadow comparison could tell).
+        String setosa = "{\"features\": [[5.1, 3.5, 1.4, 0.2], [4.9, 3.0, 1.4, 0.2]]}";
+        try (var store = RelabelledIris.serve();
+                SteadyLoad load = SteadyLoad.start(ServiceTraffic.to(client, Manifests.CANARY), 20, setosa)) {
+            long start = System.nanoTime();
+            Kubectl.kubectl(cluster, ns.name(), "patch", "md", Manifests.CANARY, "--type", "merge", "-p",
+                    "{\"spec\":{\"model\":{\"version\":\"2.0.0\",\"uri\":\"" + store.uri() + "\"},"
+                            + "\"rollout\":{\"analysis\":{\"metrics\":{\"minRequests\":40,"
+                            + "\"maxPredictionDivergence\":0.1}}}}}").ok();
+            ClusterState.await(cluster, ns.name(), "md/" + Manifests.CANARY,
+                    "--for=jsonpath={.status.phase}=RolledBack", "--timeout=" + READY.toSeconds() + "s");
+            Duration toRollback = Duration.ofNanos(System.nanoTime() - start);
+
+            ModelDeployment md = md(client);
+            assertThat(md.getStatus().modelVersion()).isEqualTo("1.0.0");
+            // The stable pod that stays may have answered the seed's request of startCanaryAtVersion1: one virginica.
+            assertThat(md.getStatus().rollout().message()).as("the figures, in status").containsPattern(
+                    "canary failed its metric analysis for 3 checks in a row: the classes the canary predicts "
+                            + "diverge from the stable version's: Jensen-Shannon divergence (0\\.9\\d|1\\.00) > 0\\.1 "
+                            + "\\(canary virginica 100%; stable setosa (100%|9\\d(\\.\\d)?%, virginica \\d(\\.\\d)?%)\\)");
+            assertThat(load.answersByVersion()).as("version 2 answered: it was judged on real traffic")
+                    .containsKey("2.0.0");
+            ClusterState.until(cluster, ns.name(), Duration.ofMinutes(1), () -> servingPods(client, Manifests.CANARY)
+                    .stream().allMatch(p -> "1.0.0".equals(p.getMetadata().getLabels().get(Labels.VERSION))));
+            load.close();
+            RolloutRecord.write("prediction-divergence-rollback-under-load", load,
                     "rolled back " + toRollback.toSeconds() + " s after the patch: "
                             + md.getStatus().rollout().message());
             assertThat(load.failures()).as("no request fails: %s", load.summary()).isEmpty();
@@ -370,7 +392,12 @@ class RealPodsIT {
                 Manifests.onRealNode(manifest).toString()).ok();
     }
 
-    /** Version 2 as a canary, waiting at 50%: one stable and one canary pod, both Ready and behind the Service. */
+    /**
+     * Version 2 as a canary, waiting at 50%: one stable and one canary pod, both Ready and behind the Service, and
+     * the stable pod that made room for the canary gone. While that pod drains it still answers the connections
+     * that kube-proxy's rules send it until they catch up with the EndpointSlice; a split measured then may count
+     * three pods (a run on 2026-12-03 with two more real-pod tests before it got 61 of 200 for version 2).
+     */
     private static void canaryOfVersion2PausedAt50(KubernetesClient client, TestNamespace ns, TestCluster cluster) {
         Kubectl.kubectl(cluster, ns.name(), "patch", "md", Manifests.CANARY, "--type", "merge", "-p",
                 "{\"spec\":{\"model\":{\"version\":\"2.0.0\"}}}").ok();
@@ -378,7 +405,8 @@ class RealPodsIT {
             var rollout = md(client).getStatus().rollout();
             return rollout != null && "Paused".equals(rollout.phase())
                     && Integer.valueOf(50).equals(rollout.effectiveCanaryWeight())
-                    && readyEndpoints(client, Manifests.CANARY) == 2;
+                    && readyEndpoints(client, Manifests.CANARY) == 2
+                    && client.pods().withLabel(Labels.MODEL_DEPLOYMENT, Manifests.CANARY).list().getItems().size() == 2;
         });
     }
 
@@ -406,6 +434,39 @@ class RealPodsIT {
                 .getItems().stream().flatMap(s -> s.getEndpoints().stream())
                 .filter(e -> e.getConditions() != null && Boolean.TRUE.equals(e.getConditions().getReady()))
                 .mapToInt(e -> 1).sum();
+    }
+
+    /**
+     * The Iris bundle with a mis-exported model.json (setosa and virginica swapped: the same model file, two thirds
+     * of its answers wrong), served over HTTP from this machine to the real node's pods.
+     */
+    record RelabelledIris(com.sun.net.httpserver.HttpServer server, String uri) implements AutoCloseable {
+        static RelabelledIris serve() throws IOException {
+            Path bundle = Files.createTempDirectory("relabelled-iris");
+            Path iris = RepositoryRoot.find().resolve("examples/models/iris");
+            for (String file : List.of("model.onnx", "reference.json")) {
+                Files.copy(iris.resolve(file), bundle.resolve(file));
+            }
+            Files.writeString(bundle.resolve("model.json"), Files.readString(iris.resolve("model.json"))
+                    .replace("\"setosa\"", "\"@\"").replace("\"virginica\"", "\"setosa\"")
+                    .replace("\"@\"", "\"virginica\""));
+            var server = com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress("0.0.0.0", 0), 0);
+            server.createContext("/iris/", exchange -> {
+                Path file = bundle.resolve(Path.of(exchange.getRequestURI().getPath()).getFileName().toString());
+                byte[] body = Files.isRegularFile(file) ? Files.readAllBytes(file) : new byte[0];
+                exchange.sendResponseHeaders(body.length == 0 ? 404 : 200, body.length == 0 ? -1 : body.length);
+                exchange.getResponseBody().write(body);
+                exchange.close();
+            });
+            server.start();
+            return new RelabelledIris(server, "http://" + RealNode.hostFromPods() + ":"
+                    + server.getAddress().getPort() + "/iris/model.onnx");
+        }
+
+        @Override
+        public void close() {
+            server.stop(0);
+        }
     }
 
     /** Where the figures of the load runs go, for docs/benchmarks.md. */

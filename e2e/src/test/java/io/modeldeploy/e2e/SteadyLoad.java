@@ -14,22 +14,30 @@ import java.util.concurrent.TimeUnit;
  */
 final class SteadyLoad implements AutoCloseable {
     private final ServiceTraffic traffic;
+    private final String body;
     private final ScheduledExecutorService clock = Executors.newScheduledThreadPool(4);
     private final Map<String, Integer> answersByVersion = new TreeMap<>();
     private final List<String> failures = new ArrayList<>();
 
-    private SteadyLoad(ServiceTraffic traffic) {
+    private SteadyLoad(ServiceTraffic traffic, String body) {
         this.traffic = traffic;
+        this.body = body;
     }
 
+    /** The seed client's request ({@link ServiceTraffic#SEED_REQUEST}), {@code perSecond} times a second. */
     static SteadyLoad start(ServiceTraffic traffic, int perSecond) {
-        var load = new SteadyLoad(traffic);
+        return start(traffic, perSecond, ServiceTraffic.SEED_REQUEST);
+    }
+
+    /** The prediction request {@code body}, {@code perSecond} times a second. */
+    static SteadyLoad start(ServiceTraffic traffic, int perSecond, String body) {
+        var load = new SteadyLoad(traffic, body);
         load.clock.scheduleAtFixedRate(load::send, 0, 1000 / perSecond, TimeUnit.MILLISECONDS);
         return load;
     }
 
     private void send() {
-        ServiceTraffic.Answer answer = traffic.predict();
+        ServiceTraffic.Answer answer = traffic.predict(body);
         synchronized (this) {
             if (answer.ok()) {
                 answersByVersion.merge(answer.version(), 1, Integer::sum);

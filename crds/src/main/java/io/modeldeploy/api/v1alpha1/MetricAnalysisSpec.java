@@ -10,8 +10,8 @@ import io.fabric8.generator.annotation.Min;
 
 /**
  * The canary judged on its own inference metrics, which the operator reads from the canary's and the stable
- * track's pods (their /metrics): error shares, and optionally p99 latency against the stable version's. A failed
- * metric check counts like unready pods toward failureThreshold.
+ * track's pods (their /metrics): error shares, and optionally p99 latency and the predicted classes against the
+ * stable version's. A failed metric check counts like unready pods toward failureThreshold.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonIgnoreProperties(ignoreUnknown = true)
@@ -29,5 +29,15 @@ public record MetricAnalysisSpec(
         @Min(1) @Max(1000) Double maxLatencyRatio,
         @JsonPropertyDescription("p99 latencies below this many milliseconds count as this many, so that noise in "
                 + "fast models (a GC pause, JIT warm-up) is no regression")
-        @Default("10") @Min(0) @Max(600000) Integer latencyFloorMillis) {
+        @Default("10") @Min(0) @Max(600000) Integer latencyFloorMillis,
+        @JsonPropertyDescription("Classifiers: how far the classes the canary predicts may be from those the stable "
+                + "version predicts on the same traffic, as their Jensen-Shannon divergence in bits (0: the same "
+                + "shares, 1: no class in common), e.g. 0.1; omitted, not judged")
+        @Min(0) @Max(1) Double maxPredictionDivergence) {
+
+    /** The analysis without a prediction divergence check. */
+    public MetricAnalysisSpec(Boolean enabled, Integer minRequests, Double maxErrorPercent, Double maxLatencyRatio,
+            Integer latencyFloorMillis) {
+        this(enabled, minRequests, maxErrorPercent, maxLatencyRatio, latencyFloorMillis, null);
+    }
 }

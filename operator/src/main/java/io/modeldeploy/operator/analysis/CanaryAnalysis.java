@@ -2,8 +2,11 @@ package io.modeldeploy.operator.analysis;
 
 import java.time.Duration;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalDouble;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
 
 import io.modeldeploy.api.v1alpha1.AnalysisSpec;
 import io.modeldeploy.api.v1alpha1.MetricAnalysisSpec;
@@ -17,7 +20,13 @@ import io.modeldeploy.api.v1alpha1.MetricAnalysisSpec;
  * <li>Latency, when {@code maxLatencyRatio} is set: the canary's p99 at most that many times the stable track's,
  * each raised to {@code latencyFloorMillis} first, so that sub-millisecond noise (a GC pause, JIT warm-up) is not a
  * regression.</li>
- * <li>No verdict before the canary answered {@code minRequests} (and, for latency, the stable track as many).</li>
+ * <li>Predictions, when {@code maxPredictionDivergence} is set (classifiers): the shares of the classes the canary
+ * predicts against the stable version's, as their Jensen-Shannon divergence in bits. Both tracks see the same
+ * traffic, so a model that answers differently shows as a distance. Jensen-Shannon rather than the population
+ * stability index: it is symmetric, bounded by 1, and defined when a class is missing from one side (PSI divides by
+ * zero there and needs a smoothing constant that decides the result).</li>
+ * <li>No verdict before the canary answered {@code minRequests} (and, for latency and predictions, the stable
+ * track as many).</li>
  * </ul>
  */
 public final class CanaryAnalysis {
@@ -26,9 +35,9 @@ public final class CanaryAnalysis {
 
     /** The thresholds of a ModelDeployment's analysis, with the API's defaults where it sets none. */
     public record Thresholds(boolean enabled, long minRequests, double maxErrorPercent,
-            OptionalDouble maxLatencyRatio, Duration latencyFloor) {
+            OptionalDouble maxLatencyRatio, Duration latencyFloor, OptionalDouble maxPredictionDivergence) {
         public static final Thresholds DEFAULTS = new Thresholds(true, 100, 1.0, OptionalDouble.empty(),
-                Duration.ofMillis(10));
+                Duration.ofMillis(10), OptionalDouble.empty());
 
         public static Thresholds of(AnalysisSpec analysis) {
             MetricAnalysisSpec spec = analysis == null ? null : analysis.metrics();
@@ -40,7 +49,9 @@ public final class CanaryAnalysis {
                     spec.maxErrorPercent() == null ? DEFAULTS.maxErrorPercent : spec.maxErrorPercent(),
                     spec.maxLatencyRatio() == null ? OptionalDouble.empty() : OptionalDouble.of(spec.maxLatencyRatio()),
                     spec.latencyFloorMillis() == null ? DEFAULTS.latencyFloor
-                            : Duration.ofMillis(spec.latencyFloorMillis()));
+                            : Duration.ofMillis(spec.latencyFloorMillis()),
+                    spec.maxPredictionDivergence() == null ? OptionalDouble.empty()
+                            : OptionalDouble.of(spec.maxPredictionDivergence()));
         }
     }
 
@@ -85,8 +96,59 @@ public final class CanaryAnalysis {
             }
             latency = ", p99 latency " + ms(canaryP99.getAsDouble()) + " (stable " + ms(stableP99.getAsDouble()) + ")";
         }
+        String predictions = "";
+        long canaryPredicted = total(canary.predictedLabels());
+        long stablePredicted = total(stable.predictedLabels());
+        if (t.maxPredictionDivergence().isPresent() && canaryPredicted > 0 && stablePredicted > 0
+                && stable.requests() >= t.minRequests()) {
+            double divergence = jensenShannon(canary.predictedLabels(), stable.predictedLabels());
+            if (divergence > t.maxPredictionDivergence().getAsDouble()) {
+                return new Verdict(true, "the classes the canary predicts diverge from the stable version's: "
+                        + "Jensen-Shannon divergence " + String.format(Locale.ROOT, "%.2f", divergence) + " > "
+                        + num(t.maxPredictionDivergence().getAsDouble()) + " (canary " + shares(canary.predictedLabels())
+                        + "; stable " + shares(stable.predictedLabels()) + "), over " + canaryPredicted + " and "
+                        + stablePredicted + " predictions");
+            }
+            predictions = ", prediction divergence " + String.format(Locale.ROOT, "%.2f", divergence);
+        }
         return new Verdict(false, "the canary's metrics pass: " + pct(serverErrors) + " 5xx, " + pct(clientErrors)
-                + " 4xx of " + canary.requests() + " requests" + latency);
+                + " 4xx of " + canary.requests() + " requests" + latency + predictions);
+    }
+
+    /**
+     * The Jensen-Shannon divergence of two distributions given as counts by class, in bits: the mean Kullback-Leibler
+     * divergence of each from their average. 0 for the same shares, 1 for no class in common.
+     */
+    static double jensenShannon(Map<String, Long> p, Map<String, Long> q) {
+        double pTotal = total(p);
+        double qTotal = total(q);
+        var classes = new TreeSet<>(p.keySet());
+        classes.addAll(q.keySet());
+        double divergence = 0;
+        for (String c : classes) {
+            double pc = p.getOrDefault(c, 0L) / pTotal;
+            double qc = q.getOrDefault(c, 0L) / qTotal;
+            double m = (pc + qc) / 2;
+            divergence += (pc == 0 ? 0 : pc * log2(pc / m)) / 2 + (qc == 0 ? 0 : qc * log2(qc / m)) / 2;
+        }
+        return Math.max(0, Math.min(1, divergence));
+    }
+
+    private static double log2(double x) {
+        return Math.log(x) / Math.log(2);
+    }
+
+    private static long total(Map<String, Long> counts) {
+        return counts.values().stream().mapToLong(Long::longValue).sum();
+    }
+
+    /** The three most predicted classes with their shares, e.g. "virginica 100%". */
+    private static String shares(Map<String, Long> counts) {
+        long total = total(counts);
+        return counts.entrySet().stream()
+                .sorted(Map.Entry.<String, Long>comparingByValue().reversed().thenComparing(Map.Entry.comparingByKey()))
+                .limit(3).map(e -> e.getKey() + " " + pct(Math.round(1000.0 * e.getValue() / total) / 10.0))
+                .collect(Collectors.joining(", "));
     }
 
     private static double percent(long part, long whole) {

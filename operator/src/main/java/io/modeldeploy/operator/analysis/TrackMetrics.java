@@ -7,19 +7,28 @@ import java.util.TreeMap;
 
 /**
  * The inference requests that one track's pods answered, as their /metrics report them: how many, how many with a
- * 4xx or 5xx status, and the latency histogram (cumulative counts by upper bound in seconds, as Prometheus
- * exposes it). Requests to health, metrics and docs endpoints are not counted.
+ * 4xx or 5xx status, the latency histogram (cumulative counts by upper bound in seconds, as Prometheus exposes it)
+ * and, for a classifier, how often each class was predicted. Requests to health, metrics and docs endpoints are not
+ * counted.
  */
-public record TrackMetrics(long requests, long clientErrors, long serverErrors, Map<Double, Long> latencyBuckets) {
+public record TrackMetrics(long requests, long clientErrors, long serverErrors, Map<Double, Long> latencyBuckets,
+        Map<String, Long> predictedLabels) {
     /** The runtime's inference endpoints, as its metrics label them. */
     static final Set<String> INFERENCE = Set.of("/predict", "/v2/models/{name}/infer");
     static final String REQUESTS = "modeldeploy_requests_total";
     static final String LATENCY_BUCKET = "modeldeploy_request_latency_seconds_bucket";
+    static final String PREDICTIONS = "modeldeploy_predictions_total";
 
-    public static final TrackMetrics NONE = new TrackMetrics(0, 0, 0, Map.of());
+    public static final TrackMetrics NONE = new TrackMetrics(0, 0, 0, Map.of(), Map.of());
 
     public TrackMetrics {
         latencyBuckets = Map.copyOf(latencyBuckets);
+        predictedLabels = Map.copyOf(predictedLabels);
+    }
+
+    /** Requests and latency without predictions by class (a regressor's, or a test's). */
+    public TrackMetrics(long requests, long clientErrors, long serverErrors, Map<Double, Long> latencyBuckets) {
+        this(requests, clientErrors, serverErrors, latencyBuckets, Map.of());
     }
 
     /**
@@ -32,10 +41,12 @@ public record TrackMetrics(long requests, long clientErrors, long serverErrors, 
         long clientErrors = 0;
         long serverErrors = 0;
         var buckets = new TreeMap<Double, Long>();
+        var labelled = new TreeMap<String, Long>();
         for (String line : exposition.split("\n")) {
             boolean counter = line.startsWith(REQUESTS + "{");
             boolean bucket = line.startsWith(LATENCY_BUCKET + "{");
-            if (!counter && !bucket) {
+            boolean prediction = line.startsWith(PREDICTIONS + "{");
+            if (!counter && !bucket && !prediction) {
                 continue;
             }
             int close = line.lastIndexOf('}');
@@ -43,10 +54,16 @@ public record TrackMetrics(long requests, long clientErrors, long serverErrors, 
                 throw new IllegalArgumentException("a sample without the end of its labels: " + line);
             }
             Map<String, String> labels = labels(line.substring(line.indexOf('{') + 1, close));
+            long value = count(line.substring(close + 1).trim(), line);
+            if (prediction) {
+                if (labels.containsKey("label")) {
+                    labelled.merge(labels.get("label"), value, Long::sum);
+                }
+                continue;
+            }
             if (!INFERENCE.contains(labels.get("endpoint"))) {
                 continue;
             }
-            long value = count(line.substring(close + 1).trim(), line);
             if (counter) {
                 requests += value;
                 String status = labels.getOrDefault("status", "");
@@ -64,15 +81,17 @@ public record TrackMetrics(long requests, long clientErrors, long serverErrors, 
                         Long::sum);
             }
         }
-        return new TrackMetrics(requests, clientErrors, serverErrors, buckets);
+        return new TrackMetrics(requests, clientErrors, serverErrors, buckets, labelled);
     }
 
-    /** Both tracks' pods together: counts and buckets summed. */
+    /** Several pods of a track together: counts and buckets summed. */
     public TrackMetrics plus(TrackMetrics other) {
         var buckets = new TreeMap<>(latencyBuckets);
         other.latencyBuckets.forEach((le, n) -> buckets.merge(le, n, Long::sum));
+        var labelled = new TreeMap<>(predictedLabels);
+        other.predictedLabels.forEach((label, n) -> labelled.merge(label, n, Long::sum));
         return new TrackMetrics(requests + other.requests, clientErrors + other.clientErrors,
-                serverErrors + other.serverErrors, buckets);
+                serverErrors + other.serverErrors, buckets, labelled);
     }
 
     /**

@@ -1,6 +1,7 @@
 package io.modeldeploy.operator.analysis;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import java.time.Duration;
 import java.util.Map;
@@ -15,7 +16,9 @@ import io.modeldeploy.operator.analysis.CanaryAnalysis.Verdict;
 
 class CanaryAnalysisTest {
     private static final Thresholds LATENCY_TOO = new Thresholds(true, 100, 1.0, OptionalDouble.of(2.0),
-            Duration.ofMillis(10));
+            Duration.ofMillis(10), OptionalDouble.empty());
+    private static final Thresholds PREDICTIONS_TOO = new Thresholds(true, 100, 1.0, OptionalDouble.empty(),
+            Duration.ofMillis(10), OptionalDouble.of(0.1));
 
     @Test
     void noVerdictBeforeTheCanaryAnsweredEnoughRequests() {
@@ -79,7 +82,53 @@ class CanaryAnalysisTest {
         assertThat(Thresholds.of(new AnalysisSpec(5, 3, 3, new MetricAnalysisSpec(false, null, null, null, null)))
                 .enabled()).isFalse();
         assertThat(Thresholds.of(new AnalysisSpec(5, 3, 3, new MetricAnalysisSpec(true, 50, 0.5, 3.0, 20))))
-                .isEqualTo(new Thresholds(true, 50, 0.5, OptionalDouble.of(3.0), Duration.ofMillis(20)));
+                .isEqualTo(new Thresholds(true, 50, 0.5, OptionalDouble.of(3.0), Duration.ofMillis(20),
+                        OptionalDouble.empty()));
+        assertThat(Thresholds.of(new AnalysisSpec(5, 3, 3, new MetricAnalysisSpec(true, 50, 0.5, null, 20, 0.2)))
+                .maxPredictionDivergence()).hasValue(0.2);
+    }
+
+    @Test
+    void theJensenShannonDivergenceIsZeroForTheSameSharesOneForDisjointClassesAndKnownBetween() {
+        assertThat(CanaryAnalysis.jensenShannon(Map.of("a", 30L, "b", 10L), Map.of("a", 300L, "b", 100L)))
+                .isCloseTo(0, within(1e-12));
+        assertThat(CanaryAnalysis.jensenShannon(Map.of("a", 5L), Map.of("b", 7L))).isCloseTo(1, within(1e-12));
+        // P = (1/2, 1/2), Q = (1, 0), M = (3/4, 1/4): (KL(P||M) + KL(Q||M)) / 2 = (0.2075 + 0.4150) / 2.
+        double expected = (0.5 * log2(0.5 / 0.75) + 0.5 * log2(0.5 / 0.25) + log2(1 / 0.75)) / 2;
+        assertThat(CanaryAnalysis.jensenShannon(Map.of("a", 1L, "b", 1L), Map.of("a", 4L)))
+                .isCloseTo(expected, within(1e-12)).isCloseTo(0.3113, within(1e-4));
+        assertThat(CanaryAnalysis.jensenShannon(Map.of("a", 1L, "b", 1L), Map.of("a", 4L)))
+                .as("symmetric").isEqualTo(CanaryAnalysis.jensenShannon(Map.of("a", 4L), Map.of("a", 1L, "b", 1L)));
+    }
+
+    @Test
+    void aCanaryThatPredictsOtherClassesOnTheSameTrafficFails() {
+        Verdict swapped = CanaryAnalysis.judge(PREDICTIONS_TOO, predicting(400, Map.of("virginica", 400L)),
+                predicting(1200, Map.of("setosa", 1140L, "versicolor", 60L)));
+
+        assertThat(swapped.failure()).contains("the classes the canary predicts diverge from the stable version's: "
+                + "Jensen-Shannon divergence 1.00 > 0.1 (canary virginica 100%; stable setosa 95%, versicolor 5%), "
+                + "over 400 and 1200 predictions");
+    }
+
+    @Test
+    void aCanaryThatPredictsTheSameSharesWithinSamplingNoisePasses() {
+        Verdict same = CanaryAnalysis.judge(PREDICTIONS_TOO,
+                predicting(150, Map.of("setosa", 52L, "versicolor", 47L, "virginica", 51L)),
+                predicting(1500, Map.of("setosa", 500L, "versicolor", 500L, "virginica", 500L)));
+
+        assertThat(same.failure()).isEmpty();
+        assertThat(same.summary()).endsWith("prediction divergence 0.00");
+        assertThat(CanaryAnalysis.judge(Thresholds.DEFAULTS, predicting(400, Map.of("virginica", 400L)),
+                predicting(1200, Map.of("setosa", 1200L))).failure()).as("not judged unless set").isEmpty();
+    }
+
+    private static TrackMetrics predicting(long requests, Map<String, Long> labels) {
+        return new TrackMetrics(requests, 0, 0, Map.of(0.001, requests, Double.POSITIVE_INFINITY, requests), labels);
+    }
+
+    private static double log2(double x) {
+        return Math.log(x) / Math.log(2);
     }
 
     /** A track whose requests all took {@code seconds} (one bucket just above it). */

@@ -30,6 +30,10 @@ class TrackMetricsTest {
             modeldeploy_request_latency_seconds_bucket{endpoint="/predict",model="iris",status="400",version="2.0.0",le="+Inf"} 8.0
             modeldeploy_request_latency_seconds_bucket{endpoint="/v2/health/ready",model="iris",status="200",version="2.0.0",le="+Inf"} 900.0
             modeldeploy_request_latency_seconds_count{endpoint="/predict",model="iris",status="200",version="2.0.0"} 380.0
+            # HELP modeldeploy_predictions_total Predictions made, by predicted label
+            # TYPE modeldeploy_predictions_total counter
+            modeldeploy_predictions_total{label="setosa",model="iris",version="2.0.0"} 500.0
+            modeldeploy_predictions_total{label="virginica",model="iris",version="2.0.0"} 250.0
             """;
 
     @Test
@@ -40,6 +44,7 @@ class TrackMetricsTest {
         assertThat(metrics.clientErrors()).isEqualTo(8);
         assertThat(metrics.serverErrors()).isEqualTo(12);
         assertThat(metrics.latencyBuckets()).containsEntry(Double.POSITIVE_INFINITY, 388L).containsEntry(0.001, 198L);
+        assertThat(metrics.predictedLabels()).isEqualTo(java.util.Map.of("setosa", 500L, "virginica", 250L));
     }
 
     @Test
@@ -73,6 +78,7 @@ class TrackMetricsTest {
         assertThat(both.serverErrors()).isEqualTo(24);
         assertThat(both.latencyBuckets()).containsEntry(Double.POSITIVE_INFINITY, 776L);
         assertThat(both.latencyQuantile(0.99)).isEqualTo(one.latencyQuantile(0.99));
+        assertThat(both.predictedLabels()).containsEntry("setosa", 1000L).containsEntry("virginica", 500L);
     }
 
     @Test
