@@ -155,7 +155,8 @@ class HttpApiTest {
                 .map(java.util.regex.MatchResult::group)
                 .filter(name -> !name.startsWith("modeldeploy_reconciliation")).forEach(queried::add));
 
-        assertThat(queried).contains("modeldeploy_requests_total", "modeldeploy_request_latency_seconds_bucket")
+        assertThat(queried).contains("modeldeploy_requests_total", "modeldeploy_request_latency_seconds_bucket",
+                        "modeldeploy_request_errors_total", "modeldeploy_predictions_total")
                 .allSatisfy(name -> assertThat(metrics).containsPattern("(?m)^" + name + "[{ ]"));
     }
 
