@@ -226,13 +226,9 @@ class RealPodsIT {
         // is the same and loads, yet two thirds of its answers are wrong. Served over HTTP from this machine.
         try (var store = RelabelledIris.serve();
                 SteadyLoad load = SteadyLoad.start(ServiceTraffic.to(client, Manifests.CANARY), 20)) {
-            long start = System.nanoTime();
-            Kubectl.kubectl(cluster, ns.name(), "patch", "md", Manifests.CANARY, "--type", "merge", "-p",
+            Duration toRollback = patchUntilRolledBack(cluster, ns,
                     "{\"spec\":{\"model\":{\"version\":\"2.0.0\",\"uri\":\"" + store.uri() + "\","
-                            + "\"acceptance\":{\"minAccuracy\":0.95}}}}").ok();
-            ClusterState.await(cluster, ns.name(), "md/" + Manifests.CANARY,
-                    "--for=jsonpath={.status.phase}=RolledBack", "--timeout=" + READY.toSeconds() + "s");
-            Duration toRollback = Duration.ofNanos(System.nanoTime() - start);
+                            + "\"acceptance\":{\"minAccuracy\":0.95}}}}");
 
             ModelDeployment md = md(client);
             assertThat(md.getStatus().modelVersion()).isEqualTo("1.0.0");
@@ -258,29 +254,15 @@ class RealPodsIT {
         try (SteadyLoad load = SteadyLoad.start(ServiceTraffic.to(client, Manifests.CANARY), 20)) {
             // Version 2 answers correctly and is Ready, but every prediction takes 100 ms more (the runtime's
             // injected latency): ten times the 10 ms that the analysis counts for the stable version's p99 at least.
-            long start = System.nanoTime();
-            Kubectl.kubectl(cluster, ns.name(), "patch", "md", Manifests.CANARY, "--type", "merge", "-p", """
+            Duration toRollback = patchUntilRolledBack(cluster, ns, """
                     {"spec":{"model":{"version":"2.0.0"},
                      "runtime":{"env":[{"name":"MODELDEPLOY_INJECTED_LATENCY_MS","value":"100"}]},
-                     "rollout":{"analysis":{"metrics":{"minRequests":40,"maxLatencyRatio":2}}}}}""").ok();
-            ClusterState.await(cluster, ns.name(), "md/" + Manifests.CANARY,
-                    "--for=jsonpath={.status.phase}=RolledBack", "--timeout=" + READY.toSeconds() + "s");
-            Duration toRollback = Duration.ofNanos(System.nanoTime() - start);
+                     "rollout":{"analysis":{"metrics":{"minRequests":40,"maxLatencyRatio":2}}}}}""");
 
-            ModelDeployment md = md(client);
-            assertThat(md.getStatus().modelVersion()).isEqualTo("1.0.0");
-            assertThat(md.getStatus().rollout().message()).as("the figures, in status").containsPattern(
-                    "canary failed its metric analysis for 3 checks in a row: the canary's p99 latency \\d+ ms is "
+            assertThat(md(client).getStatus().rollout().message()).as("the figures, in status").containsPattern(
+                    "canary failed its analysis for 3 checks in a row: the canary's p99 latency \\d+ ms is "
                             + "over 2 × the stable version's [\\d.]+ ms");
-            assertThat(load.answersByVersion()).as("version 2 answered: it was judged on real traffic")
-                    .containsKey("2.0.0");
-            ClusterState.until(cluster, ns.name(), Duration.ofMinutes(1), () -> servingPods(client, Manifests.CANARY)
-                    .stream().allMatch(p -> "1.0.0".equals(p.getMetadata().getLabels().get(Labels.VERSION))));
-            load.close();
-            RolloutRecord.write("latency-analysis-rollback-under-load", load,
-                    "rolled back " + toRollback.toSeconds() + " s after the patch: "
-                            + md.getStatus().rollout().message());
-            assertThat(load.failures()).as("no request fails: %s", load.summary()).isEmpty();
+            rolledBackOnLiveTraffic(client, ns, cluster, load, "latency-analysis-rollback-under-load", toRollback);
         }
     }
 
@@ -294,31 +276,18 @@ class RealPodsIT {
         String setosa = "{\"features\": [[5.1, 3.5, 1.4, 0.2], [4.9, 3.0, 1.4, 0.2]]}";
         try (var store = RelabelledIris.serve();
                 SteadyLoad load = SteadyLoad.start(ServiceTraffic.to(client, Manifests.CANARY), 20, setosa)) {
-            long start = System.nanoTime();
-            Kubectl.kubectl(cluster, ns.name(), "patch", "md", Manifests.CANARY, "--type", "merge", "-p",
+            Duration toRollback = patchUntilRolledBack(cluster, ns,
                     "{\"spec\":{\"model\":{\"version\":\"2.0.0\",\"uri\":\"" + store.uri() + "\"},"
                             + "\"rollout\":{\"analysis\":{\"metrics\":{\"minRequests\":40,"
-                            + "\"maxPredictionDivergence\":0.1}}}}}").ok();
-            ClusterState.await(cluster, ns.name(), "md/" + Manifests.CANARY,
-                    "--for=jsonpath={.status.phase}=RolledBack", "--timeout=" + READY.toSeconds() + "s");
-            Duration toRollback = Duration.ofNanos(System.nanoTime() - start);
+                            + "\"maxPredictionDivergence\":0.1}}}}}");
 
-            ModelDeployment md = md(client);
-            assertThat(md.getStatus().modelVersion()).isEqualTo("1.0.0");
             // The stable pod that stays may have answered the seed's request of startCanaryAtVersion1: one virginica.
-            assertThat(md.getStatus().rollout().message()).as("the figures, in status").containsPattern(
-                    "canary failed its metric analysis for 3 checks in a row: the classes the canary predicts "
+            assertThat(md(client).getStatus().rollout().message()).as("the figures, in status").containsPattern(
+                    "canary failed its analysis for 3 checks in a row: the classes the canary predicts "
                             + "diverge from the stable version's: Jensen-Shannon divergence (0\\.9\\d|1\\.00) > 0\\.1 "
                             + "\\(canary virginica 100%; stable setosa (100%|9\\d(\\.\\d)?%, virginica \\d(\\.\\d)?%)\\)");
-            assertThat(load.answersByVersion()).as("version 2 answered: it was judged on real traffic")
-                    .containsKey("2.0.0");
-            ClusterState.until(cluster, ns.name(), Duration.ofMinutes(1), () -> servingPods(client, Manifests.CANARY)
-                    .stream().allMatch(p -> "1.0.0".equals(p.getMetadata().getLabels().get(Labels.VERSION))));
-            load.close();
-            RolloutRecord.write("prediction-divergence-rollback-under-load", load,
-                    "rolled back " + toRollback.toSeconds() + " s after the patch: "
-                            + md.getStatus().rollout().message());
-            assertThat(load.failures()).as("no request fails: %s", load.summary()).isEmpty();
+            rolledBackOnLiveTraffic(client, ns, cluster, load, "prediction-divergence-rollback-under-load",
+                    toRollback);
         }
     }
 
@@ -384,6 +353,33 @@ class RealPodsIT {
         List<Pod> pods = client.pods().withLabel(Labels.MODEL_DEPLOYMENT, name).list().getItems();
         return pods.size() == count && pods.stream().allMatch(p -> p.getMetadata().getDeletionTimestamp() == null
                 && version.equals(p.getMetadata().getLabels().get(Labels.VERSION)));
+    }
+
+    /** kubectl patch of the canary's ModelDeployment, then the time until its rollout is RolledBack. */
+    private static Duration patchUntilRolledBack(TestCluster cluster, TestNamespace ns, String patch) {
+        long start = System.nanoTime();
+        Kubectl.kubectl(cluster, ns.name(), "patch", "md", Manifests.CANARY, "--type", "merge", "-p", patch).ok();
+        ClusterState.await(cluster, ns.name(), "md/" + Manifests.CANARY,
+                "--for=jsonpath={.status.phase}=RolledBack", "--timeout=" + READY.toSeconds() + "s");
+        return Duration.ofNanos(System.nanoTime() - start);
+    }
+
+    /**
+     * A version 2 judged on live traffic and rolled back: it answered some of the load, version 1 serves alone
+     * again, and no request failed on the way.
+     */
+    private static void rolledBackOnLiveTraffic(KubernetesClient client, TestNamespace ns, TestCluster cluster,
+            SteadyLoad load, String record, Duration toRollback) throws IOException {
+        ModelDeployment md = md(client);
+        assertThat(md.getStatus().modelVersion()).isEqualTo("1.0.0");
+        assertThat(load.answersByVersion()).as("version 2 answered: it was judged on real traffic")
+                .containsKey("2.0.0");
+        ClusterState.until(cluster, ns.name(), Duration.ofMinutes(1), () -> servingPods(client, Manifests.CANARY)
+                .stream().allMatch(p -> "1.0.0".equals(p.getMetadata().getLabels().get(Labels.VERSION))));
+        load.close();
+        RolloutRecord.write(record, load, "rolled back " + toRollback.toSeconds() + " s after the patch: "
+                + md.getStatus().rollout().message());
+        assertThat(load.failures()).as("no request fails: %s", load.summary()).isEmpty();
     }
 
     /** kubectl apply of the manifest, with its pods put on the real node. */

@@ -31,8 +31,7 @@ import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import io.modeldeploy.api.v1alpha1.ModelDeployment;
 import io.modeldeploy.api.v1alpha1.ModelDeploymentStatus;
-import io.modeldeploy.operator.analysis.CanaryAnalysis;
-import io.modeldeploy.operator.analysis.CanaryMetricsScraper;
+import io.modeldeploy.operator.analysis.CanaryAnalyses;
 import io.modeldeploy.operator.dependents.AutoscalingEnabled;
 import io.modeldeploy.operator.dependents.CanaryDeploymentDependent;
 import io.modeldeploy.operator.dependents.CanaryRuns;
@@ -51,6 +50,7 @@ import io.modeldeploy.operator.resources.Labels;
 import io.modeldeploy.operator.resources.ServingPodTemplate;
 import io.modeldeploy.operator.rollout.OperatorUpgrade;
 import io.modeldeploy.operator.rollout.RolloutCoordinator;
+import io.modeldeploy.operator.rollout.RolloutPlan;
 import io.modeldeploy.operator.status.Conditions;
 import io.modeldeploy.operator.status.DeploymentProgress;
 import io.modeldeploy.operator.status.RouteAcceptance;
@@ -96,7 +96,7 @@ public class ModelDeploymentReconciler implements Reconciler<ModelDeployment> {
     @Inject
     ReconcileMetrics metrics;
     @Inject
-    CanaryMetricsScraper scraper;
+    CanaryAnalyses analyses;
 
     Clock clock = Clock.systemUTC();
 
@@ -154,10 +154,12 @@ public class ModelDeploymentReconciler implements Reconciler<ModelDeployment> {
         Optional<RolloutCoordinator.Target> rollout = RolloutCoordinator.canary(md)
                 ? Optional.of(RolloutCoordinator.decide(md, revision, replicas, stable, canary, pods,
                         canary.filter(d -> revision.equals(DeploymentProgress.revision(d)))
-                                .flatMap(d -> metricVerdict(md, revision, pods, now)), now))
+                                .map(d -> analyses.of(md, revision, pods,
+                                        RolloutCoordinator.settings(md).checkInterval(), now))
+                                .orElse(RolloutPlan.Analysis.NONE), now))
                 : Optional.empty();
         if (rollout.map(t -> !t.canaryRuns()).orElse(true)) {
-            scraper.forget(md);
+            analyses.forget(md);
         }
         rollout.ifPresent(target -> RolloutTargets.put(context, target));
         context.managedWorkflowAndDependentResourceContext().reconcileManagedWorkflow();
@@ -182,20 +184,6 @@ public class ModelDeploymentReconciler implements Reconciler<ModelDeployment> {
                 .map(t -> t.decision().recheckAfter());
         UpdateControl<ModelDeployment> update = statusUpdate(md, status);
         return recheck.map(update::rescheduleAfter).orElse(update);
-    }
-
-    /**
-     * What the canary revision's inference metrics say, from the latest background reading of its pods and the
-     * stable track's (none while the analysis is off, no canary pod answered, or the first reading runs).
-     */
-    private Optional<CanaryAnalysis.Verdict> metricVerdict(ModelDeployment md, String revision, Set<Pod> pods,
-            Instant now) {
-        CanaryAnalysis.Thresholds thresholds = CanaryAnalysis.Thresholds.of(md.getSpec().rollout().analysis());
-        if (!thresholds.enabled()) {
-            return Optional.empty();
-        }
-        return scraper.latest(md, revision, pods, RolloutCoordinator.settings(md).checkInterval(), now)
-                .map(reading -> CanaryAnalysis.judge(thresholds, reading.canary(), reading.stable()));
     }
 
     /** Patches the status when it changed, recording its transitions as Events; otherwise changes nothing. */

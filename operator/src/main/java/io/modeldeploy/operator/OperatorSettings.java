@@ -34,9 +34,12 @@ public interface OperatorSettings {
         /** Hostnames an HTTPRoute may claim, exact or *.domain (MODELDEPLOY_POLICY_HOSTNAMES). */
         Optional<List<String>> hostnames();
 
+        /** URL prefixes rollout webhooks may call (MODELDEPLOY_POLICY_WEBHOOK_URLS). */
+        Optional<List<String>> webhookUrls();
+
         default TenancyPolicy tenancy() {
             return new TenancyPolicy(images().orElse(List.of()), secretReferences(), claims().orElse(List.of()),
-                    tolerationKeys().orElse(List.of()), hostnames().orElse(List.of()));
+                    tolerationKeys().orElse(List.of()), hostnames().orElse(List.of()), webhookUrls().orElse(List.of()));
         }
     }
 

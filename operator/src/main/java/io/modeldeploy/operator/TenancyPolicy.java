@@ -6,13 +6,15 @@ import java.util.Optional;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.Toleration;
 import io.modeldeploy.api.v1alpha1.ModelDeploymentSpec;
+import io.modeldeploy.api.v1alpha1.WebhookSpec;
 import io.modeldeploy.operator.resources.ModelLocation;
 
 /**
  * What a ModelDeployment's author may make the operator do on their behalf, beyond creating serving pods: which
  * runtime images, PersistentVolumeClaims, taints and hostnames they may use, and whether the runtime's environment
- * may read Secrets. Without it, anyone allowed to create a ModelDeployment could run any image with the namespace's
- * Secrets, mount any claim, land on dedicated nodes, or claim another team's hostname on a shared Gateway.
+ * may read Secrets, and which URLs its rollout webhooks may call. Without it, anyone allowed to create a
+ * ModelDeployment could run any image with the namespace's Secrets, mount any claim, land on dedicated nodes, claim
+ * another team's hostname on a shared Gateway, or have the operator POST to any address it reaches.
  * An empty allowlist allows everything (one team per cluster); docs/operations.md "Security" shows a multi-tenant
  * setting. Pure: the reconciler refuses a spec that breaks it ({@code PolicyDenied}) and changes nothing.
  *
@@ -22,12 +24,21 @@ import io.modeldeploy.operator.resources.ModelLocation;
  * @param tolerationKeys taint keys spec.scheduling.tolerations may tolerate (a toleration without a key tolerates
  *            every taint, so it needs an empty list)
  * @param hostnames hostnames an HTTPRoute may claim: exact, or {@code *.example.com} for any name under it
+ * @param webhookUrls URL prefixes a rollout webhook may call: the operator POSTs from inside the cluster, so an
+ *            author could otherwise make it call any address it can reach
  */
 public record TenancyPolicy(List<String> images, boolean secretReferences, List<String> claims,
-        List<String> tolerationKeys, List<String> hostnames) {
+        List<String> tolerationKeys, List<String> hostnames, List<String> webhookUrls) {
 
     /** Everything allowed. */
-    public static final TenancyPolicy OPEN = new TenancyPolicy(List.of(), true, List.of(), List.of(), List.of());
+    public static final TenancyPolicy OPEN = new TenancyPolicy(List.of(), true, List.of(), List.of(), List.of(),
+            List.of());
+
+    /** A policy that allows any webhook. */
+    public TenancyPolicy(List<String> images, boolean secretReferences, List<String> claims,
+            List<String> tolerationKeys, List<String> hostnames) {
+        this(images, secretReferences, claims, tolerationKeys, hostnames, List.of());
+    }
 
     /** The first thing in the spec this policy does not allow, as a sentence that names the setting. */
     public Optional<String> violation(ModelDeploymentSpec spec, String defaultImage) {
@@ -72,7 +83,32 @@ public record TenancyPolicy(List<String> images, boolean secretReferences, List<
                         + " (operator setting MODELDEPLOY_POLICY_HOSTNAMES)");
             }
         }
+        List<WebhookSpec> webhooks = spec.rollout() == null || spec.rollout().analysis() == null
+                || spec.rollout().analysis().webhooks() == null ? List.of() : spec.rollout().analysis().webhooks();
+        for (int i = 0; i < webhooks.size() && !webhookUrls.isEmpty(); i++) {
+            String url = webhooks.get(i).url();
+            if (webhookUrls.stream().noneMatch(allowed -> urlUnder(allowed, url))) {
+                return Optional.of("spec.rollout.analysis.webhooks[" + i + "] (" + webhooks.get(i).name()
+                        + ") calls " + url + ", which is not allowed here; allowed: URLs starting with "
+                        + String.join(", ", webhookUrls) + " (operator setting MODELDEPLOY_POLICY_WEBHOOK_URLS)");
+            }
+        }
         return Optional.empty();
+    }
+
+    /**
+     * A URL under an allowed prefix: it starts with the prefix, and where the prefix ends a host or path segment ends
+     * too, so that {@code https://checks.example.com} does not allow {@code https://checks.example.com.evil.io/}.
+     */
+    static boolean urlUnder(String allowed, String url) {
+        if (!url.startsWith(allowed)) {
+            return false;
+        }
+        if (allowed.endsWith("/") || url.length() == allowed.length()) {
+            return true;
+        }
+        char next = url.charAt(allowed.length());
+        return next == '/' || next == ':' || next == '?' || next == '#';
     }
 
     /** {@code *.example.com} allows any name under example.com (not example.com itself); others must be equal. */

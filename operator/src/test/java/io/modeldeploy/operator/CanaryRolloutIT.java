@@ -3,14 +3,20 @@ package io.modeldeploy.operator;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.Test;
+
+import com.sun.net.httpserver.HttpServer;
 
 import io.fabric8.kubernetes.api.model.ConditionBuilder;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
@@ -18,6 +24,7 @@ import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRouteStatusBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.utils.Serialization;
 import io.modeldeploy.api.v1alpha1.AnalysisSpec;
 import io.modeldeploy.api.v1alpha1.AutoscalingSpec;
 import io.modeldeploy.api.v1alpha1.BatchingSpec;
@@ -30,6 +37,7 @@ import io.modeldeploy.api.v1alpha1.ModelSpec;
 import io.modeldeploy.api.v1alpha1.RolloutSpec;
 import io.modeldeploy.api.v1alpha1.RuntimeSpec;
 import io.modeldeploy.api.v1alpha1.TrafficSpec;
+import io.modeldeploy.api.v1alpha1.WebhookSpec;
 import io.modeldeploy.operator.resources.ServingRoute;
 import io.modeldeploy.operator.rollout.ReplicaSplit;
 import io.modeldeploy.operator.status.Conditions;
@@ -168,6 +176,59 @@ class CanaryRolloutIT {
 
         gatewayReports(client, "True", "Accepted", "accepted");
         await().atMost(TIMEOUT).until(() -> servesVersion(client, "1.0.0"));
+    }
+
+    @Test
+    void aWebhookThatAnswersAnErrorRollsTheCanaryBackAndOneThatAnswers2xxLetsItThrough(KubernetesClient client)
+            throws Exception {
+        var status = new AtomicInteger(500);
+        var calls = new CopyOnWriteArrayList<Map<String, Object>>();
+        var server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        server.createContext("/check", exchange -> {
+            calls.add(Serialization.unmarshal(new String(exchange.getRequestBody().readAllBytes(),
+                    StandardCharsets.UTF_8), Map.class));
+            byte[] body = (status.get() == 200 ? "ok" : "error rate\n too high").getBytes(StandardCharsets.UTF_8);
+            exchange.sendResponseHeaders(status.get(), body.length);
+            exchange.getResponseBody().write(body);
+            exchange.close();
+        });
+        server.start();
+        try {
+            client.resource(modelDeployment("1.0.0", null)).create();
+            await().atMost(TIMEOUT).until(() -> servesVersion(client, "1.0.0"));
+            assertThat(calls).as("no canary, no call").isEmpty();
+
+            ModelDeployment v2 = modelDeployment("2.0.0", null);
+            var rollout = v2.getSpec().rollout();
+            UserEdits.replaceSpec(client, "iris", withRollout(v2.getSpec(), new RolloutSpec(rollout.strategy(),
+                    rollout.steps(), new AnalysisSpec(1, 3, 3, null, List.of(new WebhookSpec("load-test",
+                            "http://127.0.0.1:" + server.getAddress().getPort() + "/check", 5))),
+                    rollout.traffic())));
+
+            await().atMost(TIMEOUT).until(() -> "RolledBack".equals(rolloutPhase(client)));
+            ModelDeployment md = client.resources(ModelDeployment.class).withName("iris").get();
+            assertThat(md.getStatus().rollout().message()).isEqualTo("revision " + md.getStatus().rollout()
+                    .failedRevision() + " rolled back: canary failed its analysis for 3 checks in a row: webhook "
+                    + "load-test answered 500: error rate too high; revision " + md.getStatus().rollout()
+                    .stableRevision() + " serves all traffic");
+            assertThat(calls).as("what the webhook was POSTed").isNotEmpty().allSatisfy(call -> {
+                assertThat(call).containsEntry("modelDeployment", "iris").containsEntry("modelVersion", "2.0.0")
+                        .containsEntry("canaryRevision", md.getStatus().rollout().failedRevision())
+                        .containsEntry("stableRevision", md.getStatus().rollout().stableRevision());
+                assertThat(call.get("step")).isEqualTo(1);
+            });
+            assertThat(md.getStatus().modelVersion()).isEqualTo("1.0.0");
+            await().atMost(TIMEOUT).until(() -> client.apps().deployments().withName("iris-canary").get() == null
+                    && replicas(client, "iris") == REPLICAS);
+
+            status.set(200);
+            UserEdits.requestRolloutAction(client, "iris", "retry");
+            await().atMost(TIMEOUT).until(() -> servesVersion(client, "2.0.0")
+                    && "Stable".equals(rolloutPhase(client)));
+            assertThat(calls).as("called at every step").anySatisfy(call -> assertThat(call.get("step")).isEqualTo(2));
+        } finally {
+            server.stop(0);
+        }
     }
 
     @Test
@@ -338,6 +399,12 @@ class CanaryRolloutIT {
                 spec.probes(), spec.scheduling(), spec.securityContext(), spec.podAnnotations(),
                 spec.progressDeadlineSeconds(), new RolloutSpec(RolloutSpec.Strategy.Canary,
                         List.of(new CanaryStepSpec(25, null)), spec.rollout().analysis(), spec.rollout().traffic()));
+    }
+
+    private static ModelDeploymentSpec withRollout(ModelDeploymentSpec spec, RolloutSpec rollout) {
+        return new ModelDeploymentSpec(spec.model(), spec.runtime(), spec.replicas(), spec.autoscaling(),
+                spec.probes(), spec.scheduling(), spec.securityContext(), spec.podAnnotations(),
+                spec.progressDeadlineSeconds(), rollout);
     }
 
     private static int effectiveWeight(KubernetesClient client) {

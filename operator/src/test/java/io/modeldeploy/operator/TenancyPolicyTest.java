@@ -57,6 +57,31 @@ class TenancyPolicyTest {
     }
 
     @Test
+    void webhooksMayCallOnlyUrlsUnderAnAllowedPrefix() {
+        var policy = new TenancyPolicy(List.of(), false, List.of(), List.of(), List.of(),
+                List.of("https://checks.example.com", "http://load-test.team-a.svc:8080/hooks/"));
+        String yaml = """
+                rollout:
+                  strategy: Canary
+                  steps: [{weight: 10}]
+                  analysis:
+                    webhooks:
+                    - {name: smoke, url: "https://checks.example.com/iris?step=1"}
+                    - {name: load, url: "%s"}
+                """;
+
+        assertThat(denied(policy, yaml.formatted("http://load-test.team-a.svc:8080/hooks/iris"))).isEqualTo("allowed");
+        assertThat(denied(policy, yaml.formatted("https://checks.example.com.evil.io/steal"))).isEqualTo(
+                "spec.rollout.analysis.webhooks[1] (load) calls https://checks.example.com.evil.io/steal, which is "
+                        + "not allowed here; allowed: URLs starting with https://checks.example.com, "
+                        + "http://load-test.team-a.svc:8080/hooks/ (operator setting MODELDEPLOY_POLICY_WEBHOOK_URLS)");
+        assertThat(denied(policy, yaml.formatted("http://169.254.169.254/latest/meta-data/")))
+                .startsWith("spec.rollout.analysis.webhooks[1] (load) calls http://169.254.169.254/");
+        assertThat(denied(TenancyPolicy.OPEN, yaml.formatted("http://169.254.169.254/latest/meta-data/")))
+                .as("an open policy allows any").isEqualTo("allowed");
+    }
+
+    @Test
     void claimsTolerationsAndHostnamesFollowTheirAllowlists() {
         assertThat(denied(SHARED, "")).isEqualTo("allowed");
         assertThat(Serialization.unmarshal("""

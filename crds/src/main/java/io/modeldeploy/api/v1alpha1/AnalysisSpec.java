@@ -1,5 +1,7 @@
 package io.modeldeploy.api.v1alpha1;
 
+import java.util.List;
+
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
@@ -7,10 +9,11 @@ import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
+import io.fabric8.generator.annotation.Size;
 
 /**
- * The canary's checks: readiness of its pods, their restarts, its progress deadline, and its inference metrics
- * against the stable version's.
+ * The canary's checks: readiness of its pods, their restarts, its progress deadline, its inference metrics
+ * against the stable version's, and webhooks of the user's.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonIgnoreProperties(ignoreUnknown = true)
@@ -24,10 +27,19 @@ public record AnalysisSpec(
         @Default("3") @Min(0) @Max(1000) Integer maxRestarts,
         @JsonPropertyDescription("The canary's inference metrics (errors, latency) against the stable version's, "
                 + "read from the pods")
-        @Default("{}") MetricAnalysisSpec metrics) {
+        @Default("{}") MetricAnalysisSpec metrics,
+        @JsonPropertyDescription("Services of yours that judge the canary: each is POSTed the canary's details at "
+                + "every check, and an answer other than 2xx fails it")
+        @Size(max = 10) List<WebhookSpec> webhooks) {
 
-    /** The checks with the default metric analysis. */
+    /** The checks with the default metric analysis and no webhooks. */
     public AnalysisSpec(Integer checkIntervalSeconds, Integer failureThreshold, Integer maxRestarts) {
-        this(checkIntervalSeconds, failureThreshold, maxRestarts, null);
+        this(checkIntervalSeconds, failureThreshold, maxRestarts, null, null);
+    }
+
+    /** The checks without webhooks. */
+    public AnalysisSpec(Integer checkIntervalSeconds, Integer failureThreshold, Integer maxRestarts,
+            MetricAnalysisSpec metrics) {
+        this(checkIntervalSeconds, failureThreshold, maxRestarts, metrics, null);
     }
 }

@@ -12,10 +12,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -23,7 +21,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
 import io.fabric8.kubernetes.api.model.Pod;
-import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.modeldeploy.api.v1alpha1.ModelDeployment;
 import io.modeldeploy.operator.resources.Labels;
 import io.modeldeploy.operator.status.PodStates;
@@ -46,12 +43,8 @@ public class CanaryMetricsScraper {
     public record Reading(String revision, TrackMetrics canary, TrackMetrics stable, int canaryPods, Instant at) {
     }
 
-    private record Entry(String revision, Instant startedAt, CompletableFuture<Optional<Reading>> running,
-            Optional<Reading> last) {
-    }
-
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
-    private final Map<ResourceID, Entry> entries = new ConcurrentHashMap<>();
+    private final PeriodicReads<Reading> reads = new PeriodicReads<>();
 
     /**
      * The latest finished reading of the canary revision's pods, if one finished and any canary pod answered; a
@@ -59,25 +52,13 @@ public class CanaryMetricsScraper {
      */
     public Optional<Reading> latest(ModelDeployment md, String canaryRevision, Collection<Pod> pods,
             Duration interval, Instant now) {
-        ResourceID id = ResourceID.fromResource(md);
-        Entry entry = entries.get(id);
-        if (entry == null || !entry.revision().equals(canaryRevision)) {
-            entry = new Entry(canaryRevision, null, null, Optional.empty());
-        }
-        if (entry.running() != null && entry.running().isDone()) {
-            entry = new Entry(canaryRevision, entry.startedAt(), null, entry.running().join());
-        }
-        if (entry.running() == null && (entry.startedAt() == null || !now.isBefore(entry.startedAt().plus(interval)))) {
-            entry = new Entry(canaryRevision, now, read(canaryRevision, pods, md.getSpec().runtime().port(), now),
-                    entry.last());
-        }
-        entries.put(id, entry);
-        return entry.last();
+        return reads.latest(md, canaryRevision, interval, now,
+                () -> read(canaryRevision, pods, md.getSpec().runtime().port(), now));
     }
 
     /** Drops what is kept for a ModelDeployment whose canary no longer runs. */
     public void forget(ModelDeployment md) {
-        entries.remove(ResourceID.fromResource(md));
+        reads.forget(md);
     }
 
     private CompletableFuture<Optional<Reading>> read(String revision, Collection<Pod> pods, int port, Instant now) {

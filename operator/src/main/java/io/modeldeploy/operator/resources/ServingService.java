@@ -21,7 +21,16 @@ public final class ServingService {
 
     /** The in-cluster URL clients call. */
     public static String url(ModelDeployment md) {
-        return "http://" + name(md) + "." + md.getMetadata().getNamespace() + ".svc:" + RuntimeContract.SERVICE_PORT;
+        return url(md, name(md));
+    }
+
+    /** The in-cluster URL of one track's Service (GatewayAPI traffic). */
+    public static String trackUrl(ModelDeployment md, String track) {
+        return url(md, name(md, track));
+    }
+
+    private static String url(ModelDeployment md, String service) {
+        return "http://" + service + "." + md.getMetadata().getNamespace() + ".svc:" + RuntimeContract.SERVICE_PORT;
     }
 
     /** The Service of one track's pods: {@code <name>-stable} or {@code <name>-canary}. */

@@ -16,7 +16,6 @@ import io.modeldeploy.api.v1alpha1.ModelDeployment;
 import io.modeldeploy.api.v1alpha1.RolloutEvent;
 import io.modeldeploy.api.v1alpha1.RolloutSpec;
 import io.modeldeploy.api.v1alpha1.RolloutStatus;
-import io.modeldeploy.operator.analysis.CanaryAnalysis;
 import io.modeldeploy.operator.resources.Labels;
 import io.modeldeploy.operator.resources.ServingDeployment;
 import io.modeldeploy.operator.rollout.RolloutPlan.Phase;
@@ -80,11 +79,10 @@ public final class RolloutCoordinator {
      * Decides the rollout's next step for a ModelDeployment with the Canary strategy.
      *
      * @param total the serving replicas wanted now ({@link ServingDeployment#replicas}), split between the tracks
-     * @param metrics the canary revision's metric verdict, when there is one
+     * @param analysis what the canary revision's metrics and webhooks say
      */
     public static Target decide(ModelDeployment md, String desiredRevision, int total, Optional<Deployment> stable,
-            Optional<Deployment> canary, Collection<Pod> pods, Optional<CanaryAnalysis.Verdict> metrics,
-            Instant now) {
+            Optional<Deployment> canary, Collection<Pod> pods, RolloutPlan.Analysis analysis, Instant now) {
         RolloutStatus status = md.getStatus() == null ? null : md.getStatus().rollout();
         String stableRevision = stable.map(DeploymentProgress::revision).orElse(desiredRevision);
         RolloutPlan.State state = status == null || status.phase() == null
@@ -95,7 +93,7 @@ public final class RolloutCoordinator {
         Optional<RolloutPlan.Action> action = newAnnotation ? action(annotation) : Optional.empty();
         Optional<RolloutPlan.CanaryHealth> health = canary
                 .filter(d -> desiredRevision.equals(DeploymentProgress.revision(d)))
-                .map(d -> health(d, pods, metrics.flatMap(CanaryAnalysis.Verdict::failure)));
+                .map(d -> health(d, pods, analysis));
         boolean stablePromoted = stable.map(d -> state.canaryRevision() != null
                 && state.canaryRevision().equals(DeploymentProgress.revision(d))
                 && DeploymentProgress.rolledOut(d, Optional.ofNullable(d.getSpec().getReplicas()).orElse(1)))
@@ -192,7 +190,7 @@ public final class RolloutCoordinator {
      * unready once all its containers started (the startup probe passed: the model was loaded) or one of them
      * exited with an error (a model that fails to load); before that it is starting. A passed progress deadline counts once the Deployment controller saw the latest template.
      */
-    static RolloutPlan.CanaryHealth health(Deployment canary, Collection<Pod> pods, Optional<String> metricFailure) {
+    static RolloutPlan.CanaryHealth health(Deployment canary, Collection<Pod> pods, RolloutPlan.Analysis analysis) {
         String revision = DeploymentProgress.revision(canary);
         String created = canary.getMetadata().getCreationTimestamp();
         List<Pod> current = pods.stream()
@@ -211,7 +209,7 @@ public final class RolloutCoordinator {
                 && canary.getStatus().getObservedGeneration() >= canary.getMetadata().getGeneration();
         return new RolloutPlan.CanaryHealth(ready, unready, desired, restarts,
                 seenLatest && DeploymentProgress.deadlineExceeded(canary),
-                PodDiagnosis.of(current).map(PodDiagnosis.Problem::message), metricFailure);
+                PodDiagnosis.of(current).map(PodDiagnosis.Problem::message), analysis);
     }
 
     private static String time(Instant instant) {

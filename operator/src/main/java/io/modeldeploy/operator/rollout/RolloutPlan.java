@@ -69,6 +69,20 @@ public final class RolloutPlan {
     }
 
     /**
+     * What the canary's analysis beyond its pods says: its inference metrics and webhooks.
+     *
+     * @param failure why it fails, when it does: fails a check like unready pods
+     * @param pending no verdict yet of a check that must pass before a step ends (a webhook's first answer)
+     */
+    public record Analysis(Optional<String> failure, boolean pending) {
+        public static final Analysis NONE = new Analysis(Optional.empty(), false);
+
+        public static Analysis failed(String why) {
+            return new Analysis(Optional.of(why), false);
+        }
+    }
+
+    /**
      * The canary's health at this check, counted over its current pods of the canary revision.
      *
      * @param readyReplicas pods that are Ready
@@ -77,16 +91,16 @@ public final class RolloutPlan {
      * @param restarts container restarts of those pods
      * @param deadlineExceeded the canary Deployment passed its progress deadline (pods did not start in time)
      * @param problem what is wrong with a canary pod, when something is
-     * @param metricFailure why the canary's inference metrics fail the analysis, when they do: also fails a check
+     * @param analysis what its metrics and webhooks say
      */
     public record CanaryHealth(int readyReplicas, int unreadyReplicas, int desiredReplicas, int restarts,
-            boolean deadlineExceeded, Optional<String> problem, Optional<String> metricFailure) {
+            boolean deadlineExceeded, Optional<String> problem, Analysis analysis) {
 
-        /** Health without a diagnosed pod problem. */
+        /** Health without a diagnosed pod problem or an analysis. */
         public CanaryHealth(int readyReplicas, int unreadyReplicas, int desiredReplicas, int restarts,
                 boolean deadlineExceeded) {
             this(readyReplicas, unreadyReplicas, desiredReplicas, restarts, deadlineExceeded, Optional.empty(),
-                    Optional.empty());
+                    Analysis.NONE);
         }
 
         /** What is wrong with a canary pod, as the rollback's message ends: ": why", or nothing. */
@@ -94,14 +108,15 @@ public final class RolloutPlan {
             return problem.map(p -> ": " + p).orElse("");
         }
 
-        /** Every desired pod is Ready and the metrics do not fail. */
+        /** Every desired pod is Ready and the analysis passes. */
         public boolean healthy() {
-            return desiredReplicas > 0 && readyReplicas >= desiredReplicas && metricFailure.isEmpty();
+            return desiredReplicas > 0 && readyReplicas >= desiredReplicas && analysis.failure().isEmpty()
+                    && !analysis.pending();
         }
 
-        /** A started pod is not Ready, or the metrics fail. */
+        /** A started pod is not Ready, or the analysis fails. */
         public boolean failing() {
-            return unreadyReplicas > 0 || metricFailure.isPresent();
+            return unreadyReplicas > 0 || analysis.failure().isPresent();
         }
     }
 
@@ -216,10 +231,10 @@ public final class RolloutPlan {
         }
         State checked = check(settings, state, seen);
         if (checked.failedChecks() >= settings.failureThreshold()) {
-            Optional<String> metrics = seen.canary().flatMap(CanaryHealth::metricFailure)
+            Optional<String> analysis = seen.canary().flatMap(h -> h.analysis().failure())
                     .filter(m -> seen.canary().get().unreadyReplicas() == 0);
-            return rollBack(settings, checked, "RolledBack", metrics
-                    .map(m -> "canary failed its metric analysis for " + checked.failedChecks()
+            return rollBack(settings, checked, "RolledBack", analysis
+                    .map(m -> "canary failed its analysis for " + checked.failedChecks()
                             + " checks in a row: " + m)
                     .orElseGet(() -> "canary pods not ready for " + checked.failedChecks() + " checks in a row ("
                             + readiness(seen) + ")" + seen.canary().map(CanaryHealth::why).orElse("")))
@@ -230,11 +245,12 @@ public final class RolloutPlan {
         if (checked.failedChecks() > 0) {
             return new Decision(checked, weight, Optional.empty(), settings.checkInterval())
                     .ignoring(action, "the canary is failing its checks (" + readiness(seen)
-                            + seen.canary().flatMap(CanaryHealth::metricFailure).map(m -> "; " + m).orElse("") + ")");
+                            + seen.canary().flatMap(h -> h.analysis().failure()).map(m -> "; " + m).orElse("") + ")");
         }
         boolean healthy = seen.canary().map(CanaryHealth::healthy).orElse(false);
         if (!healthy && !promoted) {
-            // Still starting: neither a pass nor a failure. The progress deadline bounds how long this may last.
+            // Still starting, or a webhook has not answered yet: neither a pass nor a failure. The progress deadline
+            // bounds the first, a webhook's timeout the second.
             return new Decision(checked, weight, Optional.empty(), settings.checkInterval());
         }
         Step step = settings.steps().get(state.step());

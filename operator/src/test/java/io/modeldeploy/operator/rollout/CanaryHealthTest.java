@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 import org.junit.jupiter.api.Test;
 
@@ -29,7 +28,7 @@ class CanaryHealthTest {
                 pod("of-a-rolled-back-canary", "v2", "2026-01-01T00:00:00Z", false, true, 9, false));
 
         RolloutPlan.CanaryHealth health = RolloutCoordinator.health(canary("v2", 3, 2L, 2L, false), pods,
-                Optional.empty());
+                RolloutPlan.Analysis.NONE);
 
         assertThat(health).isEqualTo(new RolloutPlan.CanaryHealth(1, 1, 3, 0, false));
     }
@@ -41,7 +40,7 @@ class CanaryHealthTest {
                 .ContainerStateBuilder().withNewTerminated().withExitCode(1).endTerminated().build());
 
         RolloutPlan.CanaryHealth health = RolloutCoordinator.health(canary("v2", 1, 1L, 1L, false), List.of(crashed),
-                Optional.empty());
+                RolloutPlan.Analysis.NONE);
 
         assertThat(health.unreadyReplicas()).isEqualTo(1);
         assertThat(health.failing()).isTrue();
@@ -49,10 +48,10 @@ class CanaryHealthTest {
 
     @Test
     void aProgressDeadlineCountsOnlyOnceTheControllerSawTheLatestTemplate() {
-        assertThat(RolloutCoordinator.health(canary("v3", 1, 3L, 2L, true), List.of(), Optional.empty())
+        assertThat(RolloutCoordinator.health(canary("v3", 1, 3L, 2L, true), List.of(), RolloutPlan.Analysis.NONE)
                 .deadlineExceeded())
                 .as("the condition is about the previous template").isFalse();
-        assertThat(RolloutCoordinator.health(canary("v3", 1, 3L, 3L, true), List.of(), Optional.empty())
+        assertThat(RolloutCoordinator.health(canary("v3", 1, 3L, 3L, true), List.of(), RolloutPlan.Analysis.NONE)
                 .deadlineExceeded()).isTrue();
     }
 

@@ -137,7 +137,8 @@ class RolloutPlanTest {
     @Test
     void aReadyCanaryWhoseMetricsFailIsHeldAtItsStepAndRolledBackWithTheFigures() {
         String why = "the canary answered 12% of 400 requests with a 5xx status (at most 1%)";
-        var failing = Optional.of(new CanaryHealth(1, 0, 1, 0, false, Optional.empty(), Optional.of(why)));
+        var failing = Optional.of(new CanaryHealth(1, 0, 1, 0, false, Optional.empty(),
+                RolloutPlan.Analysis.failed(why)));
         State s = RolloutPlan.next(THREE_STEPS, State.stable("v1"), seen("v2", Optional.empty(), 0)).state();
         Decision first = RolloutPlan.next(THREE_STEPS, s, seen("v2", failing, 61));
         assertThat(first.state().step()).as("held at its step past the pause").isZero();
@@ -152,14 +153,29 @@ class RolloutPlanTest {
         Decision third = RolloutPlan.next(THREE_STEPS, s, seen("v2", failing, 81));
         assertThat(third.state().phase()).isEqualTo(Phase.ROLLED_BACK);
         assertThat(third.canaryWeight()).isZero();
-        assertThat(third.state().message()).isEqualTo("revision v2 rolled back: canary failed its metric analysis "
+        assertThat(third.state().message()).isEqualTo("revision v2 rolled back: canary failed its analysis "
                 + "for 3 checks in a row: " + why + "; revision v1 serves all traffic");
+    }
+
+    @Test
+    void aStepDoesNotEndBeforeTheWebhooksAnsweredOnce() {
+        var waiting = Optional.of(new CanaryHealth(1, 0, 1, 0, false, Optional.empty(),
+                new RolloutPlan.Analysis(Optional.empty(), true)));
+        State s = RolloutPlan.next(THREE_STEPS, State.stable("v1"), seen("v2", Optional.empty(), 0)).state();
+
+        Decision pending = RolloutPlan.next(THREE_STEPS, s, seen("v2", waiting, 61));
+        assertThat(pending.state().step()).as("past its pause, held").isZero();
+        assertThat(pending.state().failedChecks()).as("not a failure either").isZero();
+
+        Decision answered = RolloutPlan.next(THREE_STEPS, pending.state(), seen("v2", Optional.of(HEALTHY), 62));
+        assertThat(answered.state().step()).isEqualTo(1);
     }
 
     @Test
     void aRollbackSaysWhatIsWrongWithTheCanaryPodWhenThePodSaysIt() {
         var refused = Optional.of(new CanaryHealth(0, 1, 1, 1, false, Optional.of("pod iris-canary-x could not load "
-                + "the model: acceptance failed: the model's accuracy 0.333 < 0.950 on 150 reference rows"), Optional.empty()));
+                + "the model: acceptance failed: the model's accuracy 0.333 < 0.950 on 150 reference rows"),
+                RolloutPlan.Analysis.NONE));
         State s = RolloutPlan.next(THREE_STEPS, State.stable("v1"), seen("v2", Optional.empty(), 0)).state();
         s = RolloutPlan.next(THREE_STEPS, s, seen("v2", refused, 1)).state();
         s = RolloutPlan.next(THREE_STEPS, s, seen("v2", refused, 6)).state();
