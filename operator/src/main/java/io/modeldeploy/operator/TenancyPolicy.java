@@ -57,6 +57,12 @@ public record TenancyPolicy(List<String> images, boolean secretReferences, List<
                         + "Secrets (operator setting MODELDEPLOY_POLICY_SECRET_REFERENCES)");
             }
         }
+        String credentials = spec.model().s3() == null ? null : spec.model().s3().credentialsSecret();
+        if (!secretReferences && credentials != null) {
+            return Optional.of("spec.model.s3.credentialsSecret reads the Secret " + credentials + "; this operator "
+                    + "does not let ModelDeployments read Secrets (operator setting "
+                    + "MODELDEPLOY_POLICY_SECRET_REFERENCES); use the cluster's workload identity, or ask for it");
+        }
         Optional<String> claim = ModelLocation.of(spec.model().uri()).claimName();
         if (claim.isPresent() && !claims.isEmpty() && !claims.contains(claim.get())) {
             return Optional.of("spec.model.uri names the PersistentVolumeClaim " + claim.get() + ", which is not "

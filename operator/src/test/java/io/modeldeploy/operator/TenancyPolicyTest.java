@@ -54,6 +54,16 @@ class TenancyPolicyTest {
                 .isEqualTo("allowed");
         assertThat(denied(SHARED, "runtime: {env: [{name: POD, valueFrom: {fieldRef: {fieldPath: metadata.name}}}]}\n"))
                 .isEqualTo("allowed");
+        assertThat(Serialization.unmarshal("""
+                model: {name: iris, version: "1.0.0", format: onnx, uri: "s3://models/iris/model.onnx",
+                        s3: {credentialsSecret: iris-store}}
+                """, ModelDeploymentSpec.class)).satisfies(s3 -> {
+                    assertThat(SHARED.violation(s3, DEFAULT_IMAGE)).hasValue("spec.model.s3.credentialsSecret reads "
+                            + "the Secret iris-store; this operator does not let ModelDeployments read Secrets "
+                            + "(operator setting MODELDEPLOY_POLICY_SECRET_REFERENCES); use the cluster's workload "
+                            + "identity, or ask for it");
+                    assertThat(TenancyPolicy.OPEN.violation(s3, DEFAULT_IMAGE)).isEmpty();
+                });
     }
 
     @Test

@@ -8,6 +8,7 @@ import java.util.Optional;
 import io.modeldeploy.runtime.inference.DynamicBatcher;
 import io.modeldeploy.runtime.inference.ModelService;
 import io.modeldeploy.runtime.model.ModelSource;
+import io.modeldeploy.runtime.model.S3Access;
 
 /**
  * How the runtime is configured: command-line flags, else the MODELDEPLOY_* environment variables the operator
@@ -15,31 +16,37 @@ import io.modeldeploy.runtime.model.ModelSource;
  */
 public record RuntimeSettings(String model, Optional<String> sha256, Optional<String> modelVersion, String host,
         int port, Path cacheDir, ModelService.BatchingSettings batching, long maxBodyBytes, Duration drainTimeout,
-        long maxModelBytes, AcceptanceGate acceptance, Duration injectedLatency) {
+        long maxModelBytes, AcceptanceGate acceptance, Duration injectedLatency, S3Access s3) {
 
     /** The settings with the default limit on a downloaded model's size. */
     public RuntimeSettings(String model, Optional<String> sha256, Optional<String> modelVersion, String host, int port,
             Path cacheDir, ModelService.BatchingSettings batching, long maxBodyBytes, Duration drainTimeout) {
         this(model, sha256, modelVersion, host, port, cacheDir, batching, maxBodyBytes, drainTimeout,
-                ModelSource.DEFAULT_MAX_MODEL_BYTES, AcceptanceGate.NONE, Duration.ZERO);
+                ModelSource.DEFAULT_MAX_MODEL_BYTES, AcceptanceGate.NONE, Duration.ZERO, S3Access.AWS);
     }
 
     /** The settings with an acceptance gate, for tests. */
     public RuntimeSettings withAcceptance(AcceptanceGate gate) {
         return new RuntimeSettings(model, sha256, modelVersion, host, port, cacheDir, batching, maxBodyBytes,
-                drainTimeout, maxModelBytes, gate, injectedLatency);
+                drainTimeout, maxModelBytes, gate, injectedLatency, s3);
     }
 
     /** The settings with a delay added to every prediction, for tests. */
     public RuntimeSettings withInjectedLatency(Duration latency) {
         return new RuntimeSettings(model, sha256, modelVersion, host, port, cacheDir, batching, maxBodyBytes,
-                drainTimeout, maxModelBytes, acceptance, latency);
+                drainTimeout, maxModelBytes, acceptance, latency, s3);
+    }
+
+    /** The settings with another way to an S3-compatible store, for tests. */
+    public RuntimeSettings withS3(S3Access access) {
+        return new RuntimeSettings(model, sha256, modelVersion, host, port, cacheDir, batching, maxBodyBytes,
+                drainTimeout, maxModelBytes, acceptance, injectedLatency, access);
     }
 
     static final String USAGE = """
             usage: java -jar modeldeploy-serving-runtime.jar --model <folder|file|http(s) URL> [options]
-              --model <location>     the model: a folder with model.json, the model file, or its http(s) URL
-                                     (env MODELDEPLOY_MODEL_LOCATION)
+              --model <location>     the model: a folder with model.json, the model file, or its http(s) or
+                                     s3://bucket/key URL (env MODELDEPLOY_MODEL_LOCATION)
               --sha256 <hex>         refuse to serve a model bundle with another digest (MODELDEPLOY_MODEL_SHA256)
               --version <v>          the model version to report (MODELDEPLOY_MODEL_VERSION, default 1)
               --port <n>             HTTP port (MODELDEPLOY_HTTP_PORT, default 8080)
@@ -56,6 +63,10 @@ public record RuntimeSettings(String model, Optional<String> sha256, Optional<St
                                      (MODELDEPLOY_ACCEPTANCE_MAX_ABSOLUTE_ERROR, default: no gate)
               --injected-latency-ms <n>  delay every prediction's answer this long, to rehearse a slow release or
                                      test a canary analysis (MODELDEPLOY_INJECTED_LATENCY_MS, default 0)
+              --s3-endpoint <url>    an S3-compatible store's URL for s3:// models (MODELDEPLOY_S3_ENDPOINT, default AWS)
+              --s3-region <name>     the region to sign for (MODELDEPLOY_S3_REGION, else AWS_REGION, else us-east-1)
+              --s3-path-style <b>    bucket in the path, not the host name (MODELDEPLOY_S3_PATH_STYLE, default: true
+                                     with an endpoint); credentials: AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY
             """;
 
     public static RuntimeSettings from(String[] args, Map<String, String> env) {
@@ -94,7 +105,27 @@ public record RuntimeSettings(String model, Optional<String> sha256, Optional<St
                         fraction(pick(flags, "max-absolute-error", env, "MODELDEPLOY_ACCEPTANCE_MAX_ABSOLUTE_ERROR",
                                 null), "max-absolute-error")),
                 Duration.ofMillis(atLeastZero(pick(flags, "injected-latency-ms", env, "MODELDEPLOY_INJECTED_LATENCY_MS",
-                        "0"), "injected-latency-ms")));
+                        "0"), "injected-latency-ms")),
+                s3(flags, env));
+    }
+
+    private static S3Access s3(Map<String, String> flags, Map<String, String> env) {
+        Optional<java.net.URI> endpoint = Optional.ofNullable(pick(flags, "s3-endpoint", env,
+                "MODELDEPLOY_S3_ENDPOINT", null)).filter(e -> !e.isBlank()).map(e -> {
+                    if (!e.startsWith("http://") && !e.startsWith("https://")) {
+                        throw new IllegalArgumentException("s3-endpoint must be an http:// or https:// URL, not '"
+                                + e + "'");
+                    }
+                    return java.net.URI.create(e);
+                });
+        String region = pick(flags, "s3-region", env, "MODELDEPLOY_S3_REGION", env.getOrDefault("AWS_REGION",
+                S3Access.AWS.region()));
+        String pathStyle = pick(flags, "s3-path-style", env, "MODELDEPLOY_S3_PATH_STYLE",
+                Boolean.toString(endpoint.isPresent()));
+        if (!pathStyle.equals("true") && !pathStyle.equals("false")) {
+            throw new IllegalArgumentException("s3-path-style must be true or false, not '" + pathStyle + "'");
+        }
+        return new S3Access(endpoint, region, Boolean.parseBoolean(pathStyle));
     }
 
     private static java.util.OptionalDouble fraction(String value, String name) {

@@ -65,7 +65,7 @@ public final class ServingRuntime implements AutoCloseable {
         log("listening on " + settings.host() + ":" + server.actualPort());
         long start = System.nanoTime();
         ModelSource.Located located = ModelSource.locate(settings.model(), settings.sha256(), settings.cacheDir(),
-                settings.maxModelBytes());
+                settings.maxModelBytes(), settings.s3());
         var engine = DjlEngine.load(located.modelFile(), located.config().formatName());
         model = new ModelService(located, settings.modelVersion().orElse("1"), engine, settings.batching(),
                 metrics::batch);

@@ -14,8 +14,13 @@ import io.fabric8.generator.annotation.ValidationRule;
         message = "model.name must be lowercase letters, digits, '.', '_' or '-', starting and ending with a letter or digit")
 @ValidationRule(value = "self.version.matches('^[A-Za-z0-9]([A-Za-z0-9._-]*[A-Za-z0-9])?$')", fieldPath = ".version",
         message = "model.version must be letters, digits, '.', '_' or '-' (it becomes a label value), e.g. 1.2.0")
-@ValidationRule(value = "self.uri.matches('^(pvc|file|https?)://.+$')", fieldPath = ".uri",
-        message = "model.uri must start with pvc://, file://, http:// or https://")
+@ValidationRule(value = "self.uri.matches('^(pvc|file|https?|s3)://.+$')", fieldPath = ".uri",
+        message = "model.uri must start with pvc://, file://, http://, https:// or s3://")
+@ValidationRule(value = "!self.uri.startsWith('s3://') || self.uri.matches('^s3://[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]/.*[^/]$')",
+        fieldPath = ".uri", message = "an s3:// model.uri takes the form s3://<bucket>/<key of the model file>, with "
+                + "model.json beside it")
+@ValidationRule(value = "!has(self.s3) || self.uri.startsWith('s3://')", fieldPath = ".s3",
+        message = "model.s3 configures the store of an s3:// model.uri; this uri is not one")
 @ValidationRule(value = "!self.uri.startsWith('pvc://') || self.uri.matches('^pvc://[a-z0-9]([-a-z0-9]*[a-z0-9])?/.+$')",
         fieldPath = ".uri", message = "a pvc:// model.uri takes the form pvc://<claim-name>/<path in the volume>")
 @ValidationRule(value = "!self.uri.startsWith('pvc://') || !(self.uri.contains('/../') || self.uri.endsWith('/..'))",
@@ -33,7 +38,8 @@ public record ModelSpec(
         @JsonPropertyDescription("The model's file format, which selects the engine: onnx, pytorch or xgboost")
         @Required ModelFormat format,
         @JsonPropertyDescription("Where the model is stored: pvc://<claim>/<path>, file:///<path> (in the image), "
-                + "http:// or https://")
+                + "http://, https://, or s3://<bucket>/<key> (see s3); a URL or key names the model file, with its "
+                + "model.json beside it")
         @Required @Size(min = 1, max = 2048) String uri,
         @JsonPropertyDescription("The model bundle's SHA-256 (64 lowercase hex digits), covering the model file and "
                 + "its model.json: `sha256sum model.json <model file> | sha256sum` in the model's folder; the runtime "
@@ -42,5 +48,14 @@ public record ModelSpec(
         @JsonPropertyDescription("An acceptance gate: the version's pods must agree with the bundle's reference.json "
                 + "before they report ready; a version that does not never takes traffic (a canary is rolled back, a "
                 + "rolling update keeps the old pods)")
-        AcceptanceSpec acceptance) {
+        AcceptanceSpec acceptance,
+        @JsonPropertyDescription("The S3-compatible store of an s3:// uri: endpoint, region, path-style "
+                + "addressing, credentials")
+        S3SourceSpec s3) {
+
+    /** A model that is not in an S3-compatible store. */
+    public ModelSpec(String name, String version, ModelFormat format, String uri, String sha256,
+            AcceptanceSpec acceptance) {
+        this(name, version, format, uri, sha256, acceptance, null);
+    }
 }

@@ -46,8 +46,8 @@ class ModelDeploymentValidationTest {
                         "spec.model.acceptance.maxAbsoluteError in body should be greater than or equal to 0"),
                 bad("unknown format", spec -> model(spec).put("format", "tensorflow"),
                         "spec.model.format: Unsupported value: \"tensorflow\": supported values: \"onnx\", \"pytorch\", \"xgboost\""),
-                bad("unsupported uri scheme", spec -> model(spec).put("uri", "s3://bucket/iris.onnx"),
-                        "spec.model.uri: Invalid value: model.uri must start with pvc://, file://, http:// or https://"),
+                bad("unsupported uri scheme", spec -> model(spec).put("uri", "gs://bucket/iris.onnx"),
+                        "spec.model.uri: Invalid value: model.uri must start with pvc://, file://, http://, https:// or s3://"),
                 bad("pvc uri without a path", spec -> model(spec).put("uri", "pvc://models"),
                         "a pvc:// model.uri takes the form pvc://<claim-name>/<path in the volume>"),
                 bad("pvc uri that climbs out of its volume", spec -> model(spec).put("uri", "pvc://models/../../etc/iris"),
@@ -62,6 +62,17 @@ class ModelDeploymentValidationTest {
                         "spec.model: Required value"),
                 bad("missing model uri", spec -> model(spec).remove("uri"),
                         "spec.model.uri: Required value"),
+                bad("s3 uri without a key", spec -> model(spec).put("uri", "s3://models"),
+                        "an s3:// model.uri takes the form s3://<bucket>/<key of the model file>"),
+                bad("s3 uri naming a prefix", spec -> model(spec).put("uri", "s3://models/iris/"),
+                        "an s3:// model.uri takes the form s3://<bucket>/<key of the model file>"),
+                bad("s3 settings for a file model", spec -> model(spec).put("s3",
+                                Map.of("endpoint", "http://minio:9000")),
+                        "model.s3 configures the store of an s3:// model.uri; this uri is not one"),
+                bad("s3 endpoint that is no URL", spec -> {
+                    model(spec).put("uri", "s3://models/iris/model.onnx");
+                    model(spec).put("s3", Map.of("endpoint", "minio:9000"));
+                }, "spec.model.s3.endpoint in body should match"),
                 bad("model name with uppercase", spec -> model(spec).put("name", "Iris"),
                         "model.name must be lowercase letters, digits"),
                 bad("version that is no label value", spec -> model(spec).put("version", "1.0/beta"),
@@ -155,6 +166,21 @@ class ModelDeploymentValidationTest {
         assertThat(spec.model().format()).isEqualTo(ModelFormat.ONNX);
         assertThat(spec.rollout().strategy()).isEqualTo(RolloutSpec.Strategy.RollingUpdate);
         assertThat(spec.rollout().traffic().provider()).isEqualTo(TrafficSpec.Provider.ReplicaRatio);
+    }
+
+    @Test
+    void anS3ModelWithItsStoreIsAccepted(KubernetesClient client) {
+        Map<String, Object> spec = validSpec();
+        model(spec).put("uri", "s3://models/iris/model.onnx");
+        model(spec).put("s3", Map.of("endpoint", "https://minio.storage.svc:9000", "region", "eu-west-1",
+                "pathStyle", true, "credentialsSecret", "iris-store"));
+
+        var created = client.resources(ModelDeployment.class).resource(
+                client.getKubernetesSerialization().convertValue(manifest("from-s3", spec), ModelDeployment.class))
+                .create();
+
+        assertThat(created.getSpec().model().s3().credentialsSecret()).isEqualTo("iris-store");
+        assertThat(created.getSpec().model().s3().pathStyle()).isTrue();
     }
 
     @ParameterizedTest

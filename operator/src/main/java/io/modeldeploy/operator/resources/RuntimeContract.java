@@ -26,6 +26,12 @@ public final class RuntimeContract {
     public static final String ENV_MAX_MODEL_MIB = "MODELDEPLOY_MAX_MODEL_MIB";
     public static final String ENV_ACCEPTANCE_MIN_ACCURACY = "MODELDEPLOY_ACCEPTANCE_MIN_ACCURACY";
     public static final String ENV_ACCEPTANCE_MAX_ABSOLUTE_ERROR = "MODELDEPLOY_ACCEPTANCE_MAX_ABSOLUTE_ERROR";
+    /** An s3:// model's store (spec.model.s3); the credentials are the AWS SDK's own variables. */
+    public static final String ENV_S3_ENDPOINT = "MODELDEPLOY_S3_ENDPOINT";
+    public static final String ENV_S3_REGION = "MODELDEPLOY_S3_REGION";
+    public static final String ENV_S3_PATH_STYLE = "MODELDEPLOY_S3_PATH_STYLE";
+    public static final String ENV_AWS_ACCESS_KEY_ID = "AWS_ACCESS_KEY_ID";
+    public static final String ENV_AWS_SECRET_ACCESS_KEY = "AWS_SECRET_ACCESS_KEY";
     /**
      * The cache volume's size limit: a downloaded model at its largest, plus engine files (libtorch unpacks to about
      * 430 MiB, measured on the real node on 2026-12-02) and room to spare. A pod that writes more is evicted rather

@@ -11,6 +11,7 @@ import java.util.TreeMap;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.EnvVarBuilder;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.PodSecurityContext;
 import io.fabric8.kubernetes.api.model.PodSecurityContextBuilder;
@@ -28,6 +29,7 @@ import io.modeldeploy.api.v1alpha1.ModelDeployment;
 import io.modeldeploy.api.v1alpha1.ModelDeploymentSpec;
 import io.modeldeploy.api.v1alpha1.ProbeSpec;
 import io.modeldeploy.api.v1alpha1.RuntimeSpec;
+import io.modeldeploy.api.v1alpha1.S3SourceSpec;
 import io.modeldeploy.api.v1alpha1.SchedulingSpec;
 
 /**
@@ -147,6 +149,25 @@ public final class ServingPodTemplate {
         }
         if (acceptance != null && acceptance.maxAbsoluteError() != null) {
             put(env, RuntimeContract.ENV_ACCEPTANCE_MAX_ABSOLUTE_ERROR, acceptance.maxAbsoluteError().toString());
+        }
+        S3SourceSpec s3 = spec.model().s3();
+        if (s3 != null) {
+            if (s3.endpoint() != null) {
+                put(env, RuntimeContract.ENV_S3_ENDPOINT, s3.endpoint());
+            }
+            if (s3.region() != null) {
+                put(env, RuntimeContract.ENV_S3_REGION, s3.region());
+            }
+            if (s3.pathStyle() != null) {
+                put(env, RuntimeContract.ENV_S3_PATH_STYLE, s3.pathStyle().toString());
+            }
+            if (s3.credentialsSecret() != null) {
+                for (String key : List.of(RuntimeContract.ENV_AWS_ACCESS_KEY_ID,
+                        RuntimeContract.ENV_AWS_SECRET_ACCESS_KEY)) {
+                    env.put(key, new EnvVarBuilder().withName(key).withNewValueFrom().withNewSecretKeyRef()
+                            .withName(s3.credentialsSecret()).withKey(key).endSecretKeyRef().endValueFrom().build());
+                }
+            }
         }
         put(env, RuntimeContract.ENV_HTTP_PORT, Integer.toString(spec.runtime().port()));
         put(env, RuntimeContract.ENV_BATCH_MAX_SIZE, Integer.toString(spec.runtime().batching().maxBatchSize()));

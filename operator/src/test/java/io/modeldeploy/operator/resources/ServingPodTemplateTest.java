@@ -18,6 +18,7 @@ import io.fabric8.kubernetes.api.model.PodSecurityContextBuilder;
 import io.fabric8.kubernetes.api.model.PodTemplateSpec;
 import io.modeldeploy.api.v1alpha1.ModelDeployment;
 import io.modeldeploy.api.v1alpha1.ModelDeploymentSpec;
+import io.modeldeploy.api.v1alpha1.S3SourceSpec;
 
 class ServingPodTemplateTest {
 
@@ -87,6 +88,30 @@ class ServingPodTemplateTest {
                 .containsEntry(RuntimeContract.ENV_MODEL_SHA256, "a".repeat(64));
         assertThat(ServingPodTemplate.desired(md, Labels.TRACK_STABLE, IMAGE).getSpec().getVolumes())
                 .allSatisfy(v -> assertThat(v.getPersistentVolumeClaim()).isNull());
+    }
+
+    @Test
+    void anS3ModelGetsItsStoreAndItsCredentialsFromTheSecretWithoutTheirValues() {
+        var spec = spec("s3://models/iris/model.onnx", "1", 1, null, null, null);
+        var model = spec.model();
+        var md = with(new ModelDeploymentSpec(new io.modeldeploy.api.v1alpha1.ModelSpec(model.name(),
+                model.version(), model.format(), model.uri(), null, null, new S3SourceSpec(
+                        "http://minio.storage.svc:9000", "eu-west-1", null, "iris-store")), spec.runtime(), 1, null,
+                spec.probes(), null, null, null, 600, spec.rollout()));
+
+        List<EnvVar> env = container(md).getEnv();
+        assertThat(env(container(md)))
+                .containsEntry(RuntimeContract.ENV_MODEL_LOCATION, "s3://models/iris/model.onnx")
+                .containsEntry(RuntimeContract.ENV_S3_ENDPOINT, "http://minio.storage.svc:9000")
+                .containsEntry(RuntimeContract.ENV_S3_REGION, "eu-west-1")
+                .doesNotContainKey(RuntimeContract.ENV_S3_PATH_STYLE);
+        assertThat(env).filteredOn(e -> e.getName().startsWith("AWS_")).extracting(EnvVar::getName)
+                .containsExactly("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY");
+        assertThat(env).filteredOn(e -> e.getName().startsWith("AWS_")).allSatisfy(e -> {
+            assertThat(e.getValue()).isNull();
+            assertThat(e.getValueFrom().getSecretKeyRef().getName()).isEqualTo("iris-store");
+            assertThat(e.getValueFrom().getSecretKeyRef().getKey()).isEqualTo(e.getName());
+        });
     }
 
     @Test
@@ -183,8 +208,10 @@ class ServingPodTemplateTest {
         return ServingPodTemplate.desired(md, Labels.TRACK_STABLE, IMAGE).getSpec().getContainers().get(0);
     }
 
+    /** The container's plain environment values (not those read from a Secret or a field). */
     private static Map<String, String> env(Container c) {
-        return c.getEnv().stream().collect(Collectors.toMap(EnvVar::getName, EnvVar::getValue,
+        return c.getEnv().stream().filter(e -> e.getValueFrom() == null).collect(Collectors.toMap(EnvVar::getName,
+                EnvVar::getValue,
                 (a, b) -> { throw new AssertionError("duplicate env " + a); }, java.util.LinkedHashMap::new));
     }
 }

@@ -16,11 +16,12 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 import io.modeldeploy.runtime.config.ModelConfig;
 
 /**
- * Finds the model a location names (a folder with model.json, the model file itself, or an http(s) URL of it),
+ * Finds the model a location names (a folder with model.json, the model file itself, or its http(s) or s3 URL),
  * verifies its bundle digest ({@link BundleDigest}) when one is given, and returns the folder to load it from.
  * Nothing is loaded before it has been verified, and the config that is used is the one that was verified.
  */
@@ -56,9 +57,21 @@ public final class ModelSource {
      */
     public static Located locate(String location, Optional<String> sha256, Path cache, long maxModelBytes)
             throws IOException {
+        return locate(location, sha256, cache, maxModelBytes, S3Access.AWS);
+    }
+
+    /**
+     * @param location a local folder or file, an http(s) URL of the model file, or its s3://bucket/key (with
+     *        model.json beside it)
+     * @param s3 how to reach the store of an s3:// location
+     */
+    public static Located locate(String location, Optional<String> sha256, Path cache, long maxModelBytes,
+            S3Access s3) throws IOException {
         Path folder;
         if (location.startsWith("http://") || location.startsWith("https://")) {
             folder = download(URI.create(location), cache, maxModelBytes);
+        } else if (location.startsWith("s3://")) {
+            folder = S3ModelStore.download(URI.create(location), s3, cache, maxModelBytes);
         } else {
             Path path = Path.of(location.startsWith("file://") ? URI.create(location).getPath() : location);
             if (!Files.exists(path)) {
@@ -155,22 +168,7 @@ public final class ModelSource {
                 if (declared > maxBytes) {
                     throw tooLarge(uri, declared + " bytes", maxBytes);
                 }
-                Path partial = target.resolveSibling(target.getFileName() + ".partial");
-                try (OutputStream out = Files.newOutputStream(partial)) {
-                    byte[] buffer = new byte[64 * 1024];
-                    long total = 0;
-                    for (int n = body.read(buffer); n >= 0; n = body.read(buffer)) {
-                        total += n;
-                        if (total > maxBytes) {
-                            throw tooLarge(uri, "more than " + maxBytes + " bytes", maxBytes);
-                        }
-                        out.write(buffer, 0, n);
-                    }
-                } catch (ModelLoadException e) {
-                    Files.deleteIfExists(partial);
-                    throw e;
-                }
-                Files.move(partial, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+                write(body, target, maxBytes, () -> tooLarge(uri, "more than " + maxBytes + " bytes", maxBytes));
             }
         } catch (java.net.http.HttpTimeoutException e) {
             throw new ModelLoadException("GET " + uri + " did not answer within " + RESPONSE_TIMEOUT.toSeconds() + " s");
@@ -178,6 +176,30 @@ public final class ModelSource {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted while downloading " + uri, e);
         }
+    }
+
+    /**
+     * Writes at most {@code maxBytes} of {@code body} to {@code target}, through a partial file that is moved into
+     * place once complete and deleted when the body is larger.
+     */
+    static void write(InputStream body, Path target, long maxBytes, Supplier<ModelLoadException> tooLarge)
+            throws IOException {
+        Path partial = target.resolveSibling(target.getFileName() + ".partial");
+        try (OutputStream out = Files.newOutputStream(partial)) {
+            byte[] buffer = new byte[64 * 1024];
+            long total = 0;
+            for (int n = body.read(buffer); n >= 0; n = body.read(buffer)) {
+                total += n;
+                if (total > maxBytes) {
+                    throw tooLarge.get();
+                }
+                out.write(buffer, 0, n);
+            }
+        } catch (ModelLoadException e) {
+            Files.deleteIfExists(partial);
+            throw e;
+        }
+        Files.move(partial, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
 
     private static ModelLoadException tooLarge(URI uri, String size, long maxBytes) {
