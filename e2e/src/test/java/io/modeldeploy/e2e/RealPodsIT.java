@@ -11,6 +11,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
+import org.gaul.s3proxy.AuthenticationType;
+import org.gaul.s3proxy.S3Proxy;
+import org.jclouds.ContextBuilder;
+import org.jclouds.blobstore.BlobStore;
+import org.jclouds.blobstore.BlobStoreContext;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -19,6 +24,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.modeldeploy.api.v1alpha1.ModelDeployment;
 import io.modeldeploy.operator.ModelDeploymentStates;
@@ -54,7 +60,9 @@ class RealPodsIT {
                         // list must be read as a list, or the examples' images and the real node's toleration
                         // would be refused (PolicyDenied) and nothing here would become ready.
                         "MODELDEPLOY_POLICY_IMAGES", "registry.example.com/models/," + RealNode.registry() + "/",
-                        "MODELDEPLOY_POLICY_TOLERATION_KEYS", "nvidia.com/gpu," + RealNode.TAINT));
+                        "MODELDEPLOY_POLICY_TOLERATION_KEYS", "nvidia.com/gpu," + RealNode.TAINT,
+                        // The model store's credentials are a Secret the S3 test's ModelDeployments name.
+                        "MODELDEPLOY_POLICY_SECRET_REFERENCES", "true"));
     }
 
     @AfterAll
@@ -93,6 +101,41 @@ class RealPodsIT {
         // A runtime out of heap exits, so that the kubelet restarts it, instead of staying Ready and silent. The
         // image has no shell or coreutils to look at the process with; its config says how it starts.
         assertThat(imageEntrypoint(RealNode.image("serving-runtime"))).contains("-XX:+ExitOnOutOfMemoryError");
+    }
+
+    @Test
+    void aModelInAnS3CompatibleStoreServesFromRealPodsAndWrongCredentialsAreNamedInStatus(KubernetesClient client,
+            TestNamespace ns, TestCluster cluster) throws Exception {
+        try (var store = ModelStore.start()) {
+            store.putIris("models", "iris/");
+            for (var secret : Map.of("iris-store", ModelStore.SECRET_KEY, "iris-store-wrong", "not-the-key")
+                    .entrySet()) {
+                client.secrets().resource(new SecretBuilder().withNewMetadata().withName(secret.getKey())
+                        .endMetadata().withStringData(Map.of("AWS_ACCESS_KEY_ID", ModelStore.ACCESS_KEY,
+                                "AWS_SECRET_ACCESS_KEY", secret.getValue())).build()).create();
+            }
+            applyOnRealNode(cluster, ns, store.manifest("iris-s3", "iris-store"));
+            ClusterState.await(cluster, ns.name(), "md/iris-s3", "--for=condition=Ready",
+                    "--timeout=" + READY.toSeconds() + "s");
+            ServiceTraffic.Answer answer = ServiceTraffic.to(client, "iris-s3")
+                    .firstAnswer(ServiceTraffic.SEED_REQUEST);
+            assertThat(answer.status()).as(answer.body()).isEqualTo(200);
+            assertThat(JSON.readTree(answer.body()).get("predictions").toString())
+                    .isEqualTo("[\"setosa\",\"virginica\"]");
+
+            applyOnRealNode(cluster, ns, store.manifest("iris-s3-wrong", "iris-store-wrong"));
+            ClusterState.until(cluster, ns.name(), READY, () -> {
+                var md = client.resources(ModelDeployment.class).withName("iris-s3-wrong").get();
+                return md.getStatus() != null && md.getStatus().conditions() != null && md.getStatus().conditions()
+                        .stream().anyMatch(c -> "Ready".equals(c.getType()) && c.getMessage() != null
+                                && c.getMessage().contains("the store refused s3://models/iris/model.onnx (403 "));
+            });
+            var ready = client.resources(ModelDeployment.class).withName("iris-s3-wrong").get().getStatus()
+                    .conditions().stream().filter(c -> "Ready".equals(c.getType())).findFirst().orElseThrow();
+            assertThat(ready.getStatus()).isEqualTo("False");
+            assertThat(ready.getMessage()).contains("check the credentials, AWS_ACCESS_KEY_ID and "
+                    + "AWS_SECRET_ACCESS_KEY (from the Secret named by spec.model.s3.credentialsSecret)");
+        }
     }
 
     @Test
@@ -462,6 +505,67 @@ class RealPodsIT {
         @Override
         public void close() {
             server.stop(0);
+        }
+    }
+
+    /**
+     * An S3-compatible store on this machine (S3Proxy on an in-memory store, checking AWS signatures against one
+     * key), reached by the real node's pods at {@link RealNode#hostFromPods()}.
+     */
+    record ModelStore(S3Proxy proxy, BlobStoreContext context) implements AutoCloseable {
+        static final String ACCESS_KEY = "modeldeploy-e2e";
+        static final String SECRET_KEY = "e2e-only-s3cr3t";
+
+        static ModelStore start() throws Exception {
+            BlobStoreContext context = ContextBuilder.newBuilder("transient").credentials("unused", "unused")
+                    .build(BlobStoreContext.class);
+            S3Proxy proxy = S3Proxy.builder().blobStore(context.getBlobStore())
+                    .endpoint(java.net.URI.create("http://0.0.0.0:0"))
+                    .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, ACCESS_KEY, SECRET_KEY).build();
+            proxy.start();
+            while (!"STARTED".equals(proxy.getState())) {
+                Thread.sleep(10);
+            }
+            return new ModelStore(proxy, context);
+        }
+
+        /** The repository's Iris bundle under {@code prefix} in {@code bucket}. */
+        void putIris(String bucket, String prefix) throws IOException {
+            BlobStore blobs = context.getBlobStore();
+            blobs.createContainerInLocation(null, bucket);
+            Path iris = RepositoryRoot.find().resolve("examples/models/iris");
+            for (String file : List.of("model.onnx", "model.json", "reference.json")) {
+                blobs.putBlob(bucket, blobs.blobBuilder(prefix + file).payload(Files.readAllBytes(iris.resolve(file)))
+                        .build());
+            }
+        }
+
+        /** A ModelDeployment of one replica serving s3://models/iris/model.onnx with the credentials' Secret. */
+        Path manifest(String name, String credentialsSecret) throws IOException {
+            Path file = Files.createTempFile("md-s3-", ".yaml");
+            Files.writeString(file, """
+                    apiVersion: serving.modeldeploy.io/v1alpha1
+                    kind: ModelDeployment
+                    metadata:
+                      name: %s
+                    spec:
+                      model:
+                        name: iris
+                        version: "1.0.0"
+                        format: onnx
+                        uri: s3://models/iris/model.onnx
+                        s3:
+                          endpoint: http://%s:%d
+                          credentialsSecret: %s
+                      replicas: 1
+                    """.formatted(name, RealNode.hostFromPods(), proxy.getPort(), credentialsSecret));
+            return file;
+        }
+
+        @Override
+        public void close() throws Exception {
+            proxy.stop();
+            context.close();
         }
     }
 
