@@ -51,6 +51,24 @@ final class Manifests {
 
     /** The Iris model (the image's /models/iris) as a manifest file, with more of the spec appended. */
     private static Path iris(String name, String version, int replicas, String moreSpec) throws IOException {
+        return iris(name, version, replicas, "uri: file:///models/iris", moreSpec);
+    }
+
+    /**
+     * The Iris model of one replica read from an S3-compatible store: s3://models/iris/model.onnx at
+     * {@code endpoint}, with the credentials of the Secret {@code credentialsSecret}.
+     */
+    static Path irisFromS3(String name, String endpoint, String credentialsSecret) throws IOException {
+        return iris(name, "1.0.0", 1, """
+                uri: s3://models/iris/model.onnx
+                    s3:
+                      endpoint: %s
+                      credentialsSecret: %s""".formatted(endpoint, credentialsSecret), "");
+    }
+
+    /** The Iris model at the given source (spec.model's uri and the fields that go with it, indented for model). */
+    private static Path iris(String name, String version, int replicas, String source, String moreSpec)
+            throws IOException {
         Path file = Files.createTempFile("md-", ".yaml");
         Files.writeString(file, """
                 apiVersion: serving.modeldeploy.io/v1alpha1
@@ -62,9 +80,9 @@ final class Manifests {
                     name: iris
                     version: "%s"
                     format: onnx
-                    uri: file:///models/iris
+                    %s
                   replicas: %d
-                """.formatted(name, version, replicas) + moreSpec);
+                """.formatted(name, version, source, replicas) + moreSpec);
         return file;
     }
 

@@ -114,7 +114,7 @@ class RealPodsIT {
                         .endMetadata().withStringData(Map.of("AWS_ACCESS_KEY_ID", ModelStore.ACCESS_KEY,
                                 "AWS_SECRET_ACCESS_KEY", secret.getValue())).build()).create();
             }
-            applyOnRealNode(cluster, ns, store.manifest("iris-s3", "iris-store"));
+            applyOnRealNode(cluster, ns, Manifests.irisFromS3("iris-s3", store.endpoint(), "iris-store"));
             ClusterState.await(cluster, ns.name(), "md/iris-s3", "--for=condition=Ready",
                     "--timeout=" + READY.toSeconds() + "s");
             ServiceTraffic.Answer answer = ServiceTraffic.to(client, "iris-s3")
@@ -123,7 +123,8 @@ class RealPodsIT {
             assertThat(JSON.readTree(answer.body()).get("predictions").toString())
                     .isEqualTo("[\"setosa\",\"virginica\"]");
 
-            applyOnRealNode(cluster, ns, store.manifest("iris-s3-wrong", "iris-store-wrong"));
+            applyOnRealNode(cluster, ns, Manifests.irisFromS3("iris-s3-wrong", store.endpoint(),
+                    "iris-store-wrong"));
             ClusterState.until(cluster, ns.name(), READY, () -> {
                 var md = client.resources(ModelDeployment.class).withName("iris-s3-wrong").get();
                 return md.getStatus() != null && md.getStatus().conditions() != null && md.getStatus().conditions()
@@ -540,26 +541,9 @@ class RealPodsIT {
             }
         }
 
-        /** A ModelDeployment of one replica serving s3://models/iris/model.onnx with the credentials' Secret. */
-        Path manifest(String name, String credentialsSecret) throws IOException {
-            Path file = Files.createTempFile("md-s3-", ".yaml");
-            Files.writeString(file, """
-                    apiVersion: serving.modeldeploy.io/v1alpha1
-                    kind: ModelDeployment
-                    metadata:
-                      name: %s
-                    spec:
-                      model:
-                        name: iris
-                        version: "1.0.0"
-                        format: onnx
-                        uri: s3://models/iris/model.onnx
-                        s3:
-                          endpoint: http://%s:%d
-                          credentialsSecret: %s
-                      replicas: 1
-                    """.formatted(name, RealNode.hostFromPods(), proxy.getPort(), credentialsSecret));
-            return file;
+        /** Where the real node's pods reach the store. */
+        String endpoint() {
+            return "http://" + RealNode.hostFromPods() + ":" + proxy.getPort();
         }
 
         @Override
