@@ -14,9 +14,13 @@ import io.modeldeploy.api.v1alpha1.ModelDeployment;
 /**
  * Reads about a ModelDeployment's canary revision that run in the background: at most one starts per check
  * interval, and a reconcile takes the latest finished one without waiting. A new canary revision starts afresh.
- * JOSDK reconciles one ModelDeployment at a time, so an entry is never raced by its own ModelDeployment.
+ * JOSDK reconciles one ModelDeployment at a time, so an entry is never raced by its own ModelDeployment. The
+ * reconciler forgets a ModelDeployment whose canary stops; one deleted while its canary ran is forgotten once no read
+ * of it started for {@link #FORGOTTEN_AFTER}, twice the longest check interval.
  */
 final class PeriodicReads<T> {
+    static final Duration FORGOTTEN_AFTER = Duration.ofHours(2);
+
     private record Entry<T>(String revision, Instant startedAt, CompletableFuture<Optional<T>> running,
             Optional<T> last) {
     }
@@ -41,7 +45,14 @@ final class PeriodicReads<T> {
             entry = new Entry<>(revision, now, read.get(), entry.last());
         }
         entries.put(id, entry);
+        Instant forgotten = now.minus(FORGOTTEN_AFTER);
+        entries.values().removeIf(e -> e.startedAt() != null && e.startedAt().isBefore(forgotten));
         return entry.last();
+    }
+
+    /** ModelDeployments with something kept, for tests. */
+    int size() {
+        return entries.size();
     }
 
     /** Drops what is kept for a ModelDeployment whose canary no longer runs. */
