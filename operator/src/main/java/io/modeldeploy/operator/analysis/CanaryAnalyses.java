@@ -6,7 +6,6 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -54,7 +53,7 @@ public class CanaryAnalyses {
             return new RolloutPlan.Analysis(metrics, false);
         }
         Optional<WebhookCalls.Round> round = webhooks.latest(md, canaryRevision, hooks,
-                payload(md, canaryRevision, pods), interval, now);
+                () -> payload(md, canaryRevision, pods), interval, now);
         Optional<String> failure = metrics.or(() -> round.flatMap(WebhookCalls.Round::failure));
         return new RolloutPlan.Analysis(failure, failure.isEmpty() && round.isEmpty());
     }
@@ -82,8 +81,7 @@ public class CanaryAnalyses {
         List<String> addresses = new ArrayList<>();
         int port = md.getSpec().runtime().port();
         for (Pod pod : CanaryMetricsScraper.serving(pods, Labels.TRACK_CANARY, canaryRevision)) {
-            String ip = pod.getStatus().getPodIP();
-            addresses.add((ip.contains(":") ? "[" + ip + "]" : ip) + ":" + port);
+            addresses.add(CanaryMetricsScraper.address(pod, port));
         }
         body.put("canaryPods", addresses);
         if (md.getSpec().rollout().routedByGateway()) {
@@ -93,17 +91,6 @@ public class CanaryAnalyses {
             return JSON.writeValueAsBytes(body);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("a map of strings and numbers always serializes", e);
-        }
-    }
-
-    /** For tests: the payload as a map. */
-    static Map<String, Object> payloadMap(ModelDeployment md, String canaryRevision, Collection<Pod> pods) {
-        try {
-            @SuppressWarnings("unchecked")
-            Map<String, Object> map = JSON.readValue(payload(md, canaryRevision, pods), Map.class);
-            return map;
-        } catch (java.io.IOException e) {
-            throw new IllegalStateException(e);
         }
     }
 }

@@ -93,9 +93,14 @@ public class CanaryMetricsScraper {
                 .toList();
     }
 
-    private CompletableFuture<Optional<TrackMetrics>> scrape(Pod pod, int port) {
+    /** A pod's address and port, host:port, an IPv6 address in brackets. */
+    static String address(Pod pod, int port) {
         String ip = pod.getStatus().getPodIP();
-        URI uri = URI.create("http://" + (ip.contains(":") ? "[" + ip + "]" : ip) + ":" + port + "/metrics");
+        return (ip.contains(":") ? "[" + ip + "]" : ip) + ":" + port;
+    }
+
+    private CompletableFuture<Optional<TrackMetrics>> scrape(Pod pod, int port) {
+        URI uri = URI.create("http://" + address(pod, port) + "/metrics");
         return http.sendAsync(HttpRequest.newBuilder(uri).timeout(TIMEOUT).GET().build(),
                         HttpResponse.BodyHandlers.ofInputStream())
                 .thenApply(response -> {

@@ -16,6 +16,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -41,10 +42,14 @@ public class WebhookCalls {
             .followRedirects(HttpClient.Redirect.NEVER).build();
     private final PeriodicReads<Round> rounds = new PeriodicReads<>();
 
-    /** The latest finished round for the canary revision; a new one starts when the last started an interval ago. */
+    /**
+     * The latest finished round for the canary revision; a new one starts when the last started an interval ago.
+     *
+     * @param payload what each webhook is POSTed, built only when a round starts
+     */
     public Optional<Round> latest(ModelDeployment md, String canaryRevision, List<WebhookSpec> webhooks,
-            byte[] payload, Duration interval, Instant now) {
-        return rounds.latest(md, canaryRevision, interval, now, () -> round(webhooks, payload, now));
+            Supplier<byte[]> payload, Duration interval, Instant now) {
+        return rounds.latest(md, canaryRevision, interval, now, () -> round(webhooks, payload.get(), now));
     }
 
     public void forget(ModelDeployment md) {

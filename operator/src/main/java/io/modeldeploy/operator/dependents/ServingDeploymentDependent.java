@@ -40,8 +40,9 @@ public class ServingDeploymentDependent extends ChildDependent<Deployment> {
         Optional<Deployment> current = ServingDeployments.observed(context, md, Labels.TRACK_STABLE);
         Optional<RolloutCoordinator.Target> rollout = RolloutTargets.of(context);
         // An autoscaler of an earlier operator version still scales this Deployment: its count is left to it.
-        Integer replicas = ServingReplicas.scaledByDeploymentAutoscaler(context, md).isPresent() ? null
-                : rollout.map(t -> t.split().stable()).orElseGet(() -> ServingReplicas.wanted(context, md));
+        Optional<Integer> scaledByOldAutoscaler = ServingReplicas.scaledByDeploymentAutoscaler(context, md);
+        Integer replicas = scaledByOldAutoscaler.isPresent() ? null : rollout.map(t -> t.split().stable())
+                .orElseGet(() -> ServingDeployment.replicas(md, scaledByOldAutoscaler));
         boolean takesCanary = rollout.map(RolloutCoordinator.Target::stableTakesCanaryTemplate).orElse(false);
         boolean keepsForCanary = rollout.map(RolloutCoordinator.Target::stableKeepsItsTemplate).orElse(false);
         if (current.isEmpty() || !(takesCanary || keepsForCanary || TemplateHold.held(context))) {

@@ -8,6 +8,9 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.modeldeploy.api.v1alpha1.ModelDeployment;
@@ -19,18 +22,19 @@ import io.modeldeploy.operator.resources.Labels;
 class WebhookPayloadTest {
 
     @Test
-    void aWebhookGetsTheRevisionsTheStepAndTheAddressesOfTheReadyCanaryPods() {
+    void aWebhookGetsTheRevisionsTheStepAndTheAddressesOfTheReadyCanaryPods() throws Exception {
         ModelDeployment md = iris();
         md.getMetadata().setNamespace("models");
         md.setStatus(new ModelDeploymentStatus(1L, "Canary", 2, 2, null, null, "1.0.0", "v1", List.of(),
                 new RolloutStatus("Progressing", "v1", "v2", 2, null, null, null, null, 50, 50, "Progressing",
                         "canary v2 at step 2", null, null), null, null));
 
-        Map<String, Object> payload = CanaryAnalyses.payloadMap(md, "v2",
+        Map<String, Object> payload = new ObjectMapper().readValue(CanaryAnalyses.payload(md, "v2",
                 List.of(pod("iris-canary-a", Labels.TRACK_CANARY, "v2", "10.88.0.7", true),
                         pod("iris-canary-b", Labels.TRACK_CANARY, "v2", "10.88.0.8", false),
                         pod("iris-old", Labels.TRACK_CANARY, "v1", "10.88.0.9", true),
-                        pod("iris-x", Labels.TRACK_STABLE, "v1", "10.88.0.3", true)));
+                        pod("iris-x", Labels.TRACK_STABLE, "v1", "10.88.0.3", true))), new TypeReference<>() {
+                        });
 
         assertThat(payload).containsEntry("modelDeployment", "iris").containsEntry("namespace", "models")
                 .containsEntry("model", "iris").containsEntry("modelVersion", "1.0.0")
