@@ -67,11 +67,15 @@ class S3ModelStoreTest {
                         RequestBody.fromFile(ExampleModels.iris().resolve(file)));
             }
             // A tampered copy: the same model file, model.json with two labels swapped.
-            s3.putObject(p -> p.bucket("models").key("tampered/model.onnx"),
-                    RequestBody.fromFile(ExampleModels.iris().resolve("model.onnx")));
-            s3.putObject(p -> p.bucket("models").key("tampered/model.json"), RequestBody.fromString(Files
-                    .readString(ExampleModels.iris().resolve("model.json")).replace("\"setosa\"", "\"@\"")
-                    .replace("\"virginica\"", "\"setosa\"").replace("\"@\"", "\"virginica\"")));
+            Path tampered = Files.createTempDirectory("tampered-iris");
+            for (String file : List.of("model.onnx", "model.json")) {
+                Files.copy(ExampleModels.iris().resolve(file), tampered.resolve(file));
+            }
+            ExampleModels.swapIrisLabels(tampered);
+            for (String file : List.of("model.onnx", "model.json")) {
+                s3.putObject(p -> p.bucket("models").key("tampered/" + file),
+                        RequestBody.fromFile(tampered.resolve(file)));
+            }
         }
         credentials(ACCESS_KEY, SECRET_KEY);
     }
@@ -141,7 +145,8 @@ class S3ModelStoreTest {
 
     private static String irisDigest() throws java.io.IOException {
         Path iris = ExampleModels.iris();
-        return BundleDigest.of(Files.readAllBytes(iris.resolve("model.json")), "model.onnx", iris.resolve("model.onnx"));
+        return BundleDigest.of(Files.readAllBytes(iris.resolve("model.json")), "model.onnx",
+                iris.resolve("model.onnx"));
     }
 
     private static void credentials(String accessKey, String secretKey) {
