@@ -39,17 +39,25 @@ public record ModelDeploymentStatus(
         @JsonPropertyDescription("The last rollout transitions, newest last")
         List<RolloutEvent> history,
         @JsonPropertyDescription("Which spec the serving revision was chosen from, and a revision held after an operator upgrade")
-        TemplateStatus template) {
+        TemplateStatus template,
+        @JsonPropertyDescription("The digest an oci:// model.uri's tag was pinned to")
+        ResolvedModelStatus resolvedModel) {
 
     /** The same status with the rollout's part replaced. */
     public ModelDeploymentStatus withRollout(RolloutStatus newRollout, List<RolloutEvent> newHistory) {
         return new ModelDeploymentStatus(observedGeneration, phase, replicas, readyReplicas, selector, url,
-                modelVersion, revision, conditions, newRollout, newHistory, template);
+                modelVersion, revision, conditions, newRollout, newHistory, template, resolvedModel);
     }
 
     /** The same status with the template's part replaced. */
     public ModelDeploymentStatus withTemplate(TemplateStatus newTemplate) {
         return new ModelDeploymentStatus(observedGeneration, phase, replicas, readyReplicas, selector, url,
-                modelVersion, revision, conditions, rollout, history, newTemplate);
+                modelVersion, revision, conditions, rollout, history, newTemplate, resolvedModel);
+    }
+
+    /** The same status with the resolved model replaced. */
+    public ModelDeploymentStatus withResolvedModel(ResolvedModelStatus newResolvedModel) {
+        return new ModelDeploymentStatus(observedGeneration, phase, replicas, readyReplicas, selector, url,
+                modelVersion, revision, conditions, rollout, history, template, newResolvedModel);
     }
 }

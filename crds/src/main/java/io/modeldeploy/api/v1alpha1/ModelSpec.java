@@ -14,8 +14,16 @@ import io.fabric8.generator.annotation.ValidationRule;
         message = "model.name must be lowercase letters, digits, '.', '_' or '-', starting and ending with a letter or digit")
 @ValidationRule(value = "self.version.matches('^[A-Za-z0-9]([A-Za-z0-9._-]*[A-Za-z0-9])?$')", fieldPath = ".version",
         message = "model.version must be letters, digits, '.', '_' or '-' (it becomes a label value), e.g. 1.2.0")
-@ValidationRule(value = "self.uri.matches('^(pvc|file|https?|s3)://.+$')", fieldPath = ".uri",
-        message = "model.uri must start with pvc://, file://, http://, https:// or s3://")
+@ValidationRule(value = "self.uri.matches('^(pvc|file|https?|s3|oci)://.+$')", fieldPath = ".uri",
+        message = "model.uri must start with pvc://, file://, http://, https://, s3:// or oci://")
+@ValidationRule(value = "!self.uri.startsWith('oci://') || self.uri.matches("
+        + "'^oci://[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:[0-9]{1,5})?/[a-z0-9]+([._/-][a-z0-9]+)*(:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}|@sha256:[a-f0-9]{64})$')",
+        fieldPath = ".uri", message = "an oci:// model.uri takes the form oci://<registry>/<repository>:<tag> or "
+                + "oci://<registry>/<repository>@sha256:<digest>, e.g. oci://ghcr.io/acme/iris:1.0.0; the image's "
+                + "root holds the model bundle")
+@ValidationRule(value = "!self.uri.startsWith('http://') || has(self.sha256)", fieldPath = ".sha256",
+        message = "an http:// model.uri needs model.sha256: nothing else protects a plain HTTP download from being "
+                + "changed on its way")
 @ValidationRule(value = "!self.uri.startsWith('s3://') || self.uri.matches('^s3://[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]/.*[^/]$')",
         fieldPath = ".uri", message = "an s3:// model.uri takes the form s3://<bucket>/<key of the model file>, with "
                 + "model.json beside it")
@@ -38,8 +46,10 @@ public record ModelSpec(
         @JsonPropertyDescription("The model's file format, which selects the engine: onnx, pytorch or xgboost")
         @Required ModelFormat format,
         @JsonPropertyDescription("Where the model is stored: pvc://<claim>/<path>, file:///<path> (in the image), "
-                + "http://, https://, or s3://<bucket>/<key> (see s3); a URL or key names the model file, with its "
-                + "model.json beside it")
+                + "http:// (with sha256), https://, s3://<bucket>/<key> (see s3), or oci://<registry>/<repository>:<tag> "
+                + "or @sha256:<digest> (an image whose root holds the bundle, mounted as an image volume; the "
+                + "operator pins a tag to its digest in status.resolvedModel); a URL or key names the model file, "
+                + "with its model.json beside it")
         @Required @Size(min = 1, max = 2048) String uri,
         @JsonPropertyDescription("The model bundle's SHA-256 (64 lowercase hex digits), covering the model file and "
                 + "its model.json: `sha256sum model.json <model file> | sha256sum` in the model's folder; the runtime "

@@ -47,7 +47,15 @@ class ModelDeploymentValidationTest {
                 bad("unknown format", spec -> model(spec).put("format", "tensorflow"),
                         "spec.model.format: Unsupported value: \"tensorflow\": supported values: \"onnx\", \"pytorch\", \"xgboost\""),
                 bad("unsupported uri scheme", spec -> model(spec).put("uri", "gs://bucket/iris.onnx"),
-                        "spec.model.uri: Invalid value: model.uri must start with pvc://, file://, http://, https:// or s3://"),
+                        "spec.model.uri: Invalid value: model.uri must start with pvc://, file://, http://, https://, s3:// or oci://"),
+                bad("plain http uri without a digest", spec -> model(spec).put("uri", "http://models.svc/iris/model.onnx"),
+                        "spec.model.sha256: Invalid value: an http:// model.uri needs model.sha256"),
+                bad("oci uri without a tag or digest", spec -> model(spec).put("uri", "oci://ghcr.io/acme/iris"),
+                        "an oci:// model.uri takes the form oci://<registry>/<repository>:<tag> or"),
+                bad("oci uri with an uppercase repository", spec -> model(spec).put("uri", "oci://ghcr.io/Acme/iris:1"),
+                        "an oci:// model.uri takes the form"),
+                bad("oci uri with a short digest", spec -> model(spec).put("uri", "oci://ghcr.io/acme/iris@sha256:abc"),
+                        "an oci:// model.uri takes the form"),
                 bad("pvc uri without a path", spec -> model(spec).put("uri", "pvc://models"),
                         "a pvc:// model.uri takes the form pvc://<claim-name>/<path in the volume>"),
                 bad("pvc uri that climbs out of its volume", spec -> model(spec).put("uri", "pvc://models/../../etc/iris"),
@@ -181,6 +189,28 @@ class ModelDeploymentValidationTest {
 
         assertThat(created.getSpec().model().s3().credentialsSecret()).isEqualTo("iris-store");
         assertThat(created.getSpec().model().s3().pathStyle()).isTrue();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"oci://ghcr.io/acme/models/iris:1.0.0",
+            "oci://localhost:5000/iris@sha256:4e4f1c0b6a0bb0d1c3e1f5a0b7d2e8c9f3a6b5d4c3b2a1908f7e6d5c4b3a2910",
+            "oci://registry.models.svc:5000/team-a/iris_onnx:v2.1-rc.1"})
+    void anOciModelByTagOrDigestIsAccepted(String uri, KubernetesClient client) {
+        Map<String, Object> spec = validSpec();
+        model(spec).put("uri", uri);
+
+        var created = client.resource(manifest("from-oci-" + Math.abs(uri.hashCode()), spec)).create();
+
+        assertThat(created.getAdditionalProperties().toString()).contains(uri);
+    }
+
+    @Test
+    void aPlainHttpModelWithItsDigestIsAccepted(KubernetesClient client) {
+        Map<String, Object> spec = validSpec();
+        model(spec).put("uri", "http://models.storage.svc/iris/model.onnx");
+        model(spec).put("sha256", "a".repeat(64));
+
+        assertThat(client.resource(manifest("from-http", spec)).create().getMetadata().getUid()).isNotBlank();
     }
 
     @ParameterizedTest
