@@ -66,6 +66,11 @@ final class Manifests {
                       credentialsSecret: %s""".formatted(endpoint, credentialsSecret), "");
     }
 
+    /** The Iris model of one replica from an OCI registry, at an {@code oci://} uri (a tag or a digest). */
+    static Path irisFromOci(String name, String uri) throws IOException {
+        return iris(name, "1.0.0", 1, "uri: " + uri, "");
+    }
+
     /** The Iris model at the given source (spec.model's uri and the fields that go with it, indented for model). */
     private static Path iris(String name, String version, int replicas, String source, String moreSpec)
             throws IOException {

@@ -140,6 +140,30 @@ class RealPodsIT {
     }
 
     @Test
+    void aModelFromAnOciRegistryServesFromAnImageVolumeOnTheRealNode(KubernetesClient client, TestNamespace ns,
+            TestCluster cluster) throws Exception {
+        String repository = "e2e/" + ns.name() + "/iris";
+        String pinned = RealNode.publishModel(RepositoryRoot.find().resolve("examples/models/iris"),
+                repository + ":1.0.0");
+
+        applyOnRealNode(cluster, ns, Manifests.irisFromOci("iris-oci",
+                "oci://" + RealNode.registry() + "/" + repository + ":1.0.0"));
+        ClusterState.await(cluster, ns.name(), "md/iris-oci", "--for=condition=Ready",
+                "--timeout=" + READY.toSeconds() + "s");
+
+        ServiceTraffic.Answer answer = ServiceTraffic.to(client, "iris-oci").firstAnswer(ServiceTraffic.SEED_REQUEST);
+        assertThat(answer.status()).as(answer.body()).isEqualTo(200);
+        assertThat(JSON.readTree(answer.body()).get("predictions").toString()).isEqualTo("[\"setosa\",\"virginica\"]");
+        var resolved = client.resources(ModelDeployment.class).withName("iris-oci").get().getStatus().resolvedModel();
+        assertThat("oci://" + resolved.image()).isEqualTo(pinned);
+        var pod = client.pods().withLabel(Labels.MODEL_DEPLOYMENT, "iris-oci").list().getItems()
+                .stream().filter(p -> p.getMetadata().getDeletionTimestamp() == null).findFirst().orElseThrow();
+        assertThat(pod.getSpec().getNodeName()).isEqualTo(RealNode.NAME);
+        assertThat(pod.getSpec().getVolumes()).anySatisfy(v -> assertThat(v.getImage() == null ? null
+                : v.getImage().getReference()).isEqualTo(resolved.image()));
+    }
+
+    @Test
     void aServiceAddressThatKubeProxyHasNoRuleForRefusesTheConnection(KubernetesClient client) {
         // The first request to a new Service may come before kube-proxy programs its rules: it must be refused (and
         // tried again), never answered by whatever lies beyond this machine's default route.

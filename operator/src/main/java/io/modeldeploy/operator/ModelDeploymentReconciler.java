@@ -36,6 +36,7 @@ import io.modeldeploy.operator.dependents.AutoscalingEnabled;
 import io.modeldeploy.operator.dependents.CanaryDeploymentDependent;
 import io.modeldeploy.operator.dependents.CanaryRuns;
 import io.modeldeploy.operator.dependents.HttpRouteCrdPresent;
+import io.modeldeploy.operator.dependents.PinnedModel;
 import io.modeldeploy.operator.dependents.RolloutTargets;
 import io.modeldeploy.operator.dependents.RoutedByGateway;
 import io.modeldeploy.operator.dependents.ServingAutoscalerDependent;
@@ -51,6 +52,7 @@ import io.modeldeploy.operator.resources.ServingPodTemplate;
 import io.modeldeploy.operator.rollout.OperatorUpgrade;
 import io.modeldeploy.operator.rollout.RolloutCoordinator;
 import io.modeldeploy.operator.rollout.RolloutPlan;
+import io.modeldeploy.operator.source.ModelPins;
 import io.modeldeploy.operator.status.Conditions;
 import io.modeldeploy.operator.status.DeploymentProgress;
 import io.modeldeploy.operator.status.RouteAcceptance;
@@ -85,6 +87,7 @@ public class ModelDeploymentReconciler implements Reconciler<ModelDeployment> {
     /** The one field manager of every object the operator applies. */
     public static final String FIELD_MANAGER = "modeldeploy-operator";
     static final String PODS = "pods";
+    private static final Duration RESOLVING_RECHECK = Duration.ofSeconds(1);
     /** The names of the stable and canary Deployment dependents, which are also their event sources' names. */
     public static final String STABLE = ServingDeployments.EVENT_SOURCE;
     public static final String CANARY = "canary";
@@ -97,6 +100,8 @@ public class ModelDeploymentReconciler implements Reconciler<ModelDeployment> {
     ReconcileMetrics metrics;
     @Inject
     CanaryAnalyses analyses;
+    @Inject
+    ModelPins pins;
 
     Clock clock = Clock.systemUTC();
 
@@ -138,11 +143,22 @@ public class ModelDeploymentReconciler implements Reconciler<ModelDeployment> {
             // Nothing is applied: what runs keeps running, as it was before this spec.
             return statusUpdate(md, StatusAssessor.stalled(md, Conditions.POLICY_DENIED, denied.get(), now));
         }
+        String inputs = ServingPodTemplate.inputs(md);
+        ModelPins.Pin pin = pins.of(md, inputs, now);
+        if (pin instanceof ModelPins.Resolving) {
+            // What runs keeps running; the registry's answer is picked up within a second.
+            return UpdateControl.<ModelDeployment>noUpdate().rescheduleAfter(RESOLVING_RECHECK);
+        }
+        if (pin instanceof ModelPins.Unresolvable unresolvable) {
+            return statusUpdate(md, StatusAssessor.stalled(md, Conditions.MODEL_UNRESOLVABLE, unresolvable.message(),
+                    now)).rescheduleAfter(ModelPins.RETRY);
+        }
+        ModelDeployment pinned = pin.applyTo(md);
+        PinnedModel.put(context, pinned);
         Optional<Deployment> stable = ServingDeployments.observed(context, md, Labels.TRACK_STABLE);
         ModelDeploymentStatus before = md.getStatus();
-        String inputs = ServingPodTemplate.inputs(md);
         OperatorUpgrade.Decision upgrade = OperatorUpgrade.decide(inputs,
-                ServingPodTemplate.revision(md, settings.runtimeImage()),
+                ServingPodTemplate.revision(pinned, settings.runtimeImage()),
                 OperatorUpgrade.previous(before, md.getMetadata().getGeneration(), inputs,
                         stable.map(DeploymentProgress::revision)),
                 Optional.ofNullable(md.getMetadata().getAnnotations()).map(a -> a.get(OperatorUpgrade.ANNOTATION)));
@@ -172,7 +188,8 @@ public class ModelDeploymentReconciler implements Reconciler<ModelDeployment> {
                 .map(t -> assessed.withRollout(RolloutCoordinator.status(t),
                         RolloutCoordinator.history(assessed.history(), t, now)))
                 .orElseGet(() -> assessed.withRollout(null, assessed.history()))
-                .withTemplate(upgrade.template());
+                .withTemplate(upgrade.template())
+                .withResolvedModel(pin instanceof ModelPins.Pinned p ? p.resolved() : null);
         rollout.ifPresent(t -> t.decision().transition().ifPresent(
                 transition -> events.rollout(md, t.decision().state().reason(), transition)));
         rollout.flatMap(RolloutCoordinator.Target::newlyIgnoredAction).ifPresent(why -> events.actionIgnored(md, why));

@@ -43,6 +43,18 @@ public interface OperatorSettings {
         }
     }
 
+    /** The OCI registries oci:// models come from. */
+    Registries registries();
+
+    interface Registries {
+        /**
+         * Registries (host or host:port) the operator reaches over plain HTTP to resolve a tag
+         * (MODELDEPLOY_REGISTRIES_INSECURE, comma-separated); localhost always is. The nodes' container runtime needs
+         * the same setting to pull from them.
+         */
+        Optional<List<String>> insecure();
+    }
+
     /** Leader election, so that only one of several operator replicas reconciles. */
     LeaderElection leaderElection();
 

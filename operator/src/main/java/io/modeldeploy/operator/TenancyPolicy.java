@@ -63,6 +63,13 @@ public record TenancyPolicy(List<String> images, boolean secretReferences, List<
                     + "does not let ModelDeployments read Secrets (operator setting "
                     + "MODELDEPLOY_POLICY_SECRET_REFERENCES); use the cluster's workload identity, or ask for it");
         }
+        Optional<String> modelImage = ModelLocation.of(spec.model().uri()).image();
+        if (modelImage.isPresent() && !images.isEmpty() && images.stream().noneMatch(modelImage.get()::startsWith)) {
+            // Checked before the operator asks the registry for the tag's digest: it contacts only allowed ones.
+            return Optional.of("spec.model.uri names the image " + modelImage.get() + ", which is not allowed here; "
+                    + "allowed: images starting with " + String.join(", ", images)
+                    + " (operator setting MODELDEPLOY_POLICY_IMAGES)");
+        }
         Optional<String> claim = ModelLocation.of(spec.model().uri()).claimName();
         if (claim.isPresent() && !claims.isEmpty() && !claims.contains(claim.get())) {
             return Optional.of("spec.model.uri names the PersistentVolumeClaim " + claim.get() + ", which is not "

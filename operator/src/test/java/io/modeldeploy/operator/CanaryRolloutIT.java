@@ -57,7 +57,7 @@ class CanaryRolloutIT {
     @Test
     void aHealthyCanaryWalksItsStepsWithMatchingReplicaSplitsAndBecomesStable(KubernetesClient client) {
         client.resource(modelDeployment("1.0.0", null)).create();
-        await().atMost(TIMEOUT).until(() -> servesVersion(client, "1.0.0"));
+        ModelDeploymentStates.awaitServes(client, "iris", "1.0.0", TIMEOUT);
 
         UserEdits.replaceSpec(client, "iris", modelDeployment("2.0.0", null).getSpec());
 
@@ -96,7 +96,7 @@ class CanaryRolloutIT {
     @Test
     void aGatewayRoutedCanaryWalksItsStepsWithMatchingHttpRouteWeightsAndBecomesStable(KubernetesClient client) {
         client.resource(modelDeployment("1.0.0", null, GATEWAY)).create();
-        await().atMost(TIMEOUT).until(() -> servesVersion(client, "1.0.0"));
+        ModelDeploymentStates.awaitServes(client, "iris", "1.0.0", TIMEOUT);
         await().atMost(TIMEOUT).untilAsserted(() -> {
             HTTPRoute route = route(client);
             assertThat(route.getSpec().getParentRefs()).singleElement().satisfies(parent -> {
@@ -175,7 +175,7 @@ class CanaryRolloutIT {
         });
 
         gatewayReports(client, "True", "Accepted", "accepted");
-        await().atMost(TIMEOUT).until(() -> servesVersion(client, "1.0.0"));
+        ModelDeploymentStates.awaitServes(client, "iris", "1.0.0", TIMEOUT);
     }
 
     @Test
@@ -195,7 +195,7 @@ class CanaryRolloutIT {
         server.start();
         try {
             client.resource(modelDeployment("1.0.0", null)).create();
-            await().atMost(TIMEOUT).until(() -> servesVersion(client, "1.0.0"));
+            ModelDeploymentStates.awaitServes(client, "iris", "1.0.0", TIMEOUT);
             assertThat(calls).as("no canary, no call").isEmpty();
 
             ModelDeployment v2 = modelDeployment("2.0.0", null);
@@ -292,7 +292,7 @@ class CanaryRolloutIT {
     @Test
     void aCanaryWhosePodsNeverBecomeReadyIsRolledBackAndNotRetried(KubernetesClient client) {
         client.resource(modelDeployment("1.0.0", null)).create();
-        await().atMost(TIMEOUT).until(() -> servesVersion(client, "1.0.0"));
+        ModelDeploymentStates.awaitServes(client, "iris", "1.0.0", TIMEOUT);
         String stableRevision = client.resources(ModelDeployment.class).withName("iris").get().getStatus().revision();
 
         UserEdits.replaceSpec(client, "iris",
@@ -344,7 +344,7 @@ class CanaryRolloutIT {
     @Test
     void aCanaryThatTurnsUnreadyAfterReachingFiftyPercentIsRolledBack(KubernetesClient client) {
         client.resource(modelDeployment("1.0.0", null)).create();
-        await().atMost(TIMEOUT).until(() -> servesVersion(client, "1.0.0"));
+        ModelDeploymentStates.awaitServes(client, "iris", "1.0.0", TIMEOUT);
         ModelDeployment v2 = modelDeployment("2.0.0", null);
         v2.getSpec().rollout().steps().set(1, new CanaryStepSpec(50, "10m"));
         UserEdits.replaceSpec(client, "iris", v2.getSpec());

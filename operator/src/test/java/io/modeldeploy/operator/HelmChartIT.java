@@ -77,6 +77,10 @@ class HelmChartIT {
                 .contains("- name: MODELDEPLOY_POLICY_HOSTNAMES\n          value: \"*.models.example.com\"")
                 .contains("- name: MODELDEPLOY_POLICY_TOLERATION_KEYS\n          value: \"gpu\"")
                 .doesNotContain("MODELDEPLOY_POLICY_CLAIMS");
+        assertThat(defaults).doesNotContain("MODELDEPLOY_REGISTRIES_INSECURE");
+        assertThat(Kubectl.helm(cluster, "template", "md", CHART, "--set",
+                "registries.insecure={registry.models.svc:5000,10.0.0.7}").ok())
+                .contains("- name: MODELDEPLOY_REGISTRIES_INSECURE\n          value: \"registry.models.svc:5000,10.0.0.7\"");
 
         String dashboard = Kubectl.helm(cluster, "template", "md", CHART, "--namespace", "ops",
                 "--set", "grafanaDashboard.enabled=true", "--show-only", "templates/grafana-dashboard.yaml").ok();

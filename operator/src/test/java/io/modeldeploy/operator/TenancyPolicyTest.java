@@ -67,6 +67,23 @@ class TenancyPolicyTest {
     }
 
     @Test
+    void anOciModelMustComeFromAnAllowedImagePrefixBeforeTheOperatorAsksItsRegistry() {
+        String model = "model: {name: iris, version: \"1\", format: onnx, uri: \"%s\"}\n";
+        assertThat(SHARED.violation(oci(model.formatted("oci://registry.example.com/models/iris:1.0.0")),
+                DEFAULT_IMAGE)).isEmpty();
+        assertThat(SHARED.violation(oci(model.formatted("oci://169.254.169.254/latest:meta")), DEFAULT_IMAGE))
+                .hasValue("spec.model.uri names the image 169.254.169.254/latest:meta, which is not allowed here; "
+                        + "allowed: images starting with registry.example.com/models/ (operator setting "
+                        + "MODELDEPLOY_POLICY_IMAGES)");
+        assertThat(TenancyPolicy.OPEN.violation(oci(model.formatted("oci://ghcr.io/acme/iris:1")), DEFAULT_IMAGE))
+                .isEmpty();
+    }
+
+    private static ModelDeploymentSpec oci(String yaml) {
+        return Serialization.unmarshal(yaml, ModelDeploymentSpec.class);
+    }
+
+    @Test
     void webhooksMayCallOnlyUrlsUnderAnAllowedPrefix() {
         var policy = new TenancyPolicy(List.of(), false, List.of(), List.of(), List.of(),
                 List.of("https://checks.example.com", "http://load-test.team-a.svc:8080/hooks/"));

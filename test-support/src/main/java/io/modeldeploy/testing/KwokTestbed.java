@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 import io.fabric8.kubernetes.client.Config;
 
@@ -42,9 +43,11 @@ public final class KwokTestbed implements TestCluster {
     }
 
     /** Runs one of the repository's scripts with one argument and returns its output; fails on a non-zero exit. */
-    static String run(Path script, String command) {
+    static String run(Path script, String command, String... args) {
+        var line = new java.util.ArrayList<String>(List.of(script.toString(), command));
+        line.addAll(List.of(args));
         try {
-            Process process = new ProcessBuilder(script.toString(), command)
+            Process process = new ProcessBuilder(line)
                     .redirectError(ProcessBuilder.Redirect.INHERIT)
                     .start();
             String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

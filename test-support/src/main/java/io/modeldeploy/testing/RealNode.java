@@ -59,4 +59,14 @@ public final class RealNode {
                 .orElseThrow(() -> new IllegalArgumentException("hack/images builds no image named " + name));
         return registry() + "/" + tagged;
     }
+
+    /**
+     * Publishes a model bundle folder to the local registry as {@code repositoryAndTag} with
+     * {@code hack/publish-model oci}, as a user would, and returns the pinned uri it prints
+     * ({@code oci://localhost:5000/<repository>@sha256:…}).
+     */
+    public static String publishModel(Path bundle, String repositoryAndTag) {
+        return KwokTestbed.run(RepositoryRoot.find().resolve("hack/publish-model"), "oci", bundle.toString(),
+                registry() + "/" + repositoryAndTag, "--insecure").lines().findFirst().orElseThrow();
+    }
 }

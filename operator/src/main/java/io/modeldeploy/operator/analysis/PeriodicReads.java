@@ -12,13 +12,14 @@ import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.modeldeploy.api.v1alpha1.ModelDeployment;
 
 /**
- * Reads about a ModelDeployment's canary revision that run in the background: at most one starts per check
- * interval, and a reconcile takes the latest finished one without waiting. A new canary revision starts afresh.
+ * Reads about a ModelDeployment's revision (a canary's metrics and webhooks, an oci:// tag's digest) that run in the
+ * background: at most one starts per interval, and a reconcile takes the latest finished one without waiting. A new
+ * revision starts afresh.
  * JOSDK reconciles one ModelDeployment at a time, so an entry is never raced by its own ModelDeployment. The
  * reconciler forgets a ModelDeployment whose canary stops; one deleted while its canary ran is forgotten once no read
  * of it started for {@link #FORGOTTEN_AFTER}, twice the longest check interval.
  */
-final class PeriodicReads<T> {
+public final class PeriodicReads<T> {
     static final Duration FORGOTTEN_AFTER = Duration.ofHours(2);
 
     private record Entry<T>(String revision, Instant startedAt, CompletableFuture<Optional<T>> running,
@@ -31,7 +32,7 @@ final class PeriodicReads<T> {
      * The latest finished read of {@code revision}, if any finished with a result; starts {@code read} when the last
      * read started an interval ago or more and none is running.
      */
-    Optional<T> latest(ModelDeployment md, String revision, Duration interval, Instant now,
+    public Optional<T> latest(ModelDeployment md, String revision, Duration interval, Instant now,
             Supplier<CompletableFuture<Optional<T>>> read) {
         ResourceID id = ResourceID.fromResource(md);
         Entry<T> entry = entries.get(id);
@@ -56,7 +57,7 @@ final class PeriodicReads<T> {
     }
 
     /** Drops what is kept for a ModelDeployment whose canary no longer runs. */
-    void forget(ModelDeployment md) {
+    public void forget(ModelDeployment md) {
         entries.remove(ResourceID.fromResource(md));
     }
 }

@@ -32,7 +32,8 @@ public class CanaryDeploymentDependent extends ChildDependent<Deployment> {
     OperatorSettings settings;
 
     @Override
-    protected Deployment desired(ModelDeployment md, Context<ModelDeployment> context) {
+    protected Deployment desired(ModelDeployment primary, Context<ModelDeployment> context) {
+        ModelDeployment md = PinnedModel.of(context, primary);
         Optional<RolloutCoordinator.Target> target = RolloutTargets.of(context);
         int replicas = target.map(t -> t.split().canary()).orElse(0);
         PodTemplateSpec template = ServingPodTemplate.desired(md, Labels.TRACK_CANARY, settings.runtimeImage());

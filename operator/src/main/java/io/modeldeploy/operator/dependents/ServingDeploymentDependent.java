@@ -36,7 +36,8 @@ public class ServingDeploymentDependent extends ChildDependent<Deployment> {
     OperatorSettings settings;
 
     @Override
-    protected Deployment desired(ModelDeployment md, Context<ModelDeployment> context) {
+    protected Deployment desired(ModelDeployment primary, Context<ModelDeployment> context) {
+        ModelDeployment md = PinnedModel.of(context, primary);
         Optional<Deployment> current = ServingDeployments.observed(context, md, Labels.TRACK_STABLE);
         Optional<RolloutCoordinator.Target> rollout = RolloutTargets.of(context);
         // An autoscaler of an earlier operator version still scales this Deployment: its count is left to it.

@@ -49,6 +49,9 @@ public final class RuntimeContract {
     /** Where a pvc:// model's claim is mounted, read-only. */
     public static final String MODEL_STORE_VOLUME = "model-store";
     public static final String MODEL_STORE_PATH = "/mnt/models";
+    /** An oci:// model's image, mounted read-only: its root holds the bundle. */
+    public static final String MODEL_IMAGE_VOLUME = "model-image";
+    public static final String MODEL_IMAGE_PATH = "/mnt/model-image";
 
     /**
      * How long a terminating pod keeps serving before its runtime gets SIGTERM (the preStop hook): the time the

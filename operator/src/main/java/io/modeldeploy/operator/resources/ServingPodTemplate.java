@@ -106,6 +106,8 @@ public final class ServingPodTemplate {
         mounts.add(mount(RuntimeContract.TMP_VOLUME, RuntimeContract.TMP_PATH, false));
         location.claimName().ifPresent(claim ->
                 mounts.add(mount(RuntimeContract.MODEL_STORE_VOLUME, RuntimeContract.MODEL_STORE_PATH, true)));
+        location.image().ifPresent(image ->
+                mounts.add(mount(RuntimeContract.MODEL_IMAGE_VOLUME, RuntimeContract.MODEL_IMAGE_PATH, true)));
         return new ContainerBuilder()
                 .withName(RuntimeContract.CONTAINER)
                 .withImage(runtime.image() != null ? runtime.image() : defaultImage)
@@ -220,6 +222,12 @@ public final class ServingPodTemplate {
         location.claimName().ifPresent(claim -> volumes.add(new VolumeBuilder()
                 .withName(RuntimeContract.MODEL_STORE_VOLUME)
                 .withNewPersistentVolumeClaim().withClaimName(claim).withReadOnly(true).endPersistentVolumeClaim()
+                .build()));
+        // IfNotPresent: the reference is a digest, so a node's copy is the same bytes; the node's image store is the
+        // download cache its pods share.
+        location.image().ifPresent(image -> volumes.add(new VolumeBuilder()
+                .withName(RuntimeContract.MODEL_IMAGE_VOLUME)
+                .withNewImage().withReference(image).withPullPolicy("IfNotPresent").endImage()
                 .build()));
         return volumes;
     }

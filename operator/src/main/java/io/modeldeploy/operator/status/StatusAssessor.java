@@ -88,7 +88,8 @@ public final class StatusAssessor {
                 conditions,
                 previous == null ? null : previous.rollout(),
                 previous == null ? null : previous.history(),
-                previous == null ? null : previous.template());
+                previous == null ? null : previous.template(),
+                previous == null ? null : previous.resolvedModel());
     }
 
     /**
@@ -123,7 +124,7 @@ public final class StatusAssessor {
                 Labels.servingPodsSelector(md), ServingService.url(md), previous == null ? null : previous.modelVersion(),
                 previous == null ? null : previous.revision(), conditions,
                 previous == null ? null : previous.rollout(), previous == null ? null : previous.history(),
-                previous == null ? null : previous.template());
+                previous == null ? null : previous.template(), previous == null ? null : previous.resolvedModel());
     }
 
     private static Verdict verdict(ModelDeployment md, Observed observed) {

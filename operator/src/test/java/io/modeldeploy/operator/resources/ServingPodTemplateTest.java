@@ -115,6 +115,32 @@ class ServingPodTemplateTest {
     }
 
     @Test
+    void anOciModelAtADigestIsAnImageVolumeMountedReadOnlyAndFoundUnderTheMount() {
+        String digest = "sha256:" + "4e".repeat(32);
+        var md = with(spec("oci://ghcr.io/acme/iris@" + digest, "1", 1, null, null, null));
+
+        PodTemplateSpec template = ServingPodTemplate.desired(md, Labels.TRACK_STABLE, IMAGE);
+        assertThat(template.getSpec().getVolumes())
+                .filteredOn(v -> v.getName().equals(RuntimeContract.MODEL_IMAGE_VOLUME)).singleElement()
+                .satisfies(v -> {
+                    assertThat(v.getImage().getReference()).isEqualTo("ghcr.io/acme/iris@" + digest);
+                    assertThat(v.getImage().getPullPolicy()).isEqualTo("IfNotPresent");
+                });
+        assertThat(container(md).getVolumeMounts())
+                .filteredOn(m -> m.getName().equals(RuntimeContract.MODEL_IMAGE_VOLUME)).singleElement()
+                .satisfies(m -> {
+                    assertThat(m.getMountPath()).isEqualTo(RuntimeContract.MODEL_IMAGE_PATH);
+                    assertThat(m.getReadOnly()).isTrue();
+                });
+        assertThat(env(container(md))).containsEntry(RuntimeContract.ENV_MODEL_LOCATION,
+                RuntimeContract.MODEL_IMAGE_PATH);
+        assertThat(ServingPodTemplate.revision(md, IMAGE)).as("another digest is another revision")
+                .isNotEqualTo(ServingPodTemplate.revision(
+                        with(spec("oci://ghcr.io/acme/iris@sha256:" + "5f".repeat(32), "1", 1, null, null, null)),
+                        IMAGE));
+    }
+
+    @Test
     void anAcceptanceGateReachesTheRuntimeAndIsPartOfTheRevision() {
         var spec = spec("file:///models/iris", "1", 1, null, null, null);
         var model = spec.model();

@@ -64,6 +64,6 @@ class OperatorUpgradeTest {
 
     private static ModelDeploymentStatus status(Long observedGeneration, RolloutStatus rollout) {
         return new ModelDeploymentStatus(observedGeneration, "Ready", 1, 1, null, null, "1", "r1", List.of(), rollout,
-                null, null);
+                null, null, null);
     }
 }
