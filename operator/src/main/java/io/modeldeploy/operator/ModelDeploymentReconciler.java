@@ -88,6 +88,11 @@ public class ModelDeploymentReconciler implements Reconciler<ModelDeployment> {
     public static final String FIELD_MANAGER = "modeldeploy-operator";
     static final String PODS = "pods";
     private static final Duration RESOLVING_RECHECK = Duration.ofSeconds(1);
+    /**
+     * While a revision rolls out, the operator looks again this often even without a watch event, so that an event
+     * it missed costs seconds rather than the 5-minute resync.
+     */
+    static final Duration PROGRESS_RECHECK = Duration.ofSeconds(10);
     /** The names of the stable and canary Deployment dependents, which are also their event sources' names. */
     public static final String STABLE = ServingDeployments.EVENT_SOURCE;
     public static final String CANARY = "canary";
@@ -198,7 +203,8 @@ public class ModelDeploymentReconciler implements Reconciler<ModelDeployment> {
             events.upgradeHeld(md, upgrade.template());
         }
         Optional<Duration> recheck = rollout.filter(RolloutCoordinator.Target::canaryRuns)
-                .map(t -> t.decision().recheckAfter());
+                .map(t -> t.decision().recheckAfter())
+                .or(() -> reconciling(status) ? Optional.of(PROGRESS_RECHECK) : Optional.empty());
         UpdateControl<ModelDeployment> update = statusUpdate(md, status);
         return recheck.map(update::rescheduleAfter).orElse(update);
     }
@@ -232,6 +238,11 @@ public class ModelDeploymentReconciler implements Reconciler<ModelDeployment> {
         }
         return context.getSecondaryResource(HTTPRoute.class).flatMap(RouteAcceptance::problem)
                 .map(StatusAssessor.TrafficProblem::routeNotAccepted);
+    }
+
+    private static boolean reconciling(ModelDeploymentStatus status) {
+        return status.conditions() != null && status.conditions().stream().anyMatch(
+                c -> Conditions.RECONCILING.equals(c.getType()) && Conditions.TRUE.equals(c.getStatus()));
     }
 
     private static boolean stableTrack(Pod pod) {
