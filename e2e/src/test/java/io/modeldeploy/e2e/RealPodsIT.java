@@ -156,6 +156,10 @@ class RealPodsIT {
         assertThat(JSON.readTree(answer.body()).get("predictions").toString()).isEqualTo("[\"setosa\",\"virginica\"]");
         var resolved = client.resources(ModelDeployment.class).withName("iris-oci").get().getStatus().resolvedModel();
         assertThat("oci://" + resolved.image()).isEqualTo(pinned);
+        // The example pins the digest publishing this bundle gives on any machine (the generator's build and
+        // hack/publish-model are both reproducible).
+        assertThat(Files.readString(RepositoryRoot.find().resolve("examples/iris-oci.yaml")))
+                .contains("@" + pinned.substring(pinned.indexOf('@') + 1) + "\n");
         var pod = client.pods().withLabel(Labels.MODEL_DEPLOYMENT, "iris-oci").list().getItems()
                 .stream().filter(p -> p.getMetadata().getDeletionTimestamp() == null).findFirst().orElseThrow();
         assertThat(pod.getSpec().getNodeName()).isEqualTo(RealNode.NAME);

@@ -16,6 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import com.sun.net.httpserver.HttpServer;
 
+import io.modeldeploy.runtime.model.BundleDigest;
 import io.modeldeploy.runtime.model.ModelLoadException;
 import io.modeldeploy.runtime.model.ModelSource;
 
@@ -32,6 +33,20 @@ class ModelSourceTest {
 
         assertThat(located.modelFile()).isEqualTo(ExampleModels.iris().resolve("model.onnx"));
         assertThat(located.config().name()).isEqualTo("iris");
+    }
+
+    @Test
+    void theExampleModelIsTheSameBytesOnEveryBuildSoTheExamplesPinItsRealDigest() throws Exception {
+        Path iris = ExampleModels.iris();
+        String digest = BundleDigest.of(Files.readAllBytes(iris.resolve("model.json")), "model.onnx",
+                iris.resolve("model.onnx"));
+
+        for (String example : List.of("iris-http.yaml", "iris-s3.yaml")) {
+            assertThat(Files.readString(ExampleModels.root().resolve("examples").resolve(example)))
+                    .as(example).contains("sha256: " + digest + "\n");
+        }
+        var located = ModelSource.locate(iris.toString(), Optional.of(digest), cache);
+        assertThat(located.modelFile()).isEqualTo(iris.resolve("model.onnx"));
     }
 
     @Test

@@ -46,7 +46,13 @@ public final class IrisModelGenerator {
             dataset.add(example(row.features, mean, scale, new Label(row.label)));
         }
         LinearSGDModel model = new LogisticRegressionTrainer().train(dataset);
-        model.saveONNXModel("io.modeldeploy.examples", 1, out.resolve("model.onnx"));
+        // Without Tribuo's provenance (it records when the data was read and the model trained, in the doc string and
+        // the metadata), the same data and seed give the same bytes on every build, so the bundle's digests (sha256,
+        // an OCI image's) are ones the examples can pin.
+        try (var file = Files.newOutputStream(out.resolve("model.onnx"))) {
+            model.exportONNXModel("io.modeldeploy.examples", 1).toBuilder().clearMetadataProps()
+                    .setDocString("Iris species, Tribuo logistic regression (seed 12345)").build().writeTo(file);
+        }
 
         // Tribuo orders the ONNX input by its feature ids (alphabetical names) and the output by its label ids.
         List<String> modelInputs = new ArrayList<>();
