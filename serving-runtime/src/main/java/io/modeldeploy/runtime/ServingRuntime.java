@@ -66,6 +66,8 @@ public final class ServingRuntime implements AutoCloseable {
         long start = System.nanoTime();
         ModelSource.Located located = ModelSource.locate(settings.model(), settings.sha256(), settings.cacheDir(),
                 settings.maxModelBytes(), settings.s3());
+        Duration fetched = Duration.ofNanos(System.nanoTime() - start);
+        metrics.modelFetched(ModelSource.sourceKind(settings.model()), fetched, located.bundleBytes());
         var engine = DjlEngine.load(located.modelFile(), located.config().formatName());
         model = new ModelService(located, settings.modelVersion().orElse("1"), engine, settings.batching(),
                 metrics::batch);
@@ -74,7 +76,8 @@ public final class ServingRuntime implements AutoCloseable {
         metrics.modelLoaded(Duration.ofNanos(System.nanoTime() - start));
         state.ready(model);
         log("model " + located.config().name() + " (" + engine.name() + ") ready in "
-                + Duration.ofNanos(System.nanoTime() - start).toMillis() + " ms");
+                + Duration.ofNanos(System.nanoTime() - start).toMillis() + " ms (fetched and verified in "
+                + fetched.toMillis() + " ms)");
         return this;
     }
 

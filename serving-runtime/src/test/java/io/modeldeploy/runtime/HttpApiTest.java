@@ -3,6 +3,7 @@ package io.modeldeploy.runtime;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -121,7 +122,11 @@ class HttpApiTest {
                 .contains("modeldeploy_batch_size_count")
                 .contains("modeldeploy_request_errors_total{class=\"4xx\",endpoint=\"/predict\",model=\"iris\","
                         + "status=\"400\",version=\"1.0.0\"}")
-                .contains("modeldeploy_model_load_seconds");
+                .contains("modeldeploy_model_load_seconds")
+                .contains("modeldeploy_model_fetch_seconds{source=\"file\"}");
+        Path iris = ExampleModels.iris();
+        long bundle = Files.size(iris.resolve("model.onnx")) + Files.size(iris.resolve("model.json"));
+        assertThat(metrics).contains("modeldeploy_model_bundle_bytes{source=\"file\"} " + (double) bundle + "\n");
     }
 
     @Test

@@ -66,6 +66,19 @@ public final class RuntimeMetrics {
         batchSize.record(rows);
     }
 
+    /**
+     * How the model reached the pod: from where ({@code file} for a path in the image, a volume or an image volume;
+     * {@code http}, {@code https} or {@code s3} for a download), how long fetching and verifying its bundle took
+     * and how large it is. Why a pod starts slowly reads from here, not only from the total load time.
+     */
+    public void modelFetched(String source, Duration took, long bytes) {
+        Gauge.builder("modeldeploy.model.fetch.seconds", () -> took.toMillis() / 1000.0).tag("source", source)
+                .description("Time to fetch (download, for a remote source) and verify the model bundle")
+                .register(registry);
+        Gauge.builder("modeldeploy.model.bundle.bytes", () -> bytes).tag("source", source)
+                .description("Size of the model file and its model.json").register(registry);
+    }
+
     public void modelLoaded(Duration took) {
         loadMillis.set(took.toMillis());
     }

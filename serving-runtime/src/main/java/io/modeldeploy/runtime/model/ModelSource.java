@@ -31,6 +31,20 @@ public final class ModelSource {
 
     /** A verified model: its config, the model file's path and the bundle's folder (where model.json is). */
     public record Located(ModelConfig config, Path modelFile, Path folder) {
+        /** The size of the model file and its model.json. */
+        public long bundleBytes() throws IOException {
+            return Files.size(modelFile) + Files.size(folder.resolve(ModelConfig.FILE));
+        }
+    }
+
+    /** Where a location is fetched from, for metrics: http, https, s3, or file for anything on a local path. */
+    public static String sourceKind(String location) {
+        for (String scheme : new String[] {"https", "http", "s3"}) {
+            if (location.startsWith(scheme + "://")) {
+                return scheme;
+            }
+        }
+        return "file";
     }
 
     /**
