@@ -66,6 +66,17 @@ final class Manifests {
                       credentialsSecret: %s""".formatted(endpoint, credentialsSecret), "");
     }
 
+    /**
+     * The Iris model of one replica downloaded from {@code url}, pinned by {@code sha256}, keeping the download in
+     * the PersistentVolumeClaim {@code cacheClaim} for the other replicas.
+     */
+    static Path irisFromHttpWithCache(String name, String url, String sha256, String cacheClaim) throws IOException {
+        return iris(name, "1.0.0", 1, """
+                uri: %s
+                    sha256: %s
+                    cacheClaim: %s""".formatted(url, sha256, cacheClaim), "");
+    }
+
     /** The Iris model of one replica from an OCI registry, at an {@code oci://} uri (a tag or a digest). */
     static Path irisFromOci(String name, String uri) throws IOException {
         return iris(name, "1.0.0", 1, "uri: " + uri, "");

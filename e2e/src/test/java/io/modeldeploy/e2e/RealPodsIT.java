@@ -10,6 +10,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import org.gaul.s3proxy.AuthenticationType;
 import org.gaul.s3proxy.S3Proxy;
@@ -165,6 +166,63 @@ class RealPodsIT {
         assertThat(pod.getSpec().getNodeName()).isEqualTo(RealNode.NAME);
         assertThat(pod.getSpec().getVolumes()).anySatisfy(v -> assertThat(v.getImage() == null ? null
                 : v.getImage().getReference()).isEqualTo(resolved.image()));
+    }
+
+    @Test
+    void podsThatShareACacheClaimDownloadTheBundleOnceAndScaleUpWithTheStoreGone(KubernetesClient client,
+            TestNamespace ns, TestCluster cluster) throws Exception {
+        // The claim's volume: a folder on this machine, which is the real node (hostPath; fsGroup does not reach it,
+        // so it is made writable for the runtime's user here).
+        Path folder = Files.createTempDirectory("modeldeploy-e2e-cache");
+        Files.setPosixFilePermissions(folder, java.nio.file.attribute.PosixFilePermissions.fromString("rwxrwxrwx"));
+        String volume = "e2e-cache-" + UUID.randomUUID().toString().substring(0, 8);
+        client.persistentVolumes().resource(new io.fabric8.kubernetes.api.model.PersistentVolumeBuilder()
+                .withNewMetadata().withName(volume).endMetadata().withNewSpec()
+                .withCapacity(Map.of("storage", new io.fabric8.kubernetes.api.model.Quantity("1Gi")))
+                .withAccessModes("ReadWriteOnce").withStorageClassName("").withPersistentVolumeReclaimPolicy("Retain")
+                .withNewHostPath().withPath(folder.toString()).withType("Directory").endHostPath()
+                .withNewClaimRef().withNamespace(ns.name()).withName("model-cache").endClaimRef()
+                .endSpec().build()).create();
+        try (var store = ServedBundle.serve(RepositoryRoot.find().resolve("examples/models/iris"))) {
+            client.persistentVolumeClaims().resource(new io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder()
+                    .withNewMetadata().withName("model-cache").endMetadata().withNewSpec()
+                    .withAccessModes("ReadWriteOnce").withStorageClassName("").withVolumeName(volume)
+                    .withNewResources().withRequests(Map.of("storage",
+                            new io.fabric8.kubernetes.api.model.Quantity("1Gi"))).endResources()
+                    .endSpec().build()).create();
+            String sha256 = bundleDigest(RepositoryRoot.find().resolve("examples/models/iris"));
+            applyOnRealNode(cluster, ns, Manifests.irisFromHttpWithCache("iris-cached", store.uri(), sha256,
+                    "model-cache"));
+            ClusterState.await(cluster, ns.name(), "md/iris-cached", "--for=condition=Ready",
+                    "--timeout=" + READY.toSeconds() + "s");
+            assertThat(store.downloads()).hasValue(1);
+            assertThat(folder.resolve(sha256).resolve("model.onnx")).as("the first pod filled the cache").exists();
+
+            // The store goes away; a new replica still starts, from the claim, and downloads nothing.
+            store.close();
+            client.resources(ModelDeployment.class).withName("iris-cached").scale(2);
+            ClusterState.until(cluster, ns.name(), READY, () -> servingPods(client, "iris-cached").stream()
+                    .filter(p -> p.getStatus().getConditions().stream().anyMatch(
+                            c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()))).count() == 2);
+            assertThat(store.downloads()).hasValue(1);
+            var http = java.net.http.HttpClient.newHttpClient();
+            var metrics = new StringBuilder();
+            for (Pod pod : servingPods(client, "iris-cached")) {
+                metrics.append(http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://"
+                        + pod.getStatus().getPodIP() + ":8080/metrics")).build(),
+                        java.net.http.HttpResponse.BodyHandlers.ofString()).body());
+            }
+            assertThat(metrics).as("one pod says it read the shared cache")
+                    .contains("modeldeploy_model_fetch_seconds{source=\"shared-cache\"}");
+        } finally {
+            client.resources(ModelDeployment.class).withName("iris-cached").delete();
+            client.persistentVolumes().withName(volume).delete();
+            try (var files = Files.walk(folder)) {
+                for (Path file : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                    Files.deleteIfExists(file);
+                }
+            }
+        }
     }
 
     @Test
@@ -492,6 +550,18 @@ class RealPodsIT {
         return client.resources(ModelDeployment.class).withName(Manifests.CANARY).get();
     }
 
+    /** The bundle digest spec.model.sha256 takes: sha256sum of what sha256sum prints for model.json and model.onnx. */
+    private static String bundleDigest(Path bundle) throws Exception {
+        var hex = java.util.HexFormat.of();
+        String listing = "";
+        for (String file : List.of("model.json", "model.onnx")) {
+            listing += hex.formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(Files.readAllBytes(bundle.resolve(file)))) + "  " + file + "\n";
+        }
+        return hex.formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                .digest(listing.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    }
+
     private static List<Pod> servingPods(KubernetesClient client, String name) {
         return client.pods().withLabel(Labels.MODEL_DEPLOYMENT, name).list().getItems().stream()
                 .filter(p -> p.getMetadata().getDeletionTimestamp() == null).toList();
@@ -505,11 +575,41 @@ class RealPodsIT {
     }
 
     /**
+     * A model bundle folder served over HTTP from this machine to the real node's pods, counting how often its model
+     * file was downloaded.
+     */
+    record ServedBundle(com.sun.net.httpserver.HttpServer server, String uri, AtomicInteger downloads)
+            implements AutoCloseable {
+        static ServedBundle serve(Path bundle) throws IOException {
+            var downloads = new AtomicInteger();
+            var server = com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress("0.0.0.0", 0), 0);
+            server.createContext("/iris/", exchange -> {
+                Path file = bundle.resolve(Path.of(exchange.getRequestURI().getPath()).getFileName().toString());
+                byte[] body = Files.isRegularFile(file) ? Files.readAllBytes(file) : new byte[0];
+                if (file.getFileName().toString().equals("model.onnx")) {
+                    downloads.incrementAndGet();
+                }
+                exchange.sendResponseHeaders(body.length == 0 ? 404 : 200, body.length == 0 ? -1 : body.length);
+                exchange.getResponseBody().write(body);
+                exchange.close();
+            });
+            server.start();
+            return new ServedBundle(server, "http://" + RealNode.hostFromPods() + ":" + server.getAddress().getPort()
+                    + "/iris/model.onnx", downloads);
+        }
+
+        @Override
+        public void close() {
+            server.stop(0);
+        }
+    }
+
+    /**
      * The Iris bundle with a mis-exported model.json (setosa and virginica swapped: the same model file, two thirds
      * of its answers wrong), served over HTTP from this machine to the real node's pods.
      */
-    record RelabelledIris(com.sun.net.httpserver.HttpServer server, String uri) implements AutoCloseable {
-        static RelabelledIris serve() throws IOException {
+    static final class RelabelledIris {
+        static ServedBundle serve() throws IOException {
             Path bundle = Files.createTempDirectory("relabelled-iris");
             Path iris = RepositoryRoot.find().resolve("examples/models/iris");
             for (String file : List.of("model.onnx", "reference.json")) {
@@ -518,22 +618,7 @@ class RealPodsIT {
             Files.writeString(bundle.resolve("model.json"), Files.readString(iris.resolve("model.json"))
                     .replace("\"setosa\"", "\"@\"").replace("\"virginica\"", "\"setosa\"")
                     .replace("\"@\"", "\"virginica\""));
-            var server = com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress("0.0.0.0", 0), 0);
-            server.createContext("/iris/", exchange -> {
-                Path file = bundle.resolve(Path.of(exchange.getRequestURI().getPath()).getFileName().toString());
-                byte[] body = Files.isRegularFile(file) ? Files.readAllBytes(file) : new byte[0];
-                exchange.sendResponseHeaders(body.length == 0 ? 404 : 200, body.length == 0 ? -1 : body.length);
-                exchange.getResponseBody().write(body);
-                exchange.close();
-            });
-            server.start();
-            return new RelabelledIris(server, "http://" + RealNode.hostFromPods() + ":"
-                    + server.getAddress().getPort() + "/iris/model.onnx");
-        }
-
-        @Override
-        public void close() {
-            server.stop(0);
+            return ServedBundle.serve(bundle);
         }
     }
 

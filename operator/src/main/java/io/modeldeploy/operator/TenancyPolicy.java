@@ -76,6 +76,12 @@ public record TenancyPolicy(List<String> images, boolean secretReferences, List<
                     + "allowed here; allowed: " + String.join(", ", claims)
                     + " (operator setting MODELDEPLOY_POLICY_CLAIMS)");
         }
+        String cacheClaim = spec.model().cacheClaim();
+        if (cacheClaim != null && !claims.isEmpty() && !claims.contains(cacheClaim)) {
+            return Optional.of("spec.model.cacheClaim names the PersistentVolumeClaim " + cacheClaim + ", which is "
+                    + "not allowed here; allowed: " + String.join(", ", claims)
+                    + " (operator setting MODELDEPLOY_POLICY_CLAIMS)");
+        }
         List<Toleration> tolerations = spec.scheduling() == null || spec.scheduling().tolerations() == null
                 ? List.of() : spec.scheduling().tolerations();
         for (int i = 0; i < tolerations.size() && !tolerationKeys.isEmpty(); i++) {

@@ -116,6 +116,13 @@ class TenancyPolicyTest {
                 """, ModelDeploymentSpec.class)).satisfies(s -> assertThat(SHARED.violation(s, DEFAULT_IMAGE))
                 .hasValue("spec.model.uri names the PersistentVolumeClaim finance-data, which is not allowed here; "
                         + "allowed: models (operator setting MODELDEPLOY_POLICY_CLAIMS)"));
+        assertThat(Serialization.unmarshal("""
+                model: {name: iris, version: "1", format: onnx, uri: "https://models.example.com/iris/model.onnx",
+                        sha256: "%s", cacheClaim: finance-data}
+                """.formatted("ab".repeat(32)), ModelDeploymentSpec.class)).satisfies(s -> assertThat(
+                SHARED.violation(s, DEFAULT_IMAGE)).hasValue("spec.model.cacheClaim names the PersistentVolumeClaim "
+                        + "finance-data, which is not allowed here; allowed: models (operator setting "
+                        + "MODELDEPLOY_POLICY_CLAIMS)"));
         assertThat(denied(SHARED, "scheduling: {tolerations: [{key: gpu, operator: Exists}]}\n")).isEqualTo("allowed");
         assertThat(denied(SHARED, "scheduling: {tolerations: [{operator: Exists}]}\n"))
                 .startsWith("spec.scheduling.tolerations[0] tolerates every taint, which is not allowed here");

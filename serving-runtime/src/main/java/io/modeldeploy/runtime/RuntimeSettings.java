@@ -16,31 +16,38 @@ import io.modeldeploy.runtime.model.S3Access;
  */
 public record RuntimeSettings(String model, Optional<String> sha256, Optional<String> modelVersion, String host,
         int port, Path cacheDir, ModelService.BatchingSettings batching, long maxBodyBytes, Duration drainTimeout,
-        long maxModelBytes, AcceptanceGate acceptance, Duration injectedLatency, S3Access s3) {
+        long maxModelBytes, AcceptanceGate acceptance, Duration injectedLatency, S3Access s3,
+        Optional<Path> sharedCache) {
 
     /** The settings with the default limit on a downloaded model's size. */
     public RuntimeSettings(String model, Optional<String> sha256, Optional<String> modelVersion, String host, int port,
             Path cacheDir, ModelService.BatchingSettings batching, long maxBodyBytes, Duration drainTimeout) {
         this(model, sha256, modelVersion, host, port, cacheDir, batching, maxBodyBytes, drainTimeout,
-                ModelSource.DEFAULT_MAX_MODEL_BYTES, AcceptanceGate.NONE, Duration.ZERO, S3Access.AWS);
+                ModelSource.DEFAULT_MAX_MODEL_BYTES, AcceptanceGate.NONE, Duration.ZERO, S3Access.AWS, Optional.empty());
     }
 
     /** The settings with an acceptance gate, for tests. */
     public RuntimeSettings withAcceptance(AcceptanceGate gate) {
         return new RuntimeSettings(model, sha256, modelVersion, host, port, cacheDir, batching, maxBodyBytes,
-                drainTimeout, maxModelBytes, gate, injectedLatency, s3);
+                drainTimeout, maxModelBytes, gate, injectedLatency, s3, sharedCache);
     }
 
     /** The settings with a delay added to every prediction, for tests. */
     public RuntimeSettings withInjectedLatency(Duration latency) {
         return new RuntimeSettings(model, sha256, modelVersion, host, port, cacheDir, batching, maxBodyBytes,
-                drainTimeout, maxModelBytes, acceptance, latency, s3);
+                drainTimeout, maxModelBytes, acceptance, latency, s3, sharedCache);
     }
 
     /** The settings with another way to an S3-compatible store, for tests. */
     public RuntimeSettings withS3(S3Access access) {
         return new RuntimeSettings(model, sha256, modelVersion, host, port, cacheDir, batching, maxBodyBytes,
-                drainTimeout, maxModelBytes, acceptance, injectedLatency, access);
+                drainTimeout, maxModelBytes, acceptance, injectedLatency, access, sharedCache);
+    }
+
+    /** The settings with a shared cache of downloaded bundles, for tests. */
+    public RuntimeSettings withSharedCache(Path folder) {
+        return new RuntimeSettings(model, sha256, modelVersion, host, port, cacheDir, batching, maxBodyBytes,
+                drainTimeout, maxModelBytes, acceptance, injectedLatency, s3, Optional.of(folder));
     }
 
     static final String USAGE = """
@@ -67,6 +74,8 @@ public record RuntimeSettings(String model, Optional<String> sha256, Optional<St
               --s3-region <name>     the region to sign for (MODELDEPLOY_S3_REGION, else AWS_REGION, else us-east-1)
               --s3-path-style <b>    bucket in the path, not the host name (MODELDEPLOY_S3_PATH_STYLE, default: true
                                      with an endpoint); credentials: AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY
+              --shared-cache-dir <folder>  keep downloaded bundles here by their --sha256, for the other pods that
+                                     mount the same volume (MODELDEPLOY_SHARED_CACHE_DIR, default: none)
             """;
 
     public static RuntimeSettings from(String[] args, Map<String, String> env) {
@@ -106,7 +115,9 @@ public record RuntimeSettings(String model, Optional<String> sha256, Optional<St
                                 null), "max-absolute-error")),
                 Duration.ofMillis(atLeastZero(pick(flags, "injected-latency-ms", env, "MODELDEPLOY_INJECTED_LATENCY_MS",
                         "0"), "injected-latency-ms")),
-                s3(flags, env));
+                s3(flags, env),
+                Optional.ofNullable(pick(flags, "shared-cache-dir", env, "MODELDEPLOY_SHARED_CACHE_DIR", null))
+                        .filter(d -> !d.isBlank()).map(Path::of));
     }
 
     private static S3Access s3(Map<String, String> flags, Map<String, String> env) {

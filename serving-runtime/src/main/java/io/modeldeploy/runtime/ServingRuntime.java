@@ -11,6 +11,7 @@ import io.modeldeploy.runtime.http.ServingState;
 import io.modeldeploy.runtime.inference.DjlEngine;
 import io.modeldeploy.runtime.inference.ModelService;
 import io.modeldeploy.runtime.model.ModelSource;
+import io.modeldeploy.runtime.model.SharedModelCache;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 
@@ -64,10 +65,21 @@ public final class ServingRuntime implements AutoCloseable {
                 .toCompletionStage().toCompletableFuture().join();
         log("listening on " + settings.host() + ":" + server.actualPort());
         long start = System.nanoTime();
-        ModelSource.Located located = ModelSource.locate(settings.model(), settings.sha256(), settings.cacheDir(),
-                settings.maxModelBytes(), settings.s3());
+        SharedModelCache.Download download = () -> ModelSource.locate(settings.model(), settings.sha256(),
+                settings.cacheDir(), settings.maxModelBytes(), settings.s3());
+        String source = ModelSource.sourceKind(settings.model());
+        ModelSource.Located located;
+        if (settings.sharedCache().isPresent() && settings.sha256().isPresent() && !source.equals("file")) {
+            // Only a download is worth sharing, and only a bundle pinned by its digest can be found by it.
+            SharedModelCache.Fetched fetched = new SharedModelCache(settings.sharedCache().get(), ServingRuntime::log)
+                    .locate(settings.sha256().get(), settings.cacheDir(), download);
+            located = fetched.located();
+            source = fetched.fromCache() ? "shared-cache" : source;
+        } else {
+            located = download.fetch();
+        }
         Duration fetched = Duration.ofNanos(System.nanoTime() - start);
-        metrics.modelFetched(ModelSource.sourceKind(settings.model()), fetched, located.bundleBytes());
+        metrics.modelFetched(source, fetched, located.bundleBytes());
         var engine = DjlEngine.load(located.modelFile(), located.config().formatName());
         model = new ModelService(located, settings.modelVersion().orElse("1"), engine, settings.batching(),
                 metrics::batch);

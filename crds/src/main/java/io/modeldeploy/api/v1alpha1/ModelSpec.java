@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 
+import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.ValidationRule;
@@ -35,6 +36,9 @@ import io.fabric8.generator.annotation.ValidationRule;
         fieldPath = ".uri", message = "a pvc:// model.uri must not contain '..': the path stays inside the claim's volume")
 @ValidationRule(value = "!self.uri.startsWith('file://') || self.uri.startsWith('file:///')", fieldPath = ".uri",
         message = "a file:// model.uri must be an absolute path in the image, e.g. file:///models/iris")
+@ValidationRule(value = "!has(self.cacheClaim) || (has(self.sha256) && self.uri.matches('^(https?|s3)://.+$'))",
+        fieldPath = ".cacheClaim", message = "model.cacheClaim shares downloaded bundles by their digest: it needs "
+                + "model.sha256 and an http://, https:// or s3:// model.uri (an oci:// model is cached by the node)")
 @ValidationRule(value = "!has(self.sha256) || self.sha256.matches('^[a-f0-9]{64}$')", fieldPath = ".sha256",
         message = "model.sha256 must be 64 lowercase hex digits, as printed by sha256sum")
 @JsonIgnoreProperties(ignoreUnknown = true)
@@ -61,11 +65,22 @@ public record ModelSpec(
         AcceptanceSpec acceptance,
         @JsonPropertyDescription("The S3-compatible store of an s3:// uri: endpoint, region, path-style "
                 + "addressing, credentials")
-        S3SourceSpec s3) {
+        S3SourceSpec s3,
+        @JsonPropertyDescription("A PersistentVolumeClaim in the ModelDeployment's namespace where the pods keep "
+                + "downloaded bundles by their sha256, so that a scale-up or a restart reads the bundle there "
+                + "instead of downloading it again (ReadWriteMany to share across nodes). Every pod verifies what it "
+                + "reads against sha256; the operator's policy.claims governs it like a pvc:// model")
+        @Pattern("^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$") @Size(max = 253) String cacheClaim) {
 
     /** A model that is not in an S3-compatible store. */
     public ModelSpec(String name, String version, ModelFormat format, String uri, String sha256,
             AcceptanceSpec acceptance) {
-        this(name, version, format, uri, sha256, acceptance, null);
+        this(name, version, format, uri, sha256, acceptance, null, null);
+    }
+
+    /** A model without a shared download cache. */
+    public ModelSpec(String name, String version, ModelFormat format, String uri, String sha256,
+            AcceptanceSpec acceptance, S3SourceSpec s3) {
+        this(name, version, format, uri, sha256, acceptance, s3, null);
     }
 }

@@ -50,6 +50,14 @@ class ModelDeploymentValidationTest {
                         "spec.model.uri: Invalid value: model.uri must start with pvc://, file://, http://, https://, s3:// or oci://"),
                 bad("plain http uri without a digest", spec -> model(spec).put("uri", "http://models.svc/iris/model.onnx"),
                         "spec.model.sha256: Invalid value: an http:// model.uri needs model.sha256"),
+                bad("cache claim without a digest", spec -> {
+                    model(spec).put("uri", "https://models.example.com/iris/model.onnx");
+                    model(spec).put("cacheClaim", "model-cache");
+                }, "spec.model.cacheClaim: Invalid value: model.cacheClaim shares downloaded bundles by their digest"),
+                bad("cache claim for a model in the image", spec -> {
+                    model(spec).put("sha256", "a".repeat(64));
+                    model(spec).put("cacheClaim", "model-cache");
+                }, "it needs model.sha256 and an http://, https:// or s3:// model.uri"),
                 bad("oci uri without a tag or digest", spec -> model(spec).put("uri", "oci://ghcr.io/acme/iris"),
                         "an oci:// model.uri takes the form oci://<registry>/<repository>:<tag> or"),
                 bad("oci uri with an uppercase repository", spec -> model(spec).put("uri", "oci://ghcr.io/Acme/iris:1"),

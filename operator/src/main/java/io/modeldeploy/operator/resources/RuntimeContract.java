@@ -52,6 +52,12 @@ public final class RuntimeContract {
     /** An oci:// model's image, mounted read-only: its root holds the bundle. */
     public static final String MODEL_IMAGE_VOLUME = "model-image";
     public static final String MODEL_IMAGE_PATH = "/mnt/model-image";
+    /** spec.model.cacheClaim, where the pods keep downloaded bundles by their digest for each other. */
+    public static final String SHARED_CACHE_VOLUME = "model-shared-cache";
+    public static final String SHARED_CACHE_PATH = "/var/cache/modeldeploy-shared";
+    public static final String ENV_SHARED_CACHE_DIR = "MODELDEPLOY_SHARED_CACHE_DIR";
+    /** The user the runtime image runs as (hack/images): the shared cache's files belong to its group. */
+    public static final long RUNTIME_USER = 10001;
 
     /**
      * How long a terminating pod keeps serving before its runtime gets SIGTERM (the preStop hook): the time the

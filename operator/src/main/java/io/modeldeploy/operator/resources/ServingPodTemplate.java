@@ -86,8 +86,8 @@ public final class ServingPodTemplate {
                 .endMetadata()
                 .withNewSpec()
                 .withContainers(container(md, location, defaultImage))
-                .withVolumes(volumes(location))
-                .withSecurityContext(podSecurityContext(spec.securityContext()))
+                .withVolumes(volumes(location, spec.model().cacheClaim()))
+                .withSecurityContext(podSecurityContext(spec.securityContext(), spec.model().cacheClaim() != null))
                 .withAutomountServiceAccountToken(false)
                 .withEnableServiceLinks(false)
                 .withTerminationGracePeriodSeconds(RuntimeContract.TERMINATION_GRACE_SECONDS)
@@ -108,6 +108,9 @@ public final class ServingPodTemplate {
                 mounts.add(mount(RuntimeContract.MODEL_STORE_VOLUME, RuntimeContract.MODEL_STORE_PATH, true)));
         location.image().ifPresent(image ->
                 mounts.add(mount(RuntimeContract.MODEL_IMAGE_VOLUME, RuntimeContract.MODEL_IMAGE_PATH, true)));
+        if (spec.model().cacheClaim() != null) {
+            mounts.add(mount(RuntimeContract.SHARED_CACHE_VOLUME, RuntimeContract.SHARED_CACHE_PATH, false));
+        }
         return new ContainerBuilder()
                 .withName(RuntimeContract.CONTAINER)
                 .withImage(runtime.image() != null ? runtime.image() : defaultImage)
@@ -171,6 +174,9 @@ public final class ServingPodTemplate {
                 }
             }
         }
+        if (spec.model().cacheClaim() != null) {
+            put(env, RuntimeContract.ENV_SHARED_CACHE_DIR, RuntimeContract.SHARED_CACHE_PATH);
+        }
         put(env, RuntimeContract.ENV_HTTP_PORT, Integer.toString(spec.runtime().port()));
         put(env, RuntimeContract.ENV_BATCH_MAX_SIZE, Integer.toString(spec.runtime().batching().maxBatchSize()));
         put(env, RuntimeContract.ENV_BATCH_MAX_DELAY_MS,
@@ -213,7 +219,7 @@ public final class ServingPodTemplate {
                 .build();
     }
 
-    private static List<Volume> volumes(ModelLocation location) {
+    private static List<Volume> volumes(ModelLocation location, String cacheClaim) {
         var volumes = new ArrayList<Volume>();
         volumes.add(new VolumeBuilder().withName(RuntimeContract.CACHE_VOLUME).withNewEmptyDir()
                 .withSizeLimit(new Quantity(RuntimeContract.CACHE_SIZE_LIMIT)).endEmptyDir().build());
@@ -229,6 +235,10 @@ public final class ServingPodTemplate {
                 .withName(RuntimeContract.MODEL_IMAGE_VOLUME)
                 .withNewImage().withReference(image).withPullPolicy("IfNotPresent").endImage()
                 .build()));
+        if (cacheClaim != null) {
+            volumes.add(new VolumeBuilder().withName(RuntimeContract.SHARED_CACHE_VOLUME)
+                    .withNewPersistentVolumeClaim().withClaimName(cacheClaim).endPersistentVolumeClaim().build());
+        }
         return volumes;
     }
 
@@ -237,14 +247,21 @@ public final class ServingPodTemplate {
                 .withReadOnly(readOnly ? true : null).build();
     }
 
-    /** The user's pod security context, or the restricted profile's: non-root with the RuntimeDefault seccomp. */
-    private static PodSecurityContext podSecurityContext(PodSecurityContext requested) {
+    /**
+     * The user's pod security context, or the restricted profile's: non-root with the RuntimeDefault seccomp; with a
+     * shared cache, its volume belongs to the runtime's group so that the runtime can write it (checked only at the
+     * volume's root, not file by file).
+     */
+    private static PodSecurityContext podSecurityContext(PodSecurityContext requested, boolean sharedCache) {
         if (requested != null) {
             return requested;
         }
-        return new PodSecurityContextBuilder()
+        var context = new PodSecurityContextBuilder()
                 .withRunAsNonRoot(true)
-                .withNewSeccompProfile().withType("RuntimeDefault").endSeccompProfile()
-                .build();
+                .withNewSeccompProfile().withType("RuntimeDefault").endSeccompProfile();
+        if (sharedCache) {
+            context.withFsGroup(RuntimeContract.RUNTIME_USER).withFsGroupChangePolicy("OnRootMismatch");
+        }
+        return context.build();
     }
 }

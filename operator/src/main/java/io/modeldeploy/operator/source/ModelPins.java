@@ -98,7 +98,7 @@ public class ModelPins {
         copy.setMetadata(md.getMetadata());
         copy.setStatus(md.getStatus());
         copy.setSpec(new ModelDeploymentSpec(new ModelSpec(model.name(), model.version(), model.format(), uri,
-                model.sha256(), model.acceptance(), model.s3()), spec.runtime(), spec.replicas(), spec.autoscaling(),
+                model.sha256(), model.acceptance(), model.s3(), model.cacheClaim()), spec.runtime(), spec.replicas(), spec.autoscaling(),
                 spec.probes(), spec.scheduling(), spec.securityContext(), spec.podAnnotations(),
                 spec.progressDeadlineSeconds(), spec.rollout()));
         return copy;

@@ -141,6 +141,28 @@ class ServingPodTemplateTest {
     }
 
     @Test
+    void aCacheClaimIsMountedWritableForTheRuntimesGroupAndNamedToTheRuntime() {
+        var spec = spec("s3://models/iris/model.onnx", "1", 1, null, null, null);
+        var model = spec.model();
+        var md = with(new ModelDeploymentSpec(new io.modeldeploy.api.v1alpha1.ModelSpec(model.name(),
+                model.version(), model.format(), model.uri(), "ab".repeat(32), null, null, "model-cache"),
+                spec.runtime(), 1, null, spec.probes(), null, null, null, 600, spec.rollout()));
+
+        PodTemplateSpec template = ServingPodTemplate.desired(md, Labels.TRACK_STABLE, IMAGE);
+        assertThat(template.getSpec().getVolumes())
+                .filteredOn(v -> v.getName().equals(RuntimeContract.SHARED_CACHE_VOLUME)).singleElement()
+                .satisfies(v -> assertThat(v.getPersistentVolumeClaim().getClaimName()).isEqualTo("model-cache"));
+        assertThat(container(md).getVolumeMounts())
+                .filteredOn(m -> m.getName().equals(RuntimeContract.SHARED_CACHE_VOLUME)).singleElement()
+                .satisfies(m -> assertThat(m.getReadOnly()).isNull());
+        assertThat(env(container(md))).containsEntry(RuntimeContract.ENV_SHARED_CACHE_DIR,
+                RuntimeContract.SHARED_CACHE_PATH);
+        assertThat(template.getSpec().getSecurityContext().getFsGroup()).isEqualTo(RuntimeContract.RUNTIME_USER);
+        assertThat(ServingPodTemplate.desired(iris(), Labels.TRACK_STABLE, IMAGE).getSpec().getSecurityContext()
+                .getFsGroup()).as("no shared cache, no group").isNull();
+    }
+
+    @Test
     void anAcceptanceGateReachesTheRuntimeAndIsPartOfTheRevision() {
         var spec = spec("file:///models/iris", "1", 1, null, null, null);
         var model = spec.model();

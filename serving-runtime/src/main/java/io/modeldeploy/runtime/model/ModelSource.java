@@ -186,6 +186,9 @@ public final class ModelSource {
             }
         } catch (java.net.http.HttpTimeoutException e) {
             throw new ModelLoadException("GET " + uri + " did not answer within " + RESPONSE_TIMEOUT.toSeconds() + " s");
+        } catch (java.net.ConnectException e) {
+            throw new ModelLoadException("cannot reach the model's server: GET " + uri + " failed to connect ("
+                    + (e.getMessage() == null ? "connection refused" : e.getMessage()) + ")");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted while downloading " + uri, e);
