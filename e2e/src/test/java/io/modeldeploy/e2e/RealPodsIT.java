@@ -166,6 +166,17 @@ class RealPodsIT {
         assertThat(pod.getSpec().getNodeName()).isEqualTo(RealNode.NAME);
         assertThat(pod.getSpec().getVolumes()).anySatisfy(v -> assertThat(v.getImage() == null ? null
                 : v.getImage().getReference()).isEqualTo(resolved.image()));
+
+        // A digest the registry does not have: the kubelet cannot pull it, and the status names the model's image.
+        String missing = RealNode.registry() + "/" + repository + "@sha256:" + "0".repeat(64);
+        applyOnRealNode(cluster, ns, Manifests.irisFromOci("iris-oci-missing", "oci://" + missing));
+        ClusterState.until(cluster, ns.name(), READY, () -> {
+            var md = client.resources(ModelDeployment.class).withName("iris-oci-missing").get();
+            return md.getStatus() != null && md.getStatus().conditions() != null && md.getStatus().conditions()
+                    .stream().anyMatch(c -> "Ready".equals(c.getType()) && "ImagePullFailed".equals(c.getReason())
+                            && c.getMessage().contains("cannot pull the model image " + missing
+                                    + " (spec.model.uri): "));
+        });
     }
 
     @Test

@@ -33,6 +33,13 @@ public final class PodDiagnosis {
                 .min(Comparator.comparingInt(Problem::severity).thenComparing(Problem::message));
     }
 
+    /** The image an oci:// model's pod mounts as a volume, if it mounts one. */
+    private static Optional<String> modelImage(Pod pod) {
+        return pod.getSpec() == null || pod.getSpec().getVolumes() == null ? Optional.empty()
+                : pod.getSpec().getVolumes().stream().filter(v -> v.getImage() != null)
+                        .map(v -> v.getImage().getReference()).filter(java.util.Objects::nonNull).findFirst();
+    }
+
     static Optional<Problem> problem(Pod pod) {
         String name = pod.getMetadata().getName();
         var status = pod.getStatus();
@@ -51,8 +58,12 @@ public final class PodDiagnosis {
             var waiting = c.getState() == null ? null : c.getState().getWaiting();
             var lastTerminated = c.getLastState() == null ? null : c.getLastState().getTerminated();
             if (waiting != null && IMAGE_PULL.contains(waiting.getReason())) {
-                return Optional.of(new Problem(Conditions.IMAGE_PULL_FAILED, "pod " + name + " cannot pull image "
-                        + c.getImage() + ": " + orEmpty(waiting.getMessage()), 1));
+                // The kubelet reports an image volume it cannot pull on the container that mounts it.
+                String what = modelImage(pod).filter(image -> orEmpty(waiting.getMessage()).contains(image))
+                        .map(image -> "the model image " + image + " (spec.model.uri)")
+                        .orElse("image " + c.getImage());
+                return Optional.of(new Problem(Conditions.IMAGE_PULL_FAILED, "pod " + name + " cannot pull " + what
+                        + ": " + orEmpty(waiting.getMessage()), 1));
             }
             if (lastTerminated != null && lastTerminated.getExitCode() != null && lastTerminated.getExitCode() != 0
                     && lastTerminated.getMessage() != null && lastTerminated.getMessage().contains("model")) {

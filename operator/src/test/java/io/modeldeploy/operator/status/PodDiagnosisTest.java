@@ -25,6 +25,27 @@ class PodDiagnosisTest {
     }
 
     @Test
+    void anOciModelImageThatCannotBePulledIsNamedAsTheModelNotTheRuntime() {
+        // What the kubelet (1.36, containerd 2.1) reported on the test bed's real node for a digest the registry
+        // does not have: the runtime container waits, with the model image's reference in the message.
+        String model = "localhost:5000/nope/iris@sha256:" + "ab".repeat(32);
+        String message = "Back-off pulling image \"" + model + "\": ErrImagePull: rpc error: code = NotFound desc = "
+                + "failed to pull and unpack image \"" + model + "\": failed to resolve image: " + model + ": not found";
+        Pod pod = pod("iris-m").editOrNewSpec().addNewVolume().withName("model-image").withNewImage()
+                .withReference(model).endImage().endVolume().endSpec()
+                .editStatus().addNewContainerStatus().withName("model-server")
+                .withImage("localhost:5000/serving-runtime:0.1.0").withNewState().withNewWaiting()
+                .withReason("ImagePullBackOff").withMessage(message).endWaiting().endState().endContainerStatus()
+                .endStatus().build();
+
+        assertThat(PodDiagnosis.of(List.of(pod))).get().satisfies(p -> {
+            assertThat(p.reason()).isEqualTo(Conditions.IMAGE_PULL_FAILED);
+            assertThat(p.message()).isEqualTo("pod iris-m cannot pull the model image " + model
+                    + " (spec.model.uri): " + message);
+        });
+    }
+
+    @Test
     void aRuntimeThatExitsOverItsModelIsAModelLoadFailureWithTheRuntimesOwnMessage() {
         Pod pod = crashing("iris-b", "model file /models/iris/model.onnx not found\n");
 
