@@ -52,8 +52,8 @@ public record RuntimeSettings(String model, Optional<String> sha256, Optional<St
 
     static final String USAGE = """
             usage: java -jar modeldeploy-serving-runtime.jar --model <folder|file|http(s) URL> [options]
-              --model <location>     the model: a folder with model.json, the model file, or its http(s) or
-                                     s3://bucket/key URL (env MODELDEPLOY_MODEL_LOCATION)
+              --model <location>     the model: a folder with model.json, the model file, its http(s) or
+                                     s3://bucket/key URL, or s3://bucket/prefix/ (env MODELDEPLOY_MODEL_LOCATION)
               --sha256 <hex>         refuse to serve a model bundle with another digest (MODELDEPLOY_MODEL_SHA256)
               --version <v>          the model version to report (MODELDEPLOY_MODEL_VERSION, default 1)
               --port <n>             HTTP port (MODELDEPLOY_HTTP_PORT, default 8080)

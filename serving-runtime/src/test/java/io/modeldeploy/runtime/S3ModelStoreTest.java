@@ -104,6 +104,24 @@ class S3ModelStoreTest {
     }
 
     @Test
+    void aPrefixNamesTheBundlesFolderAndItsModelJsonNamesTheModelFile() throws Exception {
+        String digest = irisDigest();
+
+        var located = ModelSource.locate("s3://models/iris/", Optional.of(digest), cache,
+                ModelSource.DEFAULT_MAX_MODEL_BYTES, access);
+
+        assertThat(located.modelFile().getFileName().toString()).isEqualTo("model.onnx");
+        assertThat(located.modelFile()).hasSameBinaryContentAs(ExampleModels.iris().resolve("model.onnx"));
+        assertThat(located.folder().resolve(ModelSource.REFERENCE_FILE)).isRegularFile();
+        assertThatThrownBy(() -> ModelSource.locate("s3://models/tampered/", Optional.of(digest), cache,
+                ModelSource.DEFAULT_MAX_MODEL_BYTES, access)).hasMessageStartingWith("checksum mismatch");
+        assertThatThrownBy(() -> ModelSource.locate("s3://models/nothing-here/", Optional.empty(), cache,
+                ModelSource.DEFAULT_MAX_MODEL_BYTES, access))
+                .hasMessage("model not found: the store has no object s3://models/nothing-here/model.json "
+                        + "(404 NoSuchKey)");
+    }
+
+    @Test
     void aTamperedModelJsonIsRefusedByTheDigest() throws Exception {
         String digest = irisDigest();
 

@@ -25,9 +25,9 @@ import io.fabric8.generator.annotation.ValidationRule;
 @ValidationRule(value = "!self.uri.startsWith('http://') || has(self.sha256)", fieldPath = ".sha256",
         message = "an http:// model.uri needs model.sha256: nothing else protects a plain HTTP download from being "
                 + "changed on its way")
-@ValidationRule(value = "!self.uri.startsWith('s3://') || self.uri.matches('^s3://[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]/.*[^/]$')",
+@ValidationRule(value = "!self.uri.startsWith('s3://') || self.uri.matches('^s3://[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]/.*$')",
         fieldPath = ".uri", message = "an s3:// model.uri takes the form s3://<bucket>/<key of the model file>, with "
-                + "model.json beside it")
+                + "model.json beside it, or s3://<bucket>/<prefix>/, the folder of the bundle")
 @ValidationRule(value = "!has(self.s3) || self.uri.startsWith('s3://')", fieldPath = ".s3",
         message = "model.s3 configures the store of an s3:// model.uri; this uri is not one")
 @ValidationRule(value = "!self.uri.startsWith('pvc://') || self.uri.matches('^pvc://[a-z0-9]([-a-z0-9]*[a-z0-9])?/.+$')",
@@ -50,10 +50,10 @@ public record ModelSpec(
         @JsonPropertyDescription("The model's file format, which selects the engine: onnx, pytorch or xgboost")
         @Required ModelFormat format,
         @JsonPropertyDescription("Where the model is stored: pvc://<claim>/<path>, file:///<path> (in the image), "
-                + "http:// (with sha256), https://, s3://<bucket>/<key> (see s3), or oci://<registry>/<repository>:<tag> "
-                + "or @sha256:<digest> (an image whose root holds the bundle, mounted as an image volume; the "
-                + "operator pins a tag to its digest in status.resolvedModel); a URL or key names the model file, "
-                + "with its model.json beside it")
+                + "http:// (with sha256), https://, s3://<bucket>/<key> or s3://<bucket>/<prefix>/ (see s3), or "
+                + "oci://<registry>/<repository>:<tag> or @sha256:<digest> (an image whose root holds the bundle, "
+                + "mounted as an image volume; the operator pins a tag to its digest in status.resolvedModel); a URL "
+                + "or key names the model file, with its model.json beside it; an s3 prefix names the bundle's folder")
         @Required @Size(min = 1, max = 2048) String uri,
         @JsonPropertyDescription("The model bundle's SHA-256 (64 lowercase hex digits), covering the model file and "
                 + "its model.json: `sha256sum model.json <model file> | sha256sum` in the model's folder; the runtime "

@@ -80,8 +80,6 @@ class ModelDeploymentValidationTest {
                         "spec.model.uri: Required value"),
                 bad("s3 uri without a key", spec -> model(spec).put("uri", "s3://models"),
                         "an s3:// model.uri takes the form s3://<bucket>/<key of the model file>"),
-                bad("s3 uri naming a prefix", spec -> model(spec).put("uri", "s3://models/iris/"),
-                        "an s3:// model.uri takes the form s3://<bucket>/<key of the model file>"),
                 bad("s3 settings for a file model", spec -> model(spec).put("s3",
                                 Map.of("endpoint", "http://minio:9000")),
                         "model.s3 configures the store of an s3:// model.uri; this uri is not one"),
@@ -188,6 +186,10 @@ class ModelDeploymentValidationTest {
     void anS3ModelWithItsStoreIsAccepted(KubernetesClient client) {
         Map<String, Object> spec = validSpec();
         model(spec).put("uri", "s3://models/iris/model.onnx");
+        Map<String, Object> byPrefix = validSpec();
+        model(byPrefix).put("uri", "s3://models/iris/1.0.0/");
+        assertThat(client.resource(manifest("from-s3-prefix", byPrefix)).create().getMetadata().getUid())
+                .as("a prefix names the bundle's folder").isNotBlank();
         model(spec).put("s3", Map.of("endpoint", "https://minio.storage.svc:9000", "region", "eu-west-1",
                 "pathStyle", true, "credentialsSecret", "iris-store"));
 

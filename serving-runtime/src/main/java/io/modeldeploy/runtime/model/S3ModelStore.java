@@ -25,7 +25,7 @@ import io.modeldeploy.runtime.config.ModelConfig;
 /**
  * Downloads a model bundle from an S3-compatible store with the AWS SDK for Java v2: {@code s3://bucket/key} names
  * the model file, and model.json and reference.json are read beside it (the same key prefix), as for an http(s)
- * model. Sizes are bounded as for http(s) downloads; the store's answers become messages that say what to check.
+ * model; {@code s3://bucket/prefix/} names the prefix of the bundle. Sizes are bounded as for http(s) downloads; the store's answers become messages that say what to check.
  */
 final class S3ModelStore {
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
@@ -33,22 +33,37 @@ final class S3ModelStore {
     private S3ModelStore() {
     }
 
-    /** Downloads the bundle into a folder of the cache and returns that folder. */
+    /**
+     * Downloads the bundle into a folder of the cache and returns that folder. {@code s3://bucket/key} names the
+     * model file (model.json beside it); {@code s3://bucket/prefix/} names the folder holding the bundle, whose
+     * model.json says which file is the model.
+     */
     static Path download(URI uri, S3Access access, Path cache, long maxModelBytes) throws IOException {
         String bucket = uri.getHost();
         String key = uri.getPath() == null ? "" : uri.getPath().replaceFirst("^/", "");
-        if (bucket == null || bucket.isEmpty() || key.isEmpty() || key.endsWith("/")) {
+        if (bucket == null || bucket.isEmpty() || uri.getPath() == null || uri.getPath().isEmpty()) {
             throw new ModelLoadException("an s3:// model location takes the form s3://<bucket>/<key of the model "
-                    + "file>, with model.json beside it; got " + uri);
+                    + "file> (model.json beside it) or s3://<bucket>/<prefix>/ (the folder of the bundle); got " + uri);
         }
-        String prefix = key.contains("/") ? key.substring(0, key.lastIndexOf('/') + 1) : "";
-        String fileName = key.substring(prefix.length());
+        boolean folderOnly = key.isEmpty() || key.endsWith("/");
+        String prefix = folderOnly ? key : key.contains("/") ? key.substring(0, key.lastIndexOf('/') + 1) : "";
         Path folder = cache.resolve("models").resolve(Integer.toHexString((uri + " " + access).hashCode()));
         Files.createDirectories(folder);
         try (S3Client s3 = client(access)) {
-            get(s3, access, bucket, key, folder.resolve(fileName), maxModelBytes);
-            get(s3, access, bucket, prefix + ModelConfig.FILE, folder.resolve(ModelConfig.FILE),
-                    ModelSource.MAX_CONFIG_BYTES);
+            Path config = folder.resolve(ModelConfig.FILE);
+            if (folderOnly) {
+                // The bundle's own model.json says which file is the model.
+                get(s3, access, bucket, prefix + ModelConfig.FILE, config, ModelSource.MAX_CONFIG_BYTES);
+                String fileName = ModelConfig.parse(Files.readAllBytes(config), config).file();
+                if (fileName.isEmpty() || fileName.contains("/") || fileName.equals("..")) {
+                    throw new ModelLoadException("model.json under s3://" + bucket + "/" + prefix + " names the "
+                            + "model file '" + fileName + "'; name a file beside it");
+                }
+                get(s3, access, bucket, prefix + fileName, folder.resolve(fileName), maxModelBytes);
+            } else {
+                get(s3, access, bucket, key, folder.resolve(key.substring(prefix.length())), maxModelBytes);
+                get(s3, access, bucket, prefix + ModelConfig.FILE, config, ModelSource.MAX_CONFIG_BYTES);
+            }
             try {
                 get(s3, access, bucket, prefix + ModelSource.REFERENCE_FILE, folder.resolve(ModelSource.REFERENCE_FILE),
                         ModelSource.MAX_REFERENCE_BYTES);
