@@ -201,7 +201,7 @@ class RealPodsIT {
                     .withNewResources().withRequests(Map.of("storage",
                             new io.fabric8.kubernetes.api.model.Quantity("1Gi"))).endResources()
                     .endSpec().build()).create();
-            String sha256 = bundleDigest(RepositoryRoot.find().resolve("examples/models/iris"));
+            String sha256 = store.sha256();
             applyOnRealNode(cluster, ns, Manifests.irisFromHttpWithCache("iris-cached", store.uri(), sha256,
                     "model-cache"));
             ClusterState.await(cluster, ns.name(), "md/iris-cached", "--for=condition=Ready",
@@ -368,7 +368,8 @@ class RealPodsIT {
         try (var store = RelabelledIris.serve();
                 SteadyLoad load = SteadyLoad.start(ServiceTraffic.to(client, Manifests.CANARY), 20)) {
             Duration toRollback = patchUntilRolledBack(cluster, ns,
-                    "{\"spec\":{\"model\":{\"version\":\"2.0.0\",\"uri\":\"" + store.uri() + "\","
+                    "{\"spec\":{\"model\":{\"version\":\"2.0.0\",\"uri\":\"" + store.uri() + "\",\"sha256\":\""
+                            + store.sha256() + "\","
                             + "\"acceptance\":{\"minAccuracy\":0.95}}}}");
 
             ModelDeployment md = md(client);
@@ -418,7 +419,8 @@ class RealPodsIT {
         try (var store = RelabelledIris.serve();
                 SteadyLoad load = SteadyLoad.start(ServiceTraffic.to(client, Manifests.CANARY), 20, setosa)) {
             Duration toRollback = patchUntilRolledBack(cluster, ns,
-                    "{\"spec\":{\"model\":{\"version\":\"2.0.0\",\"uri\":\"" + store.uri() + "\"},"
+                    "{\"spec\":{\"model\":{\"version\":\"2.0.0\",\"uri\":\"" + store.uri() + "\",\"sha256\":\""
+                            + store.sha256() + "\"},"
                             + "\"rollout\":{\"analysis\":{\"metrics\":{\"minRequests\":40,"
                             + "\"maxPredictionDivergence\":0.1}}}}}");
 
@@ -589,9 +591,9 @@ class RealPodsIT {
      * A model bundle folder served over HTTP from this machine to the real node's pods, counting how often its model
      * file was downloaded.
      */
-    record ServedBundle(com.sun.net.httpserver.HttpServer server, String uri, AtomicInteger downloads)
+    record ServedBundle(com.sun.net.httpserver.HttpServer server, String uri, String sha256, AtomicInteger downloads)
             implements AutoCloseable {
-        static ServedBundle serve(Path bundle) throws IOException {
+        static ServedBundle serve(Path bundle) throws Exception {
             var downloads = new AtomicInteger();
             var server = com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress("0.0.0.0", 0), 0);
             server.createContext("/iris/", exchange -> {
@@ -606,7 +608,7 @@ class RealPodsIT {
             });
             server.start();
             return new ServedBundle(server, "http://" + RealNode.hostFromPods() + ":" + server.getAddress().getPort()
-                    + "/iris/model.onnx", downloads);
+                    + "/iris/model.onnx", bundleDigest(bundle), downloads);
         }
 
         @Override
@@ -620,7 +622,7 @@ class RealPodsIT {
      * of its answers wrong), served over HTTP from this machine to the real node's pods.
      */
     static final class RelabelledIris {
-        static ServedBundle serve() throws IOException {
+        static ServedBundle serve() throws Exception {
             Path bundle = Files.createTempDirectory("relabelled-iris");
             Path iris = RepositoryRoot.find().resolve("examples/models/iris");
             for (String file : List.of("model.onnx", "reference.json")) {
