@@ -152,7 +152,8 @@ public class ModelDeploymentReconciler implements Reconciler<ModelDeployment> {
         ModelPins.Pin pin = pins.of(md, inputs, now);
         if (pin instanceof ModelPins.Resolving) {
             // What runs keeps running; the registry's answer is picked up within a second.
-            return UpdateControl.<ModelDeployment>noUpdate().rescheduleAfter(RESOLVING_RECHECK);
+            return statusUpdate(md, StatusAssessor.waiting(md, Conditions.RESOLVING_MODEL, "asking the registry for "
+                    + "the digest of " + md.getSpec().model().uri(), now)).rescheduleAfter(RESOLVING_RECHECK);
         }
         if (pin instanceof ModelPins.Unresolvable unresolvable) {
             return statusUpdate(md, StatusAssessor.stalled(md, Conditions.MODEL_UNRESOLVABLE, unresolvable.message(),

@@ -45,6 +45,8 @@ public final class Conditions {
     public static final String APPLY_FAILED = "ApplyFailed";
     /** The spec uses what the operator's tenancy policy does not allow (an image, a Secret, a claim...). */
     public static final String POLICY_DENIED = "PolicyDenied";
+    /** An oci:// model's tag is being resolved to a digest: nothing of the spec is applied yet. */
+    public static final String RESOLVING_MODEL = "ResolvingModel";
     /** An oci:// model's tag could not be resolved to a digest: nothing new is applied until it can. */
     public static final String MODEL_UNRESOLVABLE = "ModelUnresolvable";
     public static final String RECONCILED = "Reconciled";

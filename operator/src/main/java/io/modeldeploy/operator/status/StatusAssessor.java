@@ -107,22 +107,46 @@ public final class StatusAssessor {
      * status says about it.
      */
     public static ModelDeploymentStatus stalled(ModelDeployment md, String reason, String message, Instant now) {
+        return nothingApplied(md, Conditions.PHASE_STALLED, now, List.of(
+                new Wanted(Conditions.READY, Conditions.FALSE, reason, message),
+                new Wanted(Conditions.RECONCILING, Conditions.FALSE, reason, "not progressing"),
+                new Wanted(Conditions.STALLED, Conditions.TRUE, reason, message)));
+    }
+
+    /**
+     * The status while the operator waits for something outside the cluster before it applies this spec (an oci://
+     * tag's digest): Reconciling=True with the reason, Ready=False; the rest as it was, and what ran keeps running.
+     */
+    public static ModelDeploymentStatus waiting(ModelDeployment md, String reason, String message, Instant now) {
+        return nothingApplied(md, Conditions.PHASE_PROGRESSING, now, List.of(
+                new Wanted(Conditions.READY, Conditions.FALSE, reason, message),
+                new Wanted(Conditions.RECONCILING, Conditions.TRUE, reason, message),
+                new Wanted(Conditions.STALLED, Conditions.FALSE, Conditions.PROGRESSING, "not stalled")));
+    }
+
+    /** A condition as a status wants it; its times and generation are filled in by {@link #condition}. */
+    private record Wanted(String type, String status, String reason, String message) {
+    }
+
+    /**
+     * A status for a spec of which nothing was applied: the given Ready, Reconciling and Stalled, Degraded and
+     * everything else as status said before.
+     */
+    private static ModelDeploymentStatus nothingApplied(ModelDeployment md, String phase, Instant now,
+            List<Wanted> wanted) {
         ModelDeploymentStatus previous = md.getStatus();
         Long generation = md.getMetadata().getGeneration();
         List<Condition> before = previous == null || previous.conditions() == null ? List.of() : previous.conditions();
-        Condition degraded = before.stream().filter(c -> Conditions.DEGRADED.equals(c.getType())).findFirst()
-                .orElseGet(() -> notDegraded(generation, before, now));
-        var conditions = List.of(
-                condition(Conditions.READY, Conditions.FALSE, reason, message, generation, before, now),
-                condition(Conditions.RECONCILING, Conditions.FALSE, reason, "not progressing",
-                        generation, before, now),
-                condition(Conditions.STALLED, Conditions.TRUE, reason, message, generation, before,
-                        now),
-                degraded);
-        return new ModelDeploymentStatus(generation, Conditions.PHASE_STALLED,
+        var conditions = new java.util.ArrayList<Condition>();
+        for (Wanted c : wanted) {
+            conditions.add(condition(c.type(), c.status(), c.reason(), c.message(), generation, before, now));
+        }
+        conditions.add(before.stream().filter(c -> Conditions.DEGRADED.equals(c.getType())).findFirst()
+                .orElseGet(() -> notDegraded(generation, before, now)));
+        return new ModelDeploymentStatus(generation, phase,
                 previous == null ? null : previous.replicas(), previous == null ? null : previous.readyReplicas(),
                 Labels.servingPodsSelector(md), ServingService.url(md), previous == null ? null : previous.modelVersion(),
-                previous == null ? null : previous.revision(), conditions,
+                previous == null ? null : previous.revision(), List.copyOf(conditions),
                 previous == null ? null : previous.rollout(), previous == null ? null : previous.history(),
                 previous == null ? null : previous.template(), previous == null ? null : previous.resolvedModel());
     }

@@ -54,6 +54,24 @@ class StatusAssessorTest {
     }
 
     @Test
+    void waitingForAnOciTagsDigestIsReconcilingAndKeepsWhatServes() {
+        ModelDeployment md = iris();
+        md.setStatus(assess(iris(), Optional.of(deployment(iris(), 2, 2, 2, 2, null)), List.of(), T0));
+
+        ModelDeploymentStatus status = StatusAssessor.waiting(md, Conditions.RESOLVING_MODEL,
+                "asking the registry for the digest of oci://ghcr.io/acme/iris:2", T0.plusSeconds(5));
+
+        assertThat(status.phase()).isEqualTo(Conditions.PHASE_PROGRESSING);
+        assertCondition(status, Conditions.READY, Conditions.FALSE, Conditions.RESOLVING_MODEL);
+        assertCondition(status, Conditions.RECONCILING, Conditions.TRUE, Conditions.RESOLVING_MODEL);
+        assertCondition(status, Conditions.STALLED, Conditions.FALSE, Conditions.PROGRESSING);
+        assertThat(condition(status, Conditions.RECONCILING).getMessage())
+                .isEqualTo("asking the registry for the digest of oci://ghcr.io/acme/iris:2");
+        assertThat(status.modelVersion()).as("what serves is unchanged").isEqualTo("1.0.0");
+        assertThat(status.readyReplicas()).isEqualTo(2);
+    }
+
+    @Test
     void aDeploymentStillRunningAnOlderRevisionIsNotReady() {
         Deployment stale = deployment(iris(), 2, 2, 2, 2, null);
         stale.getSpec().getTemplate().getMetadata().getLabels().put("serving.modeldeploy.io/revision", "0ld");
