@@ -11,6 +11,8 @@ import java.util.concurrent.TimeUnit;
 
 import jakarta.inject.Inject;
 
+import org.jboss.logging.Logger;
+
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
@@ -84,6 +86,7 @@ import io.modeldeploy.operator.status.StatusAssessor;
                 reconcilePrecondition = AutoscalingEnabled.class, dependsOn = ModelDeploymentReconciler.STABLE)
 })
 public class ModelDeploymentReconciler implements Reconciler<ModelDeployment> {
+    private static final Logger LOG = Logger.getLogger(ModelDeploymentReconciler.class);
     /** The one field manager of every object the operator applies. */
     public static final String FIELD_MANAGER = "modeldeploy-operator";
     static final String PODS = "pods";
@@ -178,12 +181,16 @@ public class ModelDeploymentReconciler implements Reconciler<ModelDeployment> {
                         canary.filter(d -> revision.equals(DeploymentProgress.revision(d)))
                                 .map(d -> analyses.of(md, revision, pods,
                                         RolloutCoordinator.settings(md).checkInterval(), now))
-                                .orElse(RolloutPlan.Analysis.NONE), now))
+                                .orElse(RolloutPlan.Analysis.NONE),
+                        context.getSecondaryResource(HTTPRoute.class), now))
                 : Optional.empty();
         if (rollout.map(t -> !t.canaryRuns()).orElse(true)) {
             analyses.forget(md);
         }
         rollout.ifPresent(target -> RolloutTargets.put(context, target));
+        rollout.flatMap(RolloutCoordinator.Target::canaryKept).ifPresent(why -> LOG.infof(
+                "%s/%s: keeping the ended canary's pods: %s", md.getMetadata().getNamespace(),
+                md.getMetadata().getName(), why));
         context.managedWorkflowAndDependentResourceContext().reconcileManagedWorkflow();
 
         var observed = new StatusAssessor.Observed(stable, replicas,
@@ -205,6 +212,7 @@ public class ModelDeploymentReconciler implements Reconciler<ModelDeployment> {
         }
         Optional<Duration> recheck = rollout.filter(RolloutCoordinator.Target::canaryRuns)
                 .map(t -> t.decision().recheckAfter())
+                .or(() -> rollout.flatMap(RolloutCoordinator.Target::canaryKept).map(why -> PROGRESS_RECHECK))
                 .or(() -> reconciling(status) ? Optional.of(PROGRESS_RECHECK) : Optional.empty());
         UpdateControl<ModelDeployment> update = statusUpdate(md, status);
         return recheck.map(update::rescheduleAfter).orElse(update);

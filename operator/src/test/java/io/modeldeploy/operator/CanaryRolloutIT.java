@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -18,11 +19,9 @@ import org.junit.jupiter.api.Test;
 
 import com.sun.net.httpserver.HttpServer;
 
-import io.fabric8.kubernetes.api.model.ConditionBuilder;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
-import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRouteStatusBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.modeldeploy.api.v1alpha1.AnalysisSpec;
@@ -41,6 +40,9 @@ import io.modeldeploy.api.v1alpha1.WebhookSpec;
 import io.modeldeploy.operator.resources.ServingRoute;
 import io.modeldeploy.operator.rollout.ReplicaSplit;
 import io.modeldeploy.operator.status.Conditions;
+import io.modeldeploy.testing.TestCluster;
+import io.modeldeploy.testing.TestNamespace;
+import io.modeldeploy.testing.TraefikGateway;
 import io.modeldeploy.testing.UnreadyMarker;
 
 /**
@@ -142,7 +144,8 @@ class CanaryRolloutIT {
 
         assertThat(seen).containsSubsequence(10, 50, 100);
         assertThat(routeMatched).as("steps at which route weights, status and replicas agreed").contains(10, 50);
-        assertThat(client.apps().deployments().withName("iris-canary").get()).isNull();
+        // Deleted once the route without it is stored (no controller reports on this route's Gateway).
+        await().atMost(TIMEOUT).until(() -> client.apps().deployments().withName("iris-canary").get() == null);
         await().atMost(TIMEOUT).untilAsserted(() -> assertThat(weights(route(client)))
                 .containsExactly(Map.entry("iris-stable", 100), Map.entry("iris-canary", 0)));
 
@@ -156,26 +159,68 @@ class CanaryRolloutIT {
     }
 
     @Test
-    void aRouteItsGatewayRefusesStallsTheModelDeploymentUntilTheGatewayAcceptsIt(KubernetesClient client) {
-        client.resource(modelDeployment("1.0.0", null, GATEWAY)).create();
-        await().atMost(TIMEOUT).until(() -> servesVersion(client, "1.0.0") && route(client) != null);
-
-        // Play the Gateway's controller, which writes the route's status.
-        gatewayReports(client, "False", "NotAllowedByListeners", "namespace not allowed by listener http");
-        await().atMost(TIMEOUT).untilAsserted(() -> {
-            ModelDeployment md = client.resources(ModelDeployment.class).withName("iris").get();
-            assertThat(md.getStatus().phase()).isEqualTo(Conditions.PHASE_STALLED);
-            assertThat(md.getStatus().conditions()).anySatisfy(c -> {
-                assertThat(c.getType()).isEqualTo(Conditions.READY);
-                assertThat(c.getStatus()).isEqualTo(Conditions.FALSE);
-                assertThat(c.getReason()).isEqualTo(Conditions.ROUTE_NOT_ACCEPTED);
-                assertThat(c.getMessage()).contains("gateways/public (listener http)", "Accepted=False",
-                        "NotAllowedByListeners: namespace not allowed by listener http");
+    void aRouteItsGatewayRefusesStallsTheModelDeploymentUntilTheGatewayAcceptsIt(KubernetesClient client,
+            TestCluster cluster, TestNamespace namespace) {
+        try (var traefik = TraefikGateway.start(cluster, client, namespace.name(),
+                Path.of("target", "traefik-" + namespace.name() + ".log"))) {
+            // The Gateway's owner lets its listener take GRPCRoutes only: Traefik refuses the HTTPRoute.
+            traefik.allowRouteKinds(client, "GRPCRoute");
+            client.resource(modelDeployment("1.0.0", null, traefikTraffic())).create();
+            await().atMost(TIMEOUT).untilAsserted(() -> {
+                ModelDeployment md = client.resources(ModelDeployment.class).withName("iris").get();
+                assertThat(md.getStatus()).isNotNull();
+                assertThat(md.getStatus().phase()).isEqualTo(Conditions.PHASE_STALLED);
+                assertThat(md.getStatus().conditions()).anySatisfy(c -> {
+                    assertThat(c.getType()).isEqualTo(Conditions.READY);
+                    assertThat(c.getStatus()).isEqualTo(Conditions.FALSE);
+                    assertThat(c.getReason()).isEqualTo(Conditions.ROUTE_NOT_ACCEPTED);
+                    assertThat(c.getMessage()).contains(namespace.name() + "/public (listener http)",
+                            "Accepted=False", "NotAllowedByListeners");
+                });
             });
-        });
 
-        gatewayReports(client, "True", "Accepted", "accepted");
-        ModelDeploymentStates.awaitServes(client, "iris", "1.0.0", TIMEOUT);
+            traefik.allowRouteKinds(client);
+            ModelDeploymentStates.awaitServes(client, "iris", "1.0.0", TIMEOUT);
+            await().atMost(TIMEOUT).until(() -> TraefikGateway.CONTROLLER.equals(applied(route(client))));
+        }
+    }
+
+    @Test
+    void anEndedCanaryKeepsItsPodsUntilTheGatewaysControllerHasAppliedTheRouteWithoutIt(KubernetesClient client,
+            TestCluster cluster, TestNamespace namespace) {
+        TrafficSpec traffic = traefikTraffic();
+        try (var traefik = TraefikGateway.start(cluster, client, namespace.name(),
+                Path.of("target", "traefik-" + namespace.name() + ".log"))) {
+            ModelDeployment v1 = modelDeployment("1.0.0", null, traffic);
+            v1.setSpec(withSteps(v1.getSpec(), List.of(new CanaryStepSpec(50, null))));
+            client.resource(v1).create();
+            ModelDeploymentStates.awaitServes(client, "iris", "1.0.0", TIMEOUT);
+            ModelDeployment v2 = modelDeployment("2.0.0", null, traffic);
+            v2.setSpec(withSteps(v2.getSpec(), List.of(new CanaryStepSpec(50, null))));
+            UserEdits.replaceSpec(client, "iris", v2.getSpec());
+            await().atMost(TIMEOUT).until(() -> "Paused".equals(rolloutPhase(client))
+                    && weights(route(client)).equals(Map.of("iris-stable", 50, "iris-canary", 50))
+                    && TraefikGateway.CONTROLLER.equals(applied(route(client))));
+
+            // A Gateway whose controller has fallen behind: it still routes by the last route it applied.
+            traefik.pause();
+            UserEdits.requestRolloutAction(client, "iris", "promote");
+            await().atMost(TIMEOUT).until(() -> servesVersion(client, "2.0.0") && "Stable".equals(rolloutPhase(client))
+                    && weights(route(client)).equals(Map.of("iris-stable", 100, "iris-canary", 0)));
+            // The canary took every request while the stable Deployment rolled to its revision: it keeps its pods.
+            await().during(Duration.ofSeconds(5)).atMost(Duration.ofSeconds(10)).until(
+                    () -> replicas(client, "iris-canary") == REPLICAS);
+            assertThat(client.resources(ModelDeployment.class).withName("iris").get().getStatus().rollout()
+                    .endedCanaryKept()).contains("public (listener http) has applied HTTPRoute iris at generation",
+                            "(where iris-canary has weight 0)");
+
+            traefik.resume();
+            await().atMost(TIMEOUT).until(() -> client.apps().deployments().withName("iris-canary").get() == null);
+            assertThat(applied(route(client))).as("the route without the canary, as Traefik reports it")
+                    .isEqualTo(TraefikGateway.CONTROLLER);
+            await().atMost(TIMEOUT).until(() -> client.resources(ModelDeployment.class).withName("iris").get()
+                    .getStatus().rollout().endedCanaryKept() == null);
+        }
     }
 
     @Test
@@ -256,7 +301,7 @@ class CanaryRolloutIT {
         assertThat(replicas(client, "iris")).as("the autoscaler's count survives the promotion").isEqualTo(6);
         assertThat(client.autoscaling().v2().horizontalPodAutoscalers().withName("iris").get().getSpec()
                 .getScaleTargetRef().getKind()).isEqualTo("ModelDeployment");
-        assertThat(client.apps().deployments().withName("iris-canary").get()).isNull();
+        await().atMost(TIMEOUT).until(() -> client.apps().deployments().withName("iris-canary").get() == null);
     }
 
     @Test
@@ -401,6 +446,32 @@ class CanaryRolloutIT {
                         List.of(new CanaryStepSpec(25, null)), spec.rollout().analysis(), spec.rollout().traffic()));
     }
 
+    /** The GatewayAPI provider through the Gateway of {@link TraefikGateway}, in the ModelDeployment's namespace. */
+    private static TrafficSpec traefikTraffic() {
+        return new TrafficSpec(TrafficSpec.Provider.GatewayAPI,
+                new GatewayRefSpec(TraefikGateway.GATEWAY, null, TraefikGateway.LISTENER), List.of("iris.example.com"));
+    }
+
+    private static ModelDeploymentSpec withSteps(ModelDeploymentSpec spec, List<CanaryStepSpec> steps) {
+        RolloutSpec rollout = spec.rollout();
+        return withRollout(spec, new RolloutSpec(rollout.strategy(), steps, rollout.analysis(), rollout.traffic()));
+    }
+
+    /**
+     * The controller that reports having accepted the route at its current generation (so its data plane routes by
+     * this version of it), or null.
+     */
+    private static String applied(HTTPRoute route) {
+        if (route.getStatus() == null || route.getStatus().getParents() == null) {
+            return null;
+        }
+        return route.getStatus().getParents().stream()
+                .filter(p -> p.getConditions().stream().anyMatch(c -> "Accepted".equals(c.getType())
+                        && "True".equals(c.getStatus())
+                        && route.getMetadata().getGeneration().equals(c.getObservedGeneration())))
+                .map(p -> p.getControllerName()).findFirst().orElse(null);
+    }
+
     private static ModelDeploymentSpec withRollout(ModelDeploymentSpec spec, RolloutSpec rollout) {
         return new ModelDeploymentSpec(spec.model(), spec.runtime(), spec.replicas(), spec.autoscaling(),
                 spec.probes(), spec.scheduling(), spec.securityContext(), spec.podAnnotations(),
@@ -416,21 +487,6 @@ class CanaryRolloutIT {
     private static String rolloutPhase(KubernetesClient client) {
         var status = client.resources(ModelDeployment.class).withName("iris").get().getStatus();
         return status == null || status.rollout() == null ? null : status.rollout().phase();
-    }
-
-    private static void gatewayReports(KubernetesClient client, String accepted, String reason, String message) {
-        var now = java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString();
-        client.resources(HTTPRoute.class).withName("iris").editStatus(route -> {
-            route.setStatus(new HTTPRouteStatusBuilder().addNewParent()
-                    .withControllerName("example.com/gateway-controller")
-                    .withNewParentRef().withGroup("gateway.networking.k8s.io").withKind("Gateway").withName("public")
-                    .withNamespace("gateways").withSectionName("http").endParentRef()
-                    .withConditions(new ConditionBuilder().withType("Accepted").withStatus(accepted)
-                            .withReason(reason).withMessage(message).withLastTransitionTime(now)
-                            .withObservedGeneration(route.getMetadata().getGeneration()).build())
-                    .endParent().build());
-            return route;
-        });
     }
 
     private static HTTPRoute route(KubernetesClient client) {

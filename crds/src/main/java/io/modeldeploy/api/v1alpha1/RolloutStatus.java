@@ -21,5 +21,6 @@ public record RolloutStatus(
         @JsonPropertyDescription("Why the rollout is where it is (CamelCase)") String reason,
         @JsonPropertyDescription("A sentence saying where the rollout is and why") String message,
         @JsonPropertyDescription("The last rollout-action annotation value the operator read") String lastAction,
-        @JsonPropertyDescription("Why that action was not applied; empty when it was") String lastActionIgnored) {
+        @JsonPropertyDescription("Why that action was not applied; empty when it was") String lastActionIgnored,
+        @JsonPropertyDescription("Why the pods of a canary that ended (promoted, rolled back or aborted) are still kept: a Gateway may still send them requests, as its HTTPRoute's status says; empty once none can") String endedCanaryKept) {
 }

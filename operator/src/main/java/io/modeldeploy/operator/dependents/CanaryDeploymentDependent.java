@@ -19,7 +19,8 @@ import io.modeldeploy.operator.rollout.RolloutCoordinator;
 /**
  * The canary Deployment of a running canary rollout: the canary revision with the split's canary replicas. The spec's
  * template is applied only while it is the canary revision; once the spec moves on during a promotion, the canary
- * Deployment keeps the revision being promoted.
+ * Deployment keeps the revision being promoted. After the canary ended, it is kept as it is for as long as a Gateway
+ * may still send it requests ({@link RolloutCoordinator.Target#canaryKept}).
  */
 @KubernetesDependent(informer = @Informer(labelSelector = Labels.MANAGED_SELECTOR))
 public class CanaryDeploymentDependent extends ChildDependent<Deployment> {
@@ -35,6 +36,13 @@ public class CanaryDeploymentDependent extends ChildDependent<Deployment> {
     protected Deployment desired(ModelDeployment primary, Context<ModelDeployment> context) {
         ModelDeployment md = PinnedModel.of(context, primary);
         Optional<RolloutCoordinator.Target> target = RolloutTargets.of(context);
+        Optional<Deployment> kept = target.filter(t -> !t.canaryRuns())
+                .flatMap(t -> ServingDeployments.observed(context, md, Labels.TRACK_CANARY));
+        if (kept.isPresent()) {
+            // An ended canary a Gateway may still send requests to: its pods stay as they are until it cannot.
+            return ServingDeployment.desired(md, Labels.TRACK_CANARY, kept.get().getSpec().getTemplate(),
+                    Optional.ofNullable(kept.get().getSpec().getReplicas()).orElse(0));
+        }
         int replicas = target.map(t -> t.split().canary()).orElse(0);
         PodTemplateSpec template = ServingPodTemplate.desired(md, Labels.TRACK_CANARY, settings.runtimeImage());
         String specRevision = template.getMetadata().getLabels().get(Labels.REVISION);

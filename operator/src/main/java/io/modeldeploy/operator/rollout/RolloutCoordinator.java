@@ -11,17 +11,21 @@ import java.util.Optional;
 
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
 import io.modeldeploy.api.v1alpha1.CanaryStepSpec;
 import io.modeldeploy.api.v1alpha1.ModelDeployment;
+import io.modeldeploy.api.v1alpha1.ModelDeploymentStatus;
 import io.modeldeploy.api.v1alpha1.RolloutEvent;
 import io.modeldeploy.api.v1alpha1.RolloutSpec;
 import io.modeldeploy.api.v1alpha1.RolloutStatus;
 import io.modeldeploy.operator.resources.Labels;
 import io.modeldeploy.operator.resources.ServingDeployment;
+import io.modeldeploy.operator.resources.ServingService;
 import io.modeldeploy.operator.rollout.RolloutPlan.Phase;
 import io.modeldeploy.operator.status.DeploymentProgress;
 import io.modeldeploy.operator.status.PodDiagnosis;
 import io.modeldeploy.operator.status.PodStates;
+import io.modeldeploy.operator.status.RouteAcceptance;
 
 /**
  * Between the ModelDeployment's API and the pure {@link RolloutPlan}: reads settings from spec and state from
@@ -31,6 +35,11 @@ public final class RolloutCoordinator {
     /** The annotation through which a person promotes, aborts or retries: promote, abort, retry (any suffix). */
     public static final String ACTION_ANNOTATION = "serving.modeldeploy.io/rollout-action";
     static final int HISTORY = 10;
+    /**
+     * How long an ended canary's pods are kept for a Gateway whose controller does not report that it applied the
+     * route without them; past it they are removed (a controller that reports nothing for this long is taken as gone).
+     */
+    public static final Duration GATEWAY_DRAIN_LIMIT = Duration.ofMinutes(2);
 
     private RolloutCoordinator() {
     }
@@ -40,7 +49,7 @@ public final class RolloutCoordinator {
      * rollout-action annotation read in this pass with why it was not applied (when it was not).
      */
     public record Target(RolloutPlan.Decision decision, ReplicaSplit split, String lastAction, boolean actionRead,
-            Optional<String> ignoredAction) {
+            Optional<String> ignoredAction, Optional<String> canaryKept) {
 
         /** Why the action read in this pass was not applied, for an Event; empty when none was read or it applied. */
         public Optional<String> newlyIgnoredAction() {
@@ -58,10 +67,18 @@ public final class RolloutCoordinator {
             return decision.state().phase() == Phase.PROMOTING;
         }
 
-        /** Whether a canary Deployment should exist. */
+        /** Whether a canary runs: its Deployment follows the split and is judged. */
         public boolean canaryRuns() {
             Phase phase = decision.state().phase();
             return phase == Phase.PROGRESSING || phase == Phase.PAUSED || phase == Phase.PROMOTING;
+        }
+
+        /**
+         * Whether the canary Deployment should exist: while a canary runs, and after it ended (promoted, rolled back,
+         * aborted) as long as a Gateway may still send it requests ({@link #canaryKept}), unchanged.
+         */
+        public boolean canaryDeploymentExists() {
+            return canaryRuns() || canaryKept.isPresent();
         }
 
         /** The revision the canary Deployment runs; the spec's template only when it is this revision. */
@@ -80,9 +97,11 @@ public final class RolloutCoordinator {
      *
      * @param total the serving replicas wanted now ({@link ServingDeployment#replicas}), split between the tracks
      * @param analysis what the canary revision's metrics and webhooks say
+     * @param route the GatewayAPI provider's HTTPRoute as last observed, with its controllers' status
      */
     public static Target decide(ModelDeployment md, String desiredRevision, int total, Optional<Deployment> stable,
-            Optional<Deployment> canary, Collection<Pod> pods, RolloutPlan.Analysis analysis, Instant now) {
+            Optional<Deployment> canary, Collection<Pod> pods, RolloutPlan.Analysis analysis,
+            Optional<HTTPRoute> route, Instant now) {
         RolloutStatus status = md.getStatus() == null ? null : md.getStatus().rollout();
         String stableRevision = stable.map(DeploymentProgress::revision).orElse(desiredRevision);
         RolloutPlan.State state = status == null || status.phase() == null
@@ -117,7 +136,19 @@ public final class RolloutCoordinator {
         } else {
             ignored = decision.ignoredAction();
         }
-        return new Target(decision, split, annotation, newAnnotation, ignored);
+        Optional<String> kept = Optional.empty();
+        if (!new Target(decision, split, annotation, newAnnotation, ignored, kept).canaryRuns() && canary.isPresent()) {
+            Instant ended = decision.transition().isPresent() ? now : lastTransition(md.getStatus()).orElse(now);
+            kept = route.flatMap(r -> RouteAcceptance.stillRoutesTo(r, ServingService.name(md, Labels.TRACK_CANARY)))
+                    .filter(why -> now.isBefore(ended.plus(GATEWAY_DRAIN_LIMIT)));
+        }
+        return new Target(decision, split, annotation, newAnnotation, ignored, kept);
+    }
+
+    /** When the rollout's last transition in the history happened: once no canary runs, when the last one ended. */
+    private static Optional<Instant> lastTransition(ModelDeploymentStatus status) {
+        return Optional.ofNullable(status).map(ModelDeploymentStatus::history).filter(h -> !h.isEmpty())
+                .map(h -> h.get(h.size() - 1).time()).map(Instant::parse);
     }
 
     public static RolloutPlan.Settings settings(ModelDeployment md) {
@@ -137,7 +168,7 @@ public final class RolloutCoordinator {
                 s.canaryRevision() == null ? null : s.step() + 1, time(s.stepStartedAt()),
                 s.failedChecks() == 0 ? null : s.failedChecks(), time(s.lastCheckAt()), s.failedRevision(),
                 target.decision().canaryWeight(), target.split().effectiveWeight(), s.reason(), s.message(),
-                target.lastAction(), target.ignoredAction().orElse(null));
+                target.lastAction(), target.ignoredAction().orElse(null), target.canaryKept().orElse(null));
     }
 
     /** The history with the decision's transition appended, keeping the last ten. */

@@ -27,7 +27,7 @@ class WebhookPayloadTest {
         md.getMetadata().setNamespace("models");
         md.setStatus(new ModelDeploymentStatus(1L, "Canary", 2, 2, null, null, "1.0.0", "v1", List.of(),
                 new RolloutStatus("Progressing", "v1", "v2", 2, null, null, null, null, 50, 50, "Progressing",
-                        "canary v2 at step 2", null, null), null, null, null));
+                        "canary v2 at step 2", null, null, null), null, null, null));
 
         Map<String, Object> payload = new ObjectMapper().readValue(CanaryAnalyses.payload(md, "v2",
                 List.of(pod("iris-canary-a", Labels.TRACK_CANARY, "v2", "10.88.0.7", true),

@@ -55,7 +55,7 @@ class OperatorUpgradeTest {
         assertThat(OperatorUpgrade.previous(status(5L, null), 5, "in1", Optional.of("r1")))
                 .hasValue(new TemplateStatus("in1", "r1", null, null));
         assertThat(OperatorUpgrade.previous(status(5L, new RolloutStatus("Paused", "r1", "r2", 1, null, null, null,
-                null, 50, 50, null, null, null, null)), 5, "in1", Optional.of("r1")))
+                null, 50, 50, null, null, null, null, null)), 5, "in1", Optional.of("r1")))
                 .as("a canary under way keeps its revision").hasValue(new TemplateStatus("in1", "r2", null, null));
         assertThat(OperatorUpgrade.previous(status(5L, null), 6, "in1", Optional.of("r1")))
                 .as("the spec changed since that operator saw it").isEmpty();
