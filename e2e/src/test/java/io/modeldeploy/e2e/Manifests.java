@@ -44,6 +44,28 @@ final class Manifests {
                 """);
     }
 
+    /**
+     * The canary of {@link #canary} routed by the GatewayAPI provider through the listener {@code listener} of the
+     * Gateway {@code gateway} in the ModelDeployment's namespace, for every host.
+     */
+    static Path canaryThroughGateway(String version, String gateway, String listener) throws IOException {
+        return iris(CANARY, version, 2, """
+                  rollout:
+                    strategy: Canary
+                    steps:
+                    - weight: 50
+                    analysis:
+                      checkIntervalSeconds: 2
+                      failureThreshold: 3
+                      maxRestarts: 2
+                    traffic:
+                      provider: GatewayAPI
+                      gateway:
+                        name: %s
+                        sectionName: %s
+                """.formatted(gateway, listener));
+    }
+
     /** The Iris model with the default rolling update. */
     static Path rolling(String version, int replicas) throws IOException {
         return iris(ROLLING, version, replicas, "");

@@ -26,6 +26,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.modeldeploy.api.v1alpha1.ModelDeployment;
 import io.modeldeploy.operator.ModelDeploymentStates;
@@ -38,6 +39,7 @@ import io.modeldeploy.testing.RealNode;
 import io.modeldeploy.testing.RepositoryRoot;
 import io.modeldeploy.testing.TestCluster;
 import io.modeldeploy.testing.TestNamespace;
+import io.modeldeploy.testing.TraefikGateway;
 
 /**
  * The product end to end on the test bed's real node: the operator (a process on this machine) turns
@@ -459,6 +461,92 @@ class RealPodsIT {
         }
         ServiceTraffic.Answer answer = traffic.predict();
         assertThat(answer.version()).isEqualTo("1.0.0");
+    }
+
+    /**
+     * The GatewayAPI provider with a real Gateway (Traefik, proxying to the pods' addresses): a canary through the
+     * Gateway is promoted, and the next one aborted, under a steady load sent to the Gateway, and no request fails.
+     * Both ends of a canary move the route's weight and remove the canary's pods, which the operator does only once
+     * Traefik reports that it applied the route without them.
+     */
+    @Test
+    void aCanaryThroughARealGatewayIsPromotedAndTheNextAbortedWithoutAFailedRequest(KubernetesClient client,
+            TestNamespace ns, TestCluster cluster) throws IOException {
+        try (var gateway = TraefikGateway.start(cluster, client, ns.name(),
+                Path.of("target", "traefik-" + ns.name() + ".log"))) {
+            applyOnRealNode(cluster, ns, Manifests.canaryThroughGateway("1.0.0", TraefikGateway.GATEWAY,
+                    TraefikGateway.LISTENER));
+            ClusterState.until(cluster, ns.name(), READY, () -> ModelDeploymentStates.servesVersion(md(client),
+                    "1.0.0") && routeApplied(client));
+            ServiceTraffic traffic = ServiceTraffic.toGateway(gateway.url());
+            ServiceTraffic.Answer first = traffic.firstAnswer(ServiceTraffic.SEED_REQUEST);
+            assertThat(first.status()).as(first.body()).isEqualTo(200);
+
+            try (SteadyLoad load = SteadyLoad.start(traffic, 20)) {
+                versionPausedAt50ThroughTheGateway(client, ns, cluster, gateway, "2.0.0");
+                var byVersion = new HashMap<String, Integer>();
+                for (int i = 0; i < 100; i++) {
+                    ServiceTraffic.Answer answer = traffic.predict();
+                    assertThat(answer.status()).as(answer.body()).isEqualTo(200);
+                    byVersion.merge(answer.version(), 1, Integer::sum);
+                }
+                // Traefik's smooth weighted round robin alternates the two backends; the load's requests interleave.
+                assertThat(byVersion.get("2.0.0")).as("answers by version %s", byVersion).isBetween(35, 65);
+
+                UserEdits.requestRolloutAction(client, Manifests.CANARY, "promote");
+                ClusterState.until(cluster, ns.name(), READY, () -> ModelDeploymentStates.servesVersion(md(client),
+                        "2.0.0") && client.apps().deployments().withName(Manifests.CANARY + "-canary").get() == null);
+                assertThat(routeApplied(client)).as("the canary went once Traefik applied the route without it")
+                        .isTrue();
+                for (int i = 0; i < 50; i++) {
+                    assertThat(traffic.predict().version()).isEqualTo("2.0.0");
+                }
+
+                versionPausedAt50ThroughTheGateway(client, ns, cluster, gateway, "3.0.0");
+                UserEdits.requestRolloutAction(client, Manifests.CANARY, "abort");
+                // The aborted canary's pods answer what Traefik's proxy still sends them while they drain; once
+                // they are gone (terminating ones too), only version 2 answers.
+                ClusterState.until(cluster, ns.name(), READY, () -> "RolledBack".equals(md(client).getStatus()
+                        .rollout().phase())
+                        && client.apps().deployments().withName(Manifests.CANARY + "-canary").get() == null
+                        && client.pods().withLabel(Labels.MODEL_DEPLOYMENT, Manifests.CANARY).list().getItems()
+                                .stream().allMatch(p -> "2.0.0".equals(p.getMetadata().getLabels().get(Labels.VERSION))));
+                for (int i = 0; i < 50; i++) {
+                    assertThat(traffic.predict().version()).isEqualTo("2.0.0");
+                }
+                load.close();
+                RolloutRecord.write("gateway-canary-promoted-then-aborted-under-load", load);
+                assertThat(load.failures()).as("no request fails: %s", load.summary()).isEmpty();
+                assertThat(load.answersByVersion()).containsKeys("1.0.0", "2.0.0", "3.0.0");
+            }
+        }
+    }
+
+    /** The canary of {@code version}, waiting at 50% on the route, and answering through Traefik. */
+    private static void versionPausedAt50ThroughTheGateway(KubernetesClient client, TestNamespace ns,
+            TestCluster cluster, TraefikGateway gateway, String version) {
+        Kubectl.kubectl(cluster, ns.name(), "patch", "md", Manifests.CANARY, "--type", "merge", "-p",
+                "{\"spec\":{\"model\":{\"version\":\"" + version + "\"}}}").ok();
+        ClusterState.until(cluster, ns.name(), READY, () -> {
+            var rollout = md(client).getStatus().rollout();
+            return rollout != null && "Paused".equals(rollout.phase())
+                    && Integer.valueOf(50).equals(rollout.effectiveCanaryWeight()) && routeApplied(client);
+        });
+        // Traefik reports a route before its proxy takes the new configuration (its providers throttle, 2 s).
+        ServiceTraffic traffic = ServiceTraffic.toGateway(gateway.url());
+        ClusterState.until(cluster, ns.name(), Duration.ofSeconds(30),
+                () -> version.equals(traffic.predict().version()));
+    }
+
+    /** Traefik reports the ModelDeployment's route accepted at its current generation. */
+    private static boolean routeApplied(KubernetesClient client) {
+        HTTPRoute route = client.resources(HTTPRoute.class).withName(Manifests.CANARY).get();
+        return route != null && route.getStatus() != null && route.getStatus().getParents() != null
+                && route.getStatus().getParents().stream().anyMatch(parent ->
+                        TraefikGateway.CONTROLLER.equals(parent.getControllerName())
+                        && parent.getConditions().stream().anyMatch(c -> "Accepted".equals(c.getType())
+                                && "True".equals(c.getStatus())
+                                && route.getMetadata().getGeneration().equals(c.getObservedGeneration())));
     }
 
     @Test

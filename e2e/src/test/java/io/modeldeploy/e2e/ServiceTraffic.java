@@ -40,6 +40,11 @@ final class ServiceTraffic {
         return new ServiceTraffic(URI.create("http://" + address + "/predict"));
     }
 
+    /** Traffic to the {@code /predict} path of a Gateway listener at {@code base} (e.g. http://127.0.0.1:8000). */
+    static ServiceTraffic toGateway(URI base) {
+        return new ServiceTraffic(base.resolve("/predict"));
+    }
+
     /** One answer: the HTTP status (0 when no answer came), the answering version and the body or the error. */
     record Answer(int status, String version, String body) {
         boolean ok() {
