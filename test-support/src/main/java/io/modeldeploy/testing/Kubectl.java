@@ -31,6 +31,39 @@ public final class Kubectl {
         return run(cluster, "kubectl", command);
     }
 
+    /**
+     * Runs {@code kubectl args...} the way a user runs a kubectl plugin: with {@code pluginDir} first on the PATH and
+     * the cluster's kubeconfig in {@code KUBECONFIG} (kubectl refuses its own flags before a plugin's name).
+     */
+    public static Result withPlugins(TestCluster cluster, Path pluginDir, String... args) {
+        Path kubeconfig = null;
+        try {
+            kubeconfig = Files.createTempFile("modeldeploy-", ".kubeconfig");
+            Files.writeString(kubeconfig, cluster.kubeconfig());
+            var command = new ArrayList<>(List.of(binDir().resolve("kubectl").toString()));
+            command.addAll(List.of(args));
+            var builder = new ProcessBuilder(command).redirectErrorStream(true);
+            builder.environment().put("KUBECONFIG", kubeconfig.toString());
+            builder.environment().put("PATH", pluginDir + java.io.File.pathSeparator + System.getenv("PATH"));
+            Process process = builder.start();
+            String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (!process.waitFor(120, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+                throw new AssertionError("kubectl " + String.join(" ", args) + " did not finish in 120s");
+            }
+            return new Result(process.exitValue(), out);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot run kubectl", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        } finally {
+            if (kubeconfig != null) {
+                kubeconfig.toFile().delete();
+            }
+        }
+    }
+
     /** Runs {@code helm args...} against the cluster. */
     public static Result helm(TestCluster cluster, String... args) {
         return run(cluster, "helm", List.of(args));

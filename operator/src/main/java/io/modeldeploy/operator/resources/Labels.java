@@ -4,6 +4,7 @@ import java.util.Map;
 import java.util.TreeMap;
 
 import io.modeldeploy.api.v1alpha1.ModelDeployment;
+import io.modeldeploy.api.v1alpha1.WellKnown;
 
 /** Label and annotation keys on the objects the operator creates, and the label sets built from them. */
 public final class Labels {
@@ -11,19 +12,19 @@ public final class Labels {
     public static final String INSTANCE = "app.kubernetes.io/instance";
     public static final String COMPONENT = "app.kubernetes.io/component";
     public static final String MANAGED_BY = "app.kubernetes.io/managed-by";
-    public static final String VERSION = "app.kubernetes.io/version";
+    public static final String VERSION = WellKnown.VERSION_LABEL;
 
     /** The ModelDeployment a pod, Deployment, Service or autoscaler belongs to. */
-    public static final String MODEL_DEPLOYMENT = "serving.modeldeploy.io/model-deployment";
+    public static final String MODEL_DEPLOYMENT = WellKnown.MODEL_DEPLOYMENT_LABEL;
     /** Which track of a ModelDeployment a Deployment and its pods serve: stable (or, in a rollout, canary). */
-    public static final String TRACK = "serving.modeldeploy.io/track";
+    public static final String TRACK = WellKnown.TRACK_LABEL;
     /** Hash of the pod template a pod was made from. */
-    public static final String REVISION = "serving.modeldeploy.io/revision";
+    public static final String REVISION = WellKnown.REVISION_LABEL;
 
     public static final String MANAGER = "modeldeploy";
     public static final String COMPONENT_MODEL_SERVER = "model-server";
-    public static final String TRACK_STABLE = "stable";
-    public static final String TRACK_CANARY = "canary";
+    public static final String TRACK_STABLE = WellKnown.TRACK_STABLE;
+    public static final String TRACK_CANARY = WellKnown.TRACK_CANARY;
 
     /** Selects every object the operator manages, for its informers. */
     public static final String MANAGED_SELECTOR = MANAGED_BY + "=" + MANAGER;

@@ -18,6 +18,7 @@ import io.modeldeploy.api.v1alpha1.ModelDeploymentStatus;
 import io.modeldeploy.api.v1alpha1.RolloutEvent;
 import io.modeldeploy.api.v1alpha1.RolloutSpec;
 import io.modeldeploy.api.v1alpha1.RolloutStatus;
+import io.modeldeploy.api.v1alpha1.WellKnown;
 import io.modeldeploy.operator.resources.Labels;
 import io.modeldeploy.operator.resources.ServingDeployment;
 import io.modeldeploy.operator.resources.ServingService;
@@ -33,7 +34,7 @@ import io.modeldeploy.operator.status.RouteAcceptance;
  */
 public final class RolloutCoordinator {
     /** The annotation through which a person promotes, aborts or retries: promote, abort, retry (any suffix). */
-    public static final String ACTION_ANNOTATION = "serving.modeldeploy.io/rollout-action";
+    public static final String ACTION_ANNOTATION = WellKnown.ROLLOUT_ACTION_ANNOTATION;
     static final int HISTORY = 10;
     /**
      * How long an ended canary's pods are kept for a Gateway whose controller does not report that it applied the
