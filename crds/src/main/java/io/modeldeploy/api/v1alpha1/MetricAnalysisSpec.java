@@ -30,9 +30,10 @@ public record MetricAnalysisSpec(
         @JsonPropertyDescription("p99 latencies below this many milliseconds count as this many, so that noise in "
                 + "fast models (a GC pause, JIT warm-up) is no regression")
         @Default("10") @Min(0) @Max(600000) Integer latencyFloorMillis,
-        @JsonPropertyDescription("Classifiers: how far the classes the canary predicts may be from those the stable "
-                + "version predicts on the same traffic, as their Jensen-Shannon divergence in bits (0: the same "
-                + "shares, 1: no class in common), e.g. 0.1; omitted, not judged")
+        @JsonPropertyDescription("How far the canary's predictions may be from the stable version's on the same "
+                + "traffic, as the Jensen-Shannon divergence in bits (0: the same shares, 1: nothing in common) of "
+                + "the classes predicted (classifiers) or of the ranges of the first output value in the runtime's "
+                + "value histogram (regressors), e.g. 0.1; omitted, not judged")
         @Min(0) @Max(1) Double maxPredictionDivergence) {
 
     /** The analysis without a prediction divergence check. */

@@ -8,7 +8,8 @@ import java.util.TreeMap;
 /**
  * The inference requests that one track's pods answered, as their /metrics report them: how many, how many with a
  * 4xx or 5xx status, the latency histogram (cumulative counts by upper bound in seconds, as Prometheus exposes it)
- * and, for a classifier, how often each class was predicted. Requests to health, metrics and docs endpoints are not
+ * and how often each class was predicted (a classifier's labels; for a regressor, the ranges of its value histogram
+ * that hold its first output values). Requests to health, metrics and docs endpoints are not
  * counted.
  */
 public record TrackMetrics(long requests, long clientErrors, long serverErrors, Map<Double, Long> latencyBuckets,
@@ -18,6 +19,7 @@ public record TrackMetrics(long requests, long clientErrors, long serverErrors, 
     static final String REQUESTS = "modeldeploy_requests_total";
     static final String LATENCY_BUCKET = "modeldeploy_request_latency_seconds_bucket";
     static final String PREDICTIONS = "modeldeploy_predictions_total";
+    static final String VALUE_BUCKET = "modeldeploy_prediction_value_bucket";
 
     public static final TrackMetrics NONE = new TrackMetrics(0, 0, 0, Map.of(), Map.of());
 
@@ -42,11 +44,13 @@ public record TrackMetrics(long requests, long clientErrors, long serverErrors, 
         long serverErrors = 0;
         var buckets = new TreeMap<Double, Long>();
         var labelled = new TreeMap<String, Long>();
+        var values = new TreeMap<Double, Long>();
         for (String line : exposition.split("\n")) {
             boolean counter = line.startsWith(REQUESTS + "{");
             boolean bucket = line.startsWith(LATENCY_BUCKET + "{");
             boolean prediction = line.startsWith(PREDICTIONS + "{");
-            if (!counter && !bucket && !prediction) {
+            boolean value = line.startsWith(VALUE_BUCKET + "{");
+            if (!counter && !bucket && !prediction && !value) {
                 continue;
             }
             int close = line.lastIndexOf('}');
@@ -54,34 +58,69 @@ public record TrackMetrics(long requests, long clientErrors, long serverErrors, 
                 throw new IllegalArgumentException("a sample without the end of its labels: " + line);
             }
             Map<String, String> labels = labels(line.substring(line.indexOf('{') + 1, close));
-            long value = count(line.substring(close + 1).trim(), line);
+            long count = count(line.substring(close + 1).trim(), line);
             if (prediction) {
                 if (labels.containsKey("label")) {
-                    labelled.merge(labels.get("label"), value, Long::sum);
+                    labelled.merge(labels.get("label"), count, Long::sum);
                 }
+                continue;
+            }
+            if (value) {
+                values.merge(upperBound(labels, line), count, Long::sum);
                 continue;
             }
             if (!INFERENCE.contains(labels.get("endpoint"))) {
                 continue;
             }
             if (counter) {
-                requests += value;
+                requests += count;
                 String status = labels.getOrDefault("status", "");
                 if (status.startsWith("4")) {
-                    clientErrors += value;
+                    clientErrors += count;
                 } else if (status.startsWith("5")) {
-                    serverErrors += value;
+                    serverErrors += count;
                 }
             } else {
-                String le = labels.get("le");
-                if (le == null) {
-                    throw new IllegalArgumentException("a histogram bucket without le: " + line);
-                }
-                buckets.merge(le.equals("+Inf") ? Double.POSITIVE_INFINITY : Double.parseDouble(le), value,
-                        Long::sum);
+                buckets.merge(upperBound(labels, line), count, Long::sum);
             }
         }
+        labelled.putAll(ranges(values));
         return new TrackMetrics(requests, clientErrors, serverErrors, buckets, labelled);
+    }
+
+    private static double upperBound(Map<String, String> labels, String line) {
+        String le = labels.get("le");
+        if (le == null) {
+            throw new IllegalArgumentException("a histogram bucket without le: " + line);
+        }
+        return le.equals("+Inf") ? Double.POSITIVE_INFINITY : Double.parseDouble(le);
+    }
+
+    /**
+     * A regressor's value histogram (cumulative counts by upper bound) as the ranges that hold values, with their
+     * counts: the classes of a regressor, for the same divergence as a classifier's predicted labels.
+     */
+    static Map<String, Long> ranges(TreeMap<Double, Long> cumulative) {
+        var ranges = new TreeMap<String, Long>();
+        Double lower = null;
+        long below = 0;
+        for (var bucket : cumulative.entrySet()) {
+            long in = bucket.getValue() - below;
+            if (in > 0) {
+                String name = bucket.getKey().isInfinite() ? "value > " + num(lower)
+                        : lower == null ? "value <= " + num(bucket.getKey())
+                        : "value in (" + num(lower) + ", " + num(bucket.getKey()) + "]";
+                ranges.put(name, in);
+            }
+            lower = bucket.getKey();
+            below = bucket.getValue();
+        }
+        return ranges;
+    }
+
+    private static String num(double value) {
+        return value == Math.rint(value) && Math.abs(value) < 1e15 ? Long.toString((long) value)
+                : Double.toString(value);
     }
 
     /** Several pods of a track together: counts and buckets summed. */

@@ -112,6 +112,36 @@ class CanaryAnalysisTest {
     }
 
     @Test
+    void aRegressorWhoseValuesMovedToOtherRangesFailsOnItsValueHistogram() {
+        // What the stable and canary pods' /metrics say of a house-price model: the canary predicts ten times less.
+        TrackMetrics stable = TrackMetrics.parse(valueHistogram(1200, 0, 100, 1100)).plus(requests(1200));
+        TrackMetrics canary = TrackMetrics.parse(valueHistogram(400, 380, 400, 400)).plus(requests(400));
+
+        Verdict shifted = CanaryAnalysis.judge(PREDICTIONS_TOO, canary, stable);
+
+        assertThat(shifted.failure()).hasValueSatisfying(failure -> assertThat(failure).contains(
+                "Jensen-Shannon divergence 0.94 > 0.1 (canary value in (10, 20] 95%, value in (20, 50] 5%; "
+                        + "stable value in (50, 100] 83.3%, value > 100 8.3%, value in (20, 50] 8.3%), "
+                        + "over 400 and 1200 predictions"));
+    }
+
+    /** A regressor's cumulative value histogram: how many of {@code total} were at most 20, 50 and 100 (0.9364 bits
+     * apart for the two above, computed by hand). */
+    private static String valueHistogram(long total, long upTo20, long upTo50, long upTo100) {
+        return """
+                modeldeploy_prediction_value_bucket{model="house",version="v",le="10.0"} 0
+                modeldeploy_prediction_value_bucket{model="house",version="v",le="20.0"} %d
+                modeldeploy_prediction_value_bucket{model="house",version="v",le="50.0"} %d
+                modeldeploy_prediction_value_bucket{model="house",version="v",le="100.0"} %d
+                modeldeploy_prediction_value_bucket{model="house",version="v",le="+Inf"} %d
+                """.formatted(upTo20, upTo50, upTo100, total);
+    }
+
+    private static TrackMetrics requests(long n) {
+        return new TrackMetrics(n, 0, 0, Map.of(0.01, n, Double.POSITIVE_INFINITY, n));
+    }
+
+    @Test
     void aCanaryThatPredictsTheSameSharesWithinSamplingNoisePasses() {
         Verdict same = CanaryAnalysis.judge(PREDICTIONS_TOO,
                 predicting(150, Map.of("setosa", 52L, "versicolor", 47L, "virginica", 51L)),

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import java.util.Map;
+
 import org.junit.jupiter.api.Test;
 
 class TrackMetricsTest {
@@ -67,6 +69,21 @@ class TrackMetricsTest {
                 """);
 
         assertThat(slow.latencyQuantile(0.99).getAsDouble()).isEqualTo(0.1);
+    }
+
+    @Test
+    void aRegressorsValueHistogramBecomesItsRangesWithTheirCounts() {
+        TrackMetrics metrics = TrackMetrics.parse("""
+                modeldeploy_prediction_value_bucket{model="house",version="2.0.0",le="-0.2"} 1.0
+                modeldeploy_prediction_value_bucket{model="house",version="2.0.0",le="0.0"} 1.0
+                modeldeploy_prediction_value_bucket{model="house",version="2.0.0",le="0.2"} 1.0
+                modeldeploy_prediction_value_bucket{model="house",version="2.0.0",le="0.5"} 4.0
+                modeldeploy_prediction_value_bucket{model="house",version="2.0.0",le="+Inf"} 5.0
+                modeldeploy_prediction_value_count{model="house",version="2.0.0"} 5
+                """);
+
+        assertThat(metrics.predictedLabels()).containsExactlyInAnyOrderEntriesOf(Map.of(
+                "value <= -0.2", 1L, "value in (0.2, 0.5]", 3L, "value > 0.5", 1L));
     }
 
     @Test

@@ -11,6 +11,7 @@ import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.prometheus.metrics.core.metrics.Histogram;
 import io.modeldeploy.runtime.inference.Prediction;
 
 /** The runtime's Prometheus metrics, served on /metrics. */
@@ -19,7 +20,23 @@ public final class RuntimeMetrics {
     private final DistributionSummary batchSize;
     private final AtomicLong loadMillis = new AtomicLong(-1);
 
+    /**
+     * A regressor's first output value. Micrometer's histogram for a distribution summary rounds values up to whole
+     * numbers and takes no negative bounds, so every value in [0, 1] would land in one bucket; the Prometheus
+     * client's own histogram, on the same registry, takes {@link #VALUE_BOUNDS}.
+     */
+    private final Histogram predictionValues;
+
+    /**
+     * 1, 2 and 5 times the powers of ten from 0.001 to 100,000, negated and as they are, and 0: wide enough for
+     * the values regressors predict, fine enough to tell a shifted distribution from the stable version's.
+     */
+    static final double[] VALUE_BOUNDS = valueBounds();
+
     public RuntimeMetrics() {
+        predictionValues = Histogram.builder().name("modeldeploy_prediction_value")
+                .help("The first output value of each prediction (regressors)").labelNames("model", "version")
+                .classicOnly().classicUpperBounds(VALUE_BOUNDS).register(registry.getPrometheusRegistry());
         batchSize = DistributionSummary.builder("modeldeploy.batch.size").description("Rows per inference")
                 .publishPercentileHistogram().minimumExpectedValue(1.0).maximumExpectedValue(4096.0).register(registry);
         Gauge.builder("modeldeploy.model.load.seconds", loadMillis, v -> v.get() / 1000.0)
@@ -55,11 +72,22 @@ public final class RuntimeMetrics {
                         .register(registry).increment();
             }
         } else {
-            DistributionSummary values = DistributionSummary.builder("modeldeploy.prediction.value")
-                    .tag("model", model).tag("version", version).publishPercentileHistogram()
-                    .description("The first output value of each prediction").register(registry);
-            predictions.forEach(p -> values.record(p.values()[0]));
+            var values = predictionValues.labelValues(model, version);
+            predictions.forEach(p -> values.observe(p.values()[0]));
         }
+    }
+
+    private static double[] valueBounds() {
+        var bounds = new java.util.TreeSet<Double>();
+        bounds.add(0.0);
+        for (int exponent = -3; exponent <= 5; exponent++) {
+            for (double mantissa : new double[] {1, 2, 5}) {
+                double bound = Double.parseDouble(mantissa + "E" + exponent);
+                bounds.add(bound);
+                bounds.add(-bound);
+            }
+        }
+        return bounds.stream().mapToDouble(Double::doubleValue).toArray();
     }
 
     public void batch(int rows) {
