@@ -32,32 +32,27 @@ final class Manifests {
      * a failure.
      */
     static Path canary(String version) throws IOException {
-        return iris(CANARY, version, 2, """
-                  rollout:
-                    strategy: Canary
-                    steps:
-                    - weight: 50
-                    analysis:
-                      checkIntervalSeconds: 2
-                      failureThreshold: 3
-                      maxRestarts: 2
-                """);
+        return iris(CANARY, version, 2, CANARY_ROLLOUT);
     }
+
+    /** The rollout of {@link #canary}: one 50% step that waits for a promote, checked every 2 s. */
+    private static final String CANARY_ROLLOUT = """
+              rollout:
+                strategy: Canary
+                steps:
+                - weight: 50
+                analysis:
+                  checkIntervalSeconds: 2
+                  failureThreshold: 3
+                  maxRestarts: 2
+            """;
 
     /**
      * The canary of {@link #canary} routed by the GatewayAPI provider through the listener {@code listener} of the
      * Gateway {@code gateway} in the ModelDeployment's namespace, for every host.
      */
     static Path canaryThroughGateway(String version, String gateway, String listener) throws IOException {
-        return iris(CANARY, version, 2, """
-                  rollout:
-                    strategy: Canary
-                    steps:
-                    - weight: 50
-                    analysis:
-                      checkIntervalSeconds: 2
-                      failureThreshold: 3
-                      maxRestarts: 2
+        return iris(CANARY, version, 2, CANARY_ROLLOUT + """
                     traffic:
                       provider: GatewayAPI
                       gateway:

@@ -41,7 +41,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "kubectl modeldeploy", mixinStandardHelpOptions = true, versionProvider = KubectlModeldeploy.Version.class,
         description = "Shows ModelDeployments and steers their rollouts.",
         subcommands = {KubectlModeldeploy.Get.class, KubectlModeldeploy.History.class, KubectlModeldeploy.Promote.class,
-                KubectlModeldeploy.Abort.class, KubectlModeldeploy.Retry.class, KubectlModeldeploy.Set.class,
+                KubectlModeldeploy.Abort.class, KubectlModeldeploy.Retry.class, KubectlModeldeploy.Pause.class,
+                KubectlModeldeploy.Resume.class, KubectlModeldeploy.Set.class,
                 KubectlModeldeploy.Watch.class, KubectlModeldeploy.Completion.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:done", "1:refused by the cluster, or the operator ignored the request (the reason is printed)",
@@ -224,7 +225,10 @@ public final class KubectlModeldeploy implements Runnable {
         @Spec
         CommandLine.Model.CommandSpec spec;
 
-        abstract String action();
+        /** The action is the command's name. */
+        String action() {
+            return spec.name();
+        }
 
         @Override
         public Integer call() {
@@ -247,8 +251,8 @@ public final class KubectlModeldeploy implements Runnable {
                             .map(s -> s.rollout()).orElse(null);
                     if (rollout != null && value.equals(rollout.lastAction())) {
                         if (rollout.lastActionIgnored() != null) {
-                            err.println("modeldeployment/" + name + ": " + action() + " ignored: "
-                                    + rollout.lastActionIgnored());
+                            // The operator's sentence starts with the action: "abort ignored: no canary is running".
+                            err.println("modeldeployment/" + name + ": " + rollout.lastActionIgnored());
                             return REFUSED;
                         }
                         out.println("modeldeployment/" + name + ": " + action() + " applied; rollout " + rollout.phase()
@@ -270,28 +274,27 @@ public final class KubectlModeldeploy implements Runnable {
     @Command(name = "promote", mixinStandardHelpOptions = true,
             description = "Promotes the running canary: it takes all traffic and becomes the stable revision.")
     static final class Promote extends Action {
-        @Override
-        String action() {
-            return "promote";
-        }
     }
 
     @Command(name = "abort", mixinStandardHelpOptions = true,
             description = "Aborts the running canary or promotion: the stable revision takes all traffic again.")
     static final class Abort extends Action {
-        @Override
-        String action() {
-            return "abort";
-        }
     }
 
     @Command(name = "retry", mixinStandardHelpOptions = true,
             description = "Runs the canary of a rolled-back revision again.")
     static final class Retry extends Action {
-        @Override
-        String action() {
-            return "retry";
-        }
+    }
+
+    @Command(name = "pause", mixinStandardHelpOptions = true,
+            description = "Holds the running canary at its step, past the step's pause, until resume or promote; its "
+                    + "checks go on (a failing canary is still rolled back).")
+    static final class Pause extends Action {
+    }
+
+    @Command(name = "resume", mixinStandardHelpOptions = true,
+            description = "Lets a paused canary go on: its step's pause starts again from now.")
+    static final class Resume extends Action {
     }
 
     @Command(name = "set", mixinStandardHelpOptions = true, description = "Changes a ModelDeployment's spec.",

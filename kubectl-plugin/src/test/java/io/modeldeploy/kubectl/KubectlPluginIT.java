@@ -19,6 +19,7 @@ import org.junit.jupiter.api.Test;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.utils.Serialization;
+import io.modeldeploy.api.v1alpha1.CanaryStepSpec;
 import io.modeldeploy.api.v1alpha1.ModelDeployment;
 import io.modeldeploy.operator.ModelDeploymentStates;
 import io.modeldeploy.operator.RunningOperator;
@@ -107,6 +108,32 @@ class KubectlPluginIT {
         ModelDeployment read = Serialization.unmarshal(json.out(), ModelDeployment.class);
         assertThat(read.getSpec().model().version()).isEqualTo("3.0.0");
         assertThat(read.getStatus().modelVersion()).isEqualTo("2.0.0");
+    }
+
+    @Test
+    void aPausedCanaryStaysAtItsStepPastItsPauseUntilResumed(KubernetesClient client) {
+        ModelDeployment v1 = iris("1.0.0");
+        v1.getSpec().rollout().steps().set(0, new CanaryStepSpec(50, "8s"));
+        client.resource(v1).create();
+        ModelDeploymentStates.awaitServes(client, "iris", "1.0.0", TIMEOUT);
+
+        assertThat(plugin("set", "version", "iris", "2.0.0").exit()).isZero();
+        await().atMost(TIMEOUT).until(() -> "Progressing".equals(rolloutPhase(client)));
+        Run pause = plugin("pause", "iris");
+        assertThat(pause.exit()).as(pause.err()).isZero();
+        assertThat(pause.out()).isEqualTo("modeldeployment/iris: pause applied; rollout Paused: step 1 at 50% "
+                + "paused by a person: resume or promote it\n");
+        // Held past the step's 8 s pause.
+        await().during(Duration.ofSeconds(12)).atMost(Duration.ofSeconds(15))
+                .until(() -> "Paused".equals(rolloutPhase(client)));
+
+        Run again = plugin("pause", "iris");
+        assertThat(again.exit()).isEqualTo(KubectlModeldeploy.REFUSED);
+        assertThat(again.err()).isEqualTo("modeldeployment/iris: pause ignored: the rollout is already paused\n");
+        Run resume = plugin("resume", "iris");
+        assertThat(resume.exit()).as(resume.err()).isZero();
+        assertThat(resume.out()).startsWith("modeldeployment/iris: resume applied; rollout ");
+        assertThat(plugin("watch", "iris", "--until", "Stable", "--timeout", "90s").exit()).isZero();
     }
 
     @Test

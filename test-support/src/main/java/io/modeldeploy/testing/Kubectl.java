@@ -1,5 +1,6 @@
 package io.modeldeploy.testing;
 
+import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -36,32 +37,7 @@ public final class Kubectl {
      * the cluster's kubeconfig in {@code KUBECONFIG} (kubectl refuses its own flags before a plugin's name).
      */
     public static Result withPlugins(TestCluster cluster, Path pluginDir, String... args) {
-        Path kubeconfig = null;
-        try {
-            kubeconfig = Files.createTempFile("modeldeploy-", ".kubeconfig");
-            Files.writeString(kubeconfig, cluster.kubeconfig());
-            var command = new ArrayList<>(List.of(binDir().resolve("kubectl").toString()));
-            command.addAll(List.of(args));
-            var builder = new ProcessBuilder(command).redirectErrorStream(true);
-            builder.environment().put("KUBECONFIG", kubeconfig.toString());
-            builder.environment().put("PATH", pluginDir + java.io.File.pathSeparator + System.getenv("PATH"));
-            Process process = builder.start();
-            String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            if (!process.waitFor(120, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-                throw new AssertionError("kubectl " + String.join(" ", args) + " did not finish in 120s");
-            }
-            return new Result(process.exitValue(), out);
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot run kubectl", e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        } finally {
-            if (kubeconfig != null) {
-                kubeconfig.toFile().delete();
-            }
-        }
+        return run(cluster, "kubectl", List.of(args), pluginDir);
     }
 
     /** Runs {@code helm args...} against the cluster. */
@@ -70,14 +46,29 @@ public final class Kubectl {
     }
 
     private static Result run(TestCluster cluster, String binary, List<String> args) {
+        return run(cluster, binary, args, null);
+    }
+
+    /**
+     * Runs the binary with the cluster's kubeconfig: as {@code --kubeconfig}, or, with a plugin folder put first on
+     * the PATH, in {@code KUBECONFIG}.
+     */
+    private static Result run(TestCluster cluster, String binary, List<String> args, Path pluginDir) {
         Path kubeconfig = null;
         try {
             kubeconfig = Files.createTempFile("modeldeploy-", ".kubeconfig");
             Files.writeString(kubeconfig, cluster.kubeconfig());
-            var command = new ArrayList<>(List.of(binDir().resolve(binary).toString(), "--kubeconfig",
-                    kubeconfig.toString()));
+            var command = new ArrayList<>(List.of(binDir().resolve(binary).toString()));
+            if (pluginDir == null) {
+                command.addAll(List.of("--kubeconfig", kubeconfig.toString()));
+            }
             command.addAll(args);
-            Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+            var builder = new ProcessBuilder(command).redirectErrorStream(true);
+            if (pluginDir != null) {
+                builder.environment().put("KUBECONFIG", kubeconfig.toString());
+                builder.environment().put("PATH", pluginDir + File.pathSeparator + System.getenv("PATH"));
+            }
+            Process process = builder.start();
             String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             if (!process.waitFor(120, TimeUnit.SECONDS)) {
                 process.destroyForcibly();

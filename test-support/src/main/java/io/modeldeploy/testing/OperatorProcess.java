@@ -159,13 +159,14 @@ public final class OperatorProcess implements AutoCloseable {
         }
     }
 
-    private static int freePort() throws IOException {
+    /** A TCP port nothing listens on now, for a process the tests start. */
+    static int freePort() throws IOException {
         try (var socket = new ServerSocket(0)) {
             return socket.getLocalPort();
         }
     }
 
-    private static void sleep(Duration duration) {
+    static void sleep(Duration duration) {
         try {
             Thread.sleep(duration.toMillis());
         } catch (InterruptedException e) {

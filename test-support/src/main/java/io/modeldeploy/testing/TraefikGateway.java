@@ -1,7 +1,6 @@
 package io.modeldeploy.testing;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -62,8 +61,8 @@ public final class TraefikGateway implements AutoCloseable {
             Path kubeconfig = Files.createTempFile("modeldeploy-traefik-", ".kubeconfig");
             kubeconfig.toFile().deleteOnExit();
             Files.writeString(kubeconfig, cluster.kubeconfig());
-            int port = freePort();
-            int pingPort = freePort();
+            int port = OperatorProcess.freePort();
+            int pingPort = OperatorProcess.freePort();
             client.resource(new GatewayClassBuilder().withNewMetadata().withName(CLASS).endMetadata()
                     .withNewSpec().withControllerName(CONTROLLER).endSpec().build()).serverSideApply();
             applyGateway(client, namespace, port, List.of());
@@ -121,7 +120,7 @@ public final class TraefikGateway implements AutoCloseable {
             if (programmed && pinged()) {
                 return;
             }
-            sleep(Duration.ofMillis(300));
+            OperatorProcess.sleep(Duration.ofMillis(300));
         }
         close();
         throw new IllegalStateException("Traefik did not program Gateway " + namespace + "/" + GATEWAY + " within "
@@ -194,21 +193,6 @@ public final class TraefikGateway implements AutoCloseable {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (var socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
-    }
-
-    private static void sleep(Duration duration) {
-        try {
-            Thread.sleep(duration.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
         }
     }
 }

@@ -9,6 +9,6 @@ import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record RolloutEvent(
         @JsonPropertyDescription("When it happened") String time,
-        @JsonPropertyDescription("Progressing, Paused, Promoting, Stable, RolledBack or Aborted") String reason,
+        @JsonPropertyDescription("Progressing, Paused, Held (paused by a person), Promoting, Stable, RolledBack or Aborted") String reason,
         @JsonPropertyDescription("What happened") String message) {
 }

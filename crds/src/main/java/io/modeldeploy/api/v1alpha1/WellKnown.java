@@ -16,7 +16,8 @@ public final class WellKnown {
     /** On a serving pod: the model version it serves. */
     public static final String VERSION_LABEL = "app.kubernetes.io/version";
     /**
-     * On a ModelDeployment: a person's rollout action, {@code promote}, {@code abort} or {@code retry}, with any
+     * On a ModelDeployment: a person's rollout action, {@code promote}, {@code abort}, {@code retry}, {@code pause}
+     * or {@code resume}, with any
      * suffix that makes the value new (the operator acts on a value once; status.rollout.lastAction is the last it
      * read).
      */

@@ -33,7 +33,7 @@ import io.modeldeploy.operator.status.RouteAcceptance;
  * status, observes the canary, and writes the decision back as status. Pure as well.
  */
 public final class RolloutCoordinator {
-    /** The annotation through which a person promotes, aborts or retries: promote, abort, retry (any suffix). */
+    /** The annotation through which a person steers a rollout: promote, abort, retry, pause, resume (any suffix). */
     public static final String ACTION_ANNOTATION = WellKnown.ROLLOUT_ACTION_ANNOTATION;
     static final int HISTORY = 10;
     /**
@@ -133,7 +133,7 @@ public final class RolloutCoordinator {
         if (!newAnnotation) {
             ignored = Optional.ofNullable(status == null ? null : status.lastActionIgnored());
         } else if (action.isEmpty()) {
-            ignored = Optional.of("'" + annotation + "' is not a rollout action: use promote, abort or retry");
+            ignored = Optional.of("'" + annotation + "' is not a rollout action: use promote, abort, retry, pause or resume");
         } else {
             ignored = decision.ignoredAction();
         }

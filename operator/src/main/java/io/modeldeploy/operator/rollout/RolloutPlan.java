@@ -13,6 +13,7 @@ import java.util.Optional;
  * <pre>
  *   Stable --new revision--> Progressing(step 0) --healthy, pause over--> Progressing(step i+1) ... --> Promoting
  *   Progressing --step without pause--> Paused --promote--> next step       Promoting --stable rolled out--> Stable
+ *   Progressing --pause--> Paused(Held) --resume--> Progressing(same step, its pause from now) | --promote--> next step
  *   Progressing/Paused --checks failed beyond threshold, restarts, deadline, or abort--> RolledBack
  *   RolledBack --spec changes to another revision, or retry--> Progressing(step 0)
  *   Promoting --stable rolled out, spec moved on meanwhile--> Progressing(step 0) of the newer revision
@@ -31,7 +32,10 @@ public final class RolloutPlan {
     public enum Phase { STABLE, PROGRESSING, PAUSED, PROMOTING, ROLLED_BACK }
 
     /** What a person can ask for through the rollout-action annotation. */
-    public enum Action { PROMOTE, ABORT, RETRY }
+    public enum Action { PROMOTE, ABORT, RETRY, PAUSE, RESUME }
+
+    /** The reason of a canary a person paused: it stays at its step, checked, until resumed or promoted. */
+    static final String HELD = "Held";
 
     /**
      * A step: send {@code weight} percent to the canary, then wait {@code pause} (empty: until a promote).
@@ -242,6 +246,32 @@ public final class RolloutPlan {
         }
         int weight = settings.steps().get(state.step()).weight();
         boolean promoted = action.equals(Optional.of(Action.PROMOTE));
+        boolean held = state.phase() == Phase.PAUSED && HELD.equals(state.reason());
+        if (action.equals(Optional.of(Action.PAUSE))) {
+            if (held) {
+                return new Decision(checked, weight, Optional.empty(), settings.checkInterval())
+                        .ignoring(action, "the rollout is already paused");
+            }
+            State paused = withPhase(checked, Phase.PAUSED, HELD,
+                    "step " + (state.step() + 1) + " at " + weight + "% paused by a person: resume or promote it");
+            return new Decision(paused, weight, Optional.of(paused.message()), settings.checkInterval());
+        }
+        if (action.equals(Optional.of(Action.RESUME))) {
+            if (!held) {
+                return canary(settings, persisted, new Observation(seen.desiredRevision(), seen.canary(),
+                        seen.stableRunsCanaryRevision(), Optional.empty(), seen.now()))
+                        .ignoring(action, "the rollout is not paused by a person");
+            }
+            State resumed = new State(Phase.PROGRESSING, checked.stableRevision(), checked.canaryRevision(),
+                    checked.step(), seen.now(), checked.failedChecks(), checked.lastCheckAt(), null, "Progressing",
+                    "canary " + checked.canaryRevision() + " resumed at step " + (checked.step() + 1) + " of "
+                            + settings.steps().size() + ", weight " + weight + "%");
+            return new Decision(resumed, weight, Optional.of(resumed.message()), settings.checkInterval());
+        }
+        if (held && !promoted) {
+            // Checked as ever (failures above still roll it back), but its step's pause does not end it.
+            return new Decision(checked, weight, Optional.empty(), settings.checkInterval());
+        }
         if (checked.failedChecks() > 0) {
             return new Decision(checked, weight, Optional.empty(), settings.checkInterval())
                     .ignoring(action, "the canary is failing its checks (" + readiness(seen)

@@ -265,6 +265,53 @@ class RolloutPlanTest {
     }
 
     @Test
+    void aPausedCanaryStaysAtItsStepPastItsPauseUntilResumedWhichRestartsTheStep() {
+        State s = RolloutPlan.next(THREE_STEPS, State.stable("v1"), seen("v2", Optional.empty(), 0)).state();
+        Decision held = RolloutPlan.next(THREE_STEPS, s,
+                new Observation("v2", Optional.of(HEALTHY), false, Optional.of(Action.PAUSE), T0.plusSeconds(10)));
+        assertThat(held.state().phase()).isEqualTo(Phase.PAUSED);
+        assertThat(held.state().reason()).isEqualTo("Held");
+        assertThat(held.transition()).hasValue("step 1 at 10% paused by a person: resume or promote it");
+        assertThat(held.canaryWeight()).isEqualTo(10);
+
+        Decision later = RolloutPlan.next(THREE_STEPS, held.state(), seen("v2", Optional.of(HEALTHY), 3600));
+        assertThat(later.state()).as("the step's 60 s pause is long over, and nothing moves").isEqualTo(held.state());
+        assertThat(later.transition()).isEmpty();
+        assertThat(RolloutPlan.next(THREE_STEPS, held.state(), seen("v2", Optional.of(UNREADY), 3600)).state()
+                .failedChecks()).as("a held canary is still checked").isEqualTo(1);
+        assertThat(RolloutPlan.next(THREE_STEPS, held.state(), new Observation("v2", Optional.of(HEALTHY), false,
+                Optional.of(Action.PAUSE), T0.plusSeconds(3601))).ignoredAction())
+                .hasValue("pause ignored: the rollout is already paused");
+
+        Decision resumed = RolloutPlan.next(THREE_STEPS, held.state(), new Observation("v2", Optional.of(HEALTHY),
+                false, Optional.of(Action.RESUME), T0.plusSeconds(3700)));
+        assertThat(resumed.state().phase()).isEqualTo(Phase.PROGRESSING);
+        assertThat(resumed.state().step()).isZero();
+        assertThat(resumed.state().stepStartedAt()).isEqualTo(T0.plusSeconds(3700));
+        assertThat(resumed.transition()).hasValue("canary v2 resumed at step 1 of 3, weight 10%");
+        assertThat(RolloutPlan.next(THREE_STEPS, resumed.state(), seen("v2", Optional.of(HEALTHY), 3759)).state()
+                .step()).as("the step's pause counts from the resume").isZero();
+        assertThat(RolloutPlan.next(THREE_STEPS, resumed.state(), seen("v2", Optional.of(HEALTHY), 3760)).state()
+                .step()).isEqualTo(1);
+    }
+
+    @Test
+    void aResumeOfARolloutThatIsNotPausedSaysSoAndAPromoteMovesAHeldCanaryOn() {
+        State s = RolloutPlan.next(THREE_STEPS, State.stable("v1"), seen("v2", Optional.empty(), 0)).state();
+        assertThat(RolloutPlan.next(THREE_STEPS, s, new Observation("v2", Optional.of(HEALTHY), false,
+                Optional.of(Action.RESUME), T0.plusSeconds(5))).ignoredAction())
+                .hasValue("resume ignored: the rollout is not paused by a person");
+        State held = RolloutPlan.next(THREE_STEPS, s, new Observation("v2", Optional.of(HEALTHY), false,
+                Optional.of(Action.PAUSE), T0.plusSeconds(5))).state();
+        Decision promoted = RolloutPlan.next(THREE_STEPS, held, new Observation("v2", Optional.of(HEALTHY), false,
+                Optional.of(Action.PROMOTE), T0.plusSeconds(6)));
+        assertThat(promoted.state().phase()).isEqualTo(Phase.PROGRESSING);
+        assertThat(promoted.state().step()).isEqualTo(1);
+        assertThat(act(State.stable("v1"), "v1", Action.PAUSE).ignoredAction())
+                .hasValue("pause ignored: no canary is running");
+    }
+
+    @Test
     void anAbortRollsBackAndSaysWho() {
         State s = RolloutPlan.next(THREE_STEPS, State.stable("v1"), seen("v2", Optional.empty(), 0)).state();
         Decision aborted = RolloutPlan.next(THREE_STEPS, s,
