@@ -94,3 +94,22 @@ def test_triton_client_sees_a_bad_request_as_an_error(server):
     tensor.set_data_from_numpy(np.array([[1, 2, 3]], dtype=np.float32), binary_data=False)
     with pytest.raises(triton.InferenceServerException, match="the model takes 4"):
         client.infer("iris", inputs=[tensor])
+
+
+def test_triton_client_names_the_model_version_and_the_outputs_it_wants(server):
+    client = triton.InferenceServerClient(url=server)
+    assert client.is_model_ready("iris", model_version="1.0.0")
+    assert client.get_model_metadata("iris", model_version="1.0.0")["versions"] == ["1.0.0"]
+    batch = np.array(SEED_FEATURES, dtype=np.float32)
+    tensor = triton.InferInput("input", list(batch.shape), "FP32")
+    tensor.set_data_from_numpy(batch, binary_data=False)
+
+    result = client.infer("iris", inputs=[tensor], model_version="1.0.0",
+                          outputs=[triton.InferRequestedOutput("label", binary_data=False)])
+
+    assert [o["name"] for o in result.get_response()["outputs"]] == ["label"]
+    assert result.as_numpy("probabilities") is None
+    with pytest.raises(triton.InferenceServerException, match="version '2.0.0' is not served here"):
+        client.infer("iris", inputs=[tensor], model_version="2.0.0")
+    with pytest.raises(triton.InferenceServerException, match="the model has no output 'logits'"):
+        client.infer("iris", inputs=[tensor], outputs=[triton.InferRequestedOutput("logits", binary_data=False)])

@@ -110,6 +110,39 @@ class HttpApiTest {
     }
 
     @Test
+    void v2RoutesWithTheServedVersionAnswerAsWithoutAndAnotherVersionIsNotFound() throws Exception {
+        assertThat(JSON.readTree(get("/v2/models/iris/versions/1.0.0").body()).get("versions").get(0).asText())
+                .isEqualTo("1.0.0");
+        assertThat(get("/v2/models/iris/versions/1.0.0/ready").statusCode()).isEqualTo(200);
+        var infer = post("/v2/models/iris/versions/1.0.0/infer", """
+                {"inputs": [{"name": "input", "shape": [1, 4], "datatype": "FP32", "data": [5.1, 3.5, 1.4, 0.2]}]}""");
+        assertThat(infer.statusCode()).isEqualTo(200);
+        assertThat(JSON.readTree(infer.body()).get("outputs").get(0).get("data").toString()).isEqualTo("[\"setosa\"]");
+
+        var other = get("/v2/models/iris/versions/2.0.0");
+        assertThat(other.statusCode()).isEqualTo(404);
+        assertThat(JSON.readTree(other.body()).get("error").asText())
+                .isEqualTo("model 'iris' version '2.0.0' is not served here; this server serves version '1.0.0'");
+    }
+
+    @Test
+    void v2InferAnswersOnlyTheOutputsTheRequestNames() throws Exception {
+        var labelOnly = post("/v2/models/iris/infer", """
+                {"inputs": [{"name": "input", "shape": [1, 4], "datatype": "FP32", "data": [5.1, 3.5, 1.4, 0.2]}],
+                 "outputs": [{"name": "label"}]}""");
+        assertThat(labelOnly.statusCode()).isEqualTo(200);
+        assertThat(JSON.readTree(labelOnly.body()).get("outputs")).extracting(o -> o.get("name").asText())
+                .containsExactly("label");
+
+        var unknown = post("/v2/models/iris/infer", """
+                {"inputs": [{"name": "input", "shape": [1, 4], "datatype": "FP32", "data": [5.1, 3.5, 1.4, 0.2]}],
+                 "outputs": [{"name": "logits"}]}""");
+        assertThat(unknown.statusCode()).isEqualTo(400);
+        assertThat(JSON.readTree(unknown.body()).get("error").asText())
+                .isEqualTo("the model has no output 'logits'; its outputs are label, probabilities");
+    }
+
+    @Test
     void metricsCountRequestsLatencyBatchesAndModelLoadTimePerModelVersion() throws Exception {
         post("/predict", "{\"features\": [[5.1, 3.5, 1.4, 0.2]]}");
         post("/predict", "{\"features\": []}");

@@ -59,7 +59,7 @@ public final class HttpApi {
         router.post().handler(this::requireJson);
         router.route().handler(BodyHandler.create(false).setBodyLimit(maxBodyBytes));
         if (injectedLatency.toMillis() > 0) {
-            for (String path : List.of("/predict", "/v2/models/:name/infer")) {
+            for (String path : List.of("/predict", "/v2/models/:name/infer", "/v2/models/:name/versions/:version/infer")) {
                 router.post(path).handler(ctx -> vertx.setTimer(injectedLatency.toMillis(), id -> ctx.next()));
             }
         }
@@ -76,12 +76,16 @@ public final class HttpApi {
                 Map.of("ready", state.ready())));
         router.get("/v2").handler(ctx -> Json.send(ctx, 200, Map.of("name", "modeldeploy-serving-runtime",
                 "version", serverVersion, "extensions", List.of())));
-        router.get("/v2/models/:name").handler(ctx -> withModel(ctx, m -> Json.send(ctx, 200, OpenInference.metadata(m))));
-        router.get("/v2/models/:name/ready").handler(ctx -> withModel(ctx, m -> Json.send(ctx,
-                state.ready() ? 200 : 503, Map.of("name", m.config().name(), "ready", state.ready()))));
-        router.post("/v2/models/:name/infer").handler(ctx -> withModel(ctx, m -> predict(ctx,
-                (model, body) -> RequestBodies.inference(body, model.config().features().size()),
-                (model, predictions, request) -> OpenInference.response(model, predictions, request.id()))));
+        // Each model route also with the version the server serves: /v2/models/{name}/versions/{version}/...
+        for (String model : List.of("/v2/models/:name", "/v2/models/:name/versions/:version")) {
+            router.get(model).handler(ctx -> withModel(ctx, m -> Json.send(ctx, 200, OpenInference.metadata(m))));
+            router.get(model + "/ready").handler(ctx -> withModel(ctx, m -> Json.send(ctx,
+                    state.ready() ? 200 : 503, Map.of("name", m.config().name(), "ready", state.ready()))));
+            router.post(model + "/infer").handler(ctx -> withModel(ctx, m -> predict(ctx,
+                    (served, body) -> OpenInference.checked(served,
+                            RequestBodies.inference(body, served.config().features().size())),
+                    (served, predictions, request) -> OpenInference.response(served, predictions, request))));
+        }
 
         router.get("/metrics").handler(ctx -> ctx.response().putHeader("Content-Type",
                 "text/plain; version=0.0.4; charset=utf-8").end(metrics.scrape()));
@@ -145,6 +149,9 @@ public final class HttpApi {
             Json.error(ctx, 503, "the model is not ready: " + notReadyReason());
         } else if (!model.config().name().equals(name)) {
             Json.error(ctx, 404, "unknown model '" + name + "'; this server serves '" + model.config().name() + "'");
+        } else if (ctx.pathParam("version") != null && !model.version().equals(ctx.pathParam("version"))) {
+            Json.error(ctx, 404, "model '" + name + "' version '" + ctx.pathParam("version") + "' is not served "
+                    + "here; this server serves version '" + model.version() + "'");
         } else {
             then.accept(model);
         }
@@ -186,11 +193,14 @@ public final class HttpApi {
     }
 
     private static final java.util.regex.Pattern MODEL_PATH = java.util.regex.Pattern.compile(
-            "^/v2/models/[^/]+(/ready|/infer)?$");
+            "^/v2/models/[^/]+(?:/versions/[^/]+)?(/ready|/infer)?$");
     private static final java.util.Set<String> FIXED = java.util.Set.of("/predict", "/health", "/v2/health/live",
             "/v2/health/ready", "/v2", "/metrics", "/openapi.json", "/docs");
 
-    /** The metrics label of a request path: its route template, so model names do not multiply the series. */
+    /**
+     * The metrics label of a request path: its route template, so model names do not multiply the series; a route
+     * with the model's version counts as the same route without (the version is a label of its own).
+     */
     static String endpoint(String path) {
         if (FIXED.contains(path)) {
             return path;

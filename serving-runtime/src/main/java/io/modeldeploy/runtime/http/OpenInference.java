@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import io.modeldeploy.runtime.inference.BadInput;
 import io.modeldeploy.runtime.inference.ModelService;
 import io.modeldeploy.runtime.inference.Prediction;
 
@@ -40,7 +41,42 @@ final class OpenInference {
         return metadata;
     }
 
-    static Map<String, Object> response(ModelService model, List<Prediction> predictions, String id) {
+    /** The names of the model's output tensors, as its metadata lists them. */
+    @SuppressWarnings("unchecked")
+    static List<String> outputNames(ModelService model) {
+        return ((List<Map<String, Object>>) metadata(model).get("outputs")).stream()
+                .map(o -> (String) o.get("name")).toList();
+    }
+
+    /** The request, once every output it names is one of the model's. */
+    static RequestBodies.Inference checked(ModelService model, RequestBodies.Inference request) {
+        List<String> names = outputNames(model);
+        for (String requested : request.outputs()) {
+            if (!names.contains(requested)) {
+                throw new BadInput("the model has no output '" + requested + "'; its outputs are "
+                        + String.join(", ", names));
+            }
+        }
+        return request;
+    }
+
+    /** The outputs the request asked for (all without {@code outputs}), as OIP tensors. */
+    static Map<String, Object> response(ModelService model, List<Prediction> predictions,
+            RequestBodies.Inference request) {
+        var all = outputs(model, predictions);
+        var outputs = request.outputs().isEmpty() ? all : all.stream()
+                .filter(o -> request.outputs().contains((String) o.get("name"))).toList();
+        var response = new LinkedHashMap<String, Object>();
+        response.put("model_name", model.config().name());
+        response.put("model_version", model.version());
+        if (request.id() != null) {
+            response.put("id", request.id());
+        }
+        response.put("outputs", outputs);
+        return response;
+    }
+
+    private static List<Map<String, Object>> outputs(ModelService model, List<Prediction> predictions) {
         var outputs = new ArrayList<Map<String, Object>>();
         int n = predictions.size();
         if (model.config().output().classification()) {
@@ -57,14 +93,7 @@ final class OpenInference {
             predictions.forEach(p -> { for (double v : p.values()) { data.add(v); } });
             outputs.add(output("output", "FP32", List.of(n, k), data));
         }
-        var response = new LinkedHashMap<String, Object>();
-        response.put("model_name", model.config().name());
-        response.put("model_version", model.version());
-        if (id != null) {
-            response.put("id", id);
-        }
-        response.put("outputs", outputs);
-        return response;
+        return outputs;
     }
 
     private static Map<String, Object> tensor(String name, String datatype, List<Integer> shape) {

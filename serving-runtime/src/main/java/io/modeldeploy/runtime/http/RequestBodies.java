@@ -24,8 +24,14 @@ final class RequestBodies {
     private RequestBodies() {
     }
 
-    /** A v2 infer request: its one input tensor as rows, and the request's id (null without one). */
-    record Inference(double[][] rows, String id) {
+    /**
+     * A v2 infer request: its one input tensor as rows, the request's id (null without one) and the output tensors
+     * it names in {@code outputs} (empty: all of them).
+     */
+    record Inference(double[][] rows, String id, List<String> outputs) {
+        Inference(double[][] rows, String id) {
+            this(rows, id, List.of());
+        }
     }
 
     /** The rows of a /predict body {@code {"features": [[...], ...]}} (one flat list is one row). */
@@ -97,6 +103,7 @@ final class RequestBodies {
             Tensor tensor = null;
             int tensors = 0;
             String id = null;
+            var outputs = new ArrayList<String>();
             for (JsonToken field = next(parser); field == JsonToken.FIELD_NAME; field = next(parser)) {
                 String name = parser.currentName();
                 JsonToken value = next(parser);
@@ -111,6 +118,10 @@ final class RequestBodies {
                     }
                 } else if ("id".equals(name) && value.isScalarValue() && value != JsonToken.VALUE_NULL) {
                     id = parser.getText();
+                } else if ("outputs".equals(name) && value == JsonToken.START_ARRAY) {
+                    for (JsonToken t = next(parser); t != JsonToken.END_ARRAY; t = next(parser)) {
+                        outputs.add(outputName(parser, t));
+                    }
                 } else {
                     parser.skipChildren();
                 }
@@ -124,8 +135,29 @@ final class RequestBodies {
             if (tensor == null) {
                 throw new BadInput("'inputs' must hold one tensor {name, shape, datatype, data}");
             }
-            return new Inference(tensor.rows(width), id);
+            return new Inference(tensor.rows(width), id, List.copyOf(outputs));
         });
+    }
+
+    /** The name of one requested output {@code {"name": ..., "parameters": {...}}}; its parameters are not read. */
+    private static String outputName(JsonParser parser, JsonToken start) throws IOException {
+        if (start != JsonToken.START_OBJECT) {
+            throw new BadInput("'outputs' must be a list of {\"name\": ...} objects");
+        }
+        String name = null;
+        for (JsonToken field = next(parser); field == JsonToken.FIELD_NAME; field = next(parser)) {
+            String key = parser.currentName();
+            JsonToken value = next(parser);
+            if ("name".equals(key) && value == JsonToken.VALUE_STRING) {
+                name = parser.getText();
+            } else {
+                parser.skipChildren();
+            }
+        }
+        if (name == null) {
+            throw new BadInput("each of 'outputs' needs a \"name\"");
+        }
+        return name;
     }
 
     /** One input tensor as read, checked by {@link #rows}. */
