@@ -1,10 +1,13 @@
 package io.modeldeploy.operator.dependents;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.processing.dependent.Matcher;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernetesDependentResource;
 import io.modeldeploy.api.v1alpha1.ModelDeployment;
+import io.modeldeploy.operator.resources.StoredQuantities;
 
 /**
  * A child of a ModelDeployment, applied with server-side apply. It is created only where no object of its name
@@ -15,6 +18,20 @@ abstract class ChildDependent<R extends HasMetadata> extends CRUDKubernetesDepen
 
     ChildDependent(Class<R> type) {
         super(type);
+    }
+
+    /**
+     * Compares with the stored object after the desired one took the stored form of its unchanged quantities
+     * ({@link StoredQuantities}): otherwise a Deployment with, say, "6144Mi" would never match the "6Gi" the API
+     * server stored, and every reconcile would apply it again.
+     */
+    @Override
+    @SuppressWarnings("unchecked")
+    public Matcher.Result<R> match(R actual, R desired, ModelDeployment primary, Context<ModelDeployment> context) {
+        if (desired instanceof Deployment wanted && actual instanceof Deployment stored) {
+            return super.match(actual, (R) StoredQuantities.asStored(wanted, stored), primary, context);
+        }
+        return super.match(actual, desired, primary, context);
     }
 
     @Override

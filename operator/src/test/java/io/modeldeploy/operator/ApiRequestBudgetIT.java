@@ -1,0 +1,121 @@
+package io.modeldeploy.operator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.stream.IntStream;
+
+import org.junit.jupiter.api.Test;
+
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.modeldeploy.api.v1alpha1.ModelDeployment;
+import io.modeldeploy.api.v1alpha1.ModelDeploymentSpec;
+import io.modeldeploy.api.v1alpha1.ModelFormat;
+import io.modeldeploy.api.v1alpha1.ModelSpec;
+import io.modeldeploy.testing.OperatorProcess;
+
+/**
+ * A regression check on what the operator costs the API server, counted by the operator itself
+ * ({@code modeldeploy_api_requests_total}): bringing ModelDeployments to Ready on fake nodes, then leaving them be.
+ * The bounds are stated in docs/benchmarks.md with the figures they were set from; an operator that starts to
+ * apply on every reconcile, or to list instead of reading its caches, fails here.
+ */
+@RunningOperator
+class ApiRequestBudgetIT {
+    static final int MODEL_DEPLOYMENTS = 20;
+    /**
+     * Requests (all but watches and the leader Lease's) per ModelDeployment brought to Ready: measured 11.1 on
+     * 2026-12-03 (docs/benchmarks.md), with room for the reconciles a slower machine adds.
+     */
+    static final double MAX_REQUESTS_PER_MODEL_DEPLOYMENT = 15;
+    /** Writes by reconciles of Ready ModelDeployments with nothing to change. */
+    static final double MAX_IDLE_WRITES = 0;
+
+    @Test
+    void modelDeploymentsReachReadyWithinTheirRequestBudgetAndIdleOnesWriteNothing(KubernetesClient client,
+            OperatorProcess operator) {
+        Counts before = Counts.of(operator.metrics());
+        List<String> names = IntStream.range(0, MODEL_DEPLOYMENTS).mapToObj(i -> "iris-" + i).toList();
+        names.forEach(name -> client.resource(iris(name)).create());
+        await().atMost(Duration.ofMinutes(3)).until(() -> names.stream().allMatch(name ->
+                ModelDeploymentStates.servesVersion(client.resources(ModelDeployment.class).withName(name).get(),
+                        "1.0.0")));
+        // Let the last status writes and the events they cause settle.
+        await().pollDelay(Duration.ofSeconds(5)).atMost(Duration.ofSeconds(6)).until(() -> true);
+        Counts ready = Counts.of(operator.metrics());
+
+        // A reconcile of each, with nothing to change: a rollout action on a ModelDeployment without a canary is
+        // read and does nothing. An apply that the API server's stored object never matches (a quantity it writes
+        // in another form) would send a write each time.
+        names.forEach(name -> UserEdits.requestRolloutAction(client, name, "promote-check"));
+        await().atMost(Duration.ofSeconds(30)).until(() -> Counts.of(operator.metrics()).reconciles()
+                >= ready.reconciles() + MODEL_DEPLOYMENTS);
+        await().pollDelay(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(3)).until(() -> true);
+        Counts idle = Counts.of(operator.metrics());
+
+        double perModelDeployment = (ready.requests() - before.requests()) / (double) MODEL_DEPLOYMENTS;
+        long idleWrites = idle.writes() - ready.writes();
+        System.out.printf("[api-budget] %d ModelDeployments: %.1f requests each to Ready (%s); then %d "
+                + "reconciles with nothing to change: %d writes (%s)%n", MODEL_DEPLOYMENTS, perModelDeployment,
+                ready.minus(before), (long) (idle.reconciles() - ready.reconciles()), idleWrites, idle.minus(ready));
+        assertThat(perModelDeployment).as("API requests per ModelDeployment to Ready")
+                .isLessThanOrEqualTo(MAX_REQUESTS_PER_MODEL_DEPLOYMENT);
+        assertThat((double) idleWrites).as("writes by reconciles with nothing to change")
+                .isLessThanOrEqualTo(MAX_IDLE_WRITES);
+    }
+
+    private static ModelDeployment iris(String name) {
+        var md = new ModelDeployment();
+        md.setMetadata(new ObjectMetaBuilder().withName(name).build());
+        md.setSpec(new ModelDeploymentSpec(new ModelSpec("iris", "1.0.0", ModelFormat.ONNX, "file:///models/iris",
+                null, null), null, 2, null, null, null, null, null, 600, null));
+        return md;
+    }
+
+    /** The operator's own counts from its /q/metrics, by "VERB resource". */
+    record Counts(java.util.Map<String, Double> byRequest, double reconciles) {
+        static Counts of(String metrics) {
+            var byRequest = new java.util.TreeMap<String, Double>();
+            double reconciles = 0;
+            for (String line : metrics.split("\n")) {
+                if (line.startsWith("modeldeploy_api_requests_total{")) {
+                    String verb = line.replaceAll(".*verb=\"([A-Z]+)\".*", "$1");
+                    String resource = line.replaceAll(".*resource=\"([^\"]+)\".*", "$1");
+                    byRequest.put(verb + " " + resource, Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)));
+                } else if (line.startsWith("modeldeploy_reconciliations_total")) {
+                    reconciles = Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+                }
+            }
+            return new Counts(byRequest, reconciles);
+        }
+
+        /** Every request but watches and the leader Lease's renewals, which do not grow with ModelDeployments. */
+        long requests() {
+            return (long) byRequest.entrySet().stream()
+                    .filter(e -> !e.getKey().startsWith("WATCH ") && !e.getKey().endsWith(" leases"))
+                    .mapToDouble(java.util.Map.Entry::getValue).sum();
+        }
+
+        /** Writes, but the leader Lease's renewals. */
+        long writes() {
+            return (long) byRequest.entrySet().stream()
+                    .filter(e -> List.of("POST", "PUT", "PATCH", "DELETE").contains(e.getKey().split(" ")[0])
+                            && !e.getKey().endsWith(" leases"))
+                    .mapToDouble(java.util.Map.Entry::getValue).sum();
+        }
+
+        String minus(Counts earlier) {
+            var diff = new java.util.TreeMap<String, Long>();
+            byRequest.forEach((key, n) -> {
+                long d = (long) (n - earlier.byRequest.getOrDefault(key, 0.0));
+                if (d > 0) {
+                    diff.put(key, d);
+                }
+            });
+            return diff.toString();
+        }
+    }
+}
