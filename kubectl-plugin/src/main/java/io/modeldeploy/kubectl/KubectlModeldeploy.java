@@ -21,6 +21,7 @@ import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.modeldeploy.api.v1alpha1.ModelDeployment;
+import io.modeldeploy.api.v1alpha1.RolloutSpec;
 import io.modeldeploy.api.v1alpha1.RolloutStatus;
 import io.modeldeploy.api.v1alpha1.WellKnown;
 import picocli.AutoComplete;
@@ -237,7 +238,13 @@ public final class KubectlModeldeploy implements Runnable {
             PrintWriter out = spec.commandLine().getOut();
             PrintWriter err = spec.commandLine().getErr();
             try (KubernetesClient client = cluster.client()) {
-                get(client, name);
+                ModelDeployment md = get(client, name);
+                if (md.getSpec().rollout() == null || md.getSpec().rollout().strategy() != RolloutSpec.Strategy.Canary) {
+                    err.println("modeldeployment/" + name + " rolls out with " + (md.getSpec().rollout() == null
+                            ? RolloutSpec.Strategy.RollingUpdate : md.getSpec().rollout().strategy())
+                            + ": " + action() + " steers a Canary rollout (spec.rollout.strategy: Canary)");
+                    return REFUSED;
+                }
                 client.resources(ModelDeployment.class).withName(name).patch(PatchContext.of(PatchType.JSON_MERGE),
                         Serialization.asJson(Map.of("metadata", Map.of("annotations",
                                 Map.of(WellKnown.ROLLOUT_ACTION_ANNOTATION, value)))));

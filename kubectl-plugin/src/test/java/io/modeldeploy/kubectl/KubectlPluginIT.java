@@ -24,7 +24,6 @@ import io.modeldeploy.api.v1alpha1.ModelDeployment;
 import io.modeldeploy.operator.ModelDeploymentStates;
 import io.modeldeploy.operator.RunningOperator;
 import io.modeldeploy.testing.Kubectl;
-import io.modeldeploy.testing.RepositoryRoot;
 import io.modeldeploy.testing.TestCluster;
 import io.modeldeploy.testing.TestNamespace;
 
@@ -137,8 +136,13 @@ class KubectlPluginIT {
     }
 
     @Test
-    void kubectlFindsThePackagedPluginAndItsErrorsAreSentencesWithExitCodes(TestCluster cluster) {
-        Path plugin = RepositoryRoot.find().resolve("kubectl-plugin");
+    void kubectlFindsThePluginUnpackedFromItsReleaseArchiveAndItsErrorsAreSentencesWithExitCodes(
+            TestCluster cluster, KubernetesClient client) throws Exception {
+        Path unpacked = Files.createTempDirectory("kubectl-plugin-release-");
+        Process tar = new ProcessBuilder("tar", "xzf", System.getProperty("modeldeploy.plugin.archive"), "-C",
+                unpacked.toString(), "--strip-components=1").inheritIO().start();
+        assertThat(tar.waitFor()).as("tar xzf of the release archive").isZero();
+        Path plugin = unpacked;
         Kubectl.Result listed = Kubectl.withPlugins(cluster, plugin, "plugin", "list");
         assertThat(listed.output()).contains(plugin.resolve("kubectl-modeldeploy").toString());
 
@@ -147,6 +151,18 @@ class KubectlPluginIT {
         assertThat(missing.exitCode()).isEqualTo(KubectlModeldeploy.REFUSED);
         assertThat(missing.output()).isEqualTo("error: modeldeployment \"absent\" not found in namespace "
                 + namespace + "\n");
+
+        client.resource(Serialization.unmarshal(new ByteArrayInputStream("""
+                apiVersion: serving.modeldeploy.io/v1alpha1
+                kind: ModelDeployment
+                metadata: {name: rolling}
+                spec:
+                  model: {name: iris, version: "1.0.0", format: onnx, uri: "file:///models/iris"}
+                """.getBytes(StandardCharsets.UTF_8)), ModelDeployment.class)).create();
+        Run notACanary = plugin("promote", "rolling");
+        assertThat(notACanary.exit()).isEqualTo(KubectlModeldeploy.REFUSED);
+        assertThat(notACanary.err()).isEqualTo("modeldeployment/rolling rolls out with RollingUpdate: promote steers "
+                + "a Canary rollout (spec.rollout.strategy: Canary)\n");
 
         Run usage = plugin("get", "absent", "-o", "xml");
         assertThat(usage.exit()).isEqualTo(2);
