@@ -70,7 +70,10 @@ public final class RolloutCoordinator {
 
         /** Whether a canary runs: its Deployment follows the split and is judged. */
         public boolean canaryRuns() {
-            Phase phase = decision.state().phase();
+            return runs(decision.state().phase());
+        }
+
+        static boolean runs(Phase phase) {
             return phase == Phase.PROGRESSING || phase == Phase.PAUSED || phase == Phase.PROMOTING;
         }
 
@@ -138,7 +141,7 @@ public final class RolloutCoordinator {
             ignored = decision.ignoredAction();
         }
         Optional<String> kept = Optional.empty();
-        if (!new Target(decision, split, annotation, newAnnotation, ignored, kept).canaryRuns() && canary.isPresent()) {
+        if (!Target.runs(decision.state().phase()) && canary.isPresent()) {
             Instant ended = decision.transition().isPresent() ? now : lastTransition(md.getStatus()).orElse(now);
             kept = route.flatMap(r -> RouteAcceptance.stillRoutesTo(r, ServingService.name(md, Labels.TRACK_CANARY)))
                     .filter(why -> now.isBefore(ended.plus(GATEWAY_DRAIN_LIMIT)));
