@@ -36,6 +36,8 @@ public final class RolloutCoordinator {
     /** The annotation through which a person steers a rollout: promote, abort, retry, pause, resume (any suffix). */
     public static final String ACTION_ANNOTATION = WellKnown.ROLLOUT_ACTION_ANNOTATION;
     static final int HISTORY = 10;
+    /** The rollout actions as a person writes them: "promote, abort, retry, pause or resume". */
+    static final String ACTIONS = actions();
     /**
      * How long an ended canary's pods are kept for a Gateway whose controller does not report that it applied the
      * route without them; past it they are removed (a controller that reports nothing for this long is taken as gone).
@@ -136,7 +138,7 @@ public final class RolloutCoordinator {
         if (!newAnnotation) {
             ignored = Optional.ofNullable(status == null ? null : status.lastActionIgnored());
         } else if (action.isEmpty()) {
-            ignored = Optional.of("'" + annotation + "' is not a rollout action: use promote, abort, retry, pause or resume");
+            ignored = Optional.of("'" + annotation + "' is not a rollout action: use " + ACTIONS);
         } else {
             ignored = decision.ignoredAction();
         }
@@ -198,6 +200,12 @@ public final class RolloutCoordinator {
             case PROMOTING -> "Promoting";
             case ROLLED_BACK -> "RolledBack";
         };
+    }
+
+    private static String actions() {
+        List<String> names = java.util.Arrays.stream(RolloutPlan.Action.values())
+                .map(a -> a.name().toLowerCase(Locale.ROOT)).toList();
+        return String.join(", ", names.subList(0, names.size() - 1)) + " or " + names.get(names.size() - 1);
     }
 
     static Optional<RolloutPlan.Action> action(String annotation) {

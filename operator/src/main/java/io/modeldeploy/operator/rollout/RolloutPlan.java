@@ -132,6 +132,11 @@ public final class RolloutPlan {
      */
     public record Observation(String desiredRevision, Optional<CanaryHealth> canary, boolean stableRunsCanaryRevision,
             Optional<Action> action, Instant now) {
+
+        /** The same observation as if no action had been asked for: what a decision that ignores it sees. */
+        Observation withoutAction() {
+            return new Observation(desiredRevision, canary, stableRunsCanaryRevision, Optional.empty(), now);
+        }
     }
 
     /**
@@ -209,8 +214,7 @@ public final class RolloutPlan {
 
     private static Decision canary(Settings settings, State persisted, Observation seen) {
         if (seen.action().equals(Optional.of(Action.RETRY))) {
-            return canary(settings, persisted, new Observation(seen.desiredRevision(), seen.canary(),
-                    seen.stableRunsCanaryRevision(), Optional.empty(), seen.now()))
+            return canary(settings, persisted, seen.withoutAction())
                     .ignoring(seen.action(), "only promote and abort apply while a canary runs");
         }
         State state = withinSteps(settings, persisted);
@@ -258,8 +262,7 @@ public final class RolloutPlan {
         }
         if (action.equals(Optional.of(Action.RESUME))) {
             if (!held) {
-                return canary(settings, persisted, new Observation(seen.desiredRevision(), seen.canary(),
-                        seen.stableRunsCanaryRevision(), Optional.empty(), seen.now()))
+                return canary(settings, persisted, seen.withoutAction())
                         .ignoring(action, "the rollout is not paused by a person");
             }
             State resumed = new State(Phase.PROGRESSING, checked.stableRevision(), checked.canaryRevision(),
