@@ -50,6 +50,9 @@ final class OpenInference {
 
     /** The request, once every output it names is one of the model's. */
     static RequestBodies.Inference checked(ModelService model, RequestBodies.Inference request) {
+        if (request.outputs().isEmpty()) {
+            return request; // the usual request: no metadata built on the inference path
+        }
         List<String> names = outputNames(model);
         for (String requested : request.outputs()) {
             if (!names.contains(requested)) {
