@@ -56,6 +56,10 @@ app.kubernetes.io/component: operator
 - apiGroups: [""]
   resources: [pods]
   verbs: [get, list, watch]
+# Which pods its Services' traffic reaches: a canary gets route weight once they list its pods.
+- apiGroups: [discovery.k8s.io]
+  resources: [endpointslices]
+  verbs: [list, watch]
 - apiGroups: [""]
   resources: [events]
   verbs: [create]

@@ -1,5 +1,8 @@
 package io.modeldeploy.e2e;
 
+import java.time.LocalTime;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -42,7 +45,8 @@ final class SteadyLoad implements AutoCloseable {
             if (answer.ok()) {
                 answersByVersion.merge(answer.version(), 1, Integer::sum);
             } else {
-                failures.add(answer.status() + " " + answer.body());
+                failures.add(LocalTime.now(ZoneOffset.UTC).truncatedTo(ChronoUnit.MILLIS) + " " + answer.status()
+                        + " " + answer.body().strip());
             }
         }
     }
@@ -52,7 +56,7 @@ final class SteadyLoad implements AutoCloseable {
         return new TreeMap<>(answersByVersion);
     }
 
-    /** Failed requests so far: the status (0: no answer) and the body or the error. */
+    /** Failed requests so far: the time (UTC), the status (0: no answer) and the body or the error. */
     synchronized List<String> failures() {
         return List.copyOf(failures);
     }

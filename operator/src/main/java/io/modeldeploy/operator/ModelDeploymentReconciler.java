@@ -13,9 +13,11 @@ import jakarta.inject.Inject;
 
 import org.jboss.logging.Logger;
 
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
 import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
@@ -90,6 +92,7 @@ public class ModelDeploymentReconciler implements Reconciler<ModelDeployment> {
     /** The one field manager of every object the operator applies. */
     public static final String FIELD_MANAGER = "modeldeploy-operator";
     static final String PODS = "pods";
+    static final String ENDPOINTS = "endpoints";
     private static final Duration RESOLVING_RECHECK = Duration.ofSeconds(1);
     /**
      * While a revision rolls out, the operator looks again this often even without a watch event, so that an event
@@ -120,7 +123,13 @@ public class ModelDeploymentReconciler implements Reconciler<ModelDeployment> {
                 .withLabelSelector(Labels.MANAGED_SELECTOR)
                 .withSecondaryToPrimaryMapper(ModelDeploymentReconciler::owningModelDeployment)
                 .build();
-        return List.of(new InformerEventSource<>(pods, context));
+        // A Service's slices carry its labels: the ModelDeployment's, and the managed-by label selected here.
+        var endpoints = InformerEventSourceConfiguration.from(EndpointSlice.class, ModelDeployment.class)
+                .withName(ENDPOINTS)
+                .withLabelSelector(Labels.MANAGED_SELECTOR)
+                .withSecondaryToPrimaryMapper(ModelDeploymentReconciler::owningModelDeployment)
+                .build();
+        return List.of(new InformerEventSource<>(pods, context), new InformerEventSource<>(endpoints, context));
     }
 
     @Override
@@ -177,12 +186,15 @@ public class ModelDeploymentReconciler implements Reconciler<ModelDeployment> {
         int replicas = ServingReplicas.wanted(context, md);
         Optional<Deployment> canary = ServingDeployments.observed(context, md, Labels.TRACK_CANARY);
         Optional<RolloutCoordinator.Target> rollout = RolloutCoordinator.canary(md)
-                ? Optional.of(RolloutCoordinator.decide(md, revision, replicas, stable, canary, pods,
+                ? Optional.of(RolloutCoordinator.decide(md, revision, replicas,
+                        new RolloutCoordinator.Observed(stable, canary, pods,
+                                context.getSecondaryResources(EndpointSlice.class),
+                                context.getSecondaryResource(HTTPRoute.class)),
                         canary.filter(d -> revision.equals(DeploymentProgress.revision(d)))
                                 .map(d -> analyses.of(md, revision, pods,
                                         RolloutCoordinator.settings(md).checkInterval(), now))
                                 .orElse(RolloutPlan.Analysis.NONE),
-                        context.getSecondaryResource(HTTPRoute.class), now))
+                        now))
                 : Optional.empty();
         if (rollout.map(t -> !t.canaryRuns()).orElse(true)) {
             analyses.forget(md);
@@ -258,9 +270,13 @@ public class ModelDeploymentReconciler implements Reconciler<ModelDeployment> {
         return !Labels.TRACK_CANARY.equals(pod.getMetadata().getLabels().get(Labels.TRACK));
     }
 
-    /** A serving pod belongs to the ModelDeployment its label names, in its own namespace. */
-    private static Set<ResourceID> owningModelDeployment(Pod pod) {
-        String name = pod.getMetadata().getLabels().get(Labels.MODEL_DEPLOYMENT);
-        return name == null ? Set.of() : Set.of(new ResourceID(name, pod.getMetadata().getNamespace()));
+    /**
+     * A serving pod, or an EndpointSlice of a Service the operator made, belongs to the ModelDeployment its label
+     * names, in its own namespace.
+     */
+    private static Set<ResourceID> owningModelDeployment(HasMetadata object) {
+        String name = object.getMetadata().getLabels() == null ? null
+                : object.getMetadata().getLabels().get(Labels.MODEL_DEPLOYMENT);
+        return name == null ? Set.of() : Set.of(new ResourceID(name, object.getMetadata().getNamespace()));
     }
 }

@@ -20,6 +20,7 @@ import org.junit.jupiter.api.Test;
 import com.sun.net.httpserver.HttpServer;
 
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -40,6 +41,8 @@ import io.modeldeploy.api.v1alpha1.WebhookSpec;
 import io.modeldeploy.operator.resources.ServingRoute;
 import io.modeldeploy.operator.rollout.ReplicaSplit;
 import io.modeldeploy.operator.status.Conditions;
+import io.modeldeploy.operator.status.PodStates;
+import io.modeldeploy.operator.status.ServiceEndpoints;
 import io.modeldeploy.testing.TestCluster;
 import io.modeldeploy.testing.TestNamespace;
 import io.modeldeploy.testing.TraefikGateway;
@@ -156,6 +159,41 @@ class CanaryRolloutIT {
             assertThat(client.services().withName("iris-canary").get()).isNull();
             assertThat(client.services().withName("iris").get()).isNotNull();
         });
+    }
+
+    @Test
+    void aGatewayRoutedCanaryGetsItsWeightOnlyOnceItsServiceListsItsReadyPods(KubernetesClient client,
+            TestCluster cluster) {
+        ModelDeployment v1 = modelDeployment("1.0.0", null, GATEWAY);
+        v1.setSpec(withSteps(v1.getSpec(), List.of(new CanaryStepSpec(50, null))));
+        client.resource(v1).create();
+        ModelDeploymentStates.awaitServes(client, "iris", "1.0.0", TIMEOUT);
+        ModelDeployment v2 = modelDeployment("2.0.0", null, GATEWAY);
+        v2.setSpec(withSteps(v2.getSpec(), List.of(new CanaryStepSpec(50, null))));
+
+        // The canary's pods become Ready while the EndpointSlice controller (in the controller manager) has fallen
+        // behind: the scheduler is held until they exist, then the controller manager until they are Ready.
+        try (var scheduler = cluster.freeze("kube-scheduler")) {
+            UserEdits.replaceSpec(client, "iris", v2.getSpec());
+            await().atMost(TIMEOUT).until(() -> canaryPods(client).size() == REPLICAS / 2);
+            try (var controllers = cluster.freeze("kube-controller-manager")) {
+                scheduler.close();
+                await().atMost(TIMEOUT).until(() -> canaryPods(client).stream().allMatch(PodStates::ready));
+                assertThat(ServiceEndpoints.readyPods(client.discovery().v1().endpointSlices()
+                        .withLabel(ServiceEndpoints.SERVICE_NAME_LABEL, "iris-canary").list().getItems(),
+                        "iris-canary")).as("what iris-canary's endpoints list").isEmpty();
+                // A Gateway sends a weighted backend's share to the endpoints it lists: none would answer.
+                await().during(Duration.ofSeconds(5)).atMost(Duration.ofSeconds(10)).until(() ->
+                        weights(route(client)).equals(Map.of("iris-stable", 100, "iris-canary", 0)));
+                var rollout = client.resources(ModelDeployment.class).withName("iris").get().getStatus().rollout();
+                assertThat(rollout.canaryWeight()).isEqualTo(50);
+                assertThat(rollout.effectiveCanaryWeight()).isZero();
+            }
+        }
+        await().atMost(TIMEOUT).until(() -> weights(route(client)).equals(Map.of("iris-stable", 50,
+                "iris-canary", 50)));
+        assertThat(client.resources(ModelDeployment.class).withName("iris").get().getStatus().rollout()
+                .effectiveCanaryWeight()).isEqualTo(50);
     }
 
     @Test
@@ -499,6 +537,11 @@ class CanaryRolloutIT {
         route.getSpec().getRules().stream().flatMap(r -> r.getBackendRefs().stream())
                 .forEach(b -> weights.put(b.getName(), b.getWeight()));
         return weights;
+    }
+
+    private static List<Pod> canaryPods(KubernetesClient client) {
+        return client.pods().withLabel("serving.modeldeploy.io/track", "canary").list().getItems().stream()
+                .filter(p -> p.getMetadata().getDeletionTimestamp() == null).toList();
     }
 
     private static int replicas(KubernetesClient client, String deployment) {

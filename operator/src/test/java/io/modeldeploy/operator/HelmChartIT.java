@@ -139,6 +139,7 @@ class HelmChartIT {
             assertThat(permissions(cluster, ns.name(), serviceAccount)).isEqualTo(new TreeSet<>(Set.of(
                     CRD_CHECK,
                     "deployments.apps [create delete get list patch update watch]",
+                    "endpointslices.discovery.k8s.io [list watch]",
                     "events [create]",
                     "horizontalpodautoscalers.autoscaling [create delete get list patch update watch]",
                     "httproutes.gateway.networking.k8s.io [create delete get list patch update watch]",

@@ -16,10 +16,13 @@ import io.fabric8.kubernetes.client.Config;
 public final class KwokTestbed implements TestCluster {
     private final String kubeconfig;
     private final String version;
+    /** Where kwokctl keeps the cluster's files; its control plane's process ids are in {@code pids/}. */
+    private final Path clusterDir;
 
-    private KwokTestbed(String kubeconfig, String version) {
+    private KwokTestbed(String kubeconfig, String version, Path clusterDir) {
         this.kubeconfig = kubeconfig;
         this.version = version;
+        this.clusterDir = clusterDir;
     }
 
     /** Runs {@code hack/testbed up} (which builds the binaries on a cold machine) and connects to the cluster. */
@@ -28,7 +31,8 @@ public final class KwokTestbed implements TestCluster {
         run(script, "up");
         Path kubeconfigFile = Path.of(run(script, "kubeconfig").trim());
         try {
-            return new KwokTestbed(Files.readString(kubeconfigFile), run(script, "version").trim());
+            return new KwokTestbed(Files.readString(kubeconfigFile), run(script, "version").trim(),
+                    kubeconfigFile.getParent());
         } catch (IOException e) {
             throw new IllegalStateException("cannot read the test cluster's kubeconfig " + kubeconfigFile, e);
         }
@@ -73,6 +77,25 @@ public final class KwokTestbed implements TestCluster {
     @Override
     public String kubeconfig() {
         return kubeconfig;
+    }
+
+    @Override
+    public Frozen freeze(String component) {
+        Path pidFile = clusterDir.resolve("pids").resolve(component + ".pid");
+        long pid;
+        try {
+            pid = Long.parseLong(Files.readString(pidFile).trim());
+        } catch (IOException | NumberFormatException e) {
+            throw new IllegalArgumentException("no running " + component + " in the testbed (" + pidFile + ")", e);
+        }
+        ProcessSignals.send(pid, "-STOP", component);
+        // A test that dies while the component is frozen must not leave the shared cluster without it.
+        Thread thaw = new Thread(() -> ProcessSignals.send(pid, "-CONT", component));
+        Runtime.getRuntime().addShutdownHook(thaw);
+        return () -> {
+            ProcessSignals.send(pid, "-CONT", component);
+            Runtime.getRuntime().removeShutdownHook(thaw);
+        };
     }
 
     @Override

@@ -14,6 +14,21 @@ public interface TestCluster extends AutoCloseable {
     /** A short description for logs and skip messages, e.g. "kwok testbed v1.36.1". */
     String description();
 
+    /**
+     * Freezes one of the control plane's processes (SIGSTOP), e.g. {@code kube-controller-manager}, as a component
+     * that has fallen behind: until the returned handle is closed (SIGCONT) it neither reads nor writes anything.
+     * Hold it only for seconds, in a try-with-resources: every test on the cluster shares it.
+     */
+    default Frozen freeze(String component) {
+        throw new UnsupportedOperationException(description() + " cannot freeze " + component);
+    }
+
+    /** A frozen control-plane process; closing it lets the process run again. */
+    interface Frozen extends AutoCloseable {
+        @Override
+        void close();
+    }
+
     @Override
     default void close() {
     }

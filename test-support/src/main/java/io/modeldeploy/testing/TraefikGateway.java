@@ -74,7 +74,8 @@ public final class TraefikGateway implements AutoCloseable {
                     "--providers.kubernetesgateway.namespaces=" + namespace,
                     "--global.checkNewVersion=false",
                     "--global.sendAnonymousUsage=false",
-                    "--log.level=INFO",
+                    "--log.level=" + System.getProperty("traefik.log.level", "INFO"),
+                    "--accesslog=true",
                     "--log.noColor=true"))
                     .redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
@@ -168,17 +169,7 @@ public final class TraefikGateway implements AutoCloseable {
     }
 
     private void signal(String signal) {
-        try {
-            Process kill = new ProcessBuilder("kill", signal, Long.toString(process.pid())).inheritIO().start();
-            if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
-                throw new IllegalStateException("kill " + signal + " " + process.pid() + " failed");
-            }
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot signal Traefik", e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+        ProcessSignals.send(process.pid(), signal, "Traefik");
     }
 
     @Override

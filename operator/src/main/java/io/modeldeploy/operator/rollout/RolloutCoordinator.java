@@ -11,6 +11,7 @@ import java.util.Optional;
 
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
 import io.modeldeploy.api.v1alpha1.CanaryStepSpec;
 import io.modeldeploy.api.v1alpha1.ModelDeployment;
@@ -27,6 +28,7 @@ import io.modeldeploy.operator.status.DeploymentProgress;
 import io.modeldeploy.operator.status.PodDiagnosis;
 import io.modeldeploy.operator.status.PodStates;
 import io.modeldeploy.operator.status.RouteAcceptance;
+import io.modeldeploy.operator.status.ServiceEndpoints;
 
 /**
  * Between the ModelDeployment's API and the pure {@link RolloutPlan}: reads settings from spec and state from
@@ -99,33 +101,48 @@ public final class RolloutCoordinator {
     }
 
     /**
+     * What the operator observed of the ModelDeployment's objects in this pass.
+     *
+     * @param stable the stable Deployment
+     * @param canary the canary Deployment
+     * @param pods the ModelDeployment's serving pods, both tracks
+     * @param endpoints the EndpointSlices of its Services: which pods the traffic reaches
+     * @param route the GatewayAPI provider's HTTPRoute, with its controllers' status
+     */
+    public record Observed(Optional<Deployment> stable, Optional<Deployment> canary, Collection<Pod> pods,
+            Collection<EndpointSlice> endpoints, Optional<HTTPRoute> route) {
+    }
+
+    /**
      * Decides the rollout's next step for a ModelDeployment with the Canary strategy.
      *
      * @param total the serving replicas wanted now ({@link ServingDeployment#replicas}), split between the tracks
      * @param analysis what the canary revision's metrics and webhooks say
-     * @param route the GatewayAPI provider's HTTPRoute as last observed, with its controllers' status
      */
-    public static Target decide(ModelDeployment md, String desiredRevision, int total, Optional<Deployment> stable,
-            Optional<Deployment> canary, Collection<Pod> pods, RolloutPlan.Analysis analysis,
-            Optional<HTTPRoute> route, Instant now) {
+    public static Target decide(ModelDeployment md, String desiredRevision, int total, Observed seen,
+            RolloutPlan.Analysis analysis, Instant now) {
         RolloutStatus status = md.getStatus() == null ? null : md.getStatus().rollout();
-        String stableRevision = stable.map(DeploymentProgress::revision).orElse(desiredRevision);
+        String stableRevision = seen.stable().map(DeploymentProgress::revision).orElse(desiredRevision);
         RolloutPlan.State state = status == null || status.phase() == null
                 ? RolloutPlan.State.stable(stableRevision) : state(status);
         String annotation = Optional.ofNullable(md.getMetadata().getAnnotations())
                 .map(a -> a.get(ACTION_ANNOTATION)).orElse(null);
         boolean newAnnotation = annotation != null && (status == null || !annotation.equals(status.lastAction()));
         Optional<RolloutPlan.Action> action = newAnnotation ? action(annotation) : Optional.empty();
-        Optional<RolloutPlan.CanaryHealth> health = canary
-                .filter(d -> desiredRevision.equals(DeploymentProgress.revision(d)))
-                .map(d -> health(d, pods, analysis));
-        boolean stablePromoted = stable.map(d -> state.canaryRevision() != null
+        Optional<Deployment> canary = seen.canary()
+                .filter(d -> desiredRevision.equals(DeploymentProgress.revision(d)));
+        Optional<RolloutPlan.CanaryHealth> health = canary.map(d -> health(d, seen.pods(), analysis));
+        boolean stablePromoted = seen.stable().map(d -> state.canaryRevision() != null
                 && state.canaryRevision().equals(DeploymentProgress.revision(d))
-                && DeploymentProgress.rolledOut(d, Optional.ofNullable(d.getSpec().getReplicas()).orElse(1)))
+                && DeploymentProgress.rolledOut(d, replicas(d))
+                && reachable(md, Labels.TRACK_STABLE, currentPods(d, Labels.TRACK_STABLE, seen.pods()),
+                        seen.endpoints()) >= replicas(d))
                 .orElse(false);
         RolloutPlan.Decision decision = RolloutPlan.next(settings(md), state,
                 new RolloutPlan.Observation(desiredRevision, health, stablePromoted, action, now));
-        int readyCanary = health.map(RolloutPlan.CanaryHealth::readyReplicas).orElse(0);
+        // Traffic follows the canary pods its Service's endpoints list, not only the pods' Ready condition.
+        int readyCanary = canary.map(d -> reachable(md, Labels.TRACK_CANARY,
+                currentPods(d, Labels.TRACK_CANARY, seen.pods()), seen.endpoints())).orElse(0);
         ReplicaSplit split;
         if (decision.state().phase() == Phase.PROMOTING) {
             split = new ReplicaSplit(total, total, 100);
@@ -143,9 +160,9 @@ public final class RolloutCoordinator {
             ignored = decision.ignoredAction();
         }
         Optional<String> kept = Optional.empty();
-        if (!Target.runs(decision.state().phase()) && canary.isPresent()) {
+        if (!Target.runs(decision.state().phase()) && seen.canary().isPresent()) {
             Instant ended = decision.transition().isPresent() ? now : lastTransition(md.getStatus()).orElse(now);
-            kept = route.flatMap(r -> RouteAcceptance.stillRoutesTo(r, ServingService.name(md, Labels.TRACK_CANARY)))
+            kept = seen.route().flatMap(r -> RouteAcceptance.stillRoutesTo(r, ServingService.name(md, Labels.TRACK_CANARY)))
                     .filter(why -> now.isBefore(ended.plus(GATEWAY_DRAIN_LIMIT)));
         }
         return new Target(decision, split, annotation, newAnnotation, ignored, kept);
@@ -228,21 +245,13 @@ public final class RolloutCoordinator {
     }
 
     /**
-     * The canary's health over the pods that belong to its Deployment now: the canary revision, not terminating, and
-     * created since the Deployment was (pods of a canary rolled back before are not counted). A pod counts as
+     * The canary's health over the pods that belong to its Deployment now ({@link #currentPods}). A pod counts as
      * unready once all its containers started (the startup probe passed: the model was loaded) or one of them
-     * exited with an error (a model that fails to load); before that it is starting. A passed progress deadline counts once the Deployment controller saw the latest template.
+     * exited with an error (a model that fails to load); before that it is starting. A passed progress deadline
+     * counts once the Deployment controller saw the latest template.
      */
     static RolloutPlan.CanaryHealth health(Deployment canary, Collection<Pod> pods, RolloutPlan.Analysis analysis) {
-        String revision = DeploymentProgress.revision(canary);
-        String created = canary.getMetadata().getCreationTimestamp();
-        List<Pod> current = pods.stream()
-                .filter(p -> Labels.TRACK_CANARY.equals(p.getMetadata().getLabels().get(Labels.TRACK)))
-                .filter(p -> revision != null && revision.equals(p.getMetadata().getLabels().get(Labels.REVISION)))
-                .filter(p -> p.getMetadata().getDeletionTimestamp() == null)
-                .filter(p -> created == null || p.getMetadata().getCreationTimestamp() == null
-                        || !Instant.parse(p.getMetadata().getCreationTimestamp()).isBefore(Instant.parse(created)))
-                .toList();
+        List<Pod> current = currentPods(canary, Labels.TRACK_CANARY, pods);
         int ready = (int) current.stream().filter(PodStates::ready).count();
         int unready = (int) current.stream()
                 .filter(p -> !PodStates.ready(p) && (PodStates.started(p) || PodStates.crashed(p))).count();
@@ -253,6 +262,39 @@ public final class RolloutCoordinator {
         return new RolloutPlan.CanaryHealth(ready, unready, desired, restarts,
                 seenLatest && DeploymentProgress.deadlineExceeded(canary),
                 PodDiagnosis.of(current).map(PodDiagnosis.Problem::message), analysis);
+    }
+
+    /**
+     * The pods that belong to a track's Deployment now: its revision, not terminating, and created since the
+     * Deployment was (pods of a canary rolled back before are not counted).
+     */
+    static List<Pod> currentPods(Deployment deployment, String track, Collection<Pod> pods) {
+        String revision = DeploymentProgress.revision(deployment);
+        String created = deployment.getMetadata().getCreationTimestamp();
+        return pods.stream()
+                .filter(p -> track.equals(Optional.ofNullable(p.getMetadata().getLabels().get(Labels.TRACK))
+                        .orElse(Labels.TRACK_STABLE)))
+                .filter(p -> revision != null && revision.equals(p.getMetadata().getLabels().get(Labels.REVISION)))
+                .filter(p -> p.getMetadata().getDeletionTimestamp() == null)
+                .filter(p -> created == null || p.getMetadata().getCreationTimestamp() == null
+                        || !Instant.parse(p.getMetadata().getCreationTimestamp()).isBefore(Instant.parse(created)))
+                .toList();
+    }
+
+    /**
+     * How many of these pods are Ready and listed as ready by the endpoints of the Service that sends the track its
+     * traffic: the track's own Service when a Gateway routes, the ModelDeployment's Service otherwise.
+     */
+    static int reachable(ModelDeployment md, String track, List<Pod> pods, Collection<EndpointSlice> endpoints) {
+        String service = md.getSpec().rollout().routedByGateway() ? ServingService.name(md, track)
+                : ServingService.name(md);
+        var listed = ServiceEndpoints.readyPods(endpoints, service);
+        return (int) pods.stream().filter(PodStates::ready).filter(p -> listed.contains(p.getMetadata().getName()))
+                .count();
+    }
+
+    private static int replicas(Deployment deployment) {
+        return Optional.ofNullable(deployment.getSpec().getReplicas()).orElse(1);
     }
 
     private static String time(Instant instant) {

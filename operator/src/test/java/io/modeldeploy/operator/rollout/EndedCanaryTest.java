@@ -58,8 +58,9 @@ class EndedCanaryTest {
     }
 
     private static RolloutCoordinator.Target decide(ModelDeployment md, Optional<HTTPRoute> route) {
-        return RolloutCoordinator.decide(md, "v2", 2, Optional.of(deployment("iris", "v2")),
-                Optional.of(deployment("iris-canary", "v2")), List.of(), RolloutPlan.Analysis.NONE, route, NOW);
+        return RolloutCoordinator.decide(md, "v2", 2, new RolloutCoordinator.Observed(
+                Optional.of(deployment("iris", "v2")), Optional.of(deployment("iris-canary", "v2")), List.of(),
+                List.of(), route), RolloutPlan.Analysis.NONE, NOW);
     }
 
     /** A ModelDeployment whose canary of v2 was promoted at {@code ended}: v2 is stable. */
