@@ -94,6 +94,14 @@ final class Manifests {
                     cacheClaim: %s""".formatted(url, sha256, cacheClaim), "");
     }
 
+    /** The Iris model of one replica with {@code runtime} as its spec.runtime (YAML, indented for runtime). */
+    static Path irisWithRuntime(String name, String runtime) throws IOException {
+        return iris(name, "1.0.0", 1, """
+                  runtime:
+                    %s
+                """.formatted(runtime));
+    }
+
     /** The Iris model of one replica from an OCI registry, at an {@code oci://} uri (a tag or a digest). */
     static Path irisFromOci(String name, String uri) throws IOException {
         return iris(name, "1.0.0", 1, "uri: " + uri, "");

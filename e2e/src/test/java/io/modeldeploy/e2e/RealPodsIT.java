@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -24,6 +25,7 @@ import org.junit.jupiter.api.Test;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
@@ -104,6 +106,52 @@ class RealPodsIT {
         // A runtime out of heap exits, so that the kubelet restarts it, instead of staying Ready and silent. The
         // image has no shell or coreutils to look at the process with; its config says how it starts.
         assertThat(imageEntrypoint(RealNode.image("serving-runtime"))).contains("-XX:+ExitOnOutOfMemoryError");
+    }
+
+    /**
+     * What a person reads in status when the runtime's pods cannot serve, as the real node's kubelet reports it:
+     * a setting the runtime refuses, a memory limit it cannot start in, a request no node can take.
+     */
+    @Test
+    void podsThatCannotServeAreNamedInStatusWithWhatToFix(KubernetesClient client, TestNamespace ns,
+            TestCluster cluster) throws IOException {
+        applyOnRealNode(cluster, ns, Manifests.irisWithRuntime("iris-settings", """
+                env:
+                    - name: MODELDEPLOY_MAX_QUEUE
+                      value: lots"""));
+        applyOnRealNode(cluster, ns, Manifests.irisWithRuntime("iris-memory", """
+                resources:
+                      limits: {memory: 40Mi}
+                      requests: {memory: 40Mi}"""));
+        applyOnRealNode(cluster, ns, Manifests.irisWithRuntime("iris-cpu", """
+                resources:
+                      requests: {cpu: "64"}"""));
+
+        var ready = new HashMap<String, Condition>();
+        ClusterState.until(cluster, ns.name(), READY, () -> {
+            for (String name : List.of("iris-settings", "iris-memory", "iris-cpu")) {
+                var md = client.resources(ModelDeployment.class).withName(name).get();
+                if (md.getStatus() != null && md.getStatus().conditions() != null) {
+                    md.getStatus().conditions().stream().filter(c -> "Ready".equals(c.getType())).findFirst()
+                            .ifPresent(c -> ready.put(name, c));
+                }
+            }
+            return Optional.ofNullable(ready.get("iris-settings")).map(Condition::getReason)
+                    .filter("InvalidRuntimeSettings"::equals).isPresent()
+                    && Optional.ofNullable(ready.get("iris-memory")).map(Condition::getReason)
+                            .filter("CrashLoop"::equals).isPresent()
+                    && Optional.ofNullable(ready.get("iris-cpu")).map(Condition::getReason)
+                            .filter("Unschedulable"::equals).isPresent();
+        });
+        ready.forEach((name, c) -> System.out.printf("[e2e] status sample %s: Ready=%s %s: %s%n", name,
+                c.getStatus(), c.getReason(), c.getMessage()));
+        assertThat(ready.get("iris-settings").getMessage()).matches("pod iris-settings-\\S+ refused its settings: "
+                + "invalid runtime setting: max-queue must be a whole number, not 'lots' "
+                + "\\(spec.runtime, spec.runtime.env\\)");
+        assertThat(ready.get("iris-memory").getMessage()).contains("keeps crashing after")
+                .contains("OOMKilled: it needs more memory than its limit, spec.runtime.resources.limits.memory");
+        assertThat(ready.get("iris-cpu").getMessage()).contains("cannot be scheduled: 0/")
+                .contains("Insufficient cpu");
     }
 
     @Test

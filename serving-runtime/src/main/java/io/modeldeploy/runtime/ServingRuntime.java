@@ -42,8 +42,9 @@ public final class ServingRuntime implements AutoCloseable {
         try {
             settings = RuntimeSettings.from(args, System.getenv());
         } catch (IllegalArgumentException e) {
-            System.err.println("error: " + e.getMessage() + "\n\n" + RuntimeSettings.USAGE);
-            System.exit(2);
+            System.err.println(RuntimeSettings.USAGE);
+            // Exit code 2: the settings, not the model; the operator names the setting in status.
+            fail("invalid runtime setting: " + e.getMessage(), 2);
             return;
         }
         var runtime = new ServingRuntime(settings);
@@ -139,6 +140,14 @@ public final class ServingRuntime implements AutoCloseable {
     }
 
     private static void fail(String message) {
+        fail(message, 1);
+    }
+
+    /**
+     * Ends the process with {@code message} on stderr and in the termination log (the pod's status, where the
+     * operator reads it): exit code 1 for a model that cannot be served, 2 for settings the runtime refuses.
+     */
+    private static void fail(String message, int exitCode) {
         System.err.println("error: " + message);
         try {
             if (Files.isWritable(TERMINATION_LOG)) {
@@ -147,7 +156,7 @@ public final class ServingRuntime implements AutoCloseable {
         } catch (IOException ignored) {
             // the message is on stderr too, where FallbackToLogsOnError finds it
         }
-        System.exit(1);
+        System.exit(exitCode);
     }
 
     private static void log(String message) {

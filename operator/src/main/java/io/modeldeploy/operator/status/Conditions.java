@@ -30,6 +30,8 @@ public final class Conditions {
     public static final String IMAGE_PULL_FAILED = "ImagePullFailed";
     /** The runtime container keeps exiting. */
     public static final String CRASH_LOOP = "CrashLoop";
+    /** The runtime refused its settings (spec.runtime, spec.runtime.env) and exited with code 2. */
+    public static final String INVALID_RUNTIME_SETTINGS = "InvalidRuntimeSettings";
     /** The runtime exited because it could not load the model (not found, checksum mismatch, bad format). */
     public static final String MODEL_LOAD_FAILED = "ModelLoadFailed";
     /** No node can take the pods. */

@@ -18,6 +18,10 @@ public final class PodDiagnosis {
     private static final Set<String> IMAGE_PULL = Set.of("ErrImagePull", "ImagePullBackOff", "InvalidImageName",
             "ErrImageNeverPull");
 
+    /** The runtime's exit code for settings it refuses (a malformed value in spec.runtime.env, say). */
+    static final int RUNTIME_SETTINGS_EXIT = 2;
+    private static final String OOM_KILLED = "OOMKilled";
+
     /** A problem of one pod. Lower severity numbers are worse. */
     public record Problem(String reason, String message, int severity) {
     }
@@ -65,13 +69,21 @@ public final class PodDiagnosis {
                 return Optional.of(new Problem(Conditions.IMAGE_PULL_FAILED, "pod " + name + " cannot pull " + what
                         + ": " + orEmpty(waiting.getMessage()), 1));
             }
-            if (lastTerminated != null && lastTerminated.getExitCode() != null && lastTerminated.getExitCode() != 0
-                    && lastTerminated.getMessage() != null && lastTerminated.getMessage().contains("model")) {
+            int lastExit = lastTerminated == null || lastTerminated.getExitCode() == null ? 0
+                    : lastTerminated.getExitCode();
+            if (lastExit == RUNTIME_SETTINGS_EXIT && lastTerminated.getMessage() != null) {
+                return Optional.of(new Problem(Conditions.INVALID_RUNTIME_SETTINGS, "pod " + name + " refused its "
+                        + "settings: " + lastLine(lastTerminated.getMessage()) + " (spec.runtime, spec.runtime.env)",
+                        0));
+            }
+            if (lastExit != 0 && lastTerminated.getMessage() != null && lastTerminated.getMessage().contains("model")) {
                 return Optional.of(new Problem(Conditions.MODEL_LOAD_FAILED, "pod " + name
                         + " could not load the model: " + lastTerminated.getMessage().strip(), 0));
             }
             if (waiting != null && "CrashLoopBackOff".equals(waiting.getReason())) {
                 String exit = lastTerminated == null ? "" : " (last exit code " + lastTerminated.getExitCode()
+                        + (OOM_KILLED.equals(lastTerminated.getReason()) ? ", " + OOM_KILLED
+                                + ": it needs more memory than its limit, spec.runtime.resources.limits.memory" : "")
                         + (lastTerminated.getMessage() == null ? "" : ": " + lastTerminated.getMessage().strip()) + ")";
                 return Optional.of(new Problem(Conditions.CRASH_LOOP, "container " + c.getName() + " of pod " + name
                         + " keeps crashing after " + c.getRestartCount() + " restarts" + exit, 2));
@@ -91,6 +103,16 @@ public final class PodDiagnosis {
 
     private static List<ContainerStatus> containers(Pod pod) {
         return pod.getStatus().getContainerStatuses() == null ? List.of() : pod.getStatus().getContainerStatuses();
+    }
+
+    /**
+     * The runtime's own message: the termination log's, or the last line of the log's tail that the kubelet takes
+     * when the termination log is empty ("error: ..." after the usage text).
+     */
+    private static String lastLine(String message) {
+        String[] lines = message.strip().split("\n");
+        String last = lines[lines.length - 1].strip();
+        return last.startsWith("error: ") ? last.substring("error: ".length()) : last;
     }
 
     private static String orEmpty(String s) {

@@ -67,6 +67,31 @@ class PodDiagnosisTest {
     }
 
     @Test
+    void aRuntimeThatRefusesItsSettingsNamesTheSettingNotTheModel() {
+        // Its usage text mentions the model; exit code 2 says the settings were refused, whatever the text.
+        Pod pod = crashing("iris-s", 2, null, "  --model <location>     the model\n"
+                + "error: invalid runtime setting: max-queue must be a whole number, not 'lots'\n");
+
+        assertThat(PodDiagnosis.of(List.of(pod))).get().satisfies(p -> {
+            assertThat(p.reason()).isEqualTo(Conditions.INVALID_RUNTIME_SETTINGS);
+            assertThat(p.message()).isEqualTo("pod iris-s refused its settings: invalid runtime setting: "
+                    + "max-queue must be a whole number, not 'lots' (spec.runtime, spec.runtime.env)");
+        });
+    }
+
+    @Test
+    void aContainerKilledForItsMemoryLimitSaysSo() {
+        Pod pod = crashing("iris-m", 137, "OOMKilled", null);
+
+        assertThat(PodDiagnosis.of(List.of(pod))).get().satisfies(p -> {
+            assertThat(p.reason()).isEqualTo(Conditions.CRASH_LOOP);
+            assertThat(p.message()).isEqualTo("container model-server of pod iris-m keeps crashing after 4 restarts "
+                    + "(last exit code 137, OOMKilled: it needs more memory than its limit, "
+                    + "spec.runtime.resources.limits.memory)");
+        });
+    }
+
+    @Test
     void anUnschedulablePodCarriesTheSchedulersMessage() {
         Pod pod = pod("iris-d").editStatus().withPhase("Pending").addNewCondition().withType("PodScheduled")
                 .withStatus("False").withReason("Unschedulable").withMessage("0/3 nodes are available: 3 Insufficient cpu.")
@@ -102,11 +127,15 @@ class PodDiagnosisTest {
     }
 
     private static Pod crashing(String name, String terminationMessage) {
+        return crashing(name, 1, "Error", terminationMessage);
+    }
+
+    private static Pod crashing(String name, int exitCode, String reason, String terminationMessage) {
         return pod(name).editStatus().withPhase("Running").addNewContainerStatus().withName("model-server")
                 .withRestartCount(4)
                 .withNewState().withNewWaiting().withReason("CrashLoopBackOff").endWaiting().endState()
-                .withNewLastState().withNewTerminated().withExitCode(1).withMessage(terminationMessage)
-                .endTerminated().endLastState()
+                .withNewLastState().withNewTerminated().withExitCode(exitCode).withReason(reason)
+                .withMessage(terminationMessage).endTerminated().endLastState()
                 .endContainerStatus().endStatus().build();
     }
 }
