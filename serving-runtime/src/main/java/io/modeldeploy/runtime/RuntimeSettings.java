@@ -1,5 +1,6 @@
 package io.modeldeploy.runtime;
 
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -17,37 +18,44 @@ import io.modeldeploy.runtime.model.S3Access;
 public record RuntimeSettings(String model, Optional<String> sha256, Optional<String> modelVersion, String host,
         int port, Path cacheDir, ModelService.BatchingSettings batching, long maxBodyBytes, Duration drainTimeout,
         long maxModelBytes, AcceptanceGate acceptance, Duration injectedLatency, S3Access s3,
-        Optional<Path> sharedCache) {
+        Optional<Path> sharedCache, Optional<URI> shadow) {
 
     /** The settings with the default limit on a downloaded model's size. */
     public RuntimeSettings(String model, Optional<String> sha256, Optional<String> modelVersion, String host, int port,
             Path cacheDir, ModelService.BatchingSettings batching, long maxBodyBytes, Duration drainTimeout) {
         this(model, sha256, modelVersion, host, port, cacheDir, batching, maxBodyBytes, drainTimeout,
-                ModelSource.DEFAULT_MAX_MODEL_BYTES, AcceptanceGate.NONE, Duration.ZERO, S3Access.AWS, Optional.empty());
+                ModelSource.DEFAULT_MAX_MODEL_BYTES, AcceptanceGate.NONE, Duration.ZERO, S3Access.AWS, Optional.empty(),
+                Optional.empty());
     }
 
     /** The settings with an acceptance gate, for tests. */
     public RuntimeSettings withAcceptance(AcceptanceGate gate) {
         return new RuntimeSettings(model, sha256, modelVersion, host, port, cacheDir, batching, maxBodyBytes,
-                drainTimeout, maxModelBytes, gate, injectedLatency, s3, sharedCache);
+                drainTimeout, maxModelBytes, gate, injectedLatency, s3, sharedCache, shadow);
     }
 
     /** The settings with a delay added to every prediction, for tests. */
     public RuntimeSettings withInjectedLatency(Duration latency) {
         return new RuntimeSettings(model, sha256, modelVersion, host, port, cacheDir, batching, maxBodyBytes,
-                drainTimeout, maxModelBytes, acceptance, latency, s3, sharedCache);
+                drainTimeout, maxModelBytes, acceptance, latency, s3, sharedCache, shadow);
     }
 
     /** The settings with another way to an S3-compatible store, for tests. */
     public RuntimeSettings withS3(S3Access access) {
         return new RuntimeSettings(model, sha256, modelVersion, host, port, cacheDir, batching, maxBodyBytes,
-                drainTimeout, maxModelBytes, acceptance, injectedLatency, access, sharedCache);
+                drainTimeout, maxModelBytes, acceptance, injectedLatency, access, sharedCache, shadow);
     }
 
     /** The settings with a shared cache of downloaded bundles, for tests. */
     public RuntimeSettings withSharedCache(Path folder) {
         return new RuntimeSettings(model, sha256, modelVersion, host, port, cacheDir, batching, maxBodyBytes,
-                drainTimeout, maxModelBytes, acceptance, injectedLatency, s3, Optional.of(folder));
+                drainTimeout, maxModelBytes, acceptance, injectedLatency, s3, Optional.of(folder), shadow);
+    }
+
+    /** The settings with a shadow server that copies of the prediction requests go to, for tests. */
+    public RuntimeSettings withShadow(URI server) {
+        return new RuntimeSettings(model, sha256, modelVersion, host, port, cacheDir, batching, maxBodyBytes,
+                drainTimeout, maxModelBytes, acceptance, injectedLatency, s3, sharedCache, Optional.of(server));
     }
 
     static final String USAGE = """
@@ -76,6 +84,9 @@ public record RuntimeSettings(String model, Optional<String> sha256, Optional<St
                                      with an endpoint); credentials: AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY
               --shared-cache-dir <folder>  keep downloaded bundles here by their --sha256, for the other pods that
                                      mount the same volume (MODELDEPLOY_SHARED_CACHE_DIR, default: none)
+              --shadow-url <url>     send a copy of each answered prediction request to this server
+                                     (http(s)://host[:port], another model version) while it reports ready, and
+                                     compare its answers with ours in /metrics (MODELDEPLOY_SHADOW_URL, default: none)
             """;
 
     public static RuntimeSettings from(String[] args, Map<String, String> env) {
@@ -117,7 +128,25 @@ public record RuntimeSettings(String model, Optional<String> sha256, Optional<St
                         "0"), "injected-latency-ms")),
                 s3(flags, env),
                 Optional.ofNullable(pick(flags, "shared-cache-dir", env, "MODELDEPLOY_SHARED_CACHE_DIR", null))
-                        .filter(d -> !d.isBlank()).map(Path::of));
+                        .filter(d -> !d.isBlank()).map(Path::of),
+                Optional.ofNullable(pick(flags, "shadow-url", env, "MODELDEPLOY_SHADOW_URL", null))
+                        .filter(u -> !u.isBlank()).map(RuntimeSettings::shadowServer));
+    }
+
+    /** A shadow server's URL: http(s), a host, an optional port, nothing else (the request's path is added). */
+    private static URI shadowServer(String url) {
+        URI uri;
+        try {
+            uri = new URI(url);
+        } catch (java.net.URISyntaxException e) {
+            uri = null;
+        }
+        if (uri == null || !("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) || uri.getHost() == null
+                || uri.getUserInfo() != null || !(uri.getRawPath() == null || uri.getRawPath().isEmpty()
+                        || uri.getRawPath().equals("/")) || uri.getRawQuery() != null || uri.getRawFragment() != null) {
+            throw new IllegalArgumentException("shadow-url must be http(s)://host[:port], not '" + url + "'");
+        }
+        return URI.create(uri.getScheme() + "://" + uri.getRawAuthority());
     }
 
     private static S3Access s3(Map<String, String> flags, Map<String, String> env) {

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Optional;
 
 import io.modeldeploy.runtime.http.HttpApi;
 import io.modeldeploy.runtime.http.RuntimeMetrics;
@@ -12,6 +13,8 @@ import io.modeldeploy.runtime.inference.DjlEngine;
 import io.modeldeploy.runtime.inference.ModelService;
 import io.modeldeploy.runtime.model.ModelSource;
 import io.modeldeploy.runtime.model.SharedModelCache;
+import io.modeldeploy.runtime.shadow.ShadowComparison;
+import io.modeldeploy.runtime.shadow.ShadowMirror;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 
@@ -30,11 +33,24 @@ public final class ServingRuntime implements AutoCloseable {
     private final ServingState state = new ServingState();
     private final RuntimeMetrics metrics = new RuntimeMetrics();
     private final Vertx vertx = Vertx.vertx();
+    private final Optional<ShadowMirror> shadow;
     private HttpServer server;
     private ModelService model;
 
     public ServingRuntime(RuntimeSettings settings) {
         this.settings = settings;
+        this.shadow = settings.shadow().map(server -> ShadowMirror.start(server, new ShadowMirror.Results() {
+            @Override
+            public void sent(String result) {
+                metrics.shadowSent(result);
+            }
+
+            @Override
+            public void compared(String shadowVersion, Duration latency, ShadowComparison comparison) {
+                metrics.shadowCompared(state.model().map(ModelService::version).orElse("none"), shadowVersion,
+                        latency, comparison);
+            }
+        }));
     }
 
     public static void main(String[] args) {
@@ -60,11 +76,13 @@ public final class ServingRuntime implements AutoCloseable {
     public ServingRuntime start() throws IOException {
         offlineEngines(settings.cacheDir());
         server = vertx.createHttpServer()
-                .requestHandler(new HttpApi(state, metrics, VERSION).router(vertx, settings.maxBodyBytes(),
+                .requestHandler(new HttpApi(state, metrics, VERSION, shadow).router(vertx, settings.maxBodyBytes(),
                         settings.injectedLatency()))
                 .listen(settings.port(), settings.host())
                 .toCompletionStage().toCompletableFuture().join();
         log("listening on " + settings.host() + ":" + server.actualPort());
+        settings.shadow().ifPresent(url -> log("copies of the prediction requests go to " + url
+                + " while it reports ready"));
         long start = System.nanoTime();
         SharedModelCache.Download download = () -> ModelSource.locate(settings.model(), settings.sha256(),
                 settings.cacheDir(), settings.maxModelBytes(), settings.s3());
@@ -123,6 +141,7 @@ public final class ServingRuntime implements AutoCloseable {
                 break;
             }
         }
+        shadow.ifPresent(ShadowMirror::close);
         vertx.close().toCompletionStage().toCompletableFuture().join();
         if (model != null) {
             model.close();

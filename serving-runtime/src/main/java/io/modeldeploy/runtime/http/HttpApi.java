@@ -9,12 +9,14 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletionException;
 
 
 import io.modeldeploy.runtime.inference.BadInput;
 import io.modeldeploy.runtime.inference.ModelService;
 import io.modeldeploy.runtime.inference.Overloaded;
+import io.modeldeploy.runtime.shadow.ShadowMirror;
 import io.modeldeploy.runtime.inference.Prediction;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
@@ -38,11 +40,18 @@ public final class HttpApi {
     private final ServingState state;
     private final RuntimeMetrics metrics;
     private final String serverVersion;
+    private final Optional<ShadowMirror> shadow;
 
     public HttpApi(ServingState state, RuntimeMetrics metrics, String serverVersion) {
+        this(state, metrics, serverVersion, Optional.empty());
+    }
+
+    /** @param shadow where copies of the answered prediction requests go, to be compared; none: nowhere */
+    public HttpApi(ServingState state, RuntimeMetrics metrics, String serverVersion, Optional<ShadowMirror> shadow) {
         this.state = state;
         this.metrics = metrics;
         this.serverVersion = serverVersion;
+        this.shadow = shadow;
     }
 
     public Router router(Vertx vertx, long maxBodyBytes) {
@@ -134,7 +143,13 @@ public final class HttpApi {
                             metrics.predictions(model.config().name(), model.version(),
                                     model.config().output().classification(), predictions);
                             ctx.response().putHeader(MODEL_VERSION_HEADER, model.version());
-                            Json.send(ctx, 200, answer.of(model, predictions, request));
+                            Object answered = answer.of(model, predictions, request);
+                            Json.send(ctx, 200, answered);
+                            shadow.filter(ShadowMirror::shadowReady)
+                                    .filter(m -> ctx.request().getHeader(ShadowMirror.COPY_HEADER) == null)
+                                    .ifPresent(mirror -> mirror.mirror(
+                                    ctx.request().uri(), ctx.request().getHeader("Content-Type"),
+                                    body == null ? new byte[0] : body.getBytes(), Json.MAPPER.valueToTree(answered)));
                         } else {
                             ctx.fail(error instanceof CompletionException ? error.getCause() : error);
                         }

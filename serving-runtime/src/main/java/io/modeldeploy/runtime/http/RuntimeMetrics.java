@@ -13,6 +13,8 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.prometheus.metrics.core.metrics.Histogram;
 import io.modeldeploy.runtime.inference.Prediction;
+import io.modeldeploy.runtime.shadow.ShadowComparison;
+import io.modeldeploy.runtime.shadow.ShadowMirror;
 
 /** The runtime's Prometheus metrics, served on /metrics. */
 public final class RuntimeMetrics {
@@ -26,6 +28,8 @@ public final class RuntimeMetrics {
      * client's own histogram, on the same registry, takes {@link #VALUE_BOUNDS}.
      */
     private final Histogram predictionValues;
+    /** How far a shadow's numeric answers are from this server's, on the non-negative half of the same bounds. */
+    private final Histogram shadowErrors;
 
     /**
      * 1, 2 and 5 times the powers of ten from 0.001 to 100,000, negated and as they are, and 0: wide enough for
@@ -37,6 +41,11 @@ public final class RuntimeMetrics {
         predictionValues = Histogram.builder().name("modeldeploy_prediction_value")
                 .help("The first output value of each prediction (regressors)").labelNames("model", "version")
                 .classicOnly().classicUpperBounds(VALUE_BOUNDS).register(registry.getPrometheusRegistry());
+        shadowErrors = Histogram.builder().name("modeldeploy_shadow_absolute_error")
+                .help("Absolute difference between the shadow's numeric answer and this server's, per row")
+                .labelNames("version", "shadow_version").classicOnly()
+                .classicUpperBounds(java.util.Arrays.stream(VALUE_BOUNDS).filter(b -> b >= 0).toArray())
+                .register(registry.getPrometheusRegistry());
         batchSize = DistributionSummary.builder("modeldeploy.batch.size").description("Rows per inference")
                 .publishPercentileHistogram().minimumExpectedValue(1.0).maximumExpectedValue(4096.0).register(registry);
         Gauge.builder("modeldeploy.model.load.seconds", loadMillis, v -> v.get() / 1000.0)
@@ -88,6 +97,31 @@ public final class RuntimeMetrics {
             }
         }
         return bounds.stream().mapToDouble(Double::doubleValue).toArray();
+    }
+
+    /** What became of a copy of a request sent to the shadow ({@link ShadowMirror.Results#sent}). */
+    public void shadowSent(String result) {
+        Counter.builder("modeldeploy.shadow.requests").tag("result", result)
+                .description("Copies of prediction requests sent to the shadow server, by what became of them")
+                .register(registry).increment();
+    }
+
+    /**
+     * The shadow's answer to a copy, compared with this server's ({@code version}): rows that agree and that do
+     * not, the shadow's latency, and the absolute differences of numeric answers.
+     */
+    public void shadowCompared(String version, String shadowVersion, Duration latency, ShadowComparison comparison) {
+        Tags tags = Tags.of("version", version, "shadow_version", shadowVersion);
+        Counter.builder("modeldeploy.shadow.rows").tags(tags).tag("result", "agree")
+                .description("Rows of mirrored requests, by whether the shadow answered them as this server did")
+                .register(registry).increment(comparison.agree());
+        Counter.builder("modeldeploy.shadow.rows").tags(tags).tag("result", "disagree")
+                .description("Rows of mirrored requests, by whether the shadow answered them as this server did")
+                .register(registry).increment(comparison.disagree());
+        Timer.builder("modeldeploy.shadow.latency").tags(tags).publishPercentileHistogram()
+                .description("Time the shadow took to answer a mirrored request").register(registry).record(latency);
+        var errors = shadowErrors.labelValues(version, shadowVersion);
+        comparison.absoluteErrors().forEach(errors::observe);
     }
 
     public void batch(int rows) {

@@ -1,0 +1,170 @@
+package io.modeldeploy.runtime;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.net.ServerSocket;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.modeldeploy.runtime.inference.ModelService;
+import io.modeldeploy.runtime.shadow.ShadowMirror;
+
+/**
+ * Shadow traffic between two real runtimes: the one clients call sends a copy of every answered prediction to the
+ * other (a version 2 whose model.json swaps setosa and virginica, as a mis-exported config would) and counts, row by
+ * row, where the two answer alike; its clients get its own answers, as fast as without a shadow.
+ */
+class ShadowTrafficTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    Path cache;
+
+    @Test
+    void everyAnsweredRowIsComparedWithTheShadowsAnswerAndClientsGetTheirOwn() throws Exception {
+        try (var shadow = TestRuntime.start(settings(relabelledIris(), "2.0.0"));
+                var served = TestRuntime.start(settings(ExampleModels.iris(), "1.0.0")
+                        .withShadow(shadow.uri("/")))) {
+            String body = ExampleModels.predictBody(ExampleModels.reference(ExampleModels.iris()));
+            JsonNode answer = awaitMirroring(served, body);
+            assertThat(answer.get("predictions").get(0).asText()).as("the caller's answer is its own").isEqualTo("setosa");
+            int rows = answer.get("predictions").size();
+            long versicolor = 0;
+            for (JsonNode label : answer.get("predictions")) {
+                versicolor += "versicolor".equals(label.asText()) ? 1 : 0;
+            }
+            var infer = served.post("/v2/models/iris/infer", "{\"inputs\": [{\"name\": \"features\", "
+                    + "\"shape\": [1, 4], \"datatype\": \"FP64\", \"data\": [5.1, 3.5, 1.4, 0.2]}]}");
+            assertThat(infer.statusCode()).as(infer.body()).isEqualTo(200);
+
+            // Rows of the reference body (sent until the shadow was seen ready, then once more) and the infer row.
+            String metrics = awaitCount(served, "modeldeploy_shadow_requests_total{result=\"answered\"}", 2);
+            long agree = count(metrics, "modeldeploy_shadow_rows_total{result=\"agree\",shadow_version=\"2.0.0\","
+                    + "version=\"1.0.0\"}");
+            long disagree = count(metrics, "modeldeploy_shadow_rows_total{result=\"disagree\",shadow_version="
+                    + "\"2.0.0\",version=\"1.0.0\"}");
+            long answered = count(metrics, "modeldeploy_shadow_requests_total{result=\"answered\"}");
+            // Every mirrored reference body: its versicolor rows agree, its setosa and virginica rows do not; the
+            // infer request's setosa row disagrees.
+            assertThat(agree).isEqualTo((answered - 1) * versicolor);
+            assertThat(disagree).isEqualTo((answered - 1) * (rows - versicolor) + 1);
+            assertThat(metrics).contains("modeldeploy_shadow_latency_seconds_count{shadow_version=\"2.0.0\","
+                    + "version=\"1.0.0\"} " + answered);
+            assertThat(shadow.get("/metrics").body()).as("the shadow's own metrics count the copies it answered")
+                    .contains("modeldeploy_requests_total{endpoint=\"/predict\"");
+        }
+    }
+
+    @Test
+    void twoServersThatShadowEachOtherMirrorOnlyTheCallersRequests() throws Exception {
+        int portA;
+        try (var socket = new ServerSocket(0)) {
+            portA = socket.getLocalPort();
+        }
+        var a = settings(ExampleModels.iris(), "1.0.0");
+        a = new RuntimeSettings(a.model(), a.sha256(), a.modelVersion(), a.host(), portA, a.cacheDir(), a.batching(),
+                a.maxBodyBytes(), a.drainTimeout());
+        try (var b = TestRuntime.start(settings(ExampleModels.iris(), "2.0.0")
+                        .withShadow(URI.create("http://127.0.0.1:" + portA)));
+                var served = TestRuntime.start(a.withShadow(b.uri("/")))) {
+            awaitMirroring(served, "{\"features\": [[5.1, 3.5, 1.4, 0.2]]}");
+            awaitCount(served, "modeldeploy_shadow_requests_total{result=\"answered\"}", 1);
+            Thread.sleep(2 * ShadowMirror.CHECK_EVERY.toMillis());
+            assertThat(b.get("/metrics").body()).as("b answered copies and sent none back")
+                    .doesNotContain("modeldeploy_shadow_requests_total{");
+        }
+    }
+
+    @Test
+    void aShadowThatIsNotThereCostsTheCallerNothing() throws Exception {
+        int closedPort;
+        try (var socket = new ServerSocket(0)) {
+            closedPort = socket.getLocalPort();
+        }
+        try (var served = TestRuntime.start(settings(ExampleModels.iris(), "1.0.0")
+                .withShadow(URI.create("http://127.0.0.1:" + closedPort)))) {
+            for (int i = 0; i < 20; i++) {
+                var answer = served.post("/predict", "{\"features\": [[5.1, 3.5, 1.4, 0.2]]}");
+                assertThat(answer.statusCode()).isEqualTo(200);
+            }
+            assertThat(served.get("/metrics").body()).doesNotContain("modeldeploy_shadow_requests_total{");
+        }
+    }
+
+    @Test
+    void theShadowServerComesFromAFlagOrTheEnvironmentAsSchemeHostAndPortOnly() {
+        assertThat(RuntimeSettings.from(new String[] {"--model", "m", "--shadow-url", "http://iris-shadow:80"},
+                Map.of()).shadow()).contains(URI.create("http://iris-shadow:80"));
+        assertThat(RuntimeSettings.from(new String[] {"--model", "m"},
+                Map.of("MODELDEPLOY_SHADOW_URL", "https://iris-shadow.models.svc/")).shadow())
+                .contains(URI.create("https://iris-shadow.models.svc"));
+        assertThat(RuntimeSettings.from(new String[] {"--model", "m"}, Map.of()).shadow()).isEmpty();
+        for (String url : List.of("iris-shadow:80", "ftp://iris-shadow", "http://iris-shadow/predict",
+                "http://user:pw@iris-shadow", "http://iris-shadow?x=1")) {
+            assertThatThrownBy(() -> RuntimeSettings.from(new String[] {"--model", "m", "--shadow-url", url},
+                    Map.of())).as(url).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessage("shadow-url must be http(s)://host[:port], not '" + url + "'");
+        }
+    }
+
+    /** Sends {@code body} until a copy of it was compared (the shadow was seen ready); returns the last answer. */
+    private static JsonNode awaitMirroring(TestRuntime served, String body) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (true) {
+            var answer = served.post("/predict", body);
+            assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
+            if (count(served.get("/metrics").body(), "modeldeploy_shadow_requests_total{result=\"answered\"}") > 0
+                    || System.nanoTime() > deadline) {
+                return JSON.readTree(answer.body());
+            }
+            Thread.sleep(100);
+        }
+    }
+
+    /** The metrics once {@code series} has reached {@code atLeast} (copies are compared in the background). */
+    private static String awaitCount(TestRuntime served, String series, long atLeast) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        String metrics = served.get("/metrics").body();
+        while (count(metrics, series) < atLeast && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+            metrics = served.get("/metrics").body();
+        }
+        assertThat(count(metrics, series)).as(series).isGreaterThanOrEqualTo(atLeast);
+        // The last copy's rows are counted after its request count: wait until the two stop moving.
+        Thread.sleep(200);
+        return served.get("/metrics").body();
+    }
+
+    private static long count(String metrics, String series) {
+        var matcher = Pattern.compile("(?m)^" + Pattern.quote(series) + " (\\S+)$").matcher(metrics);
+        return matcher.find() ? (long) Double.parseDouble(matcher.group(1)) : 0;
+    }
+
+    private RuntimeSettings settings(Path model, String version) {
+        return new RuntimeSettings(model.toString(), Optional.empty(), Optional.of(version), "127.0.0.1", 0,
+                cache.resolve(version), new ModelService.BatchingSettings(32, 0, 1000), 1 << 20,
+                Duration.ofSeconds(5));
+    }
+
+    private Path relabelledIris() throws Exception {
+        Path bundle = Files.createDirectories(cache.resolve("relabelled"));
+        for (String file : List.of("model.json", "model.onnx")) {
+            Files.copy(ExampleModels.iris().resolve(file), bundle.resolve(file));
+        }
+        ExampleModels.swapIrisLabels(bundle);
+        return bundle;
+    }
+}
