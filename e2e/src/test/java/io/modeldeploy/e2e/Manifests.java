@@ -61,6 +61,33 @@ final class Manifests {
                 """.formatted(gateway, listener));
     }
 
+    /**
+     * The canary routed by the GatewayAPI provider (as {@link #canaryThroughGateway}) with a shadow step of 30 s
+     * first, judged on the mirrored rows once 40 were compared, then one step at 100%.
+     */
+    static Path shadowedCanaryThroughGateway(String version, String gateway, String listener) throws IOException {
+        return iris(CANARY, version, 2, """
+                  rollout:
+                    strategy: Canary
+                    steps:
+                    - weight: 0
+                      shadow: true
+                      pause: 30s
+                    - weight: 100
+                      pause: 0s
+                    analysis:
+                      checkIntervalSeconds: 2
+                      failureThreshold: 3
+                      metrics:
+                        minRequests: 40
+                    traffic:
+                      provider: GatewayAPI
+                      gateway:
+                        name: %s
+                        sectionName: %s
+                """.formatted(gateway, listener));
+    }
+
     /** The Iris model with the default rolling update. */
     static Path rolling(String version, int replicas) throws IOException {
         return iris(ROLLING, version, replicas, "");

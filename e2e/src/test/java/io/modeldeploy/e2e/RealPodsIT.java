@@ -31,6 +31,7 @@ import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.modeldeploy.api.v1alpha1.ModelDeployment;
+import io.modeldeploy.api.v1alpha1.RolloutEvent;
 import io.modeldeploy.operator.ModelDeploymentStates;
 import io.modeldeploy.operator.UserEdits;
 import io.modeldeploy.operator.resources.Labels;
@@ -566,6 +567,58 @@ class RealPodsIT {
                 RolloutRecord.write("gateway-canary-promoted-then-aborted-under-load", load);
                 assertThat(load.failures()).as("no request fails: %s", load.summary()).isEmpty();
                 assertThat(load.answersByVersion()).containsKeys("1.0.0", "2.0.0", "3.0.0");
+            }
+        }
+    }
+
+    /**
+     * A shadow step through a real Gateway: the stable pods send the canary a copy of every request they answer and
+     * compare its answers with theirs. A version 2 that swaps setosa and virginica (healthy, answers 200) is rolled
+     * back at the shadow step with the agreement in status; a version 3 that answers as version 1 passes it and is
+     * promoted. Clients get no answer from version 2 and lose no request.
+     */
+    @Test
+    void aShadowStepRollsBackAVersionThatAnswersOtherwiseBeforeAnyClientSeesItAndPromotesOneThatAgrees(
+            KubernetesClient client, TestNamespace ns, TestCluster cluster) throws Exception {
+        try (var gateway = TraefikGateway.start(cluster, client, ns.name(),
+                Path.of("target", "traefik-" + ns.name() + ".log"));
+                var store = RelabelledIris.serve()) {
+            applyOnRealNode(cluster, ns, Manifests.shadowedCanaryThroughGateway("1.0.0", TraefikGateway.GATEWAY,
+                    TraefikGateway.LISTENER));
+            ClusterState.until(cluster, ns.name(), READY, () -> ModelDeploymentStates.servesVersion(md(client),
+                    "1.0.0") && routeApplied(client));
+            ServiceTraffic traffic = ServiceTraffic.toGateway(gateway.url());
+            ServiceTraffic.Answer first = traffic.firstAnswer(ServiceTraffic.SEED_REQUEST);
+            assertThat(first.status()).as(first.body()).isEqualTo(200);
+
+            try (SteadyLoad load = SteadyLoad.start(traffic, 20)) {
+                Duration toRollback = patchUntilRolledBack(cluster, ns, "{\"spec\":{\"model\":{\"version\":"
+                        + "\"2.0.0\",\"uri\":\"" + store.uri() + "\",\"sha256\":\"" + store.sha256() + "\"}}}");
+                String rolledBack = md(client).getStatus().rollout().message();
+                assertThat(rolledBack).as("the agreement, in status").containsPattern("canary failed its analysis "
+                        + "for 3 checks in a row: the canary answered 0% of \\d+ mirrored rows as the stable "
+                        + "version did \\(at least 95%\\)");
+                assertThat(load.answersByVersion()).as("no client got an answer of version 2").containsOnlyKeys(
+                        "1.0.0");
+
+                Kubectl.kubectl(cluster, ns.name(), "patch", "md", Manifests.CANARY, "--type", "json", "-p",
+                        "[{\"op\":\"replace\",\"path\":\"/spec/model\",\"value\":{\"name\":\"iris\","
+                                + "\"version\":\"3.0.0\",\"format\":\"onnx\",\"uri\":\"file:///models/iris\"}}]")
+                        .ok();
+                ClusterState.until(cluster, ns.name(), READY, () -> ModelDeploymentStates.servesVersion(md(client),
+                        "3.0.0") && "Stable".equals(md(client).getStatus().rollout().phase()));
+                var history = md(client).getStatus().history();
+                assertThat(history).extracting(RolloutEvent::message).anySatisfy(m -> assertThat(m)
+                        .contains("canary at step 1 of 2, shadow traffic"));
+                assertThat(history).extracting(RolloutEvent::message).anySatisfy(m -> assertThat(m)
+                        .contains("at step 2 of 2, weight 100%"));
+                ClusterState.until(cluster, ns.name(), Duration.ofSeconds(30),
+                        () -> "3.0.0".equals(traffic.predict().version()));
+                load.close();
+                RolloutRecord.write("shadow-step-rollback-then-promotion-under-load", load,
+                        "rolled back " + toRollback.toSeconds() + " s after the patch: " + rolledBack);
+                assertThat(load.failures()).as("no request fails: %s", load.summary()).isEmpty();
+                assertThat(load.answersByVersion()).doesNotContainKey("2.0.0").containsKeys("1.0.0", "3.0.0");
             }
         }
     }

@@ -39,6 +39,8 @@ import io.modeldeploy.operator.analysis.CanaryAnalyses;
 import io.modeldeploy.operator.dependents.AutoscalingEnabled;
 import io.modeldeploy.operator.dependents.CanaryDeploymentDependent;
 import io.modeldeploy.operator.dependents.CanaryRuns;
+import io.modeldeploy.operator.dependents.ShadowServiceDependent;
+import io.modeldeploy.operator.dependents.ShadowStepConfigured;
 import io.modeldeploy.operator.dependents.HttpRouteCrdPresent;
 import io.modeldeploy.operator.dependents.PinnedModel;
 import io.modeldeploy.operator.dependents.RolloutTargets;
@@ -82,6 +84,8 @@ import io.modeldeploy.operator.status.StatusAssessor;
                 reconcilePrecondition = RoutedByGateway.class),
         @Dependent(name = "canary-service", type = TrackServiceDependent.Canary.class,
                 reconcilePrecondition = RoutedByGateway.class),
+        @Dependent(name = "shadow-service", type = ShadowServiceDependent.class,
+                reconcilePrecondition = ShadowStepConfigured.class),
         @Dependent(name = "route", type = ServingRouteDependent.class, activationCondition = HttpRouteCrdPresent.class,
                 reconcilePrecondition = RoutedByGateway.class),
         @Dependent(name = "autoscaler", type = ServingAutoscalerDependent.class,

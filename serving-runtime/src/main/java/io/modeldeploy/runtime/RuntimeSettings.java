@@ -130,11 +130,18 @@ public record RuntimeSettings(String model, Optional<String> sha256, Optional<St
                 Optional.ofNullable(pick(flags, "shared-cache-dir", env, "MODELDEPLOY_SHARED_CACHE_DIR", null))
                         .filter(d -> !d.isBlank()).map(Path::of),
                 Optional.ofNullable(pick(flags, "shadow-url", env, "MODELDEPLOY_SHADOW_URL", null))
-                        .filter(u -> !u.isBlank()).map(RuntimeSettings::shadowServer));
+                        .filter(u -> !u.isBlank()).flatMap(RuntimeSettings::shadowServer));
     }
 
-    /** A shadow server's URL: http(s), a host, an optional port, nothing else (the request's path is added). */
-    private static URI shadowServer(String url) {
+    /**
+     * A shadow server's URL: http(s), a host, an optional port, nothing else (the request's path is added). None when
+     * it still holds a {@code $(VAR)} reference: the operator names the shadow Service by the variables the kubelet
+     * sets for Services that existed when the pod started, and this pod started before that Service.
+     */
+    private static Optional<URI> shadowServer(String url) {
+        if (url.contains("$(")) {
+            return Optional.empty();
+        }
         URI uri;
         try {
             uri = new URI(url);
@@ -146,7 +153,7 @@ public record RuntimeSettings(String model, Optional<String> sha256, Optional<St
                         || uri.getRawPath().equals("/")) || uri.getRawQuery() != null || uri.getRawFragment() != null) {
             throw new IllegalArgumentException("shadow-url must be http(s)://host[:port], not '" + url + "'");
         }
-        return URI.create(uri.getScheme() + "://" + uri.getRawAuthority());
+        return Optional.of(URI.create(uri.getScheme() + "://" + uri.getRawAuthority()));
     }
 
     private static S3Access s3(Map<String, String> flags, Map<String, String> env) {

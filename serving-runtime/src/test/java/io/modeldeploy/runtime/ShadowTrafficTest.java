@@ -112,6 +112,9 @@ class ShadowTrafficTest {
                 Map.of("MODELDEPLOY_SHADOW_URL", "https://iris-shadow.models.svc/")).shadow())
                 .contains(URI.create("https://iris-shadow.models.svc"));
         assertThat(RuntimeSettings.from(new String[] {"--model", "m"}, Map.of()).shadow()).isEmpty();
+        // A pod started before the shadow Service: Kubernetes left the references to its variables as they were.
+        assertThat(RuntimeSettings.from(new String[] {"--model", "m"}, Map.of("MODELDEPLOY_SHADOW_URL",
+                "http://$(IRIS_SHADOW_SERVICE_HOST):$(IRIS_SHADOW_SERVICE_PORT)")).shadow()).isEmpty();
         for (String url : List.of("iris-shadow:80", "ftp://iris-shadow", "http://iris-shadow/predict",
                 "http://user:pw@iris-shadow", "http://iris-shadow?x=1")) {
             assertThatThrownBy(() -> RuntimeSettings.from(new String[] {"--model", "m", "--shadow-url", url},

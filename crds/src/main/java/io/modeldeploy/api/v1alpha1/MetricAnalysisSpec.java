@@ -34,11 +34,24 @@ public record MetricAnalysisSpec(
                 + "traffic, as the Jensen-Shannon divergence in bits (0: the same shares, 1: nothing in common) of "
                 + "the classes predicted (classifiers) or of the ranges of the first output value in the runtime's "
                 + "value histogram (regressors), e.g. 0.1; omitted, not judged")
-        @Min(0) @Max(1) Double maxPredictionDivergence) {
+        @Min(0) @Max(1) Double maxPredictionDivergence,
+        @JsonPropertyDescription("At a shadow step, the least share of mirrored rows, in percent, that the canary "
+                + "must label as the stable version did (classifiers); judged once minRequests rows were compared")
+        @Default("95") @Min(0) @Max(100) Double minShadowAgreementPercent,
+        @JsonPropertyDescription("At a shadow step, the largest mean absolute difference between the canary's "
+                + "and the stable version's values on mirrored rows (regressors); omitted, not judged")
+        @Min(0) Double maxShadowMeanAbsoluteError) {
 
     /** The analysis without a prediction divergence check. */
     public MetricAnalysisSpec(Boolean enabled, Integer minRequests, Double maxErrorPercent, Double maxLatencyRatio,
             Integer latencyFloorMillis) {
-        this(enabled, minRequests, maxErrorPercent, maxLatencyRatio, latencyFloorMillis, null);
+        this(enabled, minRequests, maxErrorPercent, maxLatencyRatio, latencyFloorMillis, null, null, null);
+    }
+
+    /** The analysis with the default shadow agreement. */
+    public MetricAnalysisSpec(Boolean enabled, Integer minRequests, Double maxErrorPercent, Double maxLatencyRatio,
+            Integer latencyFloorMillis, Double maxPredictionDivergence) {
+        this(enabled, minRequests, maxErrorPercent, maxLatencyRatio, latencyFloorMillis, maxPredictionDivergence,
+                null, null);
     }
 }

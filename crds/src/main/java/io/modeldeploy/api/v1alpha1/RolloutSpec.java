@@ -14,6 +14,14 @@ import io.fabric8.generator.annotation.ValidationRule;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @ValidationRule(value = "!has(self.strategy) || self.strategy != 'Canary' || (has(self.steps) && size(self.steps) > 0)",
         message = "a Canary rollout needs at least one step in rollout.steps")
+@ValidationRule(value = "!has(self.steps) || !self.steps.exists(s, has(s.shadow) && s.shadow) "
+        + "|| (has(self.steps[0].shadow) && self.steps[0].shadow "
+        + "&& self.steps.filter(s, has(s.shadow) && s.shadow).size() == 1)", fieldPath = ".steps",
+        message = "a shadow step comes first, and there is at most one")
+@ValidationRule(value = "!has(self.steps) || !self.steps.exists(s, has(s.shadow) && s.shadow) "
+        + "|| (has(self.traffic) && has(self.traffic.provider) && self.traffic.provider == 'GatewayAPI')",
+        fieldPath = ".steps", message = "a shadow step needs traffic.provider GatewayAPI: with ReplicaRatio the "
+                + "canary's pods are behind the ModelDeployment's Service and would answer clients")
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record RolloutSpec(
         @JsonPropertyDescription("RollingUpdate replaces the pods in place; Canary runs the new revision beside the "
@@ -25,6 +33,11 @@ public record RolloutSpec(
         @Default("{}") AnalysisSpec analysis,
         @JsonPropertyDescription("How traffic is split between stable and canary: ReplicaRatio (default) or GatewayAPI")
         @Default("{}") TrafficSpec traffic) {
+
+    /** Whether a step is a shadow step (its pods get a copy of the stable pods' requests). */
+    public boolean hasShadowStep() {
+        return steps != null && steps.stream().anyMatch(CanaryStepSpec::shadowStep);
+    }
 
     /** Whether an HTTPRoute of the Gateway API splits the traffic (otherwise the replica ratio does). */
     public boolean routedByGateway() {

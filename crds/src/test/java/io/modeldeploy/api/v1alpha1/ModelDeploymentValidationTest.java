@@ -106,6 +106,16 @@ class ModelDeploymentValidationTest {
                 bad("step weight above 100", spec -> spec.put("rollout", Map.of("strategy", "Canary",
                                 "steps", List.of(Map.of("weight", 120)))),
                         "spec.rollout.steps[0].weight in body should be less than or equal to 100"),
+                bad("shadow step with a weight", spec -> spec.put("rollout", Map.of("strategy", "Canary",
+                                "steps", List.of(Map.of("weight", 10, "shadow", true)), "traffic", GATEWAY_TRAFFIC)),
+                        "a shadow step gives the canary a copy of the traffic and no share of it: its weight is 0"),
+                bad("shadow step after a weighted one", spec -> spec.put("rollout", Map.of("strategy", "Canary",
+                                "steps", List.of(Map.of("weight", 10), Map.of("weight", 0, "shadow", true)),
+                                "traffic", GATEWAY_TRAFFIC)),
+                        "a shadow step comes first, and there is at most one"),
+                bad("shadow step by replica ratio", spec -> spec.put("rollout", Map.of("strategy", "Canary",
+                                "steps", List.of(Map.of("weight", 0, "shadow", true), Map.of("weight", 50)))),
+                        "a shadow step needs traffic.provider GatewayAPI"),
                 bad("unknown strategy", spec -> spec.put("rollout", Map.of("strategy", "BlueGreen")),
                         "spec.rollout.strategy: Unsupported value: \"BlueGreen\""),
                 bad("gateway traffic without a gateway", spec -> spec.put("rollout", Map.of("strategy", "Canary",
@@ -221,6 +231,22 @@ class ModelDeploymentValidationTest {
         model(spec).put("sha256", "a".repeat(64));
 
         assertThat(client.resource(manifest("from-http", spec)).create().getMetadata().getUid()).isNotBlank();
+    }
+
+    private static final Map<String, Object> GATEWAY_TRAFFIC = Map.of("provider", "GatewayAPI",
+            "gateway", Map.of("name", "public"));
+
+    @Test
+    void aShadowStepFirstWithGatewayTrafficIsAccepted(KubernetesClient client) {
+        Map<String, Object> spec = validSpec();
+        spec.put("rollout", Map.of("strategy", "Canary", "steps", List.of(Map.of("weight", 0, "shadow", true,
+                "pause", "5m"), Map.of("weight", 50)), "traffic", GATEWAY_TRAFFIC));
+
+        var created = client.resources(ModelDeployment.class).resource(client.getKubernetesSerialization()
+                .convertValue(manifest("shadowed", spec), ModelDeployment.class)).create();
+
+        assertThat(created.getSpec().rollout().hasShadowStep()).isTrue();
+        assertThat(created.getSpec().rollout().analysis().metrics().minShadowAgreementPercent()).isEqualTo(95.0);
     }
 
     @ParameterizedTest

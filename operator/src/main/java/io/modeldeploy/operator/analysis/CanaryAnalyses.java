@@ -46,7 +46,9 @@ public class CanaryAnalyses {
         CanaryAnalysis.Thresholds thresholds = CanaryAnalysis.Thresholds.of(spec);
         Optional<String> metrics = thresholds.enabled()
                 ? scraper.latest(md, canaryRevision, pods, interval, now)
-                        .flatMap(r -> CanaryAnalysis.judge(thresholds, r.canary(), r.stable()).failure())
+                        .flatMap(r -> CanaryAnalysis.judge(thresholds, r.canary(), r.stable(),
+                                md.getSpec().rollout().hasShadowStep() ? md.getSpec().model().version() : null)
+                                .failure())
                 : Optional.empty();
         List<WebhookSpec> hooks = spec == null || spec.webhooks() == null ? List.of() : spec.webhooks();
         if (hooks.isEmpty()) {

@@ -35,9 +35,16 @@ public final class CanaryAnalysis {
 
     /** The thresholds of a ModelDeployment's analysis, with the API's defaults where it sets none. */
     public record Thresholds(boolean enabled, long minRequests, double maxErrorPercent,
-            OptionalDouble maxLatencyRatio, Duration latencyFloor, OptionalDouble maxPredictionDivergence) {
+            OptionalDouble maxLatencyRatio, Duration latencyFloor, OptionalDouble maxPredictionDivergence,
+            double minShadowAgreementPercent, OptionalDouble maxShadowMeanAbsoluteError) {
         public static final Thresholds DEFAULTS = new Thresholds(true, 100, 1.0, OptionalDouble.empty(),
                 Duration.ofMillis(10), OptionalDouble.empty());
+
+        public Thresholds(boolean enabled, long minRequests, double maxErrorPercent, OptionalDouble maxLatencyRatio,
+                Duration latencyFloor, OptionalDouble maxPredictionDivergence) {
+            this(enabled, minRequests, maxErrorPercent, maxLatencyRatio, latencyFloor, maxPredictionDivergence, 95.0,
+                    OptionalDouble.empty());
+        }
 
         public static Thresholds of(AnalysisSpec analysis) {
             MetricAnalysisSpec spec = analysis == null ? null : analysis.metrics();
@@ -51,7 +58,11 @@ public final class CanaryAnalysis {
                     spec.latencyFloorMillis() == null ? DEFAULTS.latencyFloor
                             : Duration.ofMillis(spec.latencyFloorMillis()),
                     spec.maxPredictionDivergence() == null ? OptionalDouble.empty()
-                            : OptionalDouble.of(spec.maxPredictionDivergence()));
+                            : OptionalDouble.of(spec.maxPredictionDivergence()),
+                    spec.minShadowAgreementPercent() == null ? DEFAULTS.minShadowAgreementPercent
+                            : spec.minShadowAgreementPercent(),
+                    spec.maxShadowMeanAbsoluteError() == null ? OptionalDouble.empty()
+                            : OptionalDouble.of(spec.maxShadowMeanAbsoluteError()));
         }
     }
 
@@ -63,6 +74,14 @@ public final class CanaryAnalysis {
     }
 
     public static Verdict judge(Thresholds t, TrackMetrics canary, TrackMetrics stable) {
+        return judge(t, canary, stable, null);
+    }
+
+    /**
+     * @param canaryVersion the canary's model version, whose answers the stable pods compared with theirs when they
+     *        sent it shadow traffic ({@code null}: no shadow comparison is judged)
+     */
+    public static Verdict judge(Thresholds t, TrackMetrics canary, TrackMetrics stable, String canaryVersion) {
         if (canary.requests() < t.minRequests()) {
             return new Verdict(false, "no metric verdict yet: the canary answered " + canary.requests() + " of "
                     + t.minRequests() + " requests");
@@ -78,6 +97,29 @@ public final class CanaryAnalysis {
             return new Verdict(true, "the canary answered " + pct(clientErrors) + " of " + canary.requests()
                     + " requests with a 4xx status, the stable version " + pct(stableClientErrors) + " of "
                     + stable.requests() + " (at most " + pct(t.maxErrorPercent()) + " more)");
+        }
+        String shadow = "";
+        TrackMetrics.Shadow mirrored = canaryVersion == null ? new TrackMetrics.Shadow(0, 0, 0, 0)
+                : stable.shadowOf(canaryVersion);
+        if (mirrored.rows() >= t.minRequests()) {
+            if (mirrored.errorCount() > 0) {
+                double mean = mirrored.errorSum() / mirrored.errorCount();
+                if (t.maxShadowMeanAbsoluteError().isPresent() && mean > t.maxShadowMeanAbsoluteError().getAsDouble()) {
+                    return new Verdict(true, "on " + mirrored.errorCount() + " mirrored rows the canary's values "
+                            + "differ from the stable version's by " + sig(mean) + " on average (at most "
+                            + sig(t.maxShadowMeanAbsoluteError().getAsDouble()) + ")");
+                }
+                shadow = ", mean absolute difference " + sig(mean) + " on " + mirrored.errorCount()
+                        + " mirrored rows";
+            } else {
+                double agreement = percent(mirrored.agree(), mirrored.rows());
+                if (agreement < t.minShadowAgreementPercent()) {
+                    return new Verdict(true, "the canary answered " + pct(agreement) + " of " + mirrored.rows()
+                            + " mirrored rows as the stable version did (at least "
+                            + pct(t.minShadowAgreementPercent()) + ")");
+                }
+                shadow = ", " + pct(agreement) + " of " + mirrored.rows() + " mirrored rows answered as stable";
+            }
         }
         OptionalDouble canaryP99 = canary.latencyQuantile(0.99);
         OptionalDouble stableP99 = stable.latencyQuantile(0.99);
@@ -112,7 +154,7 @@ public final class CanaryAnalysis {
             predictions = ", prediction divergence " + String.format(Locale.ROOT, "%.2f", divergence);
         }
         return new Verdict(false, "the canary's metrics pass: " + pct(serverErrors) + " 5xx, " + pct(clientErrors)
-                + " 4xx of " + canary.requests() + " requests" + latency + predictions);
+                + " 4xx of " + canary.requests() + " requests" + shadow + latency + predictions);
     }
 
     /**
@@ -161,6 +203,11 @@ public final class CanaryAnalysis {
 
     private static String num(double value) {
         return value == Math.rint(value) ? Long.toString((long) value) : String.format(Locale.ROOT, "%.1f", value);
+    }
+
+    /** Three significant digits: differences of regressors' values span many orders of magnitude. */
+    private static String sig(double value) {
+        return String.format(Locale.ROOT, "%.3g", value);
     }
 
     private static String ms(double seconds) {

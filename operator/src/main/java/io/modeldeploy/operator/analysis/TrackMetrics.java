@@ -13,19 +13,50 @@ import java.util.TreeMap;
  * counted.
  */
 public record TrackMetrics(long requests, long clientErrors, long serverErrors, Map<Double, Long> latencyBuckets,
-        Map<String, Long> predictedLabels) {
+        Map<String, Long> predictedLabels, Map<String, Shadow> shadow) {
     /** The runtime's inference endpoints, as its metrics label them. */
     static final Set<String> INFERENCE = Set.of("/predict", "/v2/models/{name}/infer");
     static final String REQUESTS = "modeldeploy_requests_total";
     static final String LATENCY_BUCKET = "modeldeploy_request_latency_seconds_bucket";
     static final String PREDICTIONS = "modeldeploy_predictions_total";
     static final String VALUE_BUCKET = "modeldeploy_prediction_value_bucket";
+    static final String SHADOW_ROWS = "modeldeploy_shadow_rows_total";
+    static final String SHADOW_ERROR_SUM = "modeldeploy_shadow_absolute_error_sum";
+    static final String SHADOW_ERROR_COUNT = "modeldeploy_shadow_absolute_error_count";
 
     public static final TrackMetrics NONE = new TrackMetrics(0, 0, 0, Map.of(), Map.of());
+
+    /**
+     * What the track's pods compared with a shadow server of one model version (their shadow traffic): rows
+     * answered alike and not, and the sum and count of the absolute differences of numeric rows.
+     */
+    public record Shadow(long agree, long disagree, double errorSum, long errorCount) {
+        static final Shadow NONE = new Shadow(0, 0, 0, 0);
+
+        public long rows() {
+            return agree + disagree;
+        }
+
+        Shadow plus(Shadow other) {
+            return new Shadow(agree + other.agree, disagree + other.disagree, errorSum + other.errorSum,
+                    errorCount + other.errorCount);
+        }
+    }
 
     public TrackMetrics {
         latencyBuckets = Map.copyOf(latencyBuckets);
         predictedLabels = Map.copyOf(predictedLabels);
+        shadow = Map.copyOf(shadow);
+    }
+
+    public TrackMetrics(long requests, long clientErrors, long serverErrors, Map<Double, Long> latencyBuckets,
+            Map<String, Long> predictedLabels) {
+        this(requests, clientErrors, serverErrors, latencyBuckets, predictedLabels, Map.of());
+    }
+
+    /** What the track compared with a shadow of model version {@code version}; none when it mirrored nothing. */
+    public Shadow shadowOf(String version) {
+        return shadow.getOrDefault(version, Shadow.NONE);
     }
 
     /** Requests and latency without predictions by class (a regressor's, or a test's). */
@@ -45,7 +76,13 @@ public record TrackMetrics(long requests, long clientErrors, long serverErrors, 
         var buckets = new TreeMap<Double, Long>();
         var labelled = new TreeMap<String, Long>();
         var values = new TreeMap<Double, Long>();
+        var shadow = new TreeMap<String, Shadow>();
         for (String line : exposition.split("\n")) {
+            if (line.startsWith(SHADOW_ROWS + "{") || line.startsWith(SHADOW_ERROR_SUM + "{")
+                    || line.startsWith(SHADOW_ERROR_COUNT + "{")) {
+                shadow(line, shadow);
+                continue;
+            }
             boolean counter = line.startsWith(REQUESTS + "{");
             boolean bucket = line.startsWith(LATENCY_BUCKET + "{");
             boolean prediction = line.startsWith(PREDICTIONS + "{");
@@ -85,7 +122,27 @@ public record TrackMetrics(long requests, long clientErrors, long serverErrors, 
             }
         }
         labelled.putAll(ranges(values));
-        return new TrackMetrics(requests, clientErrors, serverErrors, buckets, labelled);
+        return new TrackMetrics(requests, clientErrors, serverErrors, buckets, labelled, shadow);
+    }
+
+    private static void shadow(String line, Map<String, Shadow> shadow) {
+        int close = line.lastIndexOf('}');
+        if (close < 0) {
+            throw new IllegalArgumentException("a sample without the end of its labels: " + line);
+        }
+        Map<String, String> labels = labels(line.substring(line.indexOf('{') + 1, close));
+        String version = labels.getOrDefault("shadow_version", "unknown");
+        String value = line.substring(close + 1).trim();
+        Shadow sample;
+        if (line.startsWith(SHADOW_ROWS)) {
+            long rows = count(value, line);
+            sample = "agree".equals(labels.get("result")) ? new Shadow(rows, 0, 0, 0) : new Shadow(0, rows, 0, 0);
+        } else if (line.startsWith(SHADOW_ERROR_COUNT)) {
+            sample = new Shadow(0, 0, 0, count(value, line));
+        } else {
+            sample = new Shadow(0, 0, number(value, line), 0);
+        }
+        shadow.merge(version, sample, Shadow::plus);
     }
 
     private static double upperBound(Map<String, String> labels, String line) {
@@ -129,8 +186,10 @@ public record TrackMetrics(long requests, long clientErrors, long serverErrors, 
         other.latencyBuckets.forEach((le, n) -> buckets.merge(le, n, Long::sum));
         var labelled = new TreeMap<>(predictedLabels);
         other.predictedLabels.forEach((label, n) -> labelled.merge(label, n, Long::sum));
+        var shadows = new TreeMap<>(shadow);
+        other.shadow.forEach((version, rows) -> shadows.merge(version, rows, Shadow::plus));
         return new TrackMetrics(requests + other.requests, clientErrors + other.clientErrors,
-                serverErrors + other.serverErrors, buckets, labelled);
+                serverErrors + other.serverErrors, buckets, labelled, shadows);
     }
 
     /**
@@ -195,14 +254,19 @@ public record TrackMetrics(long requests, long clientErrors, long serverErrors, 
     }
 
     private static long count(String value, String line) {
+        return Math.round(number(value, line));
+    }
+
+    /** A sample's non-negative value; a timestamp may follow it. */
+    private static double number(String value, String line) {
         int space = value.indexOf(' ');
-        String number = space < 0 ? value : value.substring(0, space); // a timestamp may follow
+        String number = space < 0 ? value : value.substring(0, space);
         try {
             double parsed = Double.parseDouble(number);
             if (parsed < 0 || Double.isNaN(parsed)) {
                 throw new IllegalArgumentException("a negative or NaN count: " + line);
             }
-            return Math.round(parsed);
+            return parsed;
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("a sample whose value is no number: " + line, e);
         }

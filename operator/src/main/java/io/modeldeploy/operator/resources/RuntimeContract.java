@@ -56,6 +56,8 @@ public final class RuntimeContract {
     public static final String SHARED_CACHE_VOLUME = "model-shared-cache";
     public static final String SHARED_CACHE_PATH = "/var/cache/modeldeploy-shared";
     public static final String ENV_SHARED_CACHE_DIR = "MODELDEPLOY_SHARED_CACHE_DIR";
+    /** Where the runtime sends a copy of the prediction requests it answers (a shadow step's canary). */
+    public static final String ENV_SHADOW_URL = "MODELDEPLOY_SHADOW_URL";
     /** The user the runtime image runs as (hack/images): the shared cache's files belong to its group. */
     public static final long RUNTIME_USER = 10001;
 

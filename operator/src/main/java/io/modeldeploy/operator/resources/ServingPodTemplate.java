@@ -89,7 +89,8 @@ public final class ServingPodTemplate {
                 .withVolumes(volumes(location, spec.model().cacheClaim()))
                 .withSecurityContext(podSecurityContext(spec.securityContext(), spec.model().cacheClaim() != null))
                 .withAutomountServiceAccountToken(false)
-                .withEnableServiceLinks(false)
+                // Service links only for a shadow step: the runtime finds the shadow Service by their variables.
+                .withEnableServiceLinks(shadowStep(md))
                 .withTerminationGracePeriodSeconds(RuntimeContract.TERMINATION_GRACE_SECONDS)
                 .withNodeSelector(scheduling.nodeSelector())
                 .withTolerations(scheduling.tolerations())
@@ -137,6 +138,13 @@ public final class ServingPodTemplate {
                 .build();
     }
 
+    /** Whether the canary rollout has a shadow step, for which the stable pods mirror to the shadow Service. */
+    static boolean shadowStep(ModelDeployment md) {
+        var rollout = md.getSpec().rollout();
+        return rollout != null && rollout.strategy() == io.modeldeploy.api.v1alpha1.RolloutSpec.Strategy.Canary
+                && rollout.hasShadowStep() && rollout.routedByGateway();
+    }
+
     /** The runtime's settings, then the user's env; a user variable of the same name replaces ours. */
     private static List<EnvVar> env(ModelDeployment md, ModelLocation location) {
         ModelDeploymentSpec spec = md.getSpec();
@@ -176,6 +184,9 @@ public final class ServingPodTemplate {
         }
         if (spec.model().cacheClaim() != null) {
             put(env, RuntimeContract.ENV_SHARED_CACHE_DIR, RuntimeContract.SHARED_CACHE_PATH);
+        }
+        if (shadowStep(md)) {
+            put(env, RuntimeContract.ENV_SHADOW_URL, ServingService.shadowUrlFromEnvironment(md));
         }
         put(env, RuntimeContract.ENV_HTTP_PORT, Integer.toString(spec.runtime().port()));
         put(env, RuntimeContract.ENV_BATCH_MAX_SIZE, Integer.toString(spec.runtime().batching().maxBatchSize()));

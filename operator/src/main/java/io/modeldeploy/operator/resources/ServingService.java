@@ -34,6 +34,8 @@ public final class ServingService {
     }
 
     /** The Service of one track's pods: {@code <name>-stable} or {@code <name>-canary}. */
+    static final String SHADOW = "shadow";
+
     public static String name(ModelDeployment md, String track) {
         return name(md) + "-" + track;
     }
@@ -44,6 +46,31 @@ public final class ServingService {
 
     public static Service desired(ModelDeployment md, String track) {
         return service(md, name(md, track), Labels.track(md, track));
+    }
+
+    /** The Service stable pods send shadow traffic to: {@code <name>-shadow}. */
+    public static String shadowName(ModelDeployment md) {
+        return name(md) + "-" + SHADOW;
+    }
+
+    /**
+     * The shadow Service: while a shadow step runs it selects the canary's pods; otherwise no pod (the stable pods
+     * that mirror to it find it not ready and send nothing). It exists as long as the spec has a shadow step, so
+     * that pods started meanwhile have its address in their environment.
+     */
+    public static Service desiredShadow(ModelDeployment md, boolean shadowRuns) {
+        return service(md, shadowName(md), Labels.track(md, shadowRuns ? Labels.TRACK_CANARY : "none"));
+    }
+
+    /**
+     * The shadow server's URL as the runtime's environment gives it: the address and port the kubelet puts in the
+     * environment of a pod started after the shadow Service ({@code <NAME>_SHADOW_SERVICE_HOST}), expanded by
+     * Kubernetes' {@code $(VAR)} references; no cluster DNS needed. A pod started before the Service keeps the
+     * references unexpanded, and the runtime takes that as no shadow.
+     */
+    public static String shadowUrlFromEnvironment(ModelDeployment md) {
+        String variable = shadowName(md).toUpperCase(java.util.Locale.ROOT).replace('-', '_');
+        return "http://$(" + variable + "_SERVICE_HOST):$(" + variable + "_SERVICE_PORT)";
     }
 
     private static Service service(ModelDeployment md, String name, Map<String, String> selector) {

@@ -54,7 +54,7 @@ public final class RolloutCoordinator {
      * rollout-action annotation read in this pass with why it was not applied (when it was not).
      */
     public record Target(RolloutPlan.Decision decision, ReplicaSplit split, String lastAction, boolean actionRead,
-            Optional<String> ignoredAction, Optional<String> canaryKept) {
+            Optional<String> ignoredAction, Optional<String> canaryKept, boolean shadowStep) {
 
         /** Why the action read in this pass was not applied, for an Event; empty when none was read or it applied. */
         public Optional<String> newlyIgnoredAction() {
@@ -79,6 +79,14 @@ public final class RolloutCoordinator {
 
         static boolean runs(Phase phase) {
             return phase == Phase.PROGRESSING || phase == Phase.PAUSED || phase == Phase.PROMOTING;
+        }
+
+        /**
+         * Whether the canary is at a shadow step: its pods get no share of the traffic, and the stable pods send them
+         * a copy of theirs through the {@code <name>-shadow} Service, which selects them only now.
+         */
+        public boolean shadowRuns() {
+            return shadowStep && canaryRuns();
         }
 
         /**
@@ -143,9 +151,14 @@ public final class RolloutCoordinator {
         // Traffic follows the canary pods its Service's endpoints list, not only the pods' Ready condition.
         int readyCanary = canary.map(d -> reachable(md, Labels.TRACK_CANARY,
                 currentPods(d, Labels.TRACK_CANARY, seen.pods()), seen.endpoints())).orElse(0);
+        boolean shadowStep = Target.runs(decision.state().phase()) && decision.state().phase() != Phase.PROMOTING
+                && settings(md).steps().get(decision.state().step()).shadow();
         ReplicaSplit split;
         if (decision.state().phase() == Phase.PROMOTING) {
             split = new ReplicaSplit(total, total, 100);
+        } else if (shadowStep) {
+            // A copy of all the stable pods' requests: as many pods as they are, none of the clients' traffic.
+            split = new ReplicaSplit(total, total, 0);
         } else if (md.getSpec().rollout().routedByGateway()) {
             split = ReplicaSplit.routed(total, decision.canaryWeight(), readyCanary);
         } else {
@@ -165,7 +178,7 @@ public final class RolloutCoordinator {
             kept = seen.route().flatMap(r -> RouteAcceptance.stillRoutesTo(r, ServingService.name(md, Labels.TRACK_CANARY)))
                     .filter(why -> now.isBefore(ended.plus(GATEWAY_DRAIN_LIMIT)));
         }
-        return new Target(decision, split, annotation, newAnnotation, ignored, kept);
+        return new Target(decision, split, annotation, newAnnotation, ignored, kept, shadowStep);
     }
 
     /** When the rollout's last transition in the history happened: once no canary runs, when the last one ended. */
@@ -178,7 +191,8 @@ public final class RolloutCoordinator {
         RolloutSpec rollout = md.getSpec().rollout();
         var steps = new ArrayList<RolloutPlan.Step>();
         for (CanaryStepSpec step : rollout.steps()) {
-            steps.add(new RolloutPlan.Step(step.weight(), Optional.ofNullable(step.pause()).map(RolloutCoordinator::duration)));
+            steps.add(new RolloutPlan.Step(step.weight(), Optional.ofNullable(step.pause()).map(RolloutCoordinator::duration),
+                    step.shadowStep()));
         }
         return new RolloutPlan.Settings(steps, Duration.ofSeconds(rollout.analysis().checkIntervalSeconds()),
                 rollout.analysis().failureThreshold(), rollout.analysis().maxRestarts());

@@ -38,13 +38,26 @@ public final class RolloutPlan {
     static final String HELD = "Held";
 
     /**
-     * A step: send {@code weight} percent to the canary, then wait {@code pause} (empty: until a promote).
+     * A step: send {@code weight} percent to the canary, then wait {@code pause} (empty: until a promote). A shadow
+     * step sends it none, and a copy of the stable pods' requests instead.
      */
-    public record Step(int weight, Optional<Duration> pause) {
+    public record Step(int weight, Optional<Duration> pause, boolean shadow) {
         public Step {
             if (weight < 0 || weight > 100) {
                 throw new IllegalArgumentException("a step's weight is between 0 and 100, not " + weight);
             }
+            if (shadow && weight != 0) {
+                throw new IllegalArgumentException("a shadow step has weight 0, not " + weight);
+            }
+        }
+
+        public Step(int weight, Optional<Duration> pause) {
+            this(weight, pause, false);
+        }
+
+        /** What the canary gets at this step, for messages: "weight 10%" or "shadow traffic". */
+        String traffic() {
+            return shadow ? "shadow traffic" : "weight " + weight + "%";
         }
     }
 
@@ -310,7 +323,7 @@ public final class RolloutPlan {
         State advanced = new State(Phase.PROGRESSING, state.stableRevision(), state.canaryRevision(), nextStep,
                 seen.now(), 0, null, null, "Progressing",
                 "canary " + state.canaryRevision() + " at step " + (nextStep + 1) + " of " + settings.steps().size()
-                        + ", weight " + nextWeight + "%");
+                        + ", " + settings.steps().get(nextStep).traffic());
         return new Decision(advanced, nextWeight, Optional.of(advanced.message()), settings.checkInterval());
     }
 
@@ -359,7 +372,8 @@ public final class RolloutPlan {
     private static Decision start(Settings settings, State state, String revision, Instant now, String why) {
         int weight = settings.steps().get(0).weight();
         State started = new State(Phase.PROGRESSING, state.stableRevision(), revision, 0, now, 0, null, null,
-                "Progressing", why + ": canary at step 1 of " + settings.steps().size() + ", weight " + weight + "%");
+                "Progressing", why + ": canary at step 1 of " + settings.steps().size() + ", "
+                        + settings.steps().get(0).traffic());
         return new Decision(started, weight, Optional.of(started.message()), settings.checkInterval());
     }
 

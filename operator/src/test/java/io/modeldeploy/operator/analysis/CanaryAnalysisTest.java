@@ -29,6 +29,38 @@ class CanaryAnalysisTest {
     }
 
     @Test
+    void aCanaryThatAnswersTheMirroredRowsOtherwiseThanStableFailsWithTheAgreement() {
+        TrackMetrics stable = withShadow(track(5000, 0, 0, 0.001), "2.0.0", new TrackMetrics.Shadow(41, 59, 0, 0));
+
+        assertThat(CanaryAnalysis.judge(Thresholds.DEFAULTS, track(100, 0, 0, 0.001), stable, "2.0.0").failure())
+                .contains("the canary answered 41% of 100 mirrored rows as the stable version did (at least 95%)");
+        assertThat(CanaryAnalysis.judge(Thresholds.DEFAULTS, track(100, 0, 0, 0.001), stable, "3.0.0").failure())
+                .as("rows compared with another version").isEmpty();
+        assertThat(CanaryAnalysis.judge(Thresholds.DEFAULTS, track(100, 0, 0, 0.001), stable).failure())
+                .as("no shadow step").isEmpty();
+        TrackMetrics few = withShadow(track(5000, 0, 0, 0.001), "2.0.0", new TrackMetrics.Shadow(0, 99, 0, 0));
+        assertThat(CanaryAnalysis.judge(Thresholds.DEFAULTS, track(100, 0, 0, 0.001), few, "2.0.0").failure())
+                .as("fewer rows than minRequests: no verdict").isEmpty();
+        TrackMetrics agreeing = withShadow(track(5000, 0, 0, 0.001), "2.0.0", new TrackMetrics.Shadow(97, 3, 0, 0));
+        Verdict pass = CanaryAnalysis.judge(Thresholds.DEFAULTS, track(100, 0, 0, 0.001), agreeing, "2.0.0");
+        assertThat(pass.failure()).isEmpty();
+        assertThat(pass.summary()).contains("97% of 100 mirrored rows answered as stable");
+    }
+
+    @Test
+    void aRegressorsMirroredValuesAreJudgedByTheirMeanDifferenceWhenALimitIsSet() {
+        TrackMetrics stable = withShadow(track(5000, 0, 0, 0.001), "2.0.0", new TrackMetrics.Shadow(0, 200, 50, 200));
+        Thresholds limited = new Thresholds(true, 100, 1.0, OptionalDouble.empty(), Duration.ofMillis(10),
+                OptionalDouble.empty(), 95, OptionalDouble.of(0.1));
+
+        assertThat(CanaryAnalysis.judge(limited, track(200, 0, 0, 0.001), stable, "2.0.0").failure()).contains(
+                "on 200 mirrored rows the canary's values differ from the stable version's by 0.250 on average "
+                        + "(at most 0.100)");
+        assertThat(CanaryAnalysis.judge(Thresholds.DEFAULTS, track(200, 0, 0, 0.001), stable, "2.0.0").failure())
+                .as("no limit set: numbers are not judged by agreement").isEmpty();
+    }
+
+    @Test
     void serverErrorsAboveTheLimitFail() {
         Verdict verdict = CanaryAnalysis.judge(Thresholds.DEFAULTS, track(400, 0, 12, 0.001), track(5000, 0, 0, 0.001));
 
@@ -162,6 +194,11 @@ class CanaryAnalysisTest {
     }
 
     /** A track whose requests all took {@code seconds} (one bucket just above it). */
+    private static TrackMetrics withShadow(TrackMetrics track, String version, TrackMetrics.Shadow rows) {
+        return new TrackMetrics(track.requests(), track.clientErrors(), track.serverErrors(), track.latencyBuckets(),
+                track.predictedLabels(), Map.of(version, rows));
+    }
+
     private static TrackMetrics track(long requests, long clientErrors, long serverErrors, double seconds) {
         return new TrackMetrics(requests, clientErrors, serverErrors,
                 Map.of(seconds, requests, Double.POSITIVE_INFINITY, requests));

@@ -50,6 +50,25 @@ class TrackMetricsTest {
     }
 
     @Test
+    void readsWhatTheTrackComparedWithEachShadowVersion() {
+        TrackMetrics metrics = TrackMetrics.parse("""
+                # TYPE modeldeploy_shadow_rows_total counter
+                modeldeploy_shadow_rows_total{result="agree",shadow_version="2.0.0",version="1.0.0"} 30.0
+                modeldeploy_shadow_rows_total{result="disagree",shadow_version="2.0.0",version="1.0.0"} 70.0
+                modeldeploy_shadow_rows_total{result="agree",shadow_version="1.5.0",version="1.0.0"} 5.0
+                modeldeploy_shadow_absolute_error_count{shadow_version="3.0.0",version="1.0.0"} 4
+                modeldeploy_shadow_absolute_error_sum{shadow_version="3.0.0",version="1.0.0"} 0.5
+                """);
+        TrackMetrics twoPods = metrics.plus(metrics);
+
+        assertThat(metrics.shadowOf("2.0.0")).isEqualTo(new TrackMetrics.Shadow(30, 70, 0, 0));
+        assertThat(twoPods.shadowOf("2.0.0").rows()).isEqualTo(200);
+        assertThat(twoPods.shadowOf("3.0.0")).isEqualTo(new TrackMetrics.Shadow(0, 0, 1.0, 8));
+        assertThat(metrics.shadowOf("9.9.9").rows()).isZero();
+        assertThat(metrics.requests()).isZero();
+    }
+
+    @Test
     void quantilesInterpolateWithinTheirBucketAsPrometheusDoes() {
         TrackMetrics metrics = TrackMetrics.parse(EXPOSITION);
 

@@ -37,6 +37,26 @@ class ServingPodTemplateTest {
     }
 
     @Test
+    void withAShadowStepTheRuntimeMirrorsToTheShadowServiceByTheAddressTheKubeletGivesIt() {
+        var spec = iris().getSpec();
+        var rollout = new io.modeldeploy.api.v1alpha1.RolloutSpec(io.modeldeploy.api.v1alpha1.RolloutSpec.Strategy.Canary,
+                List.of(new io.modeldeploy.api.v1alpha1.CanaryStepSpec(0, "5m", true),
+                        new io.modeldeploy.api.v1alpha1.CanaryStepSpec(50, null)),
+                null, new io.modeldeploy.api.v1alpha1.TrafficSpec(io.modeldeploy.api.v1alpha1.TrafficSpec.Provider.GatewayAPI,
+                        new io.modeldeploy.api.v1alpha1.GatewayRefSpec("public", null, null), null));
+        var md = with(new ModelDeploymentSpec(spec.model(), spec.runtime(), 2, null, spec.probes(), null, null, null,
+                600, rollout));
+
+        assertThat(env(container(md))).containsEntry(RuntimeContract.ENV_SHADOW_URL,
+                "http://$(IRIS_SHADOW_SERVICE_HOST):$(IRIS_SHADOW_SERVICE_PORT)");
+        assertThat(ServingPodTemplate.desired(md, Labels.TRACK_STABLE, IMAGE).getSpec().getEnableServiceLinks())
+                .as("the kubelet expands the variables only with service links").isTrue();
+        assertThat(env(container(iris()))).doesNotContainKey(RuntimeContract.ENV_SHADOW_URL);
+        assertThat(ServingPodTemplate.desired(iris(), Labels.TRACK_STABLE, IMAGE).getSpec().getEnableServiceLinks())
+                .isFalse();
+    }
+
+    @Test
     void scratchVolumesHaveSizeLimitsThatHoldTheLargestDownloadedModel() {
         var volumes = ServingPodTemplate.desired(iris(), Labels.TRACK_STABLE, IMAGE).getSpec().getVolumes();
         assertThat(volumes).filteredOn(v -> v.getName().equals(RuntimeContract.CACHE_VOLUME)).singleElement()

@@ -90,6 +90,24 @@ class ReachableCanaryTest {
     }
 
     @Test
+    void aShadowStepRunsTheCanaryAtFullSizeWithoutAShareOfTheTraffic() {
+        ModelDeployment md = progressingAt50(GATEWAY);
+        md.getSpec().rollout().steps().set(0, new CanaryStepSpec(0, "1h", true));
+        md.getSpec().rollout().steps().add(new CanaryStepSpec(50, null));
+        List<Pod> pods = List.of(pod("iris-1", Labels.TRACK_STABLE, "v1"), pod("iris-2", Labels.TRACK_STABLE, "v1"),
+                pod("iris-canary-1", Labels.TRACK_CANARY, "v2"));
+
+        var shadow = decide(md, pods, List.of(slice("iris-stable", "iris-1", "iris-2"),
+                slice("iris-canary", "iris-canary-1")));
+        assertThat(shadow.shadowRuns()).isTrue();
+        assertThat(shadow.split()).isEqualTo(new ReplicaSplit(2, 2, 0));
+        assertThat(io.modeldeploy.operator.resources.ServingService.desiredShadow(md, shadow.shadowRuns()).getSpec()
+                .getSelector()).containsEntry(Labels.TRACK, Labels.TRACK_CANARY);
+        assertThat(io.modeldeploy.operator.resources.ServingService.desiredShadow(md, false).getSpec()
+                .getSelector()).containsEntry(Labels.TRACK, "none");
+    }
+
+    @Test
     void endpointsThatAreNotReadyOrBelongToAnotherServiceDoNotCount() {
         var slices = List.of(slice("iris-canary", "iris-canary-1"), slice("iris-other", "iris-canary-2"),
                 new EndpointSliceBuilder().withNewMetadata().withName("iris-canary-x")
