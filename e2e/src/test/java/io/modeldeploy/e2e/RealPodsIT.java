@@ -523,13 +523,8 @@ class RealPodsIT {
             TestNamespace ns, TestCluster cluster) throws IOException {
         try (var gateway = TraefikGateway.start(cluster, client, ns.name(),
                 Path.of("target", "traefik-" + ns.name() + ".log"))) {
-            applyOnRealNode(cluster, ns, Manifests.canaryThroughGateway("1.0.0", TraefikGateway.GATEWAY,
-                    TraefikGateway.LISTENER));
-            ClusterState.until(cluster, ns.name(), READY, () -> ModelDeploymentStates.servesVersion(md(client),
-                    "1.0.0") && routeApplied(client));
-            ServiceTraffic traffic = ServiceTraffic.toGateway(gateway.url());
-            ServiceTraffic.Answer first = traffic.firstAnswer(ServiceTraffic.SEED_REQUEST);
-            assertThat(first.status()).as(first.body()).isEqualTo(200);
+            ServiceTraffic traffic = servingVersion1ThroughTheGateway(client, ns, cluster, gateway,
+                    Manifests.canaryThroughGateway("1.0.0", TraefikGateway.GATEWAY, TraefikGateway.LISTENER));
 
             try (SteadyLoad load = SteadyLoad.start(traffic, 20)) {
                 versionPausedAt50ThroughTheGateway(client, ns, cluster, gateway, "2.0.0");
@@ -583,13 +578,8 @@ class RealPodsIT {
         try (var gateway = TraefikGateway.start(cluster, client, ns.name(),
                 Path.of("target", "traefik-" + ns.name() + ".log"));
                 var store = RelabelledIris.serve()) {
-            applyOnRealNode(cluster, ns, Manifests.shadowedCanaryThroughGateway("1.0.0", TraefikGateway.GATEWAY,
-                    TraefikGateway.LISTENER));
-            ClusterState.until(cluster, ns.name(), READY, () -> ModelDeploymentStates.servesVersion(md(client),
-                    "1.0.0") && routeApplied(client));
-            ServiceTraffic traffic = ServiceTraffic.toGateway(gateway.url());
-            ServiceTraffic.Answer first = traffic.firstAnswer(ServiceTraffic.SEED_REQUEST);
-            assertThat(first.status()).as(first.body()).isEqualTo(200);
+            ServiceTraffic traffic = servingVersion1ThroughTheGateway(client, ns, cluster, gateway,
+                    Manifests.shadowedCanaryThroughGateway("1.0.0", TraefikGateway.GATEWAY, TraefikGateway.LISTENER));
 
             try (SteadyLoad load = SteadyLoad.start(traffic, 20)) {
                 Duration toRollback = patchUntilRolledBack(cluster, ns, "{\"spec\":{\"model\":{\"version\":"
@@ -621,6 +611,21 @@ class RealPodsIT {
                 assertThat(load.answersByVersion()).doesNotContainKey("2.0.0").containsKeys("1.0.0", "3.0.0");
             }
         }
+    }
+
+    /**
+     * Applies {@code manifest} (version 1, GatewayAPI traffic) on the real node and waits until it serves and
+     * Traefik answers with it: the traffic through the Gateway.
+     */
+    private static ServiceTraffic servingVersion1ThroughTheGateway(KubernetesClient client, TestNamespace ns,
+            TestCluster cluster, TraefikGateway gateway, Path manifest) throws IOException {
+        applyOnRealNode(cluster, ns, manifest);
+        ClusterState.until(cluster, ns.name(), READY, () -> ModelDeploymentStates.servesVersion(md(client),
+                "1.0.0") && routeApplied(client));
+        ServiceTraffic traffic = ServiceTraffic.toGateway(gateway.url());
+        ServiceTraffic.Answer first = traffic.firstAnswer(ServiceTraffic.SEED_REQUEST);
+        assertThat(first.status()).as(first.body()).isEqualTo(200);
+        return traffic;
     }
 
     /** The canary of {@code version}, waiting at 50% on the route, and answering through Traefik. */

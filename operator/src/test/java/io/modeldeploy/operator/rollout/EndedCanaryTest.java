@@ -13,7 +13,6 @@ import org.junit.jupiter.api.Test;
 import io.fabric8.kubernetes.api.model.ConditionBuilder;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
-import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRouteBuilder;
 import io.modeldeploy.api.v1alpha1.AnalysisSpec;
@@ -80,15 +79,7 @@ class EndedCanaryTest {
     }
 
     private static Deployment deployment(String name, String revision) {
-        return new DeploymentBuilder()
-                .withNewMetadata().withName(name).withGeneration(1L).withCreationTimestamp("2026-12-03T05:00:00Z")
-                .endMetadata()
-                .withNewSpec().withReplicas(2)
-                .withNewTemplate().withNewMetadata().addToLabels(Labels.REVISION, revision).endMetadata().endTemplate()
-                .endSpec()
-                .withNewStatus().withObservedGeneration(1L).withReplicas(2).withUpdatedReplicas(2).withReadyReplicas(2)
-                .withAvailableReplicas(2).endStatus()
-                .build();
+        return ObservedDeployments.rolledOut(name, revision);
     }
 
     /** The route at {@code generation}, giving iris-canary {@code weight}; its controller applied {@code seen}. */

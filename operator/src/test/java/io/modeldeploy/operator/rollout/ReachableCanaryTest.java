@@ -13,7 +13,6 @@ import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
-import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSliceBuilder;
 import io.modeldeploy.api.v1alpha1.AnalysisSpec;
@@ -156,15 +155,7 @@ class ReachableCanaryTest {
     }
 
     private static Deployment deployment(String name, String revision) {
-        return new DeploymentBuilder()
-                .withNewMetadata().withName(name).withGeneration(1L).withCreationTimestamp("2026-12-03T05:00:00Z")
-                .endMetadata()
-                .withNewSpec().withReplicas(2)
-                .withNewTemplate().withNewMetadata().addToLabels(Labels.REVISION, revision).endMetadata().endTemplate()
-                .endSpec()
-                .withNewStatus().withObservedGeneration(1L).withReplicas(2).withUpdatedReplicas(2).withReadyReplicas(2)
-                .withAvailableReplicas(2).endStatus()
-                .build();
+        return ObservedDeployments.rolledOut(name, revision);
     }
 
     /** A Ready, started pod of the track and revision. */
