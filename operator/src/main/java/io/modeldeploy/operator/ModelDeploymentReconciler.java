@@ -39,8 +39,6 @@ import io.modeldeploy.operator.analysis.CanaryAnalyses;
 import io.modeldeploy.operator.dependents.AutoscalingEnabled;
 import io.modeldeploy.operator.dependents.CanaryDeploymentDependent;
 import io.modeldeploy.operator.dependents.CanaryRuns;
-import io.modeldeploy.operator.dependents.ShadowServiceDependent;
-import io.modeldeploy.operator.dependents.ShadowStepConfigured;
 import io.modeldeploy.operator.dependents.HttpRouteCrdPresent;
 import io.modeldeploy.operator.dependents.PinnedModel;
 import io.modeldeploy.operator.dependents.RolloutTargets;
@@ -51,6 +49,8 @@ import io.modeldeploy.operator.dependents.ServingDeployments;
 import io.modeldeploy.operator.dependents.ServingReplicas;
 import io.modeldeploy.operator.dependents.ServingRouteDependent;
 import io.modeldeploy.operator.dependents.ServingServiceDependent;
+import io.modeldeploy.operator.dependents.ShadowServiceDependent;
+import io.modeldeploy.operator.dependents.ShadowStepConfigured;
 import io.modeldeploy.operator.dependents.TemplateHold;
 import io.modeldeploy.operator.dependents.TrackServiceDependent;
 import io.modeldeploy.operator.resources.Labels;
@@ -67,8 +67,8 @@ import io.modeldeploy.operator.status.StatusAssessor;
 /**
  * Reconciles a ModelDeployment: decides the canary rollout's step (Canary strategy), lets the workflow apply the
  * stable and canary Deployments, the Service, (when autoscaling) the HorizontalPodAutoscaler and (with the
- * GatewayAPI traffic provider) the per-track Services and the HTTPRoute with server-side apply, then turns what it
- * observed into the status.
+ * GatewayAPI traffic provider) the per-track Services, the shadow Service (with a shadow step) and the HTTPRoute
+ * with server-side apply, then turns what it observed into the status.
  */
 @ControllerConfiguration(
         fieldManager = ModelDeploymentReconciler.FIELD_MANAGER,

@@ -146,13 +146,14 @@ public final class RolloutCoordinator {
                 && reachable(md, Labels.TRACK_STABLE, currentPods(d, Labels.TRACK_STABLE, seen.pods()),
                         seen.endpoints()) >= replicas(d))
                 .orElse(false);
-        RolloutPlan.Decision decision = RolloutPlan.next(settings(md), state,
+        RolloutPlan.Settings settings = settings(md);
+        RolloutPlan.Decision decision = RolloutPlan.next(settings, state,
                 new RolloutPlan.Observation(desiredRevision, health, stablePromoted, action, now));
         // Traffic follows the canary pods its Service's endpoints list, not only the pods' Ready condition.
         int readyCanary = canary.map(d -> reachable(md, Labels.TRACK_CANARY,
                 currentPods(d, Labels.TRACK_CANARY, seen.pods()), seen.endpoints())).orElse(0);
         boolean shadowStep = Target.runs(decision.state().phase()) && decision.state().phase() != Phase.PROMOTING
-                && settings(md).steps().get(decision.state().step()).shadow();
+                && settings.steps().get(decision.state().step()).shadow();
         ReplicaSplit split;
         if (decision.state().phase() == Phase.PROMOTING) {
             split = new ReplicaSplit(total, total, 100);
