@@ -108,6 +108,9 @@ final class StatusTree {
             versionOf(trackPods).ifPresent(v -> out.append("  version ").append(v));
             revisionOf(deployment).ifPresent(r -> out.append("  revision ").append(r));
             weight(rollout, track).ifPresent(w -> out.append("  weight ").append(w).append('%'));
+            if (WellKnown.TRACK_CANARY.equals(track) && atShadowStep(md, rollout)) {
+                out.append("  shadow: gets a copy of the stable pods' requests");
+            }
             out.append('\n');
             for (int j = 0; j < trackPods.size(); j++) {
                 Pod pod = trackPods.get(j);
@@ -230,6 +233,17 @@ final class StatusTree {
     private static Optional<String> revisionOf(Deployment deployment) {
         return Optional.ofNullable(deployment.getSpec().getTemplate().getMetadata())
                 .map(m -> m.getLabels() == null ? null : m.getLabels().get(WellKnown.REVISION_LABEL));
+    }
+
+    /** Whether the running canary is at a shadow step of the spec's rollout. */
+    private static boolean atShadowStep(ModelDeployment md, RolloutStatus rollout) {
+        if (rollout == null || rollout.canaryRevision() == null || rollout.step() == null
+                || md.getSpec().rollout() == null || md.getSpec().rollout().steps() == null
+                || !("Progressing".equals(rollout.phase()) || "Paused".equals(rollout.phase()))) {
+            return false;
+        }
+        var steps = md.getSpec().rollout().steps();
+        return rollout.step() >= 1 && rollout.step() <= steps.size() && steps.get(rollout.step() - 1).shadowStep();
     }
 
     /** The share of the traffic a track gets while a canary runs; nothing without a canary. */

@@ -66,6 +66,39 @@ class StatusTreeTest {
                 .startsWith("modeldeployment/iris  \u001b[31mRolledBack\u001b[0m  model iris 1.0.0\n");
     }
 
+    @Test
+    void aCanaryAtAShadowStepSaysItGetsACopyOfTheRequests() {
+        ModelDeployment md = Serialization.unmarshal(stream("""
+                apiVersion: serving.modeldeploy.io/v1alpha1
+                kind: ModelDeployment
+                metadata: {name: iris}
+                spec:
+                  model: {name: iris, version: "2.0.0", format: onnx, uri: "file:///models/iris"}
+                  rollout:
+                    strategy: Canary
+                    steps: [{weight: 0, shadow: true, pause: 5m}, {weight: 50}]
+                    traffic: {provider: GatewayAPI, gateway: {name: public}}
+                status:
+                  phase: Progressing
+                  rollout:
+                    phase: Progressing
+                    stableRevision: a
+                    canaryRevision: b
+                    step: 1
+                    canaryWeight: 0
+                    effectiveCanaryWeight: 0
+                    message: "canary b at step 1 of 2, shadow traffic"
+                """), ModelDeployment.class);
+
+        assertThat(StatusTree.render(md, List.of(deployment("iris", "stable", 2, 2),
+                deployment("iris-canary", "canary", 2, 2)), List.of(), StatusTree.Style.NONE)).isEqualTo("""
+                modeldeployment/iris  Progressing  model iris 2.0.0
+                ├── stable  deployment/iris  2/2 ready  weight 100%
+                └── canary  deployment/iris-canary  2/2 ready  weight 0%  shadow: gets a copy of the stable pods' requests
+                rollout: Progressing, step 1 of 2: canary b at step 1 of 2, shadow traffic
+                """);
+    }
+
     private static ModelDeployment md(String status) {
         return Serialization.unmarshal(stream("""
                 apiVersion: serving.modeldeploy.io/v1alpha1
