@@ -16,6 +16,7 @@ import org.jboss.logging.Logger;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
@@ -84,7 +85,7 @@ import io.modeldeploy.operator.status.StatusAssessor;
                 reconcilePrecondition = RoutedByGateway.class),
         @Dependent(name = "canary-service", type = TrackServiceDependent.Canary.class,
                 reconcilePrecondition = RoutedByGateway.class),
-        @Dependent(name = "shadow-service", type = ShadowServiceDependent.class,
+        @Dependent(name = ModelDeploymentReconciler.SHADOW_SERVICE, type = ShadowServiceDependent.class,
                 reconcilePrecondition = ShadowStepConfigured.class),
         @Dependent(name = "route", type = ServingRouteDependent.class, activationCondition = HttpRouteCrdPresent.class,
                 reconcilePrecondition = RoutedByGateway.class),
@@ -106,6 +107,8 @@ public class ModelDeploymentReconciler implements Reconciler<ModelDeployment> {
     /** The names of the stable and canary Deployment dependents, which are also their event sources' names. */
     public static final String STABLE = ServingDeployments.EVENT_SOURCE;
     public static final String CANARY = "canary";
+    /** The shadow Service's dependent, also the name of its event source. */
+    static final String SHADOW_SERVICE = "shadow-service";
 
     @Inject
     OperatorSettings settings;
@@ -193,7 +196,8 @@ public class ModelDeploymentReconciler implements Reconciler<ModelDeployment> {
                 ? Optional.of(RolloutCoordinator.decide(md, revision, replicas,
                         new RolloutCoordinator.Observed(stable, canary, pods,
                                 context.getSecondaryResources(EndpointSlice.class),
-                                context.getSecondaryResource(HTTPRoute.class)),
+                                context.getSecondaryResource(HTTPRoute.class),
+                                context.getSecondaryResource(Service.class, SHADOW_SERVICE)),
                         canary.filter(d -> revision.equals(DeploymentProgress.revision(d)))
                                 .map(d -> analyses.of(md, revision, pods,
                                         RolloutCoordinator.settings(md).checkInterval(), now))

@@ -197,6 +197,27 @@ class CanaryRolloutIT {
     }
 
     @Test
+    void aShadowStepAddedToARunningModelDeploymentIsSkippedForItsStablePodsCannotMirror(KubernetesClient client) {
+        client.resource(modelDeployment("1.0.0", null, GATEWAY)).create();
+        ModelDeploymentStates.awaitServes(client, "iris", "1.0.0", TIMEOUT);
+        ModelDeployment v2 = modelDeployment("2.0.0", null, GATEWAY);
+        v2.setSpec(withSteps(v2.getSpec(), List.of(new CanaryStepSpec(0, "1h", true), new CanaryStepSpec(50, null))));
+
+        UserEdits.replaceSpec(client, "iris", v2.getSpec());
+
+        await().atMost(TIMEOUT).until(() -> "Paused".equals(rolloutPhase(client))
+                && weights(route(client)).equals(Map.of("iris-stable", 50, "iris-canary", 50)));
+        var history = client.resources(ModelDeployment.class).withName("iris").get().getStatus().history();
+        assertThat(history).extracting(e -> e.message()).anySatisfy(m -> assertThat(m).startsWith(
+                "shadow step skipped: the stable pods started before the shadow Service and cannot mirror (from the "
+                        + "next rollout on they do); canary"));
+        var shadow = client.services().withName("iris-shadow").get();
+        assertThat(shadow).as("the shadow Service, kept while the spec has a shadow step").isNotNull();
+        assertThat(shadow.getSpec().getSelector()).as("selecting no pod past the shadow step")
+                .containsEntry("serving.modeldeploy.io/track", "none");
+    }
+
+    @Test
     void aRouteItsGatewayRefusesStallsTheModelDeploymentUntilTheGatewayAcceptsIt(KubernetesClient client,
             TestCluster cluster, TestNamespace namespace) {
         try (var traefik = TraefikGateway.start(cluster, client, namespace.name(),

@@ -138,6 +138,14 @@ public final class ServingPodTemplate {
                 .build();
     }
 
+    /** Whether pods of this template mirror their requests to the shadow Service (the template has a shadow step). */
+    public static boolean mirrorsToShadow(PodTemplateSpec template) {
+        return template != null && template.getSpec() != null && template.getSpec().getContainers() != null
+                && template.getSpec().getContainers().stream().filter(c -> c.getEnv() != null)
+                        .flatMap(c -> c.getEnv().stream())
+                        .anyMatch(e -> RuntimeContract.ENV_SHADOW_URL.equals(e.getName()));
+    }
+
     /** Whether the canary rollout has a shadow step, for which the stable pods mirror to the shadow Service. */
     static boolean shadowStep(ModelDeployment md) {
         var rollout = md.getSpec().rollout();

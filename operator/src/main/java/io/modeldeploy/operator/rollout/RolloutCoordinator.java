@@ -10,6 +10,7 @@ import java.util.Locale;
 import java.util.Optional;
 
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
@@ -22,6 +23,7 @@ import io.modeldeploy.api.v1alpha1.RolloutStatus;
 import io.modeldeploy.api.v1alpha1.WellKnown;
 import io.modeldeploy.operator.resources.Labels;
 import io.modeldeploy.operator.resources.ServingDeployment;
+import io.modeldeploy.operator.resources.ServingPodTemplate;
 import io.modeldeploy.operator.resources.ServingService;
 import io.modeldeploy.operator.rollout.RolloutPlan.Phase;
 import io.modeldeploy.operator.status.DeploymentProgress;
@@ -116,9 +118,15 @@ public final class RolloutCoordinator {
      * @param pods the ModelDeployment's serving pods, both tracks
      * @param endpoints the EndpointSlices of its Services: which pods the traffic reaches
      * @param route the GatewayAPI provider's HTTPRoute, with its controllers' status
+     * @param shadowService the Service stable pods mirror to at a shadow step, when the spec has one
      */
     public record Observed(Optional<Deployment> stable, Optional<Deployment> canary, Collection<Pod> pods,
-            Collection<EndpointSlice> endpoints, Optional<HTTPRoute> route) {
+            Collection<EndpointSlice> endpoints, Optional<HTTPRoute> route, Optional<Service> shadowService) {
+
+        public Observed(Optional<Deployment> stable, Optional<Deployment> canary, Collection<Pod> pods,
+                Collection<EndpointSlice> endpoints, Optional<HTTPRoute> route) {
+            this(stable, canary, pods, endpoints, route, Optional.empty());
+        }
     }
 
     /**
@@ -148,7 +156,8 @@ public final class RolloutCoordinator {
                 .orElse(false);
         RolloutPlan.Settings settings = settings(md);
         RolloutPlan.Decision decision = RolloutPlan.next(settings, state,
-                new RolloutPlan.Observation(desiredRevision, health, stablePromoted, action, now));
+                new RolloutPlan.Observation(desiredRevision, health, stablePromoted, action, now,
+                        stableMirrors(seen)));
         // Traffic follows the canary pods its Service's endpoints list, not only the pods' Ready condition.
         int readyCanary = canary.map(d -> reachable(md, Labels.TRACK_CANARY,
                 currentPods(d, Labels.TRACK_CANARY, seen.pods()), seen.endpoints())).orElse(0);
@@ -306,6 +315,24 @@ public final class RolloutCoordinator {
         var listed = ServiceEndpoints.readyPods(endpoints, service);
         return (int) pods.stream().filter(PodStates::ready).filter(p -> listed.contains(p.getMetadata().getName()))
                 .count();
+    }
+
+    /**
+     * Whether the stable pods mirror to the shadow Service: their template tells them to, and the containers of every
+     * one of them started after the Service existed (the kubelet gives a container the addresses of the Services
+     * that exist when it starts it).
+     */
+    static boolean stableMirrors(Observed seen) {
+        return seen.stable().filter(d -> ServingPodTemplate.mirrorsToShadow(d.getSpec().getTemplate()))
+                .flatMap(d -> seen.shadowService().map(service -> currentPods(d, Labels.TRACK_STABLE, seen.pods())
+                        .stream().allMatch(p -> startedAfter(p, service))))
+                .orElse(false);
+    }
+
+    private static boolean startedAfter(Pod pod, Service service) {
+        String started = PodStates.runningSince(pod).orElse(pod.getMetadata().getCreationTimestamp());
+        String made = service.getMetadata().getCreationTimestamp();
+        return started != null && made != null && !Instant.parse(started).isBefore(Instant.parse(made));
     }
 
     private static int replicas(Deployment deployment) {

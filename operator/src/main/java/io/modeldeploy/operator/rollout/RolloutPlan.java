@@ -142,13 +142,21 @@ public final class RolloutPlan {
      * @param canary the canary's health, when a canary Deployment exists
      * @param stableRunsCanaryRevision whether the stable Deployment has finished rolling out the promoted revision
      * @param action a manual action not handled before
+     * @param stableMirrors whether the stable pods can send a shadow step's canary a copy of their requests (they
+     *        started after the shadow Service, from a template that tells them to)
      */
     public record Observation(String desiredRevision, Optional<CanaryHealth> canary, boolean stableRunsCanaryRevision,
-            Optional<Action> action, Instant now) {
+            Optional<Action> action, Instant now, boolean stableMirrors) {
+
+        public Observation(String desiredRevision, Optional<CanaryHealth> canary, boolean stableRunsCanaryRevision,
+                Optional<Action> action, Instant now) {
+            this(desiredRevision, canary, stableRunsCanaryRevision, action, now, true);
+        }
 
         /** The same observation as if no action had been asked for: what a decision that ignores it sees. */
         Observation withoutAction() {
-            return new Observation(desiredRevision, canary, stableRunsCanaryRevision, Optional.empty(), now);
+            return new Observation(desiredRevision, canary, stableRunsCanaryRevision, Optional.empty(), now,
+                    stableMirrors);
         }
     }
 
@@ -300,6 +308,11 @@ public final class RolloutPlan {
             return new Decision(checked, weight, Optional.empty(), settings.checkInterval());
         }
         Step step = settings.steps().get(state.step());
+        if (step.shadow() && !seen.stableMirrors() && !promoted && state.step() + 1 < settings.steps().size()) {
+            // Nothing would be compared: waiting out the step would only delay the rollout.
+            return advance(settings, state, seen, "shadow step skipped: the stable pods started before the shadow "
+                    + "Service and cannot mirror (from the next rollout on they do); ");
+        }
         if (step.pause().isEmpty() && !promoted) {
             State paused = withPhase(checked, Phase.PAUSED, "Paused",
                     "step " + (state.step() + 1) + " at " + weight + "% waits for a promote");
@@ -319,11 +332,17 @@ public final class RolloutPlan {
                     "promoting revision " + state.canaryRevision() + " to stable");
             return new Decision(promoting, 100, Optional.of(promoting.message()), settings.checkInterval());
         }
+        return advance(settings, state, seen, "");
+    }
+
+    /** The canary goes to its next step; {@code why} starts the message. */
+    private static Decision advance(Settings settings, State state, Observation seen, String why) {
+        int nextStep = state.step() + 1;
         int nextWeight = settings.steps().get(nextStep).weight();
         State advanced = new State(Phase.PROGRESSING, state.stableRevision(), state.canaryRevision(), nextStep,
                 seen.now(), 0, null, null, "Progressing",
-                "canary " + state.canaryRevision() + " at step " + (nextStep + 1) + " of " + settings.steps().size()
-                        + ", " + settings.steps().get(nextStep).traffic());
+                why + "canary " + state.canaryRevision() + " at step " + (nextStep + 1) + " of "
+                        + settings.steps().size() + ", " + settings.steps().get(nextStep).traffic());
         return new Decision(advanced, nextWeight, Optional.of(advanced.message()), settings.checkInterval());
     }
 

@@ -37,6 +37,15 @@ public final class PodStates {
         return terminated != null && terminated.getExitCode() != null && terminated.getExitCode() != 0;
     }
 
+    /** When the last of the pod's running containers started (RFC 3339), if one runs. */
+    public static Optional<String> runningSince(Pod pod) {
+        return containers(pod).stream()
+                .map(c -> c.getState() == null || c.getState().getRunning() == null ? null
+                        : c.getState().getRunning().getStartedAt())
+                .filter(java.util.Objects::nonNull)
+                .max(java.util.Comparator.comparing(java.time.Instant::parse));
+    }
+
     /** Restarts of all the pod's containers. */
     public static int restarts(Pod pod) {
         return containers(pod).stream().mapToInt(c -> Optional.ofNullable(c.getRestartCount()).orElse(0)).sum();

@@ -107,6 +107,44 @@ class ReachableCanaryTest {
     }
 
     @Test
+    void aShadowStepIsSkippedWhenTheStablePodsStartedBeforeTheShadowServiceAndCannotMirror() {
+        ModelDeployment md = progressingAt50(GATEWAY);
+        md.getSpec().rollout().steps().set(0, new CanaryStepSpec(0, "1h", true));
+        md.getSpec().rollout().steps().add(new CanaryStepSpec(50, null));
+        List<Pod> pods = List.of(pod("iris-1", Labels.TRACK_STABLE, "v1"), pod("iris-2", Labels.TRACK_STABLE, "v1"),
+                pod("iris-canary-1", Labels.TRACK_CANARY, "v2"), pod("iris-canary-2", Labels.TRACK_CANARY, "v2"));
+        Deployment mirroring = new io.fabric8.kubernetes.api.model.apps.DeploymentBuilder(deployment("iris", "v1"))
+                .editSpec().editTemplate().editOrNewSpec().addNewContainer().withName("runtime").addNewEnv()
+                .withName("MODELDEPLOY_SHADOW_URL").withValue("http://$(IRIS_SHADOW_SERVICE_HOST):80").endEnv()
+                .endContainer().endSpec().endTemplate().endSpec().build();
+        List<EndpointSlice> slices = List.of(slice("iris-stable", "iris-1", "iris-2"),
+                slice("iris-canary", "iris-canary-1", "iris-canary-2"));
+
+        // The pods' containers started at 06:00:30: a Service made at 05:00 is in their environment, one made at
+        // 07:00 is not.
+        var mirrored = decideWithShadowService(md, pods, mirroring, slices, "2026-12-03T05:00:00Z");
+        assertThat(mirrored.decision().state().step()).as("the shadow step goes on").isZero();
+        assertThat(mirrored.shadowRuns()).isTrue();
+
+        var tooLate = decideWithShadowService(md, pods, mirroring, slices, "2026-12-03T07:00:00Z");
+        assertThat(tooLate.decision().state().step()).isEqualTo(1);
+        assertThat(tooLate.decision().transition()).hasValueSatisfying(m -> assertThat(m).startsWith(
+                "shadow step skipped: the stable pods started before the shadow Service and cannot mirror"));
+
+        assertThat(decideWithShadowService(md, pods, deployment("iris", "v1"), slices, "2026-12-03T05:00:00Z")
+                .decision().state().step()).as("a template without the shadow URL").isEqualTo(1);
+    }
+
+    private static RolloutCoordinator.Target decideWithShadowService(ModelDeployment md, List<Pod> pods,
+            Deployment stable, List<EndpointSlice> slices, String serviceCreated) {
+        var service = new io.fabric8.kubernetes.api.model.ServiceBuilder().withNewMetadata().withName("iris-shadow")
+                .withCreationTimestamp(serviceCreated).endMetadata().build();
+        return RolloutCoordinator.decide(md, "v2", 2, new RolloutCoordinator.Observed(Optional.of(stable),
+                Optional.of(deployment("iris-canary", "v2")), pods, slices, Optional.empty(), Optional.of(service)),
+                RolloutPlan.Analysis.NONE, NOW);
+    }
+
+    @Test
     void endpointsThatAreNotReadyOrBelongToAnotherServiceDoNotCount() {
         var slices = List.of(slice("iris-canary", "iris-canary-1"), slice("iris-other", "iris-canary-2"),
                 new EndpointSliceBuilder().withNewMetadata().withName("iris-canary-x")
@@ -166,6 +204,7 @@ class ReachableCanaryTest {
                 .withNewStatus()
                 .addNewCondition().withType("Ready").withStatus("True").endCondition()
                 .addNewContainerStatus().withName("runtime").withStarted(true).withReady(true).withRestartCount(0)
+                .withNewState().withNewRunning().withStartedAt("2026-12-03T06:00:30Z").endRunning().endState()
                 .endContainerStatus()
                 .endStatus()
                 .build();
