@@ -56,6 +56,7 @@ import io.modeldeploy.operator.dependents.TemplateHold;
 import io.modeldeploy.operator.dependents.TrackServiceDependent;
 import io.modeldeploy.operator.resources.Labels;
 import io.modeldeploy.operator.resources.ServingPodTemplate;
+import io.modeldeploy.operator.resources.ServingService;
 import io.modeldeploy.operator.rollout.OperatorUpgrade;
 import io.modeldeploy.operator.rollout.RolloutCoordinator;
 import io.modeldeploy.operator.rollout.RolloutPlan;
@@ -85,7 +86,7 @@ import io.modeldeploy.operator.status.StatusAssessor;
                 reconcilePrecondition = RoutedByGateway.class),
         @Dependent(name = "canary-service", type = TrackServiceDependent.Canary.class,
                 reconcilePrecondition = RoutedByGateway.class),
-        @Dependent(name = ModelDeploymentReconciler.SHADOW_SERVICE, type = ShadowServiceDependent.class,
+        @Dependent(name = "shadow-service", type = ShadowServiceDependent.class,
                 reconcilePrecondition = ShadowStepConfigured.class),
         @Dependent(name = "route", type = ServingRouteDependent.class, activationCondition = HttpRouteCrdPresent.class,
                 reconcilePrecondition = RoutedByGateway.class),
@@ -107,8 +108,6 @@ public class ModelDeploymentReconciler implements Reconciler<ModelDeployment> {
     /** The names of the stable and canary Deployment dependents, which are also their event sources' names. */
     public static final String STABLE = ServingDeployments.EVENT_SOURCE;
     public static final String CANARY = "canary";
-    /** The shadow Service's dependent, also the name of its event source. */
-    static final String SHADOW_SERVICE = "shadow-service";
 
     @Inject
     OperatorSettings settings;
@@ -197,7 +196,7 @@ public class ModelDeploymentReconciler implements Reconciler<ModelDeployment> {
                         new RolloutCoordinator.Observed(stable, canary, pods,
                                 context.getSecondaryResources(EndpointSlice.class),
                                 context.getSecondaryResource(HTTPRoute.class),
-                                context.getSecondaryResource(Service.class, SHADOW_SERVICE)),
+                                shadowService(context, md)),
                         canary.filter(d -> revision.equals(DeploymentProgress.revision(d)))
                                 .map(d -> analyses.of(md, revision, pods,
                                         RolloutCoordinator.settings(md).checkInterval(), now))
@@ -254,6 +253,13 @@ public class ModelDeploymentReconciler implements Reconciler<ModelDeployment> {
                 .withNamespace(md.getMetadata().getNamespace()).build());
         patch.setStatus(status);
         return patch;
+    }
+
+    /** The shadow Service as last observed (every Service dependent's informer sees the ModelDeployment's all). */
+    private static Optional<Service> shadowService(Context<ModelDeployment> context, ModelDeployment md) {
+        String name = ServingService.shadowName(md);
+        return context.getSecondaryResources(Service.class).stream()
+                .filter(s -> name.equals(s.getMetadata().getName())).findFirst();
     }
 
     /** Why the GatewayAPI traffic provider cannot route: no HTTPRoute CRD, or a route its Gateway did not accept. */
