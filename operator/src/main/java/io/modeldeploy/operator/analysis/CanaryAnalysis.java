@@ -99,7 +99,7 @@ public final class CanaryAnalysis {
                     + stable.requests() + " (at most " + pct(t.maxErrorPercent()) + " more)");
         }
         String shadow = "";
-        TrackMetrics.Shadow mirrored = canaryVersion == null ? new TrackMetrics.Shadow(0, 0, 0, 0)
+        TrackMetrics.Shadow mirrored = canaryVersion == null ? TrackMetrics.Shadow.NONE
                 : stable.shadowOf(canaryVersion);
         if (mirrored.rows() >= t.minRequests()) {
             if (mirrored.errorCount() > 0) {

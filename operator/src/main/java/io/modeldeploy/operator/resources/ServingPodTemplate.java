@@ -146,8 +146,11 @@ public final class ServingPodTemplate {
                         .anyMatch(e -> RuntimeContract.ENV_SHADOW_URL.equals(e.getName()));
     }
 
-    /** Whether the canary rollout has a shadow step, for which the stable pods mirror to the shadow Service. */
-    static boolean shadowStep(ModelDeployment md) {
+    /**
+     * Whether the canary rollout has a shadow step, for which the stable pods mirror to the shadow Service (the CRD
+     * allows one only with GatewayAPI traffic).
+     */
+    public static boolean shadowStep(ModelDeployment md) {
         var rollout = md.getSpec().rollout();
         return rollout != null && rollout.strategy() == io.modeldeploy.api.v1alpha1.RolloutSpec.Strategy.Canary
                 && rollout.hasShadowStep() && rollout.routedByGateway();

@@ -90,9 +90,7 @@ class ReachableCanaryTest {
 
     @Test
     void aShadowStepRunsTheCanaryAtFullSizeWithoutAShareOfTheTraffic() {
-        ModelDeployment md = progressingAt50(GATEWAY);
-        md.getSpec().rollout().steps().set(0, new CanaryStepSpec(0, "1h", true));
-        md.getSpec().rollout().steps().add(new CanaryStepSpec(50, null));
+        ModelDeployment md = atShadowStep();
         List<Pod> pods = List.of(pod("iris-1", Labels.TRACK_STABLE, "v1"), pod("iris-2", Labels.TRACK_STABLE, "v1"),
                 pod("iris-canary-1", Labels.TRACK_CANARY, "v2"));
 
@@ -108,9 +106,7 @@ class ReachableCanaryTest {
 
     @Test
     void aShadowStepIsSkippedWhenTheStablePodsStartedBeforeTheShadowServiceAndCannotMirror() {
-        ModelDeployment md = progressingAt50(GATEWAY);
-        md.getSpec().rollout().steps().set(0, new CanaryStepSpec(0, "1h", true));
-        md.getSpec().rollout().steps().add(new CanaryStepSpec(50, null));
+        ModelDeployment md = atShadowStep();
         List<Pod> pods = List.of(pod("iris-1", Labels.TRACK_STABLE, "v1"), pod("iris-2", Labels.TRACK_STABLE, "v1"),
                 pod("iris-canary-1", Labels.TRACK_CANARY, "v2"), pod("iris-canary-2", Labels.TRACK_CANARY, "v2"));
         Deployment mirroring = new io.fabric8.kubernetes.api.model.apps.DeploymentBuilder(deployment("iris", "v1"))
@@ -173,6 +169,14 @@ class ReachableCanaryTest {
     private static ModelDeployment progressingAt50(TrafficSpec traffic) {
         return modelDeployment(traffic, new RolloutStatus("Progressing", "v1", "v2", 1, NOW.minusSeconds(5).toString(),
                 null, null, null, 50, 0, "Progressing", "canary at step 1 of 1, weight 50%", null, null, null));
+    }
+
+    /** A canary of v2 at its first step, a shadow step of an hour, before a step at 50% that waits for a promote. */
+    private static ModelDeployment atShadowStep() {
+        ModelDeployment md = progressingAt50(GATEWAY);
+        md.getSpec().rollout().steps().set(0, new CanaryStepSpec(0, "1h", true));
+        md.getSpec().rollout().steps().add(new CanaryStepSpec(50, null));
+        return md;
     }
 
     private static ModelDeployment promoting() {
