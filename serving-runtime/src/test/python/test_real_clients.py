@@ -1,47 +1,12 @@
-"""Real third-party clients against the serving runtime: the seed tutorial's requests call and Triton's HTTP client
-speaking the Open Inference Protocol v2. The runtime jar and model come from the environment (hack/test-clients)."""
-import os
-import socket
-import subprocess
-import time
-
+"""Real third-party clients against the serving runtime: the seed tutorial's requests call, and Triton's HTTP and
+gRPC clients speaking the Open Inference Protocol v2. The runtime comes from conftest.py (hack/test-clients)."""
 import numpy as np
 import pytest
 import requests
+import tritonclient.grpc as triton_grpc
 import tritonclient.http as triton
 
-SEED_FEATURES = [[5.1, 3.5, 1.4, 0.2], [6.2, 3.4, 5.4, 2.3]]
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    port = free_port()
-    process = subprocess.Popen(
-        ["java", "-jar", os.environ["RUNTIME_JAR"], "--model", os.environ["IRIS_MODEL"], "--host", "127.0.0.1",
-         "--port", str(port), "--version", "1.0.0", "--cache-dir", str(tmp_path_factory.mktemp("cache"))],
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 60
-    while time.time() < deadline:
-        try:
-            if requests.get(url + "/v2/health/ready", timeout=1).status_code == 200:
-                break
-        except requests.ConnectionError:
-            pass
-        assert process.poll() is None, process.stdout.read().decode()
-        time.sleep(0.2)
-    else:
-        process.kill()
-        pytest.fail("the runtime did not become ready in 60 s")
-    yield f"127.0.0.1:{port}"
-    process.terminate()
-    process.wait(timeout=30)
+from conftest import SEED_FEATURES
 
 
 def test_seed_client_call_works_unchanged(server):
@@ -113,3 +78,65 @@ def test_triton_client_names_the_model_version_and_the_outputs_it_wants(server):
         client.infer("iris", inputs=[tensor], model_version="2.0.0")
     with pytest.raises(triton.InferenceServerException, match="the model has no output 'logits'"):
         client.infer("iris", inputs=[tensor], outputs=[triton.InferRequestedOutput("logits", binary_data=False)])
+
+
+def test_triton_grpc_client_reads_health_and_metadata(grpc_server):
+    client = triton_grpc.InferenceServerClient(url=grpc_server)
+    assert client.is_server_live()
+    assert client.is_server_ready()
+    assert client.is_model_ready("iris")
+    assert client.is_model_ready("iris", model_version="1.0.0")
+    with pytest.raises(triton_grpc.InferenceServerException, match="this server serves version '1.0.0'"):
+        client.is_model_ready("iris", model_version="2.0.0")  # NOT_FOUND, as REST answers 404
+    metadata = client.get_model_metadata("iris")
+    assert metadata.versions == ["1.0.0"]
+    assert [(t.name, t.datatype, list(t.shape)) for t in metadata.inputs] == [("input", "FP32", [-1, 4])]
+    assert [t.name for t in metadata.outputs] == ["label", "probabilities"]
+    assert client.get_server_metadata().name == "modeldeploy-serving-runtime"
+
+
+def test_triton_grpc_client_gets_every_reference_label(grpc_server, reference):
+    client = triton_grpc.InferenceServerClient(url=grpc_server)
+    batch = np.array([row["features"] for row in reference], dtype=np.float32)
+    tensor = triton_grpc.InferInput("input", list(batch.shape), "FP32")
+    tensor.set_data_from_numpy(batch)
+
+    result = client.infer("iris", inputs=[tensor], request_id="reference")
+
+    assert [label.decode() for label in result.as_numpy("label")] == [row["label"] for row in reference]
+    probabilities = result.as_numpy("probabilities")
+    assert probabilities.shape == (len(reference), 3)
+    np.testing.assert_allclose(probabilities.sum(axis=1), np.ones(len(reference)), atol=1e-5)
+    response = result.get_response()
+    assert (response.model_name, response.model_version, response.id) == ("iris", "1.0.0", "reference")
+
+
+@pytest.mark.parametrize("dtype, datatype", [(np.float16, "FP16"), (np.float64, "FP64"), (np.int64, "INT64"),
+                                             (np.uint8, "UINT8")])
+def test_triton_grpc_client_sends_each_numeric_datatype(grpc_server, dtype, datatype):
+    client = triton_grpc.InferenceServerClient(url=grpc_server)
+    # Whole centimetres, so that every datatype holds the same flowers: a setosa and a virginica.
+    batch = np.array([[5, 4, 1, 0], [7, 3, 6, 2]], dtype=dtype)
+    tensor = triton_grpc.InferInput("input", list(batch.shape), datatype)
+    tensor.set_data_from_numpy(batch)
+
+    result = client.infer("iris", inputs=[tensor], outputs=[triton_grpc.InferRequestedOutput("label")])
+
+    assert [label.decode() for label in result.as_numpy("label")] == ["setosa", "virginica"]
+    assert result.as_numpy("probabilities") is None
+
+
+def test_triton_grpc_client_sees_bad_requests_as_errors_with_the_reason(grpc_server):
+    client = triton_grpc.InferenceServerClient(url=grpc_server)
+    tensor = triton_grpc.InferInput("input", [1, 3], "FP32")
+    tensor.set_data_from_numpy(np.array([[1, 2, 3]], dtype=np.float32))
+    with pytest.raises(triton_grpc.InferenceServerException, match="the model takes 4") as bad_shape:
+        client.infer("iris", inputs=[tensor])
+    assert bad_shape.value.status() == "StatusCode.INVALID_ARGUMENT"
+    with pytest.raises(triton_grpc.InferenceServerException, match="unknown model 'wine'") as unknown:
+        client.infer("wine", inputs=[tensor])
+    assert unknown.value.status() == "StatusCode.NOT_FOUND"
+    strings = triton_grpc.InferInput("input", [1, 4], "BYTES")
+    strings.set_data_from_numpy(np.array([[b"a", b"b", b"c", b"d"]], dtype=np.object_))
+    with pytest.raises(triton_grpc.InferenceServerException, match="send a numeric tensor"):
+        client.infer("iris", inputs=[strings])

@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 
 import io.modeldeploy.runtime.inference.DynamicBatcher;
 import io.modeldeploy.runtime.inference.ModelService;
@@ -18,44 +19,52 @@ import io.modeldeploy.runtime.model.S3Access;
 public record RuntimeSettings(String model, Optional<String> sha256, Optional<String> modelVersion, String host,
         int port, Path cacheDir, ModelService.BatchingSettings batching, long maxBodyBytes, Duration drainTimeout,
         long maxModelBytes, AcceptanceGate acceptance, Duration injectedLatency, S3Access s3,
-        Optional<Path> sharedCache, Optional<URI> shadow) {
+        Optional<Path> sharedCache, Optional<URI> shadow, OptionalInt grpcPort) {
+    /** The gRPC port when none is given; {@code off} serves no gRPC. */
+    public static final int DEFAULT_GRPC_PORT = 8081;
 
-    /** The settings with the default limit on a downloaded model's size. */
+    /** The settings with the default limit on a downloaded model's size, and no gRPC server. */
     public RuntimeSettings(String model, Optional<String> sha256, Optional<String> modelVersion, String host, int port,
             Path cacheDir, ModelService.BatchingSettings batching, long maxBodyBytes, Duration drainTimeout) {
         this(model, sha256, modelVersion, host, port, cacheDir, batching, maxBodyBytes, drainTimeout,
                 ModelSource.DEFAULT_MAX_MODEL_BYTES, AcceptanceGate.NONE, Duration.ZERO, S3Access.AWS, Optional.empty(),
-                Optional.empty());
+                Optional.empty(), OptionalInt.empty());
     }
 
     /** The settings with an acceptance gate, for tests. */
     public RuntimeSettings withAcceptance(AcceptanceGate gate) {
         return new RuntimeSettings(model, sha256, modelVersion, host, port, cacheDir, batching, maxBodyBytes,
-                drainTimeout, maxModelBytes, gate, injectedLatency, s3, sharedCache, shadow);
+                drainTimeout, maxModelBytes, gate, injectedLatency, s3, sharedCache, shadow, grpcPort);
     }
 
     /** The settings with a delay added to every prediction, for tests. */
     public RuntimeSettings withInjectedLatency(Duration latency) {
         return new RuntimeSettings(model, sha256, modelVersion, host, port, cacheDir, batching, maxBodyBytes,
-                drainTimeout, maxModelBytes, acceptance, latency, s3, sharedCache, shadow);
+                drainTimeout, maxModelBytes, acceptance, latency, s3, sharedCache, shadow, grpcPort);
     }
 
     /** The settings with another way to an S3-compatible store, for tests. */
     public RuntimeSettings withS3(S3Access access) {
         return new RuntimeSettings(model, sha256, modelVersion, host, port, cacheDir, batching, maxBodyBytes,
-                drainTimeout, maxModelBytes, acceptance, injectedLatency, access, sharedCache, shadow);
+                drainTimeout, maxModelBytes, acceptance, injectedLatency, access, sharedCache, shadow, grpcPort);
     }
 
     /** The settings with a shared cache of downloaded bundles, for tests. */
     public RuntimeSettings withSharedCache(Path folder) {
         return new RuntimeSettings(model, sha256, modelVersion, host, port, cacheDir, batching, maxBodyBytes,
-                drainTimeout, maxModelBytes, acceptance, injectedLatency, s3, Optional.of(folder), shadow);
+                drainTimeout, maxModelBytes, acceptance, injectedLatency, s3, Optional.of(folder), shadow, grpcPort);
     }
 
     /** The settings with a shadow server that copies of the prediction requests go to, for tests. */
     public RuntimeSettings withShadow(URI server) {
         return new RuntimeSettings(model, sha256, modelVersion, host, port, cacheDir, batching, maxBodyBytes,
-                drainTimeout, maxModelBytes, acceptance, injectedLatency, s3, sharedCache, Optional.of(server));
+                drainTimeout, maxModelBytes, acceptance, injectedLatency, s3, sharedCache, Optional.of(server), grpcPort);
+    }
+
+    /** The settings with a gRPC server on {@code port} (0: any free port), for tests. */
+    public RuntimeSettings withGrpcPort(int port) {
+        return new RuntimeSettings(model, sha256, modelVersion, host, this.port, cacheDir, batching, maxBodyBytes,
+                drainTimeout, maxModelBytes, acceptance, injectedLatency, s3, sharedCache, shadow, OptionalInt.of(port));
     }
 
     static final String USAGE = """
@@ -65,6 +74,7 @@ public record RuntimeSettings(String model, Optional<String> sha256, Optional<St
               --sha256 <hex>         refuse to serve a model bundle with another digest (MODELDEPLOY_MODEL_SHA256)
               --version <v>          the model version to report (MODELDEPLOY_MODEL_VERSION, default 1)
               --port <n>             HTTP port (MODELDEPLOY_HTTP_PORT, default 8080)
+              --grpc-port <n|off>    the Open Inference Protocol's gRPC port (MODELDEPLOY_GRPC_PORT, default 8081)
               --host <address>       address to listen on (default 0.0.0.0)
               --max-batch-size <n>   rows per inference (MODELDEPLOY_BATCH_MAX_SIZE, default 32)
               --max-delay-ms <n>     wait for a batch to fill (MODELDEPLOY_BATCH_MAX_DELAY_MS, default 0)
@@ -130,7 +140,8 @@ public record RuntimeSettings(String model, Optional<String> sha256, Optional<St
                 Optional.ofNullable(pick(flags, "shared-cache-dir", env, "MODELDEPLOY_SHARED_CACHE_DIR", null))
                         .filter(d -> !d.isBlank()).map(Path::of),
                 Optional.ofNullable(pick(flags, "shadow-url", env, "MODELDEPLOY_SHADOW_URL", null))
-                        .filter(u -> !u.isBlank()).flatMap(RuntimeSettings::shadowServer));
+                        .filter(u -> !u.isBlank()).flatMap(RuntimeSettings::shadowServer),
+                grpcPort(pick(flags, "grpc-port", env, "MODELDEPLOY_GRPC_PORT", Integer.toString(DEFAULT_GRPC_PORT))));
     }
 
     /**
@@ -154,6 +165,17 @@ public record RuntimeSettings(String model, Optional<String> sha256, Optional<St
             throw new IllegalArgumentException("shadow-url must be http(s)://host[:port], not '" + url + "'");
         }
         return Optional.of(URI.create(uri.getScheme() + "://" + uri.getRawAuthority()));
+    }
+
+    private static OptionalInt grpcPort(String value) {
+        if (value.equals("off")) {
+            return OptionalInt.empty();
+        }
+        int port = number(value, "grpc-port");
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException("grpc-port must be a port number (0 to 65535) or off, not " + value);
+        }
+        return OptionalInt.of(port);
     }
 
     private static S3Access s3(Map<String, String> flags, Map<String, String> env) {

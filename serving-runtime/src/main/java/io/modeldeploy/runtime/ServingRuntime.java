@@ -5,7 +5,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.OptionalInt;
 
+import io.modeldeploy.runtime.grpc.GrpcServer;
 import io.modeldeploy.runtime.http.HttpApi;
 import io.modeldeploy.runtime.http.RuntimeMetrics;
 import io.modeldeploy.runtime.http.ServingState;
@@ -35,6 +37,7 @@ public final class ServingRuntime implements AutoCloseable {
     private final Vertx vertx = Vertx.vertx();
     private final Optional<ShadowMirror> shadow;
     private HttpServer server;
+    private Optional<GrpcServer> grpc = Optional.empty();
     private ModelService model;
 
     public ServingRuntime(RuntimeSettings settings) {
@@ -81,6 +84,12 @@ public final class ServingRuntime implements AutoCloseable {
                 .listen(settings.port(), settings.host())
                 .toCompletionStage().toCompletableFuture().join();
         log("listening on " + settings.host() + ":" + server.actualPort());
+        if (settings.grpcPort().isPresent()) {
+            grpc = Optional.of(GrpcServer.start(settings.host(), settings.grpcPort().getAsInt(),
+                    (int) Math.min(Integer.MAX_VALUE, settings.maxBodyBytes()), state, metrics, VERSION,
+                    settings.injectedLatency()));
+            log("gRPC (Open Inference Protocol) on " + settings.host() + ":" + grpc.get().port());
+        }
         settings.shadow().ifPresent(url -> log("copies of the prediction requests go to " + url
                 + " while it reports ready"));
         long start = System.nanoTime();
@@ -116,6 +125,11 @@ public final class ServingRuntime implements AutoCloseable {
         return server.actualPort();
     }
 
+    /** The gRPC server's port, when it serves gRPC. */
+    public OptionalInt grpcPort() {
+        return grpc.map(g -> OptionalInt.of(g.port())).orElse(OptionalInt.empty());
+    }
+
     /**
      * Stops reporting ready while still answering every request that arrives, so that nothing sent while endpoints
      * and load balancers converge is refused. In Kubernetes the pod's preStop hook has already waited for them to
@@ -123,6 +137,7 @@ public final class ServingRuntime implements AutoCloseable {
      */
     public void drain() {
         state.drain();
+        grpc.ifPresent(GrpcServer::drain);
     }
 
     /**
@@ -142,6 +157,7 @@ public final class ServingRuntime implements AutoCloseable {
             }
         }
         shadow.ifPresent(ShadowMirror::close);
+        grpc.ifPresent(g -> g.close(Duration.ofNanos(Math.max(0, deadline - System.nanoTime()))));
         vertx.close().toCompletionStage().toCompletableFuture().join();
         if (model != null) {
             model.close();

@@ -56,6 +56,11 @@ public final class TestRuntime implements AutoCloseable {
         return URI.create("http://127.0.0.1:" + runtime.port() + path);
     }
 
+    /** The gRPC port, for a runtime started with one. */
+    public int grpcPort() {
+        return runtime.grpcPort().orElseThrow(() -> new IllegalStateException("started without gRPC"));
+    }
+
     /** What SIGTERM starts: the runtime reports not ready but keeps answering. */
     public void drain() {
         runtime.drain();

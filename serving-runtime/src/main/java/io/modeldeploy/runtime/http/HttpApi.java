@@ -83,7 +83,7 @@ public final class HttpApi {
         router.get("/v2/health/live").handler(ctx -> Json.send(ctx, 200, Map.of("live", true)));
         router.get("/v2/health/ready").handler(ctx -> Json.send(ctx, state.ready() ? 200 : 503,
                 Map.of("ready", state.ready())));
-        router.get("/v2").handler(ctx -> Json.send(ctx, 200, Map.of("name", "modeldeploy-serving-runtime",
+        router.get("/v2").handler(ctx -> Json.send(ctx, 200, Map.of("name", OpenInference.SERVER_NAME,
                 "version", serverVersion, "extensions", List.of())));
         // Each model route also with the version the server serves: /v2/models/{name}/versions/{version}/...
         for (String model : List.of("/v2/models/:name", "/v2/models/:name/versions/:version")) {

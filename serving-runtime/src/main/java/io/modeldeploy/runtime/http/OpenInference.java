@@ -10,106 +10,145 @@ import io.modeldeploy.runtime.inference.ModelService;
 import io.modeldeploy.runtime.inference.Prediction;
 
 /**
- * The Open Inference Protocol v2 (KServe, Triton) shapes: model metadata and the response's output tensors (the
- * request's one input tensor of raw features is read by {@link RequestBodies}). The model config's pre- and post-processing apply, so v2
- * clients send the same raw features as /predict clients.
+ * The Open Inference Protocol v2 (KServe, Triton, MLServer) for the served model, whichever transport carries it
+ * (REST here, gRPC in {@code io.modeldeploy.runtime.grpc}): its input and output tensors and the outputs of a
+ * set of predictions. The model config's pre- and post-processing apply, so v2 clients send the same raw features
+ * as /predict clients.
  */
-final class OpenInference {
-    static final String INPUT = "input";
+public final class OpenInference {
+    public static final String INPUT = "input";
+    public static final String SERVER_NAME = "modeldeploy-serving-runtime";
+    /** The datatypes a numeric input tensor may have; each value is read as a number. */
+    public static final java.util.Set<String> NUMERIC = java.util.Set.of("FP16", "FP32", "FP64", "INT8", "INT16",
+            "INT32", "INT64", "UINT8", "UINT16", "UINT32", "UINT64");
     private static final Map<String, String> PLATFORMS = Map.of("onnx", "onnxruntime_onnx", "pytorch",
             "pytorch_libtorch", "xgboost", "xgboost");
 
     private OpenInference() {
     }
 
-    static Map<String, Object> metadata(ModelService model) {
+    /** A tensor's name, datatype and shape, -1 for a size that varies. */
+    public record TensorSpec(String name, String datatype, List<Integer> shape) {
+    }
+
+    /**
+     * One output tensor of a set of predictions: labels (datatype BYTES) or numbers, row after row.
+     *
+     * @param labels the values of a BYTES tensor, else null
+     * @param values the values of a numeric tensor, else null
+     */
+    public record OutputTensor(String name, String datatype, List<Integer> shape, List<String> labels,
+            double[] values) {
+    }
+
+    public static String platform(ModelService model) {
+        return PLATFORMS.get(model.config().formatName());
+    }
+
+    /** The one input: raw features, a row per prediction. */
+    public static List<TensorSpec> inputs(ModelService model) {
+        return List.of(new TensorSpec(INPUT, "FP32", List.of(-1, model.config().features().size())));
+    }
+
+    public static List<TensorSpec> outputs(ModelService model) {
         var config = model.config();
-        int width = config.features().size();
-        var outputs = new ArrayList<Map<String, Object>>();
         if (config.output().classification()) {
-            outputs.add(tensor("label", "BYTES", List.of(-1)));
-            outputs.add(tensor("probabilities", "FP32", List.of(-1, config.output().labels().size())));
-        } else {
-            outputs.add(tensor("output", "FP32", List.of(-1, -1)));
+            return List.of(new TensorSpec("label", "BYTES", List.of(-1)),
+                    new TensorSpec("probabilities", "FP32", List.of(-1, config.output().labels().size())));
         }
-        var metadata = new LinkedHashMap<String, Object>();
-        metadata.put("name", config.name());
-        metadata.put("versions", List.of(model.version()));
-        metadata.put("platform", PLATFORMS.get(config.formatName()));
-        metadata.put("inputs", List.of(tensor(INPUT, "FP32", List.of(-1, width))));
-        metadata.put("outputs", outputs);
-        return metadata;
+        return List.of(new TensorSpec("output", "FP32", List.of(-1, -1)));
     }
 
     /** The names of the model's output tensors, as its metadata lists them. */
-    @SuppressWarnings("unchecked")
-    static List<String> outputNames(ModelService model) {
-        return ((List<Map<String, Object>>) metadata(model).get("outputs")).stream()
-                .map(o -> (String) o.get("name")).toList();
+    public static List<String> outputNames(ModelService model) {
+        return outputs(model).stream().map(TensorSpec::name).toList();
+    }
+
+    /** The outputs a request names, once each is one of the model's; none (all) stays none. */
+    public static List<String> checkedOutputs(ModelService model, List<String> requested) {
+        if (requested.isEmpty()) {
+            return requested; // the usual request: no metadata built on the inference path
+        }
+        List<String> names = outputNames(model);
+        for (String name : requested) {
+            if (!names.contains(name)) {
+                throw new BadInput("the model has no output '" + name + "'; its outputs are "
+                        + String.join(", ", names));
+            }
+        }
+        return requested;
+    }
+
+    /** The outputs a request asked for (all for none), with the predictions' values. */
+    public static List<OutputTensor> outputTensors(ModelService model, List<Prediction> predictions,
+            List<String> requested) {
+        var all = new ArrayList<OutputTensor>();
+        int n = predictions.size();
+        if (model.config().output().classification()) {
+            all.add(new OutputTensor("label", "BYTES", List.of(n), predictions.stream().map(Prediction::label)
+                    .toList(), null));
+            if (predictions.get(0).probabilities() != null) {
+                int k = predictions.get(0).probabilities().length;
+                all.add(new OutputTensor("probabilities", "FP32", List.of(n, k), null, flat(predictions, k, true)));
+            }
+        } else {
+            int k = predictions.get(0).values().length;
+            all.add(new OutputTensor("output", "FP32", List.of(n, k), null, flat(predictions, k, false)));
+        }
+        return requested.isEmpty() ? all : all.stream().filter(o -> requested.contains(o.name())).toList();
+    }
+
+    private static double[] flat(List<Prediction> predictions, int k, boolean probabilities) {
+        double[] data = new double[predictions.size() * k];
+        for (int r = 0; r < predictions.size(); r++) {
+            Prediction p = predictions.get(r);
+            System.arraycopy(probabilities ? p.probabilities() : p.values(), 0, data, r * k, k);
+        }
+        return data;
+    }
+
+    /** Model metadata as REST answers it. */
+    static Map<String, Object> metadata(ModelService model) {
+        var metadata = new LinkedHashMap<String, Object>();
+        metadata.put("name", model.config().name());
+        metadata.put("versions", List.of(model.version()));
+        metadata.put("platform", platform(model));
+        metadata.put("inputs", inputs(model).stream().map(OpenInference::json).toList());
+        metadata.put("outputs", outputs(model).stream().map(OpenInference::json).toList());
+        return metadata;
     }
 
     /** The request, once every output it names is one of the model's. */
     static RequestBodies.Inference checked(ModelService model, RequestBodies.Inference request) {
-        if (request.outputs().isEmpty()) {
-            return request; // the usual request: no metadata built on the inference path
-        }
-        List<String> names = outputNames(model);
-        for (String requested : request.outputs()) {
-            if (!names.contains(requested)) {
-                throw new BadInput("the model has no output '" + requested + "'; its outputs are "
-                        + String.join(", ", names));
-            }
-        }
+        checkedOutputs(model, request.outputs());
         return request;
     }
 
-    /** The outputs the request asked for (all without {@code outputs}), as OIP tensors. */
+    /** The outputs the request asked for (all without {@code outputs}), as REST answers them. */
     static Map<String, Object> response(ModelService model, List<Prediction> predictions,
             RequestBodies.Inference request) {
-        var all = outputs(model, predictions);
-        var outputs = request.outputs().isEmpty() ? all : all.stream()
-                .filter(o -> request.outputs().contains((String) o.get("name"))).toList();
         var response = new LinkedHashMap<String, Object>();
         response.put("model_name", model.config().name());
         response.put("model_version", model.version());
         if (request.id() != null) {
             response.put("id", request.id());
         }
-        response.put("outputs", outputs);
+        response.put("outputs", outputTensors(model, predictions, request.outputs()).stream()
+                .map(OpenInference::json).toList());
         return response;
     }
 
-    private static List<Map<String, Object>> outputs(ModelService model, List<Prediction> predictions) {
-        var outputs = new ArrayList<Map<String, Object>>();
-        int n = predictions.size();
-        if (model.config().output().classification()) {
-            outputs.add(output("label", "BYTES", List.of(n), predictions.stream().map(Prediction::label).toList()));
-            if (predictions.get(0).probabilities() != null) {
-                int k = predictions.get(0).probabilities().length;
-                var data = new ArrayList<Double>(n * k);
-                predictions.forEach(p -> { for (double v : p.probabilities()) { data.add(v); } });
-                outputs.add(output("probabilities", "FP32", List.of(n, k), data));
-            }
-        } else {
-            int k = predictions.get(0).values().length;
-            var data = new ArrayList<Double>(n * k);
-            predictions.forEach(p -> { for (double v : p.values()) { data.add(v); } });
-            outputs.add(output("output", "FP32", List.of(n, k), data));
-        }
-        return outputs;
-    }
-
-    private static Map<String, Object> tensor(String name, String datatype, List<Integer> shape) {
+    private static Map<String, Object> json(TensorSpec spec) {
         var tensor = new LinkedHashMap<String, Object>();
-        tensor.put("name", name);
-        tensor.put("datatype", datatype);
-        tensor.put("shape", shape);
+        tensor.put("name", spec.name());
+        tensor.put("datatype", spec.datatype());
+        tensor.put("shape", spec.shape());
         return tensor;
     }
 
-    private static Map<String, Object> output(String name, String datatype, List<Integer> shape, List<?> data) {
-        var tensor = tensor(name, datatype, shape);
-        tensor.put("data", data);
+    private static Map<String, Object> json(OutputTensor output) {
+        var tensor = json(new TensorSpec(output.name(), output.datatype(), output.shape()));
+        tensor.put("data", output.labels() != null ? output.labels() : output.values());
         return tensor;
     }
 }

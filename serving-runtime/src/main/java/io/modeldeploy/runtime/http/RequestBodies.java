@@ -162,8 +162,6 @@ final class RequestBodies {
 
     /** One input tensor as read, checked by {@link #rows}. */
     private static final class Tensor {
-        private static final java.util.Set<String> NUMERIC = java.util.Set.of("FP16", "FP32", "FP64", "INT8",
-                "INT16", "INT32", "INT64", "UINT8", "UINT16", "UINT32", "UINT64");
         private String name = "";
         private String datatype = "";
         /** The shape's sizes as written (at most three kept), or null without a shape list. */
@@ -247,7 +245,7 @@ final class RequestBodies {
         }
 
         double[][] rows(int width) {
-            if (!NUMERIC.contains(datatype)) {
+            if (!OpenInference.NUMERIC.contains(datatype)) {
                 throw new BadInput("input '" + name + "' has datatype '" + datatype
                         + "'; send a numeric tensor, e.g. FP32");
             }
