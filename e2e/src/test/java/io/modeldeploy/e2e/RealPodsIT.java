@@ -79,7 +79,7 @@ class RealPodsIT {
     }
 
     @Test
-    void theIrisExampleAnswersTheSeedsClientThroughItsServiceFromRealPods(KubernetesClient client, TestNamespace ns,
+    void theIrisExampleAnswersTheSeedsClientAndGrpcThroughItsServiceFromRealPods(KubernetesClient client, TestNamespace ns,
             TestCluster cluster) throws IOException {
         applyOnRealNode(cluster, ns, Manifests.example("iris.yaml"));
         ClusterState.await(cluster, ns.name(), "md/iris", "--for=condition=Ready",
@@ -98,6 +98,11 @@ class RealPodsIT {
         assertThat(body.get("predictions").toString()).isEqualTo("[\"setosa\",\"virginica\"]");
         assertThat(body.get("probabilities")).hasSize(2);
         assertThat(answer.version()).isEqualTo("1.0.0");
+        // The Open Inference Protocol over gRPC, through the Service's grpc port, from the same pods.
+        ServiceGrpc.Answer grpc = ServiceGrpc.infer(client, "iris", "iris",
+                new float[][] {{5.1f, 3.5f, 1.4f, 0.2f}, {6.2f, 3.4f, 5.4f, 2.3f}});
+        assertThat(grpc.labels()).containsExactly("setosa", "virginica");
+        assertThat(grpc.version()).isEqualTo("1.0.0");
 
         String pod = pods.get(0).getMetadata().getName();
         assertThat(Kubectl.kubectl(cluster, ns.name(), "logs", pod).ok())

@@ -124,9 +124,11 @@ class ExamplesIT {
                 .getItems();
         assertThat(selected).extracting(p -> p.getMetadata().getName()).isNotEmpty()
                 .containsExactlyInAnyOrderElementsOf(serving.stream().map(p -> p.getMetadata().getName()).toList());
-        String port = policy.getSpec().getIngress().get(0).getPorts().get(0).getPort().getStrVal();
+        var clientPorts = policy.getSpec().getIngress().get(0).getPorts().stream().map(p -> p.getPort().getStrVal())
+                .toList();
         assertThat(serving).allSatisfy(pod -> assertThat(pod.getSpec().getContainers().get(0).getPorts())
-                .anySatisfy(p -> assertThat(p.getName()).isEqualTo(port)));
+                .extracting(p -> p.getName()).as("clients reach REST and gRPC")
+                .containsExactlyInAnyOrderElementsOf(clientPorts));
     }
 
     private static boolean servesVersion(KubernetesClient client, String version) {

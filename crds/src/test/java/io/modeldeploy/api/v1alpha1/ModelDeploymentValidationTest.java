@@ -93,6 +93,10 @@ class ModelDeploymentValidationTest {
                         "model.version must be letters, digits, '.', '_' or '-'"),
                 bad("privileged port", spec -> spec.put("runtime", Map.of("port", 80)),
                         "spec.runtime.port in body should be greater than or equal to 1024"),
+                bad("gRPC on the REST port", spec -> spec.put("runtime", Map.of("port", 9000, "grpcPort", 9000)),
+                        "runtime.port and runtime.grpcPort must differ"),
+                bad("gRPC on the default REST port", spec -> spec.put("runtime", Map.of("grpcPort", 8080)),
+                        "runtime.port and runtime.grpcPort must differ"),
                 bad("zero batch size", spec -> spec.put("runtime", Map.of("batching", Map.of("maxBatchSize", 0))),
                         "spec.runtime.batching.maxBatchSize in body should be greater than or equal to 1"),
                 bad("relative probe path", spec -> spec.put("probes", Map.of("readiness",
@@ -184,6 +188,7 @@ class ModelDeploymentValidationTest {
         ModelDeploymentSpec spec = created.getSpec();
         assertThat(spec.replicas()).isEqualTo(1);
         assertThat(spec.runtime().port()).isEqualTo(8080);
+        assertThat(spec.runtime().grpcPort()).isEqualTo(8081);
         assertThat(spec.runtime().batching()).isEqualTo(new BatchingSpec(32, 0));
         assertThat(spec.probes().readiness()).isEqualTo(new ProbeSpec("/v2/health/ready", null, 5, 2, 3));
         assertThat(spec.probes().liveness()).isEqualTo(new ProbeSpec("/v2/health/live", null, 10, 2, 3));

@@ -14,8 +14,9 @@ import java.util.TreeMap;
  */
 public record TrackMetrics(long requests, long clientErrors, long serverErrors, Map<Double, Long> latencyBuckets,
         Map<String, Long> predictedLabels, Map<String, Shadow> shadow) {
-    /** The runtime's inference endpoints, as its metrics label them. */
-    static final Set<String> INFERENCE = Set.of("/predict", "/v2/models/{name}/infer");
+    /** The runtime's inference endpoints, REST and gRPC, as its metrics label them. */
+    static final Set<String> INFERENCE = Set.of("/predict", "/v2/models/{name}/infer",
+            "/inference.GRPCInferenceService/ModelInfer");
     static final String REQUESTS = "modeldeploy_requests_total";
     static final String LATENCY_BUCKET = "modeldeploy_request_latency_seconds_bucket";
     static final String PREDICTIONS = "modeldeploy_predictions_total";

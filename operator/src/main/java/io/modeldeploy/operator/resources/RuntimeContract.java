@@ -9,6 +9,14 @@ public final class RuntimeContract {
     public static final String PORT_NAME = "http";
     /** The Service's port; it forwards to the container's named port. */
     public static final int SERVICE_PORT = 80;
+    /**
+     * The gRPC (Open Inference Protocol) port's name on the container and the Services, which expose it on the
+     * container's port number with appProtocol {@link #GRPC_APP_PROTOCOL}.
+     */
+    public static final String GRPC_PORT_NAME = "grpc";
+    /** HTTP/2 without TLS, so that gateways and meshes speak gRPC to the pods. */
+    public static final String GRPC_APP_PROTOCOL = "kubernetes.io/h2c";
+    public static final String ENV_GRPC_PORT = "MODELDEPLOY_GRPC_PORT";
 
     public static final String ENV_MODEL_NAME = "MODELDEPLOY_MODEL_NAME";
     public static final String ENV_MODEL_VERSION = "MODELDEPLOY_MODEL_VERSION";

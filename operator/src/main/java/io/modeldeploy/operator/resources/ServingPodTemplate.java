@@ -118,6 +118,8 @@ public final class ServingPodTemplate {
                 .withImagePullPolicy(runtime.imagePullPolicy() == null ? null : runtime.imagePullPolicy().name())
                 .addNewPort().withName(RuntimeContract.PORT_NAME).withContainerPort(runtime.port())
                 .withProtocol("TCP").endPort()
+                .addNewPort().withName(RuntimeContract.GRPC_PORT_NAME).withContainerPort(runtime.grpcPortOrDefault())
+                .withProtocol("TCP").endPort()
                 .withEnv(env(md, location))
                 .withResources(runtime.resources())
                 .withStartupProbe(startupProbe(spec.probes().readiness(), spec.progressDeadlineSeconds()))
@@ -200,6 +202,7 @@ public final class ServingPodTemplate {
             put(env, RuntimeContract.ENV_SHADOW_URL, ServingService.shadowUrlFromEnvironment(md));
         }
         put(env, RuntimeContract.ENV_HTTP_PORT, Integer.toString(spec.runtime().port()));
+        put(env, RuntimeContract.ENV_GRPC_PORT, Integer.toString(spec.runtime().grpcPortOrDefault()));
         put(env, RuntimeContract.ENV_BATCH_MAX_SIZE, Integer.toString(spec.runtime().batching().maxBatchSize()));
         put(env, RuntimeContract.ENV_BATCH_MAX_DELAY_MS,
                 Integer.toString(spec.runtime().batching().maxDelayMillis()));

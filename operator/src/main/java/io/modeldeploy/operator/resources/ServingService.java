@@ -41,11 +41,11 @@ public final class ServingService {
     }
 
     public static Service desired(ModelDeployment md) {
-        return service(md, name(md), Labels.servingPods(md));
+        return service(md, name(md), Labels.servingPods(md), true);
     }
 
     public static Service desired(ModelDeployment md, String track) {
-        return service(md, name(md, track), Labels.track(md, track));
+        return service(md, name(md, track), Labels.track(md, track), true);
     }
 
     /** The Service stable pods send shadow traffic to: {@code <name>-shadow}. */
@@ -59,7 +59,8 @@ public final class ServingService {
      * that pods started meanwhile have its address in their environment.
      */
     public static Service desiredShadow(ModelDeployment md, boolean shadowRuns) {
-        return service(md, shadowName(md), Labels.track(md, shadowRuns ? Labels.TRACK_CANARY : "none"));
+        // REST only: the stable pods mirror over HTTP, and its first port is the one the environment names.
+        return service(md, shadowName(md), Labels.track(md, shadowRuns ? Labels.TRACK_CANARY : "none"), false);
     }
 
     /**
@@ -73,8 +74,9 @@ public final class ServingService {
         return "http://$(" + variable + "_SERVICE_HOST):$(" + variable + "_SERVICE_PORT)";
     }
 
-    private static Service service(ModelDeployment md, String name, Map<String, String> selector) {
-        return new ServiceBuilder()
+    /** @param grpc whether it also exposes the runtime's gRPC port (after the HTTP port, which stays first) */
+    private static Service service(ModelDeployment md, String name, Map<String, String> selector, boolean grpc) {
+        var service = new ServiceBuilder()
                 .withMetadata(Owner.childMetadata(md, name))
                 .withNewSpec()
                 .withType("ClusterIP")
@@ -87,5 +89,13 @@ public final class ServingService {
                 .endPort()
                 .endSpec()
                 .build();
+        if (grpc) {
+            int port = md.getSpec().runtime().grpcPortOrDefault();
+            service.getSpec().getPorts().add(new io.fabric8.kubernetes.api.model.ServicePortBuilder()
+                    .withName(RuntimeContract.GRPC_PORT_NAME).withPort(port)
+                    .withTargetPort(new IntOrString(RuntimeContract.GRPC_PORT_NAME)).withProtocol("TCP")
+                    .withAppProtocol(RuntimeContract.GRPC_APP_PROTOCOL).build());
+        }
+        return service;
     }
 }

@@ -50,6 +50,18 @@ class TrackMetricsTest {
     }
 
     @Test
+    void countsGrpcInferenceCallsAsTheRuntimeLabelsThem() {
+        TrackMetrics metrics = TrackMetrics.parse("""
+                modeldeploy_requests_total{endpoint="/inference.GRPCInferenceService/ModelInfer",model="iris",status="200",version="2.0.0"} 70.0
+                modeldeploy_requests_total{endpoint="/inference.GRPCInferenceService/ModelInfer",model="iris",status="503",version="2.0.0"} 3.0
+                modeldeploy_requests_total{endpoint="/predict",model="iris",status="200",version="2.0.0"} 30.0
+                """);
+
+        assertThat(metrics.requests()).isEqualTo(103);
+        assertThat(metrics.serverErrors()).isEqualTo(3);
+    }
+
+    @Test
     void readsWhatTheTrackComparedWithEachShadowVersion() {
         TrackMetrics metrics = TrackMetrics.parse("""
                 # TYPE modeldeploy_shadow_rows_total counter

@@ -67,13 +67,12 @@ class ServingObjectsTest {
     }
 
     @Test
-    void theServiceRoutesToEveryTrackOfTheModelOnPort80() {
+    void theServiceRoutesToEveryTrackOfTheModelOnPort80AndGrpcOn8081() {
         var service = ServingService.desired(iris());
         assertThat(service.getSpec().getSelector()).containsOnly(java.util.Map.entry(Labels.MODEL_DEPLOYMENT, "iris"));
-        assertThat(service.getSpec().getPorts()).singleElement().satisfies(p -> {
-            assertThat(p.getPort()).isEqualTo(80);
-            assertThat(p.getTargetPort().getStrVal()).isEqualTo(RuntimeContract.PORT_NAME);
-        });
+        assertThat(service.getSpec().getPorts()).extracting(p -> p.getName() + " " + p.getPort() + "->"
+                + p.getTargetPort().getStrVal() + " " + p.getAppProtocol())
+                .containsExactly("http 80->http null", "grpc 8081->grpc kubernetes.io/h2c");
         assertThat(ServingService.url(iris())).isEqualTo("http://iris.models.svc:80");
     }
 
@@ -86,6 +85,10 @@ class ServingObjectsTest {
                                 new GatewayRefSpec("public", null, null), null))));
 
         assertThat(ServingService.desired(md, Labels.TRACK_CANARY).getMetadata().getName()).isEqualTo("iris-canary");
+        assertThat(ServingService.desired(md, Labels.TRACK_CANARY).getSpec().getPorts())
+                .extracting(p -> p.getName()).containsExactly("http", "grpc");
+        assertThat(ServingService.desiredShadow(md, true).getSpec().getPorts()).as("mirrored over HTTP only")
+                .extracting(p -> p.getName()).containsExactly("http");
         assertThat(ServingService.desired(md, Labels.TRACK_CANARY).getSpec().getSelector())
                 .containsOnly(java.util.Map.entry(Labels.MODEL_DEPLOYMENT, "iris"),
                         java.util.Map.entry(Labels.TRACK, Labels.TRACK_CANARY));

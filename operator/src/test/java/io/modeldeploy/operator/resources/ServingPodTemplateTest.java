@@ -30,6 +30,7 @@ class ServingPodTemplateTest {
                 RuntimeContract.ENV_MODEL_FORMAT, "onnx",
                 RuntimeContract.ENV_MODEL_LOCATION, "/models/iris",
                 RuntimeContract.ENV_HTTP_PORT, "8080",
+                RuntimeContract.ENV_GRPC_PORT, "8081",
                 RuntimeContract.ENV_BATCH_MAX_SIZE, "32",
                 RuntimeContract.ENV_BATCH_MAX_DELAY_MS, "0",
                 RuntimeContract.ENV_CACHE_DIR, RuntimeContract.CACHE_PATH,
@@ -240,10 +241,8 @@ class ServingPodTemplateTest {
         assertThat(c.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/v2/health/ready");
         assertThat(c.getReadinessProbe().getHttpGet().getPort().getStrVal()).isEqualTo(RuntimeContract.PORT_NAME);
         assertThat(c.getLivenessProbe().getHttpGet().getPath()).isEqualTo("/v2/health/live");
-        assertThat(c.getPorts()).singleElement().satisfies(p -> {
-            assertThat(p.getName()).isEqualTo(RuntimeContract.PORT_NAME);
-            assertThat(p.getContainerPort()).isEqualTo(8080);
-        });
+        assertThat(c.getPorts()).extracting(p -> p.getName() + ":" + p.getContainerPort())
+                .containsExactly(RuntimeContract.PORT_NAME + ":8080", RuntimeContract.GRPC_PORT_NAME + ":8081");
         assertThat(c.getImage()).isEqualTo(IMAGE);
     }
 
