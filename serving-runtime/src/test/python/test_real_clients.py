@@ -80,6 +80,30 @@ def test_triton_client_names_the_model_version_and_the_outputs_it_wants(server):
         client.infer("iris", inputs=[tensor], outputs=[triton.InferRequestedOutput("logits", binary_data=False)])
 
 
+def test_triton_http_client_with_its_defaults_sends_and_reads_binary_tensors(server, reference):
+    # tritonclient's defaults: the input as raw bytes after the JSON, every output asked back as raw bytes
+    # (the binary tensor data extension, header Inference-Header-Content-Length).
+    client = triton.InferenceServerClient(url=server)
+    batch = np.array([row["features"] for row in reference], dtype=np.float32)
+    tensor = triton.InferInput("input", list(batch.shape), "FP32")
+    tensor.set_data_from_numpy(batch)
+
+    result = client.infer("iris", inputs=[tensor])
+
+    assert [label.decode() for label in result.as_numpy("label")] == [row["label"] for row in reference]
+    probabilities = result.as_numpy("probabilities")
+    assert probabilities.dtype == np.float32 and probabilities.shape == (len(reference), 3)
+    np.testing.assert_allclose(probabilities.sum(axis=1), np.ones(len(reference)), atol=1e-5)
+    assert result.get_response()["model_version"] == "1.0.0"
+    # One output raw, one as JSON, in one answer; and an FP16 input, which only travels raw.
+    half = triton.InferInput("input", [2, 4], "FP16")
+    half.set_data_from_numpy(np.array([[5, 4, 1, 0], [7, 3, 6, 2]], dtype=np.float16))
+    mixed = client.infer("iris", inputs=[half], outputs=[triton.InferRequestedOutput("label", binary_data=False),
+                                                         triton.InferRequestedOutput("probabilities")])
+    assert list(mixed.as_numpy("label")) == ["setosa", "virginica"]
+    assert mixed.as_numpy("probabilities").shape == (2, 3)
+
+
 def test_triton_grpc_client_reads_health_and_metadata(grpc_server):
     client = triton_grpc.InferenceServerClient(url=grpc_server)
     assert client.is_server_live()

@@ -89,3 +89,22 @@ def test_kserve_rest_client_infers_with_json(server):
     bad.set_data_from_numpy(np.array([[1, 2, 3]], dtype=np.float32), binary_data=False)
     with pytest.raises(httpx.HTTPStatusError, match="the model takes 4"):
         asyncio.run(call(InferRequest(model_name="iris", infer_inputs=[bad])))
+
+
+def test_kserve_rest_client_with_binary_tensors(server, reference):
+    async def call(request):
+        client = InferenceRESTClient(RESTConfig(protocol="v2"))
+        try:
+            return await client.infer(f"http://{server}", request, model_name="iris")
+        finally:
+            await client.close()
+    batch = np.array([row["features"] for row in reference], dtype=np.float32)
+    tensor = InferInput(name="input", shape=list(batch.shape), datatype="FP32")
+    tensor.set_data_from_numpy(batch, binary_data=True)  # sent as application/octet-stream after the JSON
+
+    response = asyncio.run(call(InferRequest(model_name="iris", infer_inputs=[tensor],
+                                             parameters={"binary_data_output": True})))
+
+    assert labels(response) == [row["label"] for row in reference]
+    probabilities = next(o for o in response.outputs if o.name == "probabilities").as_numpy()
+    assert probabilities.shape == (len(reference), 3)

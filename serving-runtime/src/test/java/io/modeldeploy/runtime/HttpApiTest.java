@@ -86,6 +86,7 @@ class HttpApiTest {
         assertThat(metadata.get("outputs")).extracting(o -> o.get("name").asText())
                 .containsExactly("label", "probabilities");
         assertThat(JSON.readTree(get("/v2").body()).get("name").asText()).isEqualTo("modeldeploy-serving-runtime");
+        assertThat(JSON.readTree(get("/v2").body()).get("extensions").toString()).isEqualTo("[\"binary_tensor_data\"]");
     }
 
     @Test

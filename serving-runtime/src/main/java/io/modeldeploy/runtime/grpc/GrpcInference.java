@@ -64,7 +64,7 @@ final class GrpcInference extends GRPCInferenceServiceGrpc.GRPCInferenceServiceI
     @Override
     public void serverMetadata(ServerMetadataRequest request, StreamObserver<ServerMetadataResponse> out) {
         answer(out, ServerMetadataResponse.newBuilder().setName(OpenInference.SERVER_NAME).setVersion(serverVersion)
-                .build());
+                .addAllExtensions(OpenInference.EXTENSIONS).build());
     }
 
     @Override

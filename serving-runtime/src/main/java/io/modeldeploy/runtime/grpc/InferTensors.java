@@ -1,8 +1,5 @@
 package io.modeldeploy.runtime.grpc;
 
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 import com.google.protobuf.ByteString;
@@ -11,6 +8,7 @@ import io.modeldeploy.runtime.grpc.proto.InferTensorContents;
 import io.modeldeploy.runtime.grpc.proto.ModelInferRequest;
 import io.modeldeploy.runtime.grpc.proto.ModelInferResponse;
 import io.modeldeploy.runtime.http.OpenInference;
+import io.modeldeploy.runtime.http.RawTensors;
 import io.modeldeploy.runtime.inference.BadInput;
 
 /**
@@ -48,8 +46,19 @@ final class InferTensors {
         if (columns != width) {
             throw new BadInput("input shape " + written + " has " + columns + " features; the model takes " + width);
         }
-        double[] values = request.getRawInputContentsCount() > 0 ? raw(request, datatype)
-                : typed(input.getContents(), datatype);
+        if (request.getRawInputContentsCount() > 0) {
+            if (request.getRawInputContentsCount() != 1) {
+                throw new BadInput("raw_input_contents has " + request.getRawInputContentsCount()
+                        + " entries; the request has 1 input");
+            }
+            if (input.hasContents()) {
+                throw new BadInput("input '" + input.getName() + "' has contents although the request sends "
+                        + "raw_input_contents; send its values in one of them");
+            }
+            return RawTensors.rows(request.getRawInputContents(0).asReadOnlyByteBuffer(), datatype, rows, columns,
+                    written);
+        }
+        double[] values = typed(input.getContents(), datatype);
         // rows <= values.length / width, or the product could overflow: compare by division.
         if (values.length % width != 0 || values.length / width != rows) {
             throw new BadInput("input data has " + values.length + " values; shape " + written + " needs "
@@ -62,45 +71,6 @@ final class InferTensors {
         return matrix;
     }
 
-    private static double[] raw(ModelInferRequest request, String datatype) {
-        if (request.getRawInputContentsCount() != 1) {
-            throw new BadInput("raw_input_contents has " + request.getRawInputContentsCount()
-                    + " entries; the request has 1 input");
-        }
-        if (request.getInputs(0).hasContents()) {
-            throw new BadInput("input '" + request.getInputs(0).getName() + "' has contents although the request "
-                    + "sends raw_input_contents; send its values in one of them");
-        }
-        ByteBuffer bytes = request.getRawInputContents(0).asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
-        int size = switch (datatype) {
-            case "INT8", "UINT8" -> 1;
-            case "FP16", "INT16", "UINT16" -> 2;
-            case "FP32", "INT32", "UINT32" -> 4;
-            default -> 8;
-        };
-        if (bytes.remaining() % size != 0) {
-            throw new BadInput("raw_input_contents holds " + bytes.remaining() + " bytes, not a whole number of "
-                    + datatype + " values of " + size + " bytes");
-        }
-        double[] values = new double[bytes.remaining() / size];
-        for (int i = 0; i < values.length; i++) {
-            values[i] = switch (datatype) {
-                case "INT8" -> bytes.get();
-                case "UINT8" -> Byte.toUnsignedInt(bytes.get());
-                case "INT16" -> bytes.getShort();
-                case "UINT16" -> Short.toUnsignedInt(bytes.getShort());
-                case "FP16" -> halfToFloat(bytes.getShort());
-                case "INT32" -> bytes.getInt();
-                case "UINT32" -> Integer.toUnsignedLong(bytes.getInt());
-                case "FP32" -> bytes.getFloat();
-                case "INT64" -> bytes.getLong();
-                case "UINT64" -> unsigned(bytes.getLong());
-                default -> bytes.getDouble(); // FP64
-            };
-        }
-        return values;
-    }
-
     /** The values in the contents field of the datatype; FP16 has none, it travels raw only. */
     private static double[] typed(InferTensorContents contents, String datatype) {
         return switch (datatype) {
@@ -111,7 +81,7 @@ final class InferTensors {
             case "INT64" -> contents.getInt64ContentsList().stream().mapToDouble(Long::doubleValue).toArray();
             case "UINT8", "UINT16", "UINT32" -> contents.getUintContentsList().stream()
                     .mapToDouble(Integer::toUnsignedLong).toArray();
-            case "UINT64" -> contents.getUint64ContentsList().stream().mapToDouble(InferTensors::unsigned).toArray();
+            case "UINT64" -> contents.getUint64ContentsList().stream().mapToDouble(RawTensors::unsigned).toArray();
             default -> throw new BadInput("an " + datatype + " input travels in raw_input_contents; contents has no "
                     + "field for it");
         };
@@ -122,46 +92,7 @@ final class InferTensors {
         for (var output : outputs) {
             var tensor = response.addOutputsBuilder().setName(output.name()).setDatatype(output.datatype());
             output.shape().forEach(size -> tensor.addShape(size));
-            response.addRawOutputContents(output.labels() != null ? bytes(output.labels()) : fp32(output.values()));
+            response.addRawOutputContents(ByteString.copyFrom(RawTensors.of(output)));
         }
-    }
-
-    /** BYTES: each element as its length (4 bytes, little-endian) and its UTF-8 bytes. */
-    private static ByteString bytes(List<String> labels) {
-        var out = ByteString.newOutput();
-        for (String label : labels) {
-            byte[] utf8 = label.getBytes(StandardCharsets.UTF_8);
-            out.write(ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putInt(utf8.length).array(), 0, 4);
-            out.write(utf8, 0, utf8.length);
-        }
-        return out.toByteString();
-    }
-
-    private static ByteString fp32(double[] values) {
-        ByteBuffer buffer = ByteBuffer.allocate(values.length * 4).order(ByteOrder.LITTLE_ENDIAN);
-        for (double v : values) {
-            buffer.putFloat((float) v);
-        }
-        return ByteString.copyFrom(buffer.flip());
-    }
-
-    private static double unsigned(long value) {
-        return value >= 0 ? value : Double.parseDouble(Long.toUnsignedString(value));
-    }
-
-    /** An IEEE 754 half-precision value (Java 17 has no Float.float16ToFloat). */
-    static float halfToFloat(short half) {
-        int bits = half & 0xffff;
-        int sign = (bits & 0x8000) << 16;
-        int exponent = (bits >>> 10) & 0x1f;
-        int mantissa = bits & 0x3ff;
-        if (exponent == 0) { // zero and subnormals: mantissa × 2^-24
-            float magnitude = mantissa * 0x1p-24f;
-            return sign != 0 ? -magnitude : magnitude;
-        }
-        if (exponent == 0x1f) { // infinities and NaN
-            return Float.intBitsToFloat(sign | 0x7f800000 | (mantissa << 13));
-        }
-        return Float.intBitsToFloat(sign | ((exponent + 112) << 23) | (mantissa << 13));
     }
 }

@@ -84,15 +84,16 @@ public final class HttpApi {
         router.get("/v2/health/ready").handler(ctx -> Json.send(ctx, state.ready() ? 200 : 503,
                 Map.of("ready", state.ready())));
         router.get("/v2").handler(ctx -> Json.send(ctx, 200, Map.of("name", OpenInference.SERVER_NAME,
-                "version", serverVersion, "extensions", List.of())));
+                "version", serverVersion, "extensions", OpenInference.EXTENSIONS)));
         // Each model route also with the version the server serves: /v2/models/{name}/versions/{version}/...
         for (String model : List.of("/v2/models/:name", "/v2/models/:name/versions/:version")) {
             router.get(model).handler(ctx -> withModel(ctx, m -> Json.send(ctx, 200, OpenInference.metadata(m))));
             router.get(model + "/ready").handler(ctx -> withModel(ctx, m -> Json.send(ctx,
                     state.ready() ? 200 : 503, Map.of("name", m.config().name(), "ready", state.ready()))));
             router.post(model + "/infer").handler(ctx -> withModel(ctx, m -> predict(ctx,
-                    (served, body) -> OpenInference.checked(served,
-                            RequestBodies.inference(body, served.config().features().size())),
+                    (served, body) -> OpenInference.checked(served, RequestBodies.inference(body,
+                            ctx.request().getHeader(RequestBodies.BINARY_HEADER_LENGTH),
+                            served.config().features().size())),
                     (served, predictions, request) -> OpenInference.response(served, predictions, request))));
         }
 
@@ -144,9 +145,15 @@ public final class HttpApi {
                                     model.config().output().classification(), predictions);
                             ctx.response().putHeader(MODEL_VERSION_HEADER, model.version());
                             Object answered = answer.of(model, predictions, request);
+                            if (answered instanceof OpenInference.BinaryAnswer binary) {
+                                sendBinary(ctx, binary);
+                                return; // not mirrored: the shadow comparison reads JSON answers
+                            }
                             Json.send(ctx, 200, answered);
                             shadow.filter(ShadowMirror::shadowReady)
                                     .filter(m -> ctx.request().getHeader(ShadowMirror.COPY_HEADER) == null)
+                                    // binary tensor requests are not copied: the copy would lack their header
+                                    .filter(m -> ctx.request().getHeader(RequestBodies.BINARY_HEADER_LENGTH) == null)
                                     .ifPresent(mirror -> mirror.mirror(
                                     ctx.request().uri(), ctx.request().getHeader("Content-Type"),
                                     body == null ? new byte[0] : body.getBytes(), Json.MAPPER.valueToTree(answered)));
@@ -155,6 +162,20 @@ public final class HttpApi {
                         }
                     }));
                 });
+    }
+
+    /** The JSON header, then the outputs' raw bytes; the header's length in {@value RequestBodies#BINARY_HEADER_LENGTH}. */
+    private static void sendBinary(RoutingContext ctx, OpenInference.BinaryAnswer answer) {
+        byte[] header;
+        try {
+            header = Json.MAPPER.writeValueAsBytes(answer.header());
+        } catch (IOException e) {
+            ctx.fail(e);
+            return;
+        }
+        ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, "application/octet-stream")
+                .putHeader(RequestBodies.BINARY_HEADER_LENGTH, Integer.toString(header.length))
+                .end(Buffer.buffer(header.length + answer.raw().length).appendBytes(header).appendBytes(answer.raw()));
     }
 
     private void withModel(RoutingContext ctx, java.util.function.Consumer<ModelService> then) {
@@ -174,11 +195,15 @@ public final class HttpApi {
 
     /**
      * Every POST endpoint reads JSON: a body declared as anything else gets 415 before it is read. A request without
-     * a Content-Type is read as JSON (some inference clients send none).
+     * a Content-Type is read as JSON (some inference clients send none); an infer request with the binary tensor
+     * data extension's header may have any (KServe's client declares application/octet-stream).
      */
     private void requireJson(RoutingContext ctx) {
         String type = ctx.request().getHeader(HttpHeaders.CONTENT_TYPE);
-        if (type != null && !Json.isJson(type)) {
+        // The binary tensor data extension: JSON, then raw bytes, sent as application/octet-stream (or anything).
+        boolean binary = ctx.request().getHeader(RequestBodies.BINARY_HEADER_LENGTH) != null
+                && ctx.request().path().endsWith("/infer");
+        if (type != null && !Json.isJson(type) && !binary) {
             Json.error(ctx, 415, "the request body is declared as '" + type + "'; send JSON with Content-Type: "
                     + "application/json");
             return;

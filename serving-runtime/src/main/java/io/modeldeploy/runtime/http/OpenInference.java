@@ -18,6 +18,8 @@ import io.modeldeploy.runtime.inference.Prediction;
 public final class OpenInference {
     public static final String INPUT = "input";
     public static final String SERVER_NAME = "modeldeploy-serving-runtime";
+    /** The protocol extensions served, as Triton names them: raw tensors after a REST request's JSON. */
+    public static final List<String> EXTENSIONS = List.of("binary_tensor_data");
     /** The datatypes a numeric input tensor may have; each value is read as a number. */
     public static final java.util.Set<String> NUMERIC = java.util.Set.of("FP16", "FP32", "FP64", "INT8", "INT16",
             "INT32", "INT64", "UINT8", "UINT16", "UINT32", "UINT64");
@@ -124,18 +126,39 @@ public final class OpenInference {
         return request;
     }
 
-    /** The outputs the request asked for (all without {@code outputs}), as REST answers them. */
-    static Map<String, Object> response(ModelService model, List<Prediction> predictions,
-            RequestBodies.Inference request) {
+    /**
+     * The outputs the request asked for (all without {@code outputs}), as REST answers them: JSON, or, when the
+     * request asks for raw outputs (the binary tensor data extension), a {@link BinaryAnswer}.
+     */
+    static Object response(ModelService model, List<Prediction> predictions, RequestBodies.Inference request) {
         var response = new LinkedHashMap<String, Object>();
         response.put("model_name", model.config().name());
         response.put("model_version", model.version());
         if (request.id() != null) {
             response.put("id", request.id());
         }
-        response.put("outputs", outputTensors(model, predictions, request.outputs()).stream()
-                .map(OpenInference::json).toList());
-        return response;
+        var outputs = new ArrayList<Map<String, Object>>();
+        var raw = new java.io.ByteArrayOutputStream();
+        for (OutputTensor output : outputTensors(model, predictions, request.outputs())) {
+            if (request.binary(output.name())) {
+                byte[] bytes = RawTensors.of(output);
+                var tensor = json(new TensorSpec(output.name(), output.datatype(), output.shape()));
+                tensor.put("parameters", Map.of("binary_data_size", bytes.length));
+                outputs.add(tensor);
+                raw.writeBytes(bytes);
+            } else {
+                outputs.add(json(output));
+            }
+        }
+        response.put("outputs", outputs);
+        return raw.size() == 0 ? response : new BinaryAnswer(response, raw.toByteArray());
+    }
+
+    /**
+     * An answer in the binary tensor data extension: the JSON {@code header}, whose outputs name their
+     * {@code binary_data_size}, then their raw bytes in order.
+     */
+    record BinaryAnswer(Map<String, Object> header, byte[] raw) {
     }
 
     private static Map<String, Object> json(TensorSpec spec) {

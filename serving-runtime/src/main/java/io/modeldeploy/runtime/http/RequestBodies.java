@@ -2,9 +2,12 @@ package io.modeldeploy.runtime.http;
 
 import java.io.IOException;
 import java.math.BigInteger;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;
@@ -17,7 +20,9 @@ import io.modeldeploy.runtime.inference.BadInput;
  * The prediction endpoints' request bodies, read token by token straight into primitive arrays: no tree of the
  * body is built and nothing is sized from what a request declares, only from the body's own length. Reading a body
  * allocates at most 12 times its size (each number takes at least 2 bytes of JSON and 8 as a double, in a buffer
- * and then in its row; {@code RequestBodiesTest} measures the densest bodies), and the body size is capped, so no
+ * and then in its row; {@code RequestBodiesTest} measures the densest bodies; the binary extension's raw bytes
+ * cost at most 8 each, an INT8 as a double in its row, plus the buffer sized from the JSON header's length alone),
+ * and the body size is capped, so no
  * body of any shape, count or nesting makes the server allocate more. Callers run this off the event loop.
  */
 final class RequestBodies {
@@ -25,14 +30,24 @@ final class RequestBodies {
     }
 
     /**
-     * A v2 infer request: its one input tensor as rows, the request's id (null without one) and the output tensors
-     * it names in {@code outputs} (empty: all of them).
+     * A v2 infer request: its one input tensor as rows, the request's id (null without one), the output tensors
+     * it names in {@code outputs} (empty: all of them), and which outputs to answer as raw bytes (the binary tensor
+     * data extension): the ones whose {@code parameters.binary_data} is true, else all with the request's
+     * {@code parameters.binary_data_output}.
      */
-    record Inference(double[][] rows, String id, List<String> outputs) {
+    record Inference(double[][] rows, String id, List<String> outputs, boolean binaryByDefault,
+            Map<String, Boolean> binaryByOutput) {
         Inference(double[][] rows, String id) {
-            this(rows, id, List.of());
+            this(rows, id, List.of(), false, Map.of());
+        }
+
+        boolean binary(String output) {
+            return binaryByOutput.getOrDefault(output, binaryByDefault);
         }
     }
+
+    /** The header of the binary tensor data extension: the length of the JSON that starts the body. */
+    static final String BINARY_HEADER_LENGTH = "Inference-Header-Content-Length";
 
     /** The rows of a /predict body {@code {"features": [[...], ...]}} (one flat list is one row). */
     static double[][] features(byte[] body) {
@@ -99,11 +114,26 @@ final class RequestBodies {
      * the data's values, their count against the shape.
      */
     static Inference inference(byte[] body, int width) {
-        return read(body, parser -> {
+        return inference(body, null, width);
+    }
+
+    /**
+     * A v2 infer request, JSON alone or, with the binary tensor data extension, a JSON header of
+     * {@code headerLength} bytes followed by the input's raw bytes ({@code parameters.binary_data_size}).
+     *
+     * @param headerLength the {@value #BINARY_HEADER_LENGTH} header as sent, or null without one
+     */
+    static Inference inference(byte[] body, String headerLength, int width) {
+        int jsonLength = jsonLength(body, headerLength);
+        ByteBuffer binary = ByteBuffer.wrap(body == null ? new byte[0] : body, jsonLength,
+                body == null ? 0 : body.length - jsonLength);
+        return read(body, jsonLength, parser -> {
             Tensor tensor = null;
             int tensors = 0;
             String id = null;
+            boolean binaryByDefault = false;
             var outputs = new ArrayList<String>();
+            var binaryByOutput = new HashMap<String, Boolean>();
             for (JsonToken field = next(parser); field == JsonToken.FIELD_NAME; field = next(parser)) {
                 String name = parser.currentName();
                 JsonToken value = next(parser);
@@ -111,7 +141,7 @@ final class RequestBodies {
                     tensors = 0;
                     for (JsonToken t = next(parser); t != JsonToken.END_ARRAY; t = next(parser)) {
                         if (tensors++ == 0 && t == JsonToken.START_OBJECT) {
-                            tensor = Tensor.read(parser, mostValues(body));
+                            tensor = Tensor.read(parser, jsonLength / 2 + 1); // as mostValues, of the JSON
                         } else {
                             parser.skipChildren();
                         }
@@ -120,8 +150,10 @@ final class RequestBodies {
                     id = parser.getText();
                 } else if ("outputs".equals(name) && value == JsonToken.START_ARRAY) {
                     for (JsonToken t = next(parser); t != JsonToken.END_ARRAY; t = next(parser)) {
-                        outputs.add(outputName(parser, t));
+                        outputs.add(output(parser, t, binaryByOutput));
                     }
+                } else if ("parameters".equals(name) && value == JsonToken.START_OBJECT) {
+                    binaryByDefault = Boolean.TRUE.equals(booleanParameter(parser, "binary_data_output"));
                 } else {
                     parser.skipChildren();
                 }
@@ -135,27 +167,72 @@ final class RequestBodies {
             if (tensor == null) {
                 throw new BadInput("'inputs' must hold one tensor {name, shape, datatype, data}");
             }
-            return new Inference(tensor.rows(width), id, List.copyOf(outputs));
+            return new Inference(tensor.rows(width, binary), id, List.copyOf(outputs), binaryByDefault,
+                    Map.copyOf(binaryByOutput));
         });
     }
 
-    /** The name of one requested output {@code {"name": ..., "parameters": {...}}}; its parameters are not read. */
-    private static String outputName(JsonParser parser, JsonToken start) throws IOException {
+    /** Where the JSON ends: the whole body, or the binary extension's header length once checked. */
+    private static int jsonLength(byte[] body, String headerLength) {
+        int length = body == null ? 0 : body.length;
+        if (headerLength == null) {
+            return length;
+        }
+        long declared;
+        try {
+            declared = Long.parseLong(headerLength.trim());
+        } catch (NumberFormatException e) {
+            declared = -1;
+        }
+        if (declared < 1 || declared > length) {
+            throw new BadInput(BINARY_HEADER_LENGTH + " must be the length of the JSON that starts the body, from 1 "
+                    + "to the body's " + length + " bytes, not '" + headerLength + "'");
+        }
+        return (int) declared;
+    }
+
+    /** Reads a {@code parameters} object for one boolean; null when it is not there or not a boolean. */
+    private static Boolean booleanParameter(JsonParser parser, String key) throws IOException {
+        Boolean found = null;
+        for (JsonToken field = next(parser); field == JsonToken.FIELD_NAME; field = next(parser)) {
+            String name = parser.currentName();
+            JsonToken value = next(parser);
+            if (key.equals(name) && value.isBoolean()) {
+                found = value == JsonToken.VALUE_TRUE;
+            } else {
+                parser.skipChildren();
+            }
+        }
+        return found;
+    }
+
+    /**
+     * The name of one requested output {@code {"name": ..., "parameters": {"binary_data": ...}}}; its
+     * {@code binary_data}, when it has one, goes into {@code binary}.
+     */
+    private static String output(JsonParser parser, JsonToken start, Map<String, Boolean> binary)
+            throws IOException {
         if (start != JsonToken.START_OBJECT) {
             throw new BadInput("'outputs' must be a list of {\"name\": ...} objects");
         }
         String name = null;
+        Boolean binaryData = null;
         for (JsonToken field = next(parser); field == JsonToken.FIELD_NAME; field = next(parser)) {
             String key = parser.currentName();
             JsonToken value = next(parser);
             if ("name".equals(key) && value == JsonToken.VALUE_STRING) {
                 name = parser.getText();
+            } else if ("parameters".equals(key) && value == JsonToken.START_OBJECT) {
+                binaryData = booleanParameter(parser, "binary_data");
             } else {
                 parser.skipChildren();
             }
         }
         if (name == null) {
             throw new BadInput("each of 'outputs' needs a \"name\"");
+        }
+        if (binaryData != null) {
+            binary.put(name, binaryData);
         }
         return name;
     }
@@ -170,6 +247,8 @@ final class RequestBodies {
         private final Values data;
         private boolean hasData;
         private String notANumber;
+        /** The input's {@code parameters.binary_data_size}: its raw bytes follow the JSON; -1 without. */
+        private long binarySize = -1;
 
         private Tensor(int mostValues) {
             data = new Values(mostValues);
@@ -185,10 +264,27 @@ final class RequestBodies {
                     case "datatype" -> tensor.datatype = value == JsonToken.VALUE_STRING ? parser.getText() : skip(parser);
                     case "shape" -> tensor.readShape(parser, value);
                     case "data" -> tensor.readData(parser, value);
+                    case "parameters" -> tensor.readParameters(parser, value);
                     default -> parser.skipChildren();
                 }
             }
             return tensor;
+        }
+
+        private void readParameters(JsonParser parser, JsonToken value) throws IOException {
+            if (value != JsonToken.START_OBJECT) {
+                parser.skipChildren();
+                return;
+            }
+            for (JsonToken field = next(parser); field == JsonToken.FIELD_NAME; field = next(parser)) {
+                String key = parser.currentName();
+                JsonToken parameter = next(parser);
+                if ("binary_data_size".equals(key)) {
+                    binarySize = parameter == JsonToken.VALUE_NUMBER_INT && parser.getLongValue() >= 0
+                            ? parser.getLongValue() : -2;
+                }
+                parser.skipChildren();
+            }
         }
 
         private static String skip(JsonParser parser) throws IOException {
@@ -244,7 +340,8 @@ final class RequestBodies {
             }
         }
 
-        double[][] rows(int width) {
+        /** @param binary what follows the JSON (binary tensor data extension), empty without */
+        double[][] rows(int width, ByteBuffer binary) {
             if (!OpenInference.NUMERIC.contains(datatype)) {
                 throw new BadInput("input '" + name + "' has datatype '" + datatype
                         + "'; send a numeric tensor, e.g. FP32");
@@ -265,6 +362,24 @@ final class RequestBodies {
             if (columns != width) {
                 throw new BadInput("input shape " + written + " has " + columns + " features; the model takes "
                         + width);
+            }
+            if (binarySize == -2) {
+                throw new BadInput("input '" + name + "': binary_data_size must be a whole number of bytes");
+            }
+            if (binarySize >= 0) {
+                if (hasData) {
+                    throw new BadInput("input '" + name + "' has both 'data' and binary_data_size; send its values "
+                            + "in one of them");
+                }
+                if (binary.remaining() != binarySize) {
+                    throw new BadInput("input '" + name + "' declares binary_data_size " + binarySize + "; the body "
+                            + "has " + binary.remaining() + " bytes after its JSON (" + BINARY_HEADER_LENGTH + ")");
+                }
+                return RawTensors.rows(binary, datatype, rows, columns, written);
+            }
+            if (binary.hasRemaining()) {
+                throw new BadInput("the body has " + binary.remaining() + " bytes after its JSON ("
+                        + BINARY_HEADER_LENGTH + ") but no input declares parameters.binary_data_size");
             }
             if (!hasData) {
                 throw new BadInput("input 'data' is required");
@@ -365,10 +480,15 @@ final class RequestBodies {
 
     /** Parses a body that must be one JSON object, mapping the parser's failures to the client's 400. */
     private static <T> T read(byte[] body, Reader<T> reader) {
+        return read(body, body == null ? 0 : body.length, reader);
+    }
+
+    /** Parses the body's first {@code length} bytes, which must be one JSON object. */
+    private static <T> T read(byte[] body, int length, Reader<T> reader) {
         if (body == null || body.length == 0) {
             throw new BadInput("the request has no body; send JSON");
         }
-        try (JsonParser parser = Json.MAPPER.createParser(body)) {
+        try (JsonParser parser = Json.MAPPER.createParser(body, 0, length)) {
             if (parser.nextToken() != JsonToken.START_OBJECT) {
                 throw new BadInput("the request body must be a JSON object");
             }

@@ -12,6 +12,7 @@ import com.google.protobuf.ByteString;
 
 import io.modeldeploy.runtime.grpc.proto.InferTensorContents;
 import io.modeldeploy.runtime.grpc.proto.ModelInferRequest;
+import io.modeldeploy.runtime.http.RawTensors;
 import io.modeldeploy.runtime.inference.BadInput;
 
 /** Every numeric datatype read from raw little-endian bytes and from typed contents, to the same values. */
@@ -19,14 +20,14 @@ class InferTensorsTest {
 
     @Test
     void halfPrecisionValuesReadAsTheirFloats() {
-        assertThat(InferTensors.halfToFloat((short) 0x3c00)).isEqualTo(1.0f);
-        assertThat(InferTensors.halfToFloat((short) 0xc000)).isEqualTo(-2.0f);
-        assertThat(InferTensors.halfToFloat((short) 0x4248)).isEqualTo(3.140625f);
-        assertThat(InferTensors.halfToFloat((short) 0x7bff)).isEqualTo(65504f); // the largest
-        assertThat(InferTensors.halfToFloat((short) 0x0001)).isEqualTo(0x1p-24f); // the smallest subnormal
-        assertThat(InferTensors.halfToFloat((short) 0x8000)).isEqualTo(-0.0f);
-        assertThat(InferTensors.halfToFloat((short) 0x7c00)).isEqualTo(Float.POSITIVE_INFINITY);
-        assertThat(InferTensors.halfToFloat((short) 0x7e00)).isNaN();
+        assertThat(RawTensors.halfToFloat((short) 0x3c00)).isEqualTo(1.0f);
+        assertThat(RawTensors.halfToFloat((short) 0xc000)).isEqualTo(-2.0f);
+        assertThat(RawTensors.halfToFloat((short) 0x4248)).isEqualTo(3.140625f);
+        assertThat(RawTensors.halfToFloat((short) 0x7bff)).isEqualTo(65504f); // the largest
+        assertThat(RawTensors.halfToFloat((short) 0x0001)).isEqualTo(0x1p-24f); // the smallest subnormal
+        assertThat(RawTensors.halfToFloat((short) 0x8000)).isEqualTo(-0.0f);
+        assertThat(RawTensors.halfToFloat((short) 0x7c00)).isEqualTo(Float.POSITIVE_INFINITY);
+        assertThat(RawTensors.halfToFloat((short) 0x7e00)).isNaN();
     }
 
     @Test
@@ -68,7 +69,7 @@ class InferTensorsTest {
     @Test
     void rawBytesThatAreNotWholeValuesOrSeveralEntriesAreRefused() {
         assertThatThrownBy(() -> raw("FP32", buffer(15).put(new byte[15]))).isInstanceOf(BadInput.class)
-                .hasMessage("raw_input_contents holds 15 bytes, not a whole number of FP32 values of 4 bytes");
+                .hasMessage("the raw data holds 15 bytes, not a whole number of FP32 values of 4 bytes");
         var twoEntries = request("FP32").addRawInputContents(ByteString.copyFrom(new byte[16]))
                 .addRawInputContents(ByteString.copyFrom(new byte[16])).build();
         assertThatThrownBy(() -> InferTensors.rows(twoEntries, 4)).isInstanceOf(BadInput.class)
