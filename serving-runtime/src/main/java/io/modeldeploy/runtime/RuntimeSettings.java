@@ -6,7 +6,9 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.OptionalLong;
 
+import io.modeldeploy.runtime.http.BodyBudget;
 import io.modeldeploy.runtime.inference.DynamicBatcher;
 import io.modeldeploy.runtime.inference.ModelService;
 import io.modeldeploy.runtime.model.ModelSource;
@@ -19,7 +21,14 @@ import io.modeldeploy.runtime.model.S3Access;
 public record RuntimeSettings(String model, Optional<String> sha256, Optional<String> modelVersion, String host,
         int port, Path cacheDir, ModelService.BatchingSettings batching, long maxBodyBytes, Duration drainTimeout,
         long maxModelBytes, AcceptanceGate acceptance, Duration injectedLatency, S3Access s3,
-        Optional<Path> sharedCache, Optional<URI> shadow, OptionalInt grpcPort) {
+        Optional<Path> sharedCache, Optional<URI> shadow, OptionalInt grpcPort, OptionalLong requestBudgetBytes) {
+    /**
+     * The bytes of prediction requests held at once: the setting, else {@link BodyBudget#forHeap} of this JVM's heap.
+     */
+    public long requestBudget() {
+        return requestBudgetBytes.orElseGet(() -> BodyBudget.forHeap(Runtime.getRuntime().maxMemory(), maxBodyBytes));
+    }
+
     /** The gRPC port when none is given; {@code off} serves no gRPC. */
     public static final int DEFAULT_GRPC_PORT = 8081;
 
@@ -28,43 +37,52 @@ public record RuntimeSettings(String model, Optional<String> sha256, Optional<St
             Path cacheDir, ModelService.BatchingSettings batching, long maxBodyBytes, Duration drainTimeout) {
         this(model, sha256, modelVersion, host, port, cacheDir, batching, maxBodyBytes, drainTimeout,
                 ModelSource.DEFAULT_MAX_MODEL_BYTES, AcceptanceGate.NONE, Duration.ZERO, S3Access.AWS, Optional.empty(),
-                Optional.empty(), OptionalInt.empty());
+                Optional.empty(), OptionalInt.empty(), OptionalLong.empty());
     }
 
     /** The settings with an acceptance gate, for tests. */
     public RuntimeSettings withAcceptance(AcceptanceGate gate) {
         return new RuntimeSettings(model, sha256, modelVersion, host, port, cacheDir, batching, maxBodyBytes,
-                drainTimeout, maxModelBytes, gate, injectedLatency, s3, sharedCache, shadow, grpcPort);
+                drainTimeout, maxModelBytes, gate, injectedLatency, s3, sharedCache, shadow, grpcPort, requestBudgetBytes);
     }
 
     /** The settings with a delay added to every prediction, for tests. */
     public RuntimeSettings withInjectedLatency(Duration latency) {
         return new RuntimeSettings(model, sha256, modelVersion, host, port, cacheDir, batching, maxBodyBytes,
-                drainTimeout, maxModelBytes, acceptance, latency, s3, sharedCache, shadow, grpcPort);
+                drainTimeout, maxModelBytes, acceptance, latency, s3, sharedCache, shadow, grpcPort, requestBudgetBytes);
     }
 
     /** The settings with another way to an S3-compatible store, for tests. */
     public RuntimeSettings withS3(S3Access access) {
         return new RuntimeSettings(model, sha256, modelVersion, host, port, cacheDir, batching, maxBodyBytes,
-                drainTimeout, maxModelBytes, acceptance, injectedLatency, access, sharedCache, shadow, grpcPort);
+                drainTimeout, maxModelBytes, acceptance, injectedLatency, access, sharedCache, shadow, grpcPort, requestBudgetBytes);
     }
 
     /** The settings with a shared cache of downloaded bundles, for tests. */
     public RuntimeSettings withSharedCache(Path folder) {
         return new RuntimeSettings(model, sha256, modelVersion, host, port, cacheDir, batching, maxBodyBytes,
-                drainTimeout, maxModelBytes, acceptance, injectedLatency, s3, Optional.of(folder), shadow, grpcPort);
+                drainTimeout, maxModelBytes, acceptance, injectedLatency, s3, Optional.of(folder), shadow, grpcPort, requestBudgetBytes);
     }
 
     /** The settings with a shadow server that copies of the prediction requests go to, for tests. */
     public RuntimeSettings withShadow(URI server) {
         return new RuntimeSettings(model, sha256, modelVersion, host, port, cacheDir, batching, maxBodyBytes,
-                drainTimeout, maxModelBytes, acceptance, injectedLatency, s3, sharedCache, Optional.of(server), grpcPort);
+                drainTimeout, maxModelBytes, acceptance, injectedLatency, s3, sharedCache, Optional.of(server), grpcPort,
+                requestBudgetBytes);
     }
 
     /** The settings with a gRPC server on {@code port} (0: any free port), for tests. */
     public RuntimeSettings withGrpcPort(int port) {
         return new RuntimeSettings(model, sha256, modelVersion, host, this.port, cacheDir, batching, maxBodyBytes,
-                drainTimeout, maxModelBytes, acceptance, injectedLatency, s3, sharedCache, shadow, OptionalInt.of(port));
+                drainTimeout, maxModelBytes, acceptance, injectedLatency, s3, sharedCache, shadow, OptionalInt.of(port),
+                requestBudgetBytes);
+    }
+
+    /** The settings with a budget of prediction request bytes held at once, for tests. */
+    public RuntimeSettings withRequestBudget(long bytes) {
+        return new RuntimeSettings(model, sha256, modelVersion, host, port, cacheDir, batching, maxBodyBytes,
+                drainTimeout, maxModelBytes, acceptance, injectedLatency, s3, sharedCache, shadow, grpcPort,
+                OptionalLong.of(bytes));
     }
 
     static final String USAGE = """
@@ -80,6 +98,8 @@ public record RuntimeSettings(String model, Optional<String> sha256, Optional<St
               --max-delay-ms <n>     wait for a batch to fill (MODELDEPLOY_BATCH_MAX_DELAY_MS, default 0)
               --cache-dir <folder>   downloads and engine files (MODELDEPLOY_CACHE_DIR, default /tmp/modeldeploy)
               --max-model-mib <n>    the largest model file to download (MODELDEPLOY_MAX_MODEL_MIB, default 4096)
+              --request-budget-mib <n>  prediction requests held at once; more get 503 (MODELDEPLOY_REQUEST_BUDGET_MIB,
+                                     default: a 26th of the max heap, at least one body of the size limit)
               --max-queue <n>        requests that may wait for the model; more get 503 (MODELDEPLOY_MAX_QUEUE, default 1024)
               --deadline-ms <n>      a prediction not done this long after it arrived gets 503 (MODELDEPLOY_DEADLINE_MS, default 30000)
               --min-accuracy <x>     before ready, agree with reference.json's labels at least this often, else exit 1
@@ -141,7 +161,10 @@ public record RuntimeSettings(String model, Optional<String> sha256, Optional<St
                         .filter(d -> !d.isBlank()).map(Path::of),
                 Optional.ofNullable(pick(flags, "shadow-url", env, "MODELDEPLOY_SHADOW_URL", null))
                         .filter(u -> !u.isBlank()).flatMap(RuntimeSettings::shadowServer),
-                grpcPort(pick(flags, "grpc-port", env, "MODELDEPLOY_GRPC_PORT", Integer.toString(DEFAULT_GRPC_PORT))));
+                grpcPort(pick(flags, "grpc-port", env, "MODELDEPLOY_GRPC_PORT", Integer.toString(DEFAULT_GRPC_PORT))),
+                Optional.ofNullable(pick(flags, "request-budget-mib", env, "MODELDEPLOY_REQUEST_BUDGET_MIB", null))
+                        .map(v -> OptionalLong.of(1024L * 1024 * atLeastOne(v, "request-budget-mib")))
+                        .orElse(OptionalLong.empty()));
     }
 
     /**
@@ -215,6 +238,14 @@ public record RuntimeSettings(String model, Optional<String> sha256, Optional<St
     private static String pick(Map<String, String> flags, String flag, Map<String, String> env, String variable,
             String fallback) {
         return flags.getOrDefault(flag, env.getOrDefault(variable, fallback));
+    }
+
+    private static int atLeastOne(String value, String name) {
+        int parsed = number(value, name);
+        if (parsed < 1) {
+            throw new IllegalArgumentException(name + " must be at least 1, not " + parsed);
+        }
+        return parsed;
     }
 
     private static int atLeastZero(String value, String name) {

@@ -8,6 +8,7 @@ import java.util.Optional;
 import java.util.OptionalInt;
 
 import io.modeldeploy.runtime.grpc.GrpcServer;
+import io.modeldeploy.runtime.http.BodyBudget;
 import io.modeldeploy.runtime.http.HttpApi;
 import io.modeldeploy.runtime.http.RuntimeMetrics;
 import io.modeldeploy.runtime.http.ServingState;
@@ -78,16 +79,18 @@ public final class ServingRuntime implements AutoCloseable {
     /** Serves HTTP on the configured port, then loads the model; returns once the model is ready. */
     public ServingRuntime start() throws IOException {
         offlineEngines(settings.cacheDir());
+        var budget = new BodyBudget(settings.requestBudget());
         server = vertx.createHttpServer()
-                .requestHandler(new HttpApi(state, metrics, VERSION, shadow).router(vertx, settings.maxBodyBytes(),
+                .requestHandler(new HttpApi(state, metrics, VERSION, shadow, budget).router(vertx, settings.maxBodyBytes(),
                         settings.injectedLatency()))
                 .listen(settings.port(), settings.host())
                 .toCompletionStage().toCompletableFuture().join();
-        log("listening on " + settings.host() + ":" + server.actualPort());
+        log("listening on " + settings.host() + ":" + server.actualPort() + "; prediction requests held at once: "
+                + (budget.bytes() >> 20) + " MiB");
         if (settings.grpcPort().isPresent()) {
             grpc = Optional.of(GrpcServer.start(settings.host(), settings.grpcPort().getAsInt(),
                     (int) Math.min(Integer.MAX_VALUE, settings.maxBodyBytes()), state, metrics, VERSION,
-                    settings.injectedLatency()));
+                    settings.injectedLatency(), budget));
             log("gRPC (Open Inference Protocol) on " + settings.host() + ":" + grpc.get().port());
         }
         settings.shadow().ifPresent(url -> log("copies of the prediction requests go to " + url

@@ -22,6 +22,7 @@ import io.modeldeploy.runtime.grpc.proto.ServerMetadataRequest;
 import io.modeldeploy.runtime.grpc.proto.ServerMetadataResponse;
 import io.modeldeploy.runtime.grpc.proto.ServerReadyRequest;
 import io.modeldeploy.runtime.grpc.proto.ServerReadyResponse;
+import io.modeldeploy.runtime.http.BodyBudget;
 import io.modeldeploy.runtime.http.OpenInference;
 import io.modeldeploy.runtime.http.RuntimeMetrics;
 import io.modeldeploy.runtime.http.ServingState;
@@ -43,12 +44,15 @@ final class GrpcInference extends GRPCInferenceServiceGrpc.GRPCInferenceServiceI
     private final RuntimeMetrics metrics;
     private final String serverVersion;
     private final Duration injectedLatency;
+    private final BodyBudget budget;
 
-    GrpcInference(ServingState state, RuntimeMetrics metrics, String serverVersion, Duration injectedLatency) {
+    GrpcInference(ServingState state, RuntimeMetrics metrics, String serverVersion, Duration injectedLatency,
+            BodyBudget budget) {
         this.state = state;
         this.metrics = metrics;
         this.serverVersion = serverVersion;
         this.injectedLatency = injectedLatency;
+        this.budget = budget;
     }
 
     @Override
@@ -96,6 +100,14 @@ final class GrpcInference extends GRPCInferenceServiceGrpc.GRPCInferenceServiceI
         long start = System.nanoTime();
         state.requestStarted();
         ModelService model = state.model().orElse(null);
+        long size = request.getSerializedSize();
+        if (!budget.tryAcquire(size)) {
+            metrics.request(INFER_ENDPOINT, 503, Duration.ofNanos(System.nanoTime() - start),
+                    model == null ? "none" : model.config().name(), model == null ? "none" : model.version());
+            state.requestEnded();
+            out.onError(Status.UNAVAILABLE.withDescription(budget.refusal(size)).asRuntimeException());
+            return;
+        }
         CompletableFuture<ModelInferResponse> answer;
         try {
             ModelService served = served(request.getModelName(), request.getModelVersion());
@@ -122,6 +134,7 @@ final class GrpcInference extends GRPCInferenceServiceGrpc.GRPCInferenceServiceI
             metrics.request(INFER_ENDPOINT, httpStatus(status), Duration.ofNanos(System.nanoTime() - start),
                     model == null ? "none" : model.config().name(), model == null ? "none" : model.version());
             state.requestEnded();
+            budget.release(size);
             if (error == null) {
                 answer(out, response);
             } else {

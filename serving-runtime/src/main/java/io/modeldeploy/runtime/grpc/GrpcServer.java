@@ -10,6 +10,7 @@ import java.util.concurrent.TimeUnit;
 
 import io.grpc.Server;
 import io.grpc.netty.NettyServerBuilder;
+import io.modeldeploy.runtime.http.BodyBudget;
 import io.modeldeploy.runtime.http.RuntimeMetrics;
 import io.modeldeploy.runtime.http.ServingState;
 
@@ -39,7 +40,7 @@ public final class GrpcServer implements AutoCloseable {
      * @param maxMessageBytes the largest request; a larger one gets RESOURCE_EXHAUSTED before it is read
      */
     public static GrpcServer start(String host, int port, int maxMessageBytes, ServingState state,
-            RuntimeMetrics metrics, String serverVersion, Duration injectedLatency) {
+            RuntimeMetrics metrics, String serverVersion, Duration injectedLatency, BodyBudget budget) {
         // Reading a request's tensor and answering run here, off Netty's event loops; predictions queue for the model.
         int threads = Math.max(2, Runtime.getRuntime().availableProcessors());
         ExecutorService executor = Executors.newFixedThreadPool(threads, runnable -> {
@@ -48,7 +49,7 @@ public final class GrpcServer implements AutoCloseable {
             return thread;
         });
         Server server = NettyServerBuilder.forAddress(new InetSocketAddress(host, port))
-                .addService(new GrpcInference(state, metrics, serverVersion, injectedLatency))
+                .addService(new GrpcInference(state, metrics, serverVersion, injectedLatency, budget))
                 .executor(executor)
                 .maxInboundMessageSize(maxMessageBytes)
                 .maxConnectionAge(MAX_CONNECTION_AGE.toSeconds(), TimeUnit.SECONDS)

@@ -41,17 +41,23 @@ public final class HttpApi {
     private final RuntimeMetrics metrics;
     private final String serverVersion;
     private final Optional<ShadowMirror> shadow;
+    private final BodyBudget budget;
 
     public HttpApi(ServingState state, RuntimeMetrics metrics, String serverVersion) {
-        this(state, metrics, serverVersion, Optional.empty());
+        this(state, metrics, serverVersion, Optional.empty(), new BodyBudget(Long.MAX_VALUE));
     }
 
-    /** @param shadow where copies of the answered prediction requests go, to be compared; none: nowhere */
-    public HttpApi(ServingState state, RuntimeMetrics metrics, String serverVersion, Optional<ShadowMirror> shadow) {
+    /**
+     * @param shadow where copies of the answered prediction requests go, to be compared; none: nowhere
+     * @param budget the bytes of prediction requests held at once; beyond it, 503
+     */
+    public HttpApi(ServingState state, RuntimeMetrics metrics, String serverVersion, Optional<ShadowMirror> shadow,
+            BodyBudget budget) {
         this.state = state;
         this.metrics = metrics;
         this.serverVersion = serverVersion;
         this.shadow = shadow;
+        this.budget = budget;
     }
 
     public Router router(Vertx vertx, long maxBodyBytes) {
@@ -132,6 +138,13 @@ public final class HttpApi {
         }
         Context context = Vertx.currentContext();
         Buffer body = ctx.body().buffer();
+        long size = body == null ? 0 : body.length();
+        if (!budget.tryAcquire(size)) {
+            ctx.response().putHeader(HttpHeaders.RETRY_AFTER, "1");
+            Json.error(ctx, 503, budget.refusal(size));
+            return;
+        }
+        ctx.addEndHandler(v -> budget.release(size)); // answered, failed or abandoned: the rows are let go
         ctx.vertx().executeBlocking(() -> parse.of(model, body == null ? null : body.getBytes()), false)
                 .onComplete(parsed -> {
                     if (parsed.failed()) {
