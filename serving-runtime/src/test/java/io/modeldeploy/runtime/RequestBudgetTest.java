@@ -2,15 +2,9 @@ package io.modeldeploy.runtime;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
-import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -32,7 +26,7 @@ class RequestBudgetTest {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @TempDir
-    Path cache;
+    Path work;
 
     @Test
     void oneRequestIsAlwaysTakenAndMoreOnlyWithinTheBudget() {
@@ -54,24 +48,13 @@ class RequestBudgetTest {
 
     @Test
     void largeRequestsAtOnceGetAnswersAndTheRuntimeKeepsServing() throws Exception {
-        int port = freePort();
-        Path log = cache.resolve("runtime.log");
-        Process runtime = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx128m", "-XX:+ExitOnOutOfMemoryError", "-cp", System.getProperty("java.class.path"),
-                ServingRuntime.class.getName(), "--model", ExampleModels.iris().toString(), "--host", "127.0.0.1",
-                "--port", Integer.toString(port), "--grpc-port", "off", "--max-body-mib", "2",
-                "--cache-dir", cache.resolve("cache").toString())
-                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        try {
-            HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-            URI base = URI.create("http://127.0.0.1:" + port);
-            awaitReady(http, base, runtime, log);
-
+        try (var runtime = RuntimeProcess.start(work, List.of("-Xmx128m", "-XX:+ExitOnOutOfMemoryError"),
+                "--max-body-mib", "2")) {
             // 200,000 rows of 10 bytes: under the 2 MiB body limit, over the 10,000 rows a request may have.
             String big = "{\"features\": [" + "[0,0,0,0],".repeat(199_999) + "[0,0,0,0]]}";
             var answers = new ArrayList<CompletableFuture<HttpResponse<String>>>();
             for (int i = 0; i < 32; i++) {
-                answers.add(http.sendAsync(post(base, big), HttpResponse.BodyHandlers.ofString()));
+                answers.add(runtime.client().sendAsync(runtime.predict(big), HttpResponse.BodyHandlers.ofString()));
             }
             List<Integer> statuses = new ArrayList<>();
             for (var answer : answers) {
@@ -80,44 +63,14 @@ class RequestBudgetTest {
                 assertThat(JSON.readTree(response.body()).has("error")).as(response.body()).isTrue();
             }
 
-            assertThat(runtime.isAlive()).as(Files.readString(log)).isTrue();
+            assertThat(runtime.alive()).as(runtime.log()).isTrue();
             assertThat(statuses).containsOnly(413, 503).contains(413, 503);
-            var seed = http.send(post(base, "{\"features\": [[5.1, 3.5, 1.4, 0.2]]}"),
+            var seed = runtime.client().send(runtime.predict("{\"features\": [[5.1, 3.5, 1.4, 0.2]]}"),
                     HttpResponse.BodyHandlers.ofString());
             assertThat(seed.statusCode()).as(seed.body()).isEqualTo(200);
-            String metrics = http.send(HttpRequest.newBuilder(base.resolve("/metrics")).build(),
+            String metrics = runtime.client().send(HttpRequest.newBuilder(runtime.uri("/metrics")).build(),
                     HttpResponse.BodyHandlers.ofString()).body();
             assertThat(metrics).contains("endpoint=\"/predict\",model=\"iris\",status=\"503\"");
-        } finally {
-            runtime.destroyForcibly();
-        }
-    }
-
-    private static HttpRequest post(URI base, String body) {
-        return HttpRequest.newBuilder(base.resolve("/predict")).header("Content-Type", "application/json")
-                .timeout(Duration.ofSeconds(60)).POST(HttpRequest.BodyPublishers.ofString(body)).build();
-    }
-
-    private static void awaitReady(HttpClient http, URI base, Process runtime, Path log) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (System.nanoTime() < deadline) {
-            assertThat(runtime.isAlive()).as(Files.readString(log)).isTrue();
-            try {
-                if (http.send(HttpRequest.newBuilder(base.resolve("/v2/health/ready")).build(),
-                        HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
-                    return;
-                }
-            } catch (IOException e) {
-                // not listening yet
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError("not ready in 60 s: " + Files.readString(log));
-    }
-
-    private static int freePort() throws IOException {
-        try (var socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
         }
     }
 }
