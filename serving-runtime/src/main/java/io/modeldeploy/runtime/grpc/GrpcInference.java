@@ -146,16 +146,10 @@ final class GrpcInference extends GRPCInferenceServiceGrpc.GRPCInferenceServiceI
     /** The served model, if the request names it (and its version, when it names one). */
     private ModelService served(String name, String version) {
         ModelService model = state.model().orElseThrow(() -> Status.UNAVAILABLE.withDescription(
-                "the model is not ready: " + (state.draining() ? "the server is shutting down" : "it is still loading"))
-                .asRuntimeException());
-        if (!model.config().name().equals(name)) {
-            throw Status.NOT_FOUND.withDescription("unknown model '" + name + "'; this server serves '"
-                    + model.config().name() + "'").asRuntimeException();
-        }
-        if (!version.isEmpty() && !model.version().equals(version)) {
-            throw Status.NOT_FOUND.withDescription("model '" + name + "' version '" + version + "' is not served "
-                    + "here; this server serves version '" + model.version() + "'").asRuntimeException();
-        }
+                "the model is not ready: " + state.notReadyReason()).asRuntimeException());
+        OpenInference.notServed(model, name, version).ifPresent(reason -> {
+            throw Status.NOT_FOUND.withDescription(reason).asRuntimeException();
+        });
         return model;
     }
 

@@ -84,7 +84,7 @@ public final class HttpApi {
                 (model, predictions, request) -> SeedAnswer.of(model, predictions)));
         router.get("/health").handler(ctx -> state.model().filter(m -> state.ready()).ifPresentOrElse(
                 m -> Json.send(ctx, 200, Map.of("status", "healthy", "model", m.config().name(), "version", m.version())),
-                () -> Json.send(ctx, 503, Map.of("status", "unavailable", "reason", notReadyReason()))));
+                () -> Json.send(ctx, 503, Map.of("status", "unavailable", "reason", state.notReadyReason()))));
 
         router.get("/v2/health/live").handler(ctx -> Json.send(ctx, 200, Map.of("live", true)));
         router.get("/v2/health/ready").handler(ctx -> Json.send(ctx, state.ready() ? 200 : 503,
@@ -133,7 +133,7 @@ public final class HttpApi {
     private void predict(RoutingContext ctx, Parse parse, Answer answer) {
         ModelService model = state.model().orElse(null);
         if (model == null) {
-            Json.error(ctx, 503, "the model is not ready: " + notReadyReason());
+            Json.error(ctx, 503, "the model is not ready: " + state.notReadyReason());
             return;
         }
         Context context = Vertx.currentContext();
@@ -193,17 +193,12 @@ public final class HttpApi {
 
     private void withModel(RoutingContext ctx, java.util.function.Consumer<ModelService> then) {
         ModelService model = state.model().orElse(null);
-        String name = ctx.pathParam("name");
         if (model == null) {
-            Json.error(ctx, 503, "the model is not ready: " + notReadyReason());
-        } else if (!model.config().name().equals(name)) {
-            Json.error(ctx, 404, "unknown model '" + name + "'; this server serves '" + model.config().name() + "'");
-        } else if (ctx.pathParam("version") != null && !model.version().equals(ctx.pathParam("version"))) {
-            Json.error(ctx, 404, "model '" + name + "' version '" + ctx.pathParam("version") + "' is not served "
-                    + "here; this server serves version '" + model.version() + "'");
-        } else {
-            then.accept(model);
+            Json.error(ctx, 503, "the model is not ready: " + state.notReadyReason());
+            return;
         }
+        OpenInference.notServed(model, ctx.pathParam("name"), ctx.pathParam("version")).ifPresentOrElse(
+                reason -> Json.error(ctx, 404, reason), () -> then.accept(model));
     }
 
     /**
@@ -224,9 +219,6 @@ public final class HttpApi {
         ctx.next();
     }
 
-    private String notReadyReason() {
-        return state.draining() ? "the server is shutting down" : "it is still loading";
-    }
 
     private void measure(RoutingContext ctx) {
         long start = System.nanoTime();

@@ -43,6 +43,22 @@ public final class OpenInference {
             double[] values) {
     }
 
+    /**
+     * Why a request for the model {@code name} (and {@code version}, when not null or empty) is not for the served
+     * model, or empty when it is: both transports answer these words (REST 404, gRPC NOT_FOUND).
+     */
+    public static java.util.Optional<String> notServed(ModelService model, String name, String version) {
+        if (!model.config().name().equals(name)) {
+            return java.util.Optional.of("unknown model '" + name + "'; this server serves '" + model.config().name()
+                    + "'");
+        }
+        if (version != null && !version.isEmpty() && !model.version().equals(version)) {
+            return java.util.Optional.of("model '" + name + "' version '" + version + "' is not served here; this "
+                    + "server serves version '" + model.version() + "'");
+        }
+        return java.util.Optional.empty();
+    }
+
     public static String platform(ModelService model) {
         return PLATFORMS.get(model.config().formatName());
     }

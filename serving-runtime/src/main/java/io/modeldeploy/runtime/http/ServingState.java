@@ -39,6 +39,11 @@ public final class ServingState {
         return draining;
     }
 
+    /** Why there is no model to answer with, or why the server reports not ready. */
+    public String notReadyReason() {
+        return draining ? "the server is shutting down" : "it is still loading";
+    }
+
     /** A request starts: counted in flight, and the time noted. */
     public void requestStarted() {
         inFlight.incrementAndGet();
