@@ -32,7 +32,10 @@ import io.modeldeploy.runtime.inference.ModelService;
  *
  * <p>The first byte of an input chooses the request, the rest is its body: {@code P} /predict with
  * {@code Content-Type: application/json}, {@code Q} /predict without a Content-Type, {@code V} and {@code W} the same
- * for /v2/models/iris/infer (other bytes: by their two low bits). Plain {@code mvn test} replays the inputs in
+ * for /v2/models/iris/infer (other bytes: by their two low bits). With bit 3 of the first byte set (e.g. {@code Z}),
+ * the request uses the binary tensor data extension: the second byte is its {@code Inference-Header-Content-Length}
+ * (0 to 255, so that it can fall inside the body or past it), the rest the body, declared as
+ * {@code application/octet-stream}. Plain {@code mvn test} replays the inputs in
  * {@code src/test/resources/.../HttpApiFuzzTestInputs}; with {@code JAZZER_FUZZ=1} it fuzzes (docs/testing.md).
  */
 class HttpApiFuzzTest {
@@ -66,6 +69,7 @@ class HttpApiFuzzTest {
     // The protocols' words and the sizes where arithmetic overflows, for the fuzzer to splice into bodies.
     @DictionaryEntries({"\"features\"", "\"inputs\"", "\"name\"", "\"shape\"", "\"datatype\"", "\"data\"",
         "\"parameters\"", "\"outputs\"", "\"id\"", "\"FP32\"", "\"FP64\"", "\"INT64\"", "\"BYTES\"", "\"BOOL\"",
+        "\"FP16\"", "\"UINT8\"", "\"binary_data_size\"", "\"binary_data\"", "\"binary_data_output\"",
         "[[", "]]", "null", "true", "-1", "0", "65536", "1073741824", "2147483647", "2147483648", "4294967296",
         "4611686018427387904", "9223372036854775807", "1e309", "-0", "NaN"})
     @FuzzTest(maxDuration = "60s")
@@ -74,10 +78,14 @@ class HttpApiFuzzTest {
             return;
         }
         int kind = input[0] & 3;
-        byte[] body = Arrays.copyOfRange(input, 1, input.length);
+        boolean binary = (input[0] & 8) != 0 && input.length > 1;
+        byte[] body = Arrays.copyOfRange(input, binary ? 2 : 1, input.length);
         HttpRequest.Builder request = HttpRequest.newBuilder(runtime.uri(PATHS[kind])).timeout(DEADLINE)
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body));
-        if (kind % 2 == 0) {
+        if (binary) {
+            request.header("Inference-Header-Content-Length", Integer.toString(input[1] & 0xff))
+                    .header("Content-Type", "application/octet-stream");
+        } else if (kind % 2 == 0) {
             request.header("Content-Type", "application/json");
         }
         HttpResponse<String> response;
