@@ -17,10 +17,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.modeldeploy.runtime.http.BodyBudget;
 
 /**
- * Large prediction requests at once cannot take the runtime's heap: a real runtime process with a 128 MiB heap,
- * sent 32 requests of 2 MB at once (each costs about 20 MB to read), answers each one (413 for too many rows, or
- * 503 beyond its budget of requests held) and goes on serving. Without the budget, the same load ends the process
- * with OutOfMemoryError.
+ * Large prediction requests at once cannot take the runtime's heap: a real runtime process with a 96 MiB heap,
+ * sent 48 requests of 2 MB at once (96 MB of bodies, each costing about 20 MB more to read), answers each one (413
+ * for too many rows, or 503 beyond its budget of requests held) and goes on serving. Without the budget, and with a
+ * budget counted only once bodies were buffered (the first version, which CI caught), the same load ends the
+ * process with OutOfMemoryError.
  */
 class RequestBudgetTest {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -48,12 +49,12 @@ class RequestBudgetTest {
 
     @Test
     void largeRequestsAtOnceGetAnswersAndTheRuntimeKeepsServing() throws Exception {
-        try (var runtime = RuntimeProcess.start(work, List.of("-Xmx128m", "-XX:+ExitOnOutOfMemoryError"),
+        try (var runtime = RuntimeProcess.start(work, List.of("-Xmx96m", "-XX:+ExitOnOutOfMemoryError"),
                 "--max-body-mib", "2")) {
             // 200,000 rows of 10 bytes: under the 2 MiB body limit, over the 10,000 rows a request may have.
             String big = "{\"features\": [" + "[0,0,0,0],".repeat(199_999) + "[0,0,0,0]]}";
             var answers = new ArrayList<CompletableFuture<HttpResponse<String>>>();
-            for (int i = 0; i < 32; i++) {
+            for (int i = 0; i < 48; i++) {
                 answers.add(runtime.client().sendAsync(runtime.predict(big), HttpResponse.BodyHandlers.ofString()));
             }
             List<Integer> statuses = new ArrayList<>();

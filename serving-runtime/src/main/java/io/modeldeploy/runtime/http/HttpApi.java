@@ -72,6 +72,7 @@ public final class HttpApi {
         Router router = Router.router(vertx);
         router.route().handler(this::measure);
         router.post().handler(this::requireJson);
+        router.post().handler(ctx -> admit(ctx, maxBodyBytes));
         router.route().handler(BodyHandler.create(false).setBodyLimit(maxBodyBytes));
         if (injectedLatency.toMillis() > 0) {
             for (String path : List.of("/predict", "/v2/models/:name/infer", "/v2/models/:name/versions/:version/infer")) {
@@ -138,13 +139,6 @@ public final class HttpApi {
         }
         Context context = Vertx.currentContext();
         Buffer body = ctx.body().buffer();
-        long size = body == null ? 0 : body.length();
-        if (!budget.tryAcquire(size)) {
-            ctx.response().putHeader(HttpHeaders.RETRY_AFTER, "1");
-            Json.error(ctx, 503, budget.refusal(size));
-            return;
-        }
-        ctx.addEndHandler(v -> budget.release(size)); // answered, failed or abandoned: the rows are let go
         ctx.vertx().executeBlocking(() -> parse.of(model, body == null ? null : body.getBytes()), false)
                 .onComplete(parsed -> {
                     if (parsed.failed()) {
@@ -189,6 +183,40 @@ public final class HttpApi {
         ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, "application/octet-stream")
                 .putHeader(RequestBodies.BINARY_HEADER_LENGTH, Integer.toString(header.length))
                 .end(Buffer.buffer(header.length + answer.raw().length).appendBytes(header).appendBytes(answer.raw()));
+    }
+
+    /**
+     * Takes a prediction request's share of the {@link BodyBudget} before its body is buffered, by its declared
+     * length (a body without one, chunked, counts as the largest allowed); the share is returned when the request
+     * ends, answered, failed or abandoned. Beyond the budget the body is read and dropped, never held, and the
+     * answer is 503 with Retry-After. Bodies larger than the limit are refused with 413 by the body handler before
+     * they are read, and count nothing.
+     */
+    private void admit(RoutingContext ctx, long maxBodyBytes) {
+        String endpoint = endpoint(ctx.request().path());
+        if (!endpoint.equals("/predict") && !endpoint.equals("/v2/models/{name}/infer")) {
+            ctx.next();
+            return;
+        }
+        String length = ctx.request().getHeader(HttpHeaders.CONTENT_LENGTH);
+        long declared;
+        try {
+            declared = length == null ? maxBodyBytes : Long.parseLong(length.trim());
+        } catch (NumberFormatException e) {
+            declared = maxBodyBytes;
+        }
+        long size = declared > maxBodyBytes ? 0 : Math.max(0, declared);
+        if (budget.tryAcquire(size)) {
+            ctx.addEndHandler(v -> budget.release(size));
+            ctx.next();
+            return;
+        }
+        String refusal = budget.refusal(size);
+        ctx.request().handler(ignored -> { }).endHandler(v -> {
+            ctx.response().putHeader(HttpHeaders.RETRY_AFTER, "1");
+            Json.error(ctx, 503, refusal);
+        });
+        ctx.request().resume();
     }
 
     private void withModel(RoutingContext ctx, java.util.function.Consumer<ModelService> then) {
