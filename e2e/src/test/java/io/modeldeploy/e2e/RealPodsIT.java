@@ -99,8 +99,7 @@ class RealPodsIT {
         assertThat(body.get("probabilities")).hasSize(2);
         assertThat(answer.version()).isEqualTo("1.0.0");
         // The Open Inference Protocol over gRPC, through the Service's grpc port, from the same pods.
-        ServiceGrpc.Answer grpc = ServiceGrpc.infer(client, "iris", "iris",
-                new float[][] {{5.1f, 3.5f, 1.4f, 0.2f}, {6.2f, 3.4f, 5.4f, 2.3f}});
+        ServiceGrpc.Answer grpc = ServiceGrpc.infer(client, "iris", "iris", ServiceGrpc.SEED_ROWS);
         assertThat(grpc.labels()).containsExactly("setosa", "virginica");
         assertThat(grpc.version()).isEqualTo("1.0.0");
 
@@ -671,22 +670,35 @@ class RealPodsIT {
         ServiceTraffic.Answer first = traffic.firstAnswer(ServiceTraffic.SEED_REQUEST);
         assertThat(first.status()).as(first.body()).isEqualTo(200);
 
-        try (SteadyLoad load = SteadyLoad.start(traffic, 20)) {
+        // gRPC clients keep one connection: theirs must move to a serving pod when the one it reaches goes away.
+        try (ServiceGrpc grpcClient = ServiceGrpc.to(client, Manifests.ROLLING, "iris");
+                SteadyLoad load = SteadyLoad.start(traffic, 20);
+                SteadyLoad grpc = SteadyLoad.start(grpcClient::predict, 20)) {
             Kubectl.kubectl(cluster, ns.name(), "patch", "md", Manifests.ROLLING, "--type", "merge", "-p",
                     "{\"spec\":{\"model\":{\"version\":\"2.0.0\"}}}").ok();
             ClusterState.until(cluster, ns.name(), READY, () -> onlyPodsOf(client, Manifests.ROLLING, "2.0.0", 3));
             load.close();
+            grpc.close();
             RolloutRecord.write("rolling-update-under-load", load);
+            RolloutRecord.write("rolling-update-under-grpc-load", grpc);
             assertThat(load.failures()).as("no request fails while pods come and go: %s", load.summary()).isEmpty();
             assertThat(load.answersByVersion()).containsKeys("1.0.0", "2.0.0");
+            assertThat(grpc.failures()).as("no gRPC call fails while pods come and go: %s", grpc.summary()).isEmpty();
+            assertThat(grpc.answersByVersion()).containsKeys("1.0.0", "2.0.0");
         }
-        try (SteadyLoad load = SteadyLoad.start(traffic, 20)) {
+        try (ServiceGrpc grpcClient = ServiceGrpc.to(client, Manifests.ROLLING, "iris");
+                SteadyLoad load = SteadyLoad.start(traffic, 20);
+                SteadyLoad grpc = SteadyLoad.start(grpcClient::predict, 20)) {
             Kubectl.kubectl(cluster, ns.name(), "scale", "md", Manifests.ROLLING, "--replicas=1").ok();
             ClusterState.until(cluster, ns.name(), READY, () -> onlyPodsOf(client, Manifests.ROLLING, "2.0.0", 1));
             load.close();
+            grpc.close();
             RolloutRecord.write("scale-down-under-load", load);
+            RolloutRecord.write("scale-down-under-grpc-load", grpc);
             assertThat(load.failures()).as("no request fails while pods go away: %s", load.summary()).isEmpty();
             assertThat(load.sent()).isPositive();
+            assertThat(grpc.failures()).as("no gRPC call fails while pods go away: %s", grpc.summary()).isEmpty();
+            assertThat(grpc.sent()).isPositive();
         }
     }
 

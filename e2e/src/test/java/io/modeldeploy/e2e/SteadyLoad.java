@@ -16,15 +16,18 @@ import java.util.concurrent.TimeUnit;
  * every {@code 1000 / perSecond} ms, each answer counted by the version that gave it, each failure kept.
  */
 final class SteadyLoad implements AutoCloseable {
-    private final ServiceTraffic traffic;
-    private final String body;
+    /** One request of the load, which never throws: a failure is an answer that is not ok. */
+    interface Request {
+        ServiceTraffic.Answer send();
+    }
+
+    private final Request request;
     private final ScheduledExecutorService clock = Executors.newScheduledThreadPool(4);
     private final Map<String, Integer> answersByVersion = new TreeMap<>();
     private final List<String> failures = new ArrayList<>();
 
-    private SteadyLoad(ServiceTraffic traffic, String body) {
-        this.traffic = traffic;
-        this.body = body;
+    private SteadyLoad(Request request) {
+        this.request = request;
     }
 
     /** The seed client's request ({@link ServiceTraffic#SEED_REQUEST}), {@code perSecond} times a second. */
@@ -34,13 +37,18 @@ final class SteadyLoad implements AutoCloseable {
 
     /** The prediction request {@code body}, {@code perSecond} times a second. */
     static SteadyLoad start(ServiceTraffic traffic, int perSecond, String body) {
-        var load = new SteadyLoad(traffic, body);
+        return start(() -> traffic.predict(body), perSecond);
+    }
+
+    /** Any request (e.g. a gRPC call, {@link ServiceGrpc#predict}), {@code perSecond} times a second. */
+    static SteadyLoad start(Request request, int perSecond) {
+        var load = new SteadyLoad(request);
         load.clock.scheduleAtFixedRate(load::send, 0, 1000 / perSecond, TimeUnit.MILLISECONDS);
         return load;
     }
 
     private void send() {
-        ServiceTraffic.Answer answer = traffic.predict(body);
+        ServiceTraffic.Answer answer = request.send();
         synchronized (this) {
             if (answer.ok()) {
                 answersByVersion.merge(answer.version(), 1, Integer::sum);
