@@ -29,23 +29,9 @@ final class InferTensors {
         }
         var input = request.getInputs(0);
         String datatype = input.getDatatype();
-        if (!OpenInference.NUMERIC.contains(datatype)) {
-            throw new BadInput("input '" + input.getName() + "' has datatype '" + datatype
-                    + "'; send a numeric tensor, e.g. FP32");
-        }
-        List<Long> shape = input.getShapeList();
-        String written = shape.toString().replace(" ", "");
-        if (shape.isEmpty() || shape.size() > 2) {
-            throw new BadInput("input shape must be [rows, " + width + "] or [" + width + "]");
-        }
-        if (shape.stream().anyMatch(size -> size < 1)) {
-            throw new BadInput("input shape " + written + ": sizes are whole numbers of at least 1");
-        }
-        long rows = shape.size() == 2 ? shape.get(0) : 1;
-        long columns = shape.get(shape.size() - 1);
-        if (columns != width) {
-            throw new BadInput("input shape " + written + " has " + columns + " features; the model takes " + width);
-        }
+        var shape = OpenInference.InputShape.checked(input.getName(), datatype,
+                input.getShapeList().stream().mapToLong(Long::longValue).toArray(),
+                input.getShapeList().toString().replace(" ", ""), width);
         if (request.getRawInputContentsCount() > 0) {
             if (request.getRawInputContentsCount() != 1) {
                 throw new BadInput("raw_input_contents has " + request.getRawInputContentsCount()
@@ -55,16 +41,11 @@ final class InferTensors {
                 throw new BadInput("input '" + input.getName() + "' has contents although the request sends "
                         + "raw_input_contents; send its values in one of them");
             }
-            return RawTensors.rows(request.getRawInputContents(0).asReadOnlyByteBuffer(), datatype, rows, columns,
-                    written);
+            return RawTensors.rows(request.getRawInputContents(0).asReadOnlyByteBuffer(), datatype, shape);
         }
         double[] values = typed(input.getContents(), datatype);
-        // rows <= values.length / width, or the product could overflow: compare by division.
-        if (values.length % width != 0 || values.length / width != rows) {
-            throw new BadInput("input data has " + values.length + " values; shape " + written + " needs "
-                    + java.math.BigInteger.valueOf(rows).multiply(java.math.BigInteger.valueOf(columns)));
-        }
-        double[][] matrix = new double[(int) rows][width];
+        shape.checkCount(values.length);
+        double[][] matrix = new double[(int) shape.rows()][width];
         for (int r = 0; r < matrix.length; r++) {
             System.arraycopy(values, r * width, matrix[r], 0, width);
         }

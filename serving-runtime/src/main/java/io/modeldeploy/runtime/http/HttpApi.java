@@ -60,6 +60,10 @@ public final class HttpApi {
         this.budget = budget;
     }
 
+    /** The routes that take a prediction request. */
+    private static final List<String> PREDICTION_PATHS = List.of("/predict", "/v2/models/:name/infer",
+            "/v2/models/:name/versions/:version/infer");
+
     public Router router(Vertx vertx, long maxBodyBytes) {
         return router(vertx, maxBodyBytes, Duration.ZERO);
     }
@@ -72,10 +76,12 @@ public final class HttpApi {
         Router router = Router.router(vertx);
         router.route().handler(this::measure);
         router.post().handler(this::requireJson);
-        router.post().handler(ctx -> admit(ctx, maxBodyBytes));
+        for (String path : PREDICTION_PATHS) {
+            router.post(path).handler(ctx -> admit(ctx, maxBodyBytes));
+        }
         router.route().handler(BodyHandler.create(false).setBodyLimit(maxBodyBytes));
         if (injectedLatency.toMillis() > 0) {
-            for (String path : List.of("/predict", "/v2/models/:name/infer", "/v2/models/:name/versions/:version/infer")) {
+            for (String path : PREDICTION_PATHS) {
                 router.post(path).handler(ctx -> vertx.setTimer(injectedLatency.toMillis(), id -> ctx.next()));
             }
         }
@@ -193,11 +199,6 @@ public final class HttpApi {
      * they are read, and count nothing.
      */
     private void admit(RoutingContext ctx, long maxBodyBytes) {
-        String endpoint = endpoint(ctx.request().path());
-        if (!endpoint.equals("/predict") && !endpoint.equals("/v2/models/{name}/infer")) {
-            ctx.next();
-            return;
-        }
         String length = ctx.request().getHeader(HttpHeaders.CONTENT_LENGTH);
         long declared;
         try {

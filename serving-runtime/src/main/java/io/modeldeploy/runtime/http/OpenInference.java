@@ -29,6 +29,52 @@ public final class OpenInference {
     private OpenInference() {
     }
 
+    /**
+     * A numeric input tensor's declared shape, {@code [rows, columns]} or {@code [columns]}, checked against a model
+     * that takes {@code columns} features; both transports check an input with it, in the same words.
+     *
+     * @param written the shape as the request wrote it, for messages
+     */
+    public record InputShape(long rows, long columns, String written) {
+        /**
+         * The shape of the input {@code name}, once its datatype is numeric, it has one or two sizes, each at least
+         * 1, and its last is {@code width}.
+         *
+         * @param sizes the sizes as declared (-1 for one that is no whole number), or null without a shape
+         */
+        public static InputShape checked(String name, String datatype, long[] sizes, String written, int width) {
+            if (!NUMERIC.contains(datatype)) {
+                throw new BadInput("input '" + name + "' has datatype '" + datatype
+                        + "'; send a numeric tensor, e.g. FP32");
+            }
+            if (sizes == null || sizes.length == 0 || sizes.length > 2) {
+                throw new BadInput("input shape must be [rows, " + width + "] or [" + width + "]");
+            }
+            for (long size : sizes) {
+                if (size < 1) {
+                    throw new BadInput("input shape " + written + ": sizes are whole numbers of at least 1");
+                }
+            }
+            long columns = sizes[sizes.length - 1];
+            if (columns != width) {
+                throw new BadInput("input shape " + written + " has " + columns + " features; the model takes "
+                        + width);
+            }
+            return new InputShape(sizes.length == 2 ? sizes[0] : 1, columns, written);
+        }
+
+        /**
+         * Checks that {@code values} values fill the shape exactly: nothing is sized from a declared shape, only
+         * from the values sent, which the body bounds. Compared by division, as the product could overflow.
+         */
+        public void checkCount(long values) {
+            if (values % columns != 0 || values / columns != rows) {
+                throw new BadInput("input data has " + values + " values; shape " + written + " needs "
+                        + java.math.BigInteger.valueOf(rows).multiply(java.math.BigInteger.valueOf(columns)));
+            }
+        }
+    }
+
     /** A tensor's name, datatype and shape, -1 for a size that varies. */
     public record TensorSpec(String name, String datatype, List<Integer> shape) {
     }

@@ -29,24 +29,18 @@ public final class RawTensors {
     }
 
     /**
-     * The raw values as {@code rows} rows of {@code columns} numbers. The count is checked before anything is
-     * allocated, and the values go straight into the rows: at most 8 bytes per byte received (INT8), once.
-     *
-     * @param shape the shape as the request wrote it, for the error message
+     * The raw values as the rows of {@code shape}. The count is checked before anything is allocated, and the values
+     * go straight into the rows: at most 8 bytes per byte received (INT8), once.
      */
-    public static double[][] rows(ByteBuffer raw, String datatype, long rows, long columns, String shape) {
+    public static double[][] rows(ByteBuffer raw, String datatype, OpenInference.InputShape shape) {
         ByteBuffer bytes = raw.slice().order(ByteOrder.LITTLE_ENDIAN);
         int size = width(datatype);
         if (bytes.remaining() % size != 0) {
             throw new BadInput("the raw data holds " + bytes.remaining() + " bytes, not a whole number of "
                     + datatype + " values of " + size + " bytes");
         }
-        long count = bytes.remaining() / size;
-        if (count % columns != 0 || count / columns != rows) {
-            throw new BadInput("input data has " + count + " values; shape " + shape + " needs "
-                    + java.math.BigInteger.valueOf(rows).multiply(java.math.BigInteger.valueOf(columns)));
-        }
-        double[][] matrix = new double[(int) rows][(int) columns];
+        shape.checkCount(bytes.remaining() / size);
+        double[][] matrix = new double[(int) shape.rows()][(int) shape.columns()];
         for (double[] row : matrix) {
             for (int i = 0; i < row.length; i++) {
                 row[i] = switch (datatype) {

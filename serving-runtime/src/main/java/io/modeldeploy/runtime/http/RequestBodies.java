@@ -1,7 +1,6 @@
 package io.modeldeploy.runtime.http;
 
 import java.io.IOException;
-import java.math.BigInteger;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -342,27 +341,10 @@ final class RequestBodies {
 
         /** @param binary what follows the JSON (binary tensor data extension), empty without */
         double[][] rows(int width, ByteBuffer binary) {
-            if (!OpenInference.NUMERIC.contains(datatype)) {
-                throw new BadInput("input '" + name + "' has datatype '" + datatype
-                        + "'; send a numeric tensor, e.g. FP32");
-            }
-            if (shape == null || shapeSizes == 0 || shapeSizes > 2) {
-                throw new BadInput("input shape must be [rows, " + width + "] or [" + width + "]");
-            }
-            String written = "[" + String.join(",", shape) + "]";
-            long[] sizes = new long[shape.size()];
-            for (int i = 0; i < sizes.length; i++) {
-                sizes[i] = wholeNumber(shape.get(i));
-                if (sizes[i] < 1) {
-                    throw new BadInput("input shape " + written + ": sizes are whole numbers of at least 1");
-                }
-            }
-            long rows = sizes.length == 2 ? sizes[0] : 1;
-            long columns = sizes[sizes.length - 1];
-            if (columns != width) {
-                throw new BadInput("input shape " + written + " has " + columns + " features; the model takes "
-                        + width);
-            }
+            // At most three sizes are kept: enough to tell a shape of more than two.
+            long[] sizes = shape == null ? null : shape.stream().mapToLong(Tensor::wholeNumber).toArray();
+            var checked = OpenInference.InputShape.checked(name, datatype, sizes,
+                    shape == null ? null : "[" + String.join(",", shape) + "]", width);
             if (binarySize == -2) {
                 throw new BadInput("input '" + name + "': binary_data_size must be a whole number of bytes");
             }
@@ -375,7 +357,7 @@ final class RequestBodies {
                     throw new BadInput("input '" + name + "' declares binary_data_size " + binarySize + "; the body "
                             + "has " + binary.remaining() + " bytes after its JSON (" + BINARY_HEADER_LENGTH + ")");
                 }
-                return RawTensors.rows(binary, datatype, rows, columns, written);
+                return RawTensors.rows(binary, datatype, checked);
             }
             if (binary.hasRemaining()) {
                 throw new BadInput("the body has " + binary.remaining() + " bytes after its JSON ("
@@ -387,13 +369,8 @@ final class RequestBodies {
             if (notANumber != null) {
                 throw new BadInput("input data holds a value that is not a number: " + notANumber);
             }
-            // Nothing is sized from the declared shape: the data read (bounded by the body) must match it exactly.
-            BigInteger declared = BigInteger.valueOf(rows).multiply(BigInteger.valueOf(columns));
-            if (!declared.equals(BigInteger.valueOf(data.size()))) {
-                throw new BadInput("input data has " + data.size() + " values; shape " + written + " needs "
-                        + declared);
-            }
-            double[][] matrix = new double[(int) rows][];
+            checked.checkCount(data.size());
+            double[][] matrix = new double[(int) checked.rows()][];
             for (int r = 0; r < matrix.length; r++) {
                 matrix[r] = data.slice(r * width, width);
             }
