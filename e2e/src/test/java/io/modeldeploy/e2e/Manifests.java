@@ -62,24 +62,16 @@ final class Manifests {
     }
 
     /**
-     * The canary routed by the GatewayAPI provider (as {@link #canaryThroughGateway}) with a shadow step of 30 s
-     * first, judged on the mirrored rows once 40 were compared, then one step at 100%.
+     * Version {@code version} with a canary rollout whose first step is a shadow step of 30 s, then 100%, judged on
+     * at least 40 mirrored rows, with the ReplicaRatio traffic provider (the ModelDeployment's Service).
      */
+    static Path shadowedCanary(String version) throws IOException {
+        return iris(CANARY, version, 2, SHADOW_ROLLOUT);
+    }
+
+    /** {@link #shadowedCanary} routed by the GatewayAPI provider through {@code gateway}'s listener {@code listener}. */
     static Path shadowedCanaryThroughGateway(String version, String gateway, String listener) throws IOException {
-        return iris(CANARY, version, 2, """
-                  rollout:
-                    strategy: Canary
-                    steps:
-                    - weight: 0
-                      shadow: true
-                      pause: 30s
-                    - weight: 100
-                      pause: 0s
-                    analysis:
-                      checkIntervalSeconds: 2
-                      failureThreshold: 3
-                      metrics:
-                        minRequests: 40
+        return iris(CANARY, version, 2, SHADOW_ROLLOUT + """
                     traffic:
                       provider: GatewayAPI
                       gateway:
@@ -87,6 +79,22 @@ final class Manifests {
                         sectionName: %s
                 """.formatted(gateway, listener));
     }
+
+    private static final String SHADOW_ROLLOUT = """
+              rollout:
+                strategy: Canary
+                steps:
+                - weight: 0
+                  shadow: true
+                  pause: 30s
+                - weight: 100
+                  pause: 0s
+                analysis:
+                  checkIntervalSeconds: 2
+                  failureThreshold: 3
+                  metrics:
+                    minRequests: 40
+            """;
 
     /** The Iris model with the default rolling update. */
     static Path rolling(String version, int replicas) throws IOException {

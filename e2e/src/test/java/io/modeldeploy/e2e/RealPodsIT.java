@@ -580,40 +580,66 @@ class RealPodsIT {
     void aShadowStepRollsBackAVersionThatAnswersOtherwiseBeforeAnyClientSeesItAndPromotesOneThatAgrees(
             KubernetesClient client, TestNamespace ns, TestCluster cluster) throws Exception {
         try (var gateway = TraefikGateway.start(cluster, client, ns.name(),
-                Path.of("target", "traefik-" + ns.name() + ".log"));
-                var store = RelabelledIris.serve()) {
+                Path.of("target", "traefik-" + ns.name() + ".log"))) {
             ServiceTraffic traffic = servingVersion1ThroughTheGateway(client, ns, cluster, gateway,
                     Manifests.shadowedCanaryThroughGateway("1.0.0", TraefikGateway.GATEWAY, TraefikGateway.LISTENER));
+            shadowStepRollsBackVersion2AndPromotesVersion3(client, ns, cluster, traffic,
+                    "shadow-step-rollback-then-promotion-under-load");
+        }
+    }
 
-            try (SteadyLoad load = SteadyLoad.start(traffic, 20)) {
-                Duration toRollback = patchUntilRolledBack(cluster, ns, "{\"spec\":{\"model\":{\"version\":"
-                        + "\"2.0.0\",\"uri\":\"" + store.uri() + "\",\"sha256\":\"" + store.sha256() + "\"}}}");
-                String rolledBack = md(client).getStatus().rollout().message();
-                assertThat(rolledBack).as("the agreement, in status").containsPattern("canary failed its analysis "
-                        + "for 3 checks in a row: the canary answered 0% of \\d+ mirrored rows as the stable "
-                        + "version did \\(at least 95%\\)");
-                assertThat(load.answersByVersion()).as("no client got an answer of version 2").containsOnlyKeys(
-                        "1.0.0");
+    /**
+     * The same shadow step without a Gateway or a mesh (ReplicaRatio): the ModelDeployment's Service selects the
+     * stable pods only while the canary's get the copies through the shadow Service.
+     */
+    @Test
+    void byReplicaRatioAShadowStepRollsBackAVersionThatAnswersOtherwiseBeforeAnyClientSeesIt(KubernetesClient client,
+            TestNamespace ns, TestCluster cluster) throws Exception {
+        applyOnRealNode(cluster, ns, Manifests.shadowedCanary("1.0.0"));
+        ClusterState.until(cluster, ns.name(), READY, () -> ModelDeploymentStates.servesVersion(md(client), "1.0.0")
+                && readyEndpoints(client, Manifests.CANARY) == 2);
+        ServiceTraffic traffic = ServiceTraffic.to(client, Manifests.CANARY);
+        ServiceTraffic.Answer first = traffic.firstAnswer(ServiceTraffic.SEED_REQUEST);
+        assertThat(first.status()).as(first.body()).isEqualTo(200);
+        shadowStepRollsBackVersion2AndPromotesVersion3(client, ns, cluster, traffic,
+                "replica-ratio-shadow-step-rollback-then-promotion-under-load");
+    }
 
-                Kubectl.kubectl(cluster, ns.name(), "patch", "md", Manifests.CANARY, "--type", "json", "-p",
-                        "[{\"op\":\"replace\",\"path\":\"/spec/model\",\"value\":{\"name\":\"iris\","
-                                + "\"version\":\"3.0.0\",\"format\":\"onnx\",\"uri\":\"file:///models/iris\"}}]")
-                        .ok();
-                ClusterState.until(cluster, ns.name(), READY, () -> ModelDeploymentStates.servesVersion(md(client),
-                        "3.0.0") && "Stable".equals(md(client).getStatus().rollout().phase()));
-                var history = md(client).getStatus().history();
-                assertThat(history).extracting(RolloutEvent::message).anySatisfy(m -> assertThat(m)
-                        .contains("canary at step 1 of 2, shadow traffic"));
-                assertThat(history).extracting(RolloutEvent::message).anySatisfy(m -> assertThat(m)
-                        .contains("at step 2 of 2, weight 100%"));
-                ClusterState.until(cluster, ns.name(), Duration.ofSeconds(30),
-                        () -> "3.0.0".equals(traffic.predict().version()));
-                load.close();
-                RolloutRecord.write("shadow-step-rollback-then-promotion-under-load", load,
-                        "rolled back " + toRollback.toSeconds() + " s after the patch: " + rolledBack);
-                assertThat(load.failures()).as("no request fails: %s", load.summary()).isEmpty();
-                assertThat(load.answersByVersion()).doesNotContainKey("2.0.0").containsKeys("1.0.0", "3.0.0");
-            }
+    /**
+     * Under load through {@code traffic}: a version 2 that swaps setosa and virginica is rolled back at the shadow
+     * step with 0% agreement and no client gets one of its answers; a version 3 that answers as version 1 passes the
+     * step and is promoted; no request fails.
+     */
+    private static void shadowStepRollsBackVersion2AndPromotesVersion3(KubernetesClient client, TestNamespace ns,
+            TestCluster cluster, ServiceTraffic traffic, String record) throws Exception {
+        try (var store = RelabelledIris.serve(); SteadyLoad load = SteadyLoad.start(traffic, 20)) {
+            Duration toRollback = patchUntilRolledBack(cluster, ns, "{\"spec\":{\"model\":{\"version\":"
+                    + "\"2.0.0\",\"uri\":\"" + store.uri() + "\",\"sha256\":\"" + store.sha256() + "\"}}}");
+            String rolledBack = md(client).getStatus().rollout().message();
+            assertThat(rolledBack).as("the agreement, in status").containsPattern("canary failed its analysis "
+                    + "for 3 checks in a row: the canary answered 0% of \\d+ mirrored rows as the stable "
+                    + "version did \\(at least 95%\\)");
+            assertThat(load.answersByVersion()).as("no client got an answer of version 2").containsOnlyKeys(
+                    "1.0.0");
+
+            Kubectl.kubectl(cluster, ns.name(), "patch", "md", Manifests.CANARY, "--type", "json", "-p",
+                    "[{\"op\":\"replace\",\"path\":\"/spec/model\",\"value\":{\"name\":\"iris\","
+                            + "\"version\":\"3.0.0\",\"format\":\"onnx\",\"uri\":\"file:///models/iris\"}}]")
+                    .ok();
+            ClusterState.until(cluster, ns.name(), READY, () -> ModelDeploymentStates.servesVersion(md(client),
+                    "3.0.0") && "Stable".equals(md(client).getStatus().rollout().phase()));
+            var history = md(client).getStatus().history();
+            assertThat(history).extracting(RolloutEvent::message).anySatisfy(m -> assertThat(m)
+                    .contains("canary at step 1 of 2, shadow traffic"));
+            assertThat(history).extracting(RolloutEvent::message).anySatisfy(m -> assertThat(m)
+                    .contains("at step 2 of 2, weight 100%"));
+            ClusterState.until(cluster, ns.name(), Duration.ofSeconds(30),
+                    () -> "3.0.0".equals(traffic.predict().version()));
+            load.close();
+            RolloutRecord.write(record, load, "rolled back " + toRollback.toSeconds() + " s after the patch: "
+                    + rolledBack);
+            assertThat(load.failures()).as("no request fails: %s", load.summary()).isEmpty();
+            assertThat(load.answersByVersion()).doesNotContainKey("2.0.0").containsKeys("1.0.0", "3.0.0");
         }
     }
 

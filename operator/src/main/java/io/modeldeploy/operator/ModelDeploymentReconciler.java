@@ -68,9 +68,9 @@ import io.modeldeploy.operator.status.StatusAssessor;
 
 /**
  * Reconciles a ModelDeployment: decides the canary rollout's step (Canary strategy), lets the workflow apply the
- * stable and canary Deployments, the Service, (when autoscaling) the HorizontalPodAutoscaler and (with the
- * GatewayAPI traffic provider) the per-track Services, the shadow Service (with a shadow step) and the HTTPRoute
- * with server-side apply, then turns what it observed into the status.
+ * stable and canary Deployments, the Service, (when autoscaling) the HorizontalPodAutoscaler, (with a shadow step)
+ * the shadow Service and (with the GatewayAPI traffic provider) the per-track Services and the HTTPRoute with
+ * server-side apply, then turns what it observed into the status.
  */
 @ControllerConfiguration(
         fieldManager = ModelDeploymentReconciler.FIELD_MANAGER,

@@ -196,6 +196,52 @@ class CanaryRolloutIT {
                         .withName("iris").get().getStatus().rollout().effectiveCanaryWeight()));
     }
 
+    /**
+     * By replica ratio, the ModelDeployment's Service is what clients call and what splits the traffic: at the shadow
+     * step it selects the stable pods only (the canary's answer copies through the shadow Service), and after it the
+     * canary joins once it is down to its share.
+     */
+    @Test
+    void byReplicaRatioAShadowStepKeepsTheCanaryOutOfTheServiceUntilItsWeightedStep(KubernetesClient client) {
+        List<CanaryStepSpec> steps = List.of(new CanaryStepSpec(0, "20s", true), new CanaryStepSpec(50, null));
+        ModelDeployment v1 = modelDeployment("1.0.0", null);
+        v1.setSpec(withSteps(v1.getSpec(), steps));
+        client.resource(v1).create();
+        ModelDeploymentStates.awaitServes(client, "iris", "1.0.0", TIMEOUT);
+        ModelDeployment v2 = modelDeployment("2.0.0", null);
+        v2.setSpec(withSteps(v2.getSpec(), steps));
+
+        UserEdits.replaceSpec(client, "iris", v2.getSpec());
+
+        await().atMost(TIMEOUT).until(() -> canaryPods(client).size() == REPLICAS
+                && canaryPods(client).stream().allMatch(PodStates::ready)
+                && readyInService(client, "iris-shadow").size() == REPLICAS);
+        ModelDeployment shadowing = client.resources(ModelDeployment.class).withName("iris").get();
+        assertThat(shadowing.getStatus().rollout().step()).as(shadowing.getStatus().rollout().message()).isEqualTo(1);
+        assertThat(client.services().withName("iris").get().getSpec().getSelector())
+                .containsEntry("serving.modeldeploy.io/track", "stable");
+        assertThat(readyInService(client, "iris")).as("what clients reach during the shadow step")
+                .hasSize(REPLICAS).allSatisfy(pod -> assertThat(pod).doesNotStartWith("iris-canary"));
+        assertThat(readyInService(client, "iris-shadow")).allSatisfy(pod -> assertThat(pod)
+                .startsWith("iris-canary"));
+        assertThat(replicas(client, "iris")).as("the stable track keeps every pod").isEqualTo(REPLICAS);
+
+        await().atMost(TIMEOUT).until(() -> "Paused".equals(rolloutPhase(client)) && effectiveWeight(client) == 50);
+        assertThat(client.services().withName("iris").get().getSpec().getSelector())
+                .doesNotContainKey("serving.modeldeploy.io/track");
+        assertThat(replicas(client, "iris-canary")).isEqualTo(REPLICAS / 2);
+        await().atMost(TIMEOUT).untilAsserted(() -> assertThat(readyInService(client, "iris"))
+                .filteredOn(pod -> pod.startsWith("iris-canary")).hasSize(REPLICAS / 2));
+        assertThat(readyInService(client, "iris-shadow")).as("the shadow Service selects no pod past its step")
+                .isEmpty();
+    }
+
+    /** The pods the Service's EndpointSlices list as ready. */
+    private static java.util.Set<String> readyInService(KubernetesClient client, String service) {
+        return ServiceEndpoints.readyPods(client.discovery().v1().endpointSlices()
+                .withLabel(ServiceEndpoints.SERVICE_NAME_LABEL, service).list().getItems(), service);
+    }
+
     @Test
     void aShadowStepAddedToARunningModelDeploymentIsSkippedForItsStablePodsCannotMirror(KubernetesClient client) {
         client.resource(modelDeployment("1.0.0", null, GATEWAY)).create();

@@ -23,9 +23,9 @@ public record CanaryStepSpec(
         @JsonPropertyDescription("How long the step lasts when the canary stays healthy, e.g. 60s; "
                 + "omitted: the step waits for a promote")
         @Size(max = 16) String pause,
-        @JsonPropertyDescription("A shadow step (weight 0, the first step, GatewayAPI traffic): the stable pods send "
+        @JsonPropertyDescription("A shadow step (weight 0, the first step): the stable pods send "
                 + "the canary a copy of every prediction request they answer and compare its answers with theirs; "
-                + "clients get only the stable version's answers")
+                + "clients get only the stable version's answers, with either traffic provider")
         Boolean shadow) {
 
     /** A step with a traffic weight. */

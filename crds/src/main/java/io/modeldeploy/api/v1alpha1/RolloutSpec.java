@@ -18,10 +18,6 @@ import io.fabric8.generator.annotation.ValidationRule;
         + "|| (has(self.steps[0].shadow) && self.steps[0].shadow "
         + "&& self.steps.filter(s, has(s.shadow) && s.shadow).size() == 1)", fieldPath = ".steps",
         message = "a shadow step comes first, and there is at most one")
-@ValidationRule(value = "!has(self.steps) || !self.steps.exists(s, has(s.shadow) && s.shadow) "
-        + "|| (has(self.traffic) && has(self.traffic.provider) && self.traffic.provider == 'GatewayAPI')",
-        fieldPath = ".steps", message = "a shadow step needs traffic.provider GatewayAPI: with ReplicaRatio the "
-                + "canary's pods are behind the ModelDeployment's Service and would answer clients")
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record RolloutSpec(
         @JsonPropertyDescription("RollingUpdate replaces the pods in place; Canary runs the new revision beside the "

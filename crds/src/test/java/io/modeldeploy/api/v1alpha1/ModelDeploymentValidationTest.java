@@ -117,9 +117,6 @@ class ModelDeploymentValidationTest {
                                 "steps", List.of(Map.of("weight", 10), Map.of("weight", 0, "shadow", true)),
                                 "traffic", GATEWAY_TRAFFIC)),
                         "a shadow step comes first, and there is at most one"),
-                bad("shadow step by replica ratio", spec -> spec.put("rollout", Map.of("strategy", "Canary",
-                                "steps", List.of(Map.of("weight", 0, "shadow", true), Map.of("weight", 50)))),
-                        "a shadow step needs traffic.provider GatewayAPI"),
                 bad("unknown strategy", spec -> spec.put("rollout", Map.of("strategy", "BlueGreen")),
                         "spec.rollout.strategy: Unsupported value: \"BlueGreen\""),
                 bad("gateway traffic without a gateway", spec -> spec.put("rollout", Map.of("strategy", "Canary",
@@ -241,14 +238,17 @@ class ModelDeploymentValidationTest {
     private static final Map<String, Object> GATEWAY_TRAFFIC = Map.of("provider", "GatewayAPI",
             "gateway", Map.of("name", "public"));
 
-    @Test
-    void aShadowStepFirstWithGatewayTrafficIsAccepted(KubernetesClient client) {
+    @ParameterizedTest
+    @ValueSource(strings = {"ReplicaRatio", "GatewayAPI"})
+    void aShadowStepFirstIsAcceptedWithEitherTrafficProvider(String provider, KubernetesClient client) {
         Map<String, Object> spec = validSpec();
         spec.put("rollout", Map.of("strategy", "Canary", "steps", List.of(Map.of("weight", 0, "shadow", true,
-                "pause", "5m"), Map.of("weight", 50)), "traffic", GATEWAY_TRAFFIC));
+                "pause", "5m"), Map.of("weight", 50)), "traffic", "GatewayAPI".equals(provider) ? GATEWAY_TRAFFIC
+                        : Map.of("provider", provider)));
 
         var created = client.resources(ModelDeployment.class).resource(client.getKubernetesSerialization()
-                .convertValue(manifest("shadowed", spec), ModelDeployment.class)).create();
+                .convertValue(manifest("shadowed-" + provider.toLowerCase(java.util.Locale.ROOT), spec),
+                        ModelDeployment.class)).create();
 
         assertThat(created.getSpec().rollout().hasShadowStep()).isTrue();
         assertThat(created.getSpec().rollout().analysis().metrics().minShadowAgreementPercent()).isEqualTo(95.0);

@@ -8,7 +8,10 @@ import io.modeldeploy.api.v1alpha1.ModelDeployment;
 import io.modeldeploy.operator.resources.Labels;
 import io.modeldeploy.operator.resources.ServingService;
 
-/** Keeps the model's ClusterIP Service as {@link ServingService} describes it. */
+/**
+ * Keeps the model's ClusterIP Service as {@link ServingService} describes it; during a shadow step it selects the
+ * stable pods only.
+ */
 @KubernetesDependent(informer = @Informer(labelSelector = Labels.MANAGED_SELECTOR))
 public class ServingServiceDependent extends ChildDependent<Service> {
 
@@ -18,6 +21,7 @@ public class ServingServiceDependent extends ChildDependent<Service> {
 
     @Override
     protected Service desired(ModelDeployment md, Context<ModelDeployment> context) {
-        return ServingService.desired(md);
+        return ServingService.desired(md,
+                RolloutTargets.of(context).map(t -> !t.canaryOutOfService()).orElse(true));
     }
 }

@@ -149,13 +149,13 @@ public final class ServingPodTemplate {
     }
 
     /**
-     * Whether the canary rollout has a shadow step, for which the stable pods mirror to the shadow Service (the CRD
-     * allows one only with GatewayAPI traffic).
+     * Whether the canary rollout has a shadow step, for which the stable pods mirror to the shadow Service (with
+     * either traffic provider).
      */
     public static boolean shadowStep(ModelDeployment md) {
         var rollout = md.getSpec().rollout();
         return rollout != null && rollout.strategy() == io.modeldeploy.api.v1alpha1.RolloutSpec.Strategy.Canary
-                && rollout.hasShadowStep() && rollout.routedByGateway();
+                && rollout.hasShadowStep();
     }
 
     /** The runtime's settings, then the user's env; a user variable of the same name replaces ours. */

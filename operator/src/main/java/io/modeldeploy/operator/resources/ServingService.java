@@ -41,7 +41,16 @@ public final class ServingService {
     }
 
     public static Service desired(ModelDeployment md) {
-        return service(md, name(md), Labels.servingPods(md), true);
+        return desired(md, true);
+    }
+
+    /**
+     * @param canaryPods whether it selects the canary's pods too; a shadow step's canary pods answer copies only
+     *        ({@link io.modeldeploy.operator.rollout.RolloutCoordinator.Target#canaryOutOfService})
+     */
+    public static Service desired(ModelDeployment md, boolean canaryPods) {
+        return service(md, name(md), canaryPods ? Labels.servingPods(md) : Labels.track(md, Labels.TRACK_STABLE),
+                true);
     }
 
     public static Service desired(ModelDeployment md, String track) {

@@ -56,7 +56,8 @@ public final class RolloutCoordinator {
      * rollout-action annotation read in this pass with why it was not applied (when it was not).
      */
     public record Target(RolloutPlan.Decision decision, ReplicaSplit split, String lastAction, boolean actionRead,
-            Optional<String> ignoredAction, Optional<String> canaryKept, boolean shadowStep) {
+            Optional<String> ignoredAction, Optional<String> canaryKept, boolean shadowStep,
+            boolean canaryOutOfService) {
 
         /** Why the action read in this pass was not applied, for an Event; empty when none was read or it applied. */
         public Optional<String> newlyIgnoredAction() {
@@ -89,6 +90,15 @@ public final class RolloutCoordinator {
          */
         public boolean shadowRuns() {
             return shadowStep && canaryRuns();
+        }
+
+        /**
+         * Whether the ModelDeployment's Service leaves the canary's pods out (selects the stable track only): at a
+         * shadow step, whose canary answers copies and no client, and after it until the canary is down to the
+         * share of pods its step gives it, so that clients never reach all of the shadow step's pods at once.
+         */
+        public boolean canaryOutOfService() {
+            return canaryOutOfService;
         }
 
         /**
@@ -188,7 +198,9 @@ public final class RolloutCoordinator {
             kept = seen.route().flatMap(r -> RouteAcceptance.stillRoutesTo(r, ServingService.name(md, Labels.TRACK_CANARY)))
                     .filter(why -> now.isBefore(ended.plus(GATEWAY_DRAIN_LIMIT)));
         }
-        return new Target(decision, split, annotation, newAnnotation, ignored, kept, shadowStep);
+        boolean outOfService = shadowStep || (md.getSpec().rollout().hasShadowStep()
+                && liveCanaryPods(seen.pods()) > split.canary());
+        return new Target(decision, split, annotation, newAnnotation, ignored, kept, shadowStep, outOfService);
     }
 
     /** When the rollout's last transition in the history happened: once no canary runs, when the last one ended. */
@@ -303,6 +315,12 @@ public final class RolloutCoordinator {
                 .filter(p -> created == null || p.getMetadata().getCreationTimestamp() == null
                         || !Instant.parse(p.getMetadata().getCreationTimestamp()).isBefore(Instant.parse(created)))
                 .toList();
+    }
+
+    /** The canary track's pods of any revision that are not terminating: what a Service selecting them reaches. */
+    private static long liveCanaryPods(Collection<Pod> pods) {
+        return pods.stream().filter(p -> Labels.TRACK_CANARY.equals(p.getMetadata().getLabels().get(Labels.TRACK)))
+                .filter(p -> p.getMetadata().getDeletionTimestamp() == null).count();
     }
 
     /**

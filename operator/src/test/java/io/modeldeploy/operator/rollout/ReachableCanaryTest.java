@@ -25,8 +25,10 @@ import io.modeldeploy.api.v1alpha1.ModelFormat;
 import io.modeldeploy.api.v1alpha1.ModelSpec;
 import io.modeldeploy.api.v1alpha1.RolloutSpec;
 import io.modeldeploy.api.v1alpha1.RolloutStatus;
+import io.modeldeploy.api.v1alpha1.RuntimeSpec;
 import io.modeldeploy.api.v1alpha1.TrafficSpec;
 import io.modeldeploy.operator.resources.Labels;
+import io.modeldeploy.operator.resources.ServingService;
 import io.modeldeploy.operator.status.ServiceEndpoints;
 
 /**
@@ -98,10 +100,58 @@ class ReachableCanaryTest {
                 slice("iris-canary", "iris-canary-1")));
         assertThat(shadow.shadowRuns()).isTrue();
         assertThat(shadow.split()).isEqualTo(new ReplicaSplit(2, 2, 0));
-        assertThat(io.modeldeploy.operator.resources.ServingService.desiredShadow(md, shadow.shadowRuns()).getSpec()
+        assertThat(shadow.canaryOutOfService()).as("clients that call the Service, not the Gateway").isTrue();
+        assertThat(ServingService.desiredShadow(md, shadow.shadowRuns()).getSpec()
                 .getSelector()).containsEntry(Labels.TRACK, Labels.TRACK_CANARY);
-        assertThat(io.modeldeploy.operator.resources.ServingService.desiredShadow(md, false).getSpec()
+        assertThat(ServingService.desiredShadow(md, false).getSpec()
                 .getSelector()).containsEntry(Labels.TRACK, "none");
+    }
+
+    @Test
+    void byReplicaRatioAShadowStepKeepsTheCanarysPodsOutOfTheServiceClientsCall() {
+        ModelDeployment md = atShadowStep(null);
+        List<Pod> pods = List.of(pod("iris-1", Labels.TRACK_STABLE, "v1"), pod("iris-2", Labels.TRACK_STABLE, "v1"),
+                pod("iris-canary-1", Labels.TRACK_CANARY, "v2"), pod("iris-canary-2", Labels.TRACK_CANARY, "v2"));
+
+        var shadow = decideMirrored(md, pods, List.of(slice("iris", "iris-1", "iris-2")));
+
+        assertThat(shadow.shadowRuns()).isTrue();
+        assertThat(shadow.split()).as("a copy of all the stable pods' requests").isEqualTo(new ReplicaSplit(2, 2, 0));
+        assertThat(shadow.canaryOutOfService()).isTrue();
+        assertThat(ServingService.desired(md, !shadow.canaryOutOfService()).getSpec().getSelector())
+                .containsEntry(Labels.TRACK, Labels.TRACK_STABLE);
+        assertThat(ServingService.desiredShadow(md, shadow.shadowRuns()).getSpec().getSelector())
+                .containsEntry(Labels.TRACK, Labels.TRACK_CANARY);
+    }
+
+    @Test
+    void afterTheShadowStepTheCanaryJoinsTheServiceOnlyOnceItIsDownToItsShare() {
+        ModelDeployment md = atShadowStep(null);
+        md.setStatus(md.getStatus().withRollout(new RolloutStatus("Progressing", "v1", "v2", 2,
+                NOW.minusSeconds(5).toString(), null, null, null, 50, 0, "Progressing", "canary at step 2 of 2, "
+                        + "weight 50%", null, null, null), List.of()));
+        Pod stable1 = pod("iris-1", Labels.TRACK_STABLE, "v1");
+        Pod stable2 = pod("iris-2", Labels.TRACK_STABLE, "v1");
+        Pod canary1 = pod("iris-canary-1", Labels.TRACK_CANARY, "v2");
+        Pod canary2 = pod("iris-canary-2", Labels.TRACK_CANARY, "v2");
+        List<EndpointSlice> stableListed = List.of(slice("iris", "iris-1", "iris-2"));
+
+        var bothCanaryPodsLive = decideMirrored(md, List.of(stable1, stable2, canary1, canary2), stableListed);
+        assertThat(bothCanaryPodsLive.split()).as("50% of 2: one canary pod, and both stable until it is listed")
+                .isEqualTo(new ReplicaSplit(2, 1, 0));
+        assertThat(bothCanaryPodsLive.canaryOutOfService()).as("two shadow pods would take half of the traffic "
+                + "each").isTrue();
+
+        Pod terminating = new PodBuilder(canary2).editMetadata().withDeletionTimestamp(NOW.toString()).endMetadata()
+                .build();
+        var downToItsShare = decideMirrored(md, List.of(stable1, stable2, canary1, terminating), stableListed);
+        assertThat(downToItsShare.canaryOutOfService()).isFalse();
+        assertThat(ServingService.desired(md, !downToItsShare.canaryOutOfService()).getSpec().getSelector())
+                .doesNotContainKey(Labels.TRACK);
+
+        ModelDeployment withoutShadowStep = progressingAt50(null);
+        assertThat(decide(withoutShadowStep, List.of(stable1, stable2, canary1, canary2), stableListed)
+                .canaryOutOfService()).as("a rollout without a shadow step keeps its Service as it was").isFalse();
     }
 
     @Test
@@ -109,10 +159,7 @@ class ReachableCanaryTest {
         ModelDeployment md = atShadowStep();
         List<Pod> pods = List.of(pod("iris-1", Labels.TRACK_STABLE, "v1"), pod("iris-2", Labels.TRACK_STABLE, "v1"),
                 pod("iris-canary-1", Labels.TRACK_CANARY, "v2"), pod("iris-canary-2", Labels.TRACK_CANARY, "v2"));
-        Deployment mirroring = new io.fabric8.kubernetes.api.model.apps.DeploymentBuilder(deployment("iris", "v1"))
-                .editSpec().editTemplate().editOrNewSpec().addNewContainer().withName("runtime").addNewEnv()
-                .withName("MODELDEPLOY_SHADOW_URL").withValue("http://$(IRIS_SHADOW_SERVICE_HOST):80").endEnv()
-                .endContainer().endSpec().endTemplate().endSpec().build();
+        Deployment mirroring = mirroringStable();
         List<EndpointSlice> slices = List.of(slice("iris-stable", "iris-1", "iris-2"),
                 slice("iris-canary", "iris-canary-1", "iris-canary-2"));
 
@@ -129,6 +176,20 @@ class ReachableCanaryTest {
 
         assertThat(decideWithShadowService(md, pods, deployment("iris", "v1"), slices, "2026-12-03T05:00:00Z")
                 .decision().state().step()).as("a template without the shadow URL").isEqualTo(1);
+    }
+
+    /** The stable v1 Deployment of a template whose pods mirror to the shadow Service. */
+    private static Deployment mirroringStable() {
+        return new io.fabric8.kubernetes.api.model.apps.DeploymentBuilder(deployment("iris", "v1"))
+                .editSpec().editTemplate().editOrNewSpec().addNewContainer().withName("runtime").addNewEnv()
+                .withName("MODELDEPLOY_SHADOW_URL").withValue("http://$(IRIS_SHADOW_SERVICE_HOST):80").endEnv()
+                .endContainer().endSpec().endTemplate().endSpec().build();
+    }
+
+    /** Decided with stable pods that mirror to a shadow Service made before they started. */
+    private static RolloutCoordinator.Target decideMirrored(ModelDeployment md, List<Pod> pods,
+            List<EndpointSlice> slices) {
+        return decideWithShadowService(md, pods, mirroringStable(), slices, "2026-12-03T05:00:00Z");
     }
 
     private static RolloutCoordinator.Target decideWithShadowService(ModelDeployment md, List<Pod> pods,
@@ -173,7 +234,11 @@ class ReachableCanaryTest {
 
     /** A canary of v2 at its first step, a shadow step of an hour, before a step at 50% that waits for a promote. */
     private static ModelDeployment atShadowStep() {
-        ModelDeployment md = progressingAt50(GATEWAY);
+        return atShadowStep(GATEWAY);
+    }
+
+    private static ModelDeployment atShadowStep(TrafficSpec traffic) {
+        ModelDeployment md = progressingAt50(traffic);
         md.getSpec().rollout().steps().set(0, new CanaryStepSpec(0, "1h", true));
         md.getSpec().rollout().steps().add(new CanaryStepSpec(50, null));
         return md;
@@ -188,7 +253,7 @@ class ReachableCanaryTest {
         var md = new ModelDeployment();
         md.setMetadata(new ObjectMetaBuilder().withName("iris").withNamespace("models").withGeneration(3L).build());
         md.setSpec(new ModelDeploymentSpec(new ModelSpec("iris", "2.0.0", ModelFormat.ONNX, "file:///models/iris",
-                null, null), null, 2, null, null, null, null, null, 600,
+                null, null), new RuntimeSpec(null, null, 8080, null, null, null), 2, null, null, null, null, null, 600,
                 new RolloutSpec(RolloutSpec.Strategy.Canary, new ArrayList<>(List.of(new CanaryStepSpec(50, "1h"))),
                         new AnalysisSpec(1, 3, 3), traffic)));
         md.setStatus(new ModelDeploymentStatus(3L, "Ready", 2, 2, null, null, "2.0.0", "v2", List.of(), null, null,
