@@ -38,6 +38,7 @@ import io.modeldeploy.operator.resources.Labels;
 import io.modeldeploy.testing.ClusterTest;
 import io.modeldeploy.testing.Kubectl;
 import io.modeldeploy.testing.OperatorProcess;
+import io.modeldeploy.testing.PrometheusServer;
 import io.modeldeploy.testing.RealNode;
 import io.modeldeploy.testing.RepositoryRoot;
 import io.modeldeploy.testing.TestCluster;
@@ -55,11 +56,15 @@ class RealPodsIT {
     private static final Duration READY = Duration.ofMinutes(3);
     private static final ObjectMapper JSON = new ObjectMapper();
     private static OperatorProcess operator;
+    private static PrometheusServer prometheus;
 
     @BeforeAll
     static void startOperator(TestCluster cluster) {
+        // The Prometheus that analyses with metrics.source Prometheus query: it scrapes every serving pod.
+        prometheus = PrometheusServer.forServingPods(cluster, Path.of("target/prometheus-RealPodsIT.log"));
         operator = OperatorProcess.start(Path.of(System.getProperty("modeldeploy.operator.jar")), cluster,
                 Path.of("target/operator-logs/RealPodsIT.log"), Map.of(
+                        "MODELDEPLOY_PROMETHEUS_URL", prometheus.url().toString(),
                         "MODELDEPLOY_RUNTIME_IMAGE", RealNode.image("serving-runtime"),
                         "MODELDEPLOY_LEADER_ELECTION_LEASE_NAME", "modeldeploy-e2e-" + UUID.randomUUID(),
                         // A tenancy policy as a shared cluster would set it, in the operator's environment: each
@@ -75,6 +80,9 @@ class RealPodsIT {
     static void stopOperator() {
         if (operator != null) {
             operator.close();
+        }
+        if (prometheus != null) {
+            prometheus.close();
         }
     }
 
@@ -461,6 +469,56 @@ class RealPodsIT {
                             + "over 2 × the stable version's [\\d.]+ ms");
             rolledBackOnLiveTraffic(client, ns, cluster, load, "latency-analysis-rollback-under-load", toRollback);
         }
+    }
+
+    /**
+     * The same latency check with the metrics read from a real Prometheus that discovers the serving pods through
+     * the API server and scrapes them, as a cluster's Prometheus does, instead of from the pods.
+     */
+    @Test
+    void aVersion2TenTimesSlowerIsRolledBackByTheLatencyAnalysisReadFromPrometheus(KubernetesClient client,
+            TestNamespace ns, TestCluster cluster) throws Exception {
+        startCanaryAtVersion1(client, ns, cluster);
+
+        try (SteadyLoad load = SteadyLoad.start(ServiceTraffic.to(client, Manifests.CANARY), 20)) {
+            Duration toRollback = patchUntilRolledBack(cluster, ns, """
+                    {"spec":{"model":{"version":"2.0.0"},
+                     "runtime":{"env":[{"name":"MODELDEPLOY_INJECTED_LATENCY_MS","value":"100"}]},
+                     "rollout":{"analysis":{"metrics":{"source":"Prometheus","minRequests":40,
+                                                       "maxLatencyRatio":2}}}}}""");
+
+            assertThat(md(client).getStatus().rollout().message()).as("the figures, in status").containsPattern(
+                    "canary failed its analysis for 3 checks in a row: the canary's p99 latency \\d+ ms is "
+                            + "over 2 × the stable version's [\\d.]+ ms, over \\d+ and \\d+ requests "
+                            + "\\(read from Prometheus\\)");
+            assertThat(prometheusQueriesAnswered()).as("the operator's queries").isPositive();
+            assertThat(prometheusAnswered("sum(modeldeploy_requests_total{namespace=\"" + ns.name()
+                    + "\", endpoint=\"/predict\"})")).as("the pods' requests, as Prometheus scraped them")
+                    .isPositive();
+            rolledBackOnLiveTraffic(client, ns, cluster, load, "latency-analysis-from-prometheus-rollback-under-load",
+                    toRollback);
+        }
+    }
+
+    /** How many instant queries the test's Prometheus answered, from its own /metrics. */
+    private static double prometheusQueriesAnswered() throws Exception {
+        String metrics = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                prometheus.url().resolve("/metrics")).build(), java.net.http.HttpResponse.BodyHandlers.ofString())
+                .body();
+        return metrics.lines().filter(l -> l.startsWith("prometheus_http_requests_total{code=\"200\","
+                + "handler=\"/api/v1/query\"}")).mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ')
+                        + 1))).sum();
+    }
+
+    /** The value of an instant query of one number to the test's Prometheus; 0 when it has no series. */
+    private static double prometheusAnswered(String query) throws Exception {
+        var response = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                prometheus.url().resolve("/api/v1/query?query=" + java.net.URLEncoder.encode(query,
+                        java.nio.charset.StandardCharsets.UTF_8))).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        var result = JSON.readTree(response.body()).path("data").path("result");
+        return result.isEmpty() ? 0 : result.get(0).path("value").path(1).asDouble();
     }
 
     @Test

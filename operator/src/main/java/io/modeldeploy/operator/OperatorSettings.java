@@ -55,6 +55,25 @@ public interface OperatorSettings {
         Optional<List<String>> insecure();
     }
 
+    /** The Prometheus that canary analyses with {@code metrics.source: Prometheus} query. */
+    Prometheus prometheus();
+
+    interface Prometheus {
+        /**
+         * Its base URL, e.g. http://prometheus-operated.monitoring.svc:9090 (MODELDEPLOY_PROMETHEUS_URL); unset, an
+         * analysis that asks for Prometheus fails its checks saying so.
+         */
+        Optional<java.net.URI> url();
+
+        /** The label its series carry the pod's name in (MODELDEPLOY_PROMETHEUS_POD_LABEL). */
+        @WithDefault("pod")
+        String podLabel();
+
+        /** The label its series carry the pod's namespace in (MODELDEPLOY_PROMETHEUS_NAMESPACE_LABEL). */
+        @WithDefault("namespace")
+        String namespaceLabel();
+    }
+
     /** Leader election, so that only one of several operator replicas reconciles. */
     LeaderElection leaderElection();
 

@@ -30,6 +30,7 @@ import io.modeldeploy.api.v1alpha1.AutoscalingSpec;
 import io.modeldeploy.api.v1alpha1.BatchingSpec;
 import io.modeldeploy.api.v1alpha1.CanaryStepSpec;
 import io.modeldeploy.api.v1alpha1.GatewayRefSpec;
+import io.modeldeploy.api.v1alpha1.MetricAnalysisSpec;
 import io.modeldeploy.api.v1alpha1.ModelDeployment;
 import io.modeldeploy.api.v1alpha1.ModelDeploymentSpec;
 import io.modeldeploy.api.v1alpha1.ModelFormat;
@@ -326,6 +327,32 @@ class CanaryRolloutIT {
             await().atMost(TIMEOUT).until(() -> client.resources(ModelDeployment.class).withName("iris").get()
                     .getStatus().rollout().endedCanaryKept() == null);
         }
+    }
+
+    /**
+     * An analysis that reads its metrics from Prometheus, on an operator with no Prometheus (this one has no
+     * MODELDEPLOY_PROMETHEUS_URL), fails its checks saying why rather than letting the canary through unjudged.
+     */
+    @Test
+    void aCanaryWhoseMetricsComeFromAPrometheusTheOperatorLacksIsRolledBackSayingSo(KubernetesClient client) {
+        client.resource(modelDeployment("1.0.0", null)).create();
+        ModelDeploymentStates.awaitServes(client, "iris", "1.0.0", TIMEOUT);
+
+        ModelDeployment v2 = modelDeployment("2.0.0", null);
+        var rollout = v2.getSpec().rollout();
+        UserEdits.replaceSpec(client, "iris", withRollout(v2.getSpec(), new RolloutSpec(rollout.strategy(),
+                List.of(new CanaryStepSpec(50, null)), new AnalysisSpec(1, 3, 3, new MetricAnalysisSpec(true, 100,
+                        1.0, null, 10, null, null, null, MetricAnalysisSpec.Source.Prometheus)),
+                rollout.traffic())));
+
+        await().atMost(TIMEOUT).until(() -> "RolledBack".equals(rolloutPhase(client)));
+        ModelDeployment md = client.resources(ModelDeployment.class).withName("iris").get();
+        assertThat(md.getStatus().rollout().message()).isEqualTo("revision " + md.getStatus().rollout()
+                .failedRevision() + " rolled back: canary failed its analysis for 3 checks in a row: no metrics: "
+                + "metrics.source is Prometheus, but the operator has no Prometheus URL (setting "
+                + "MODELDEPLOY_PROMETHEUS_URL, Helm value prometheus.url); revision "
+                + md.getStatus().rollout().stableRevision() + " serves all traffic");
+        assertThat(md.getStatus().modelVersion()).isEqualTo("1.0.0");
     }
 
     @Test

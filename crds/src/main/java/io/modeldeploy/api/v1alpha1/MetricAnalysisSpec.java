@@ -10,7 +10,7 @@ import io.fabric8.generator.annotation.Min;
 
 /**
  * The canary judged on its own inference metrics, which the operator reads from the canary's and the stable
- * track's pods (their /metrics): error shares, and optionally p99 latency and the predicted classes against the
+ * track's pods (their /metrics) or, with source Prometheus, from the operator's Prometheus: error shares, and optionally p99 latency and the predicted classes against the
  * stable version's. A failed metric check counts like unready pods toward failureThreshold.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -40,7 +40,29 @@ public record MetricAnalysisSpec(
         @Default("95") @Min(0) @Max(100) Double minShadowAgreementPercent,
         @JsonPropertyDescription("At a shadow step, the largest mean absolute difference between the canary's "
                 + "and the stable version's values on mirrored rows (regressors); omitted, not judged")
-        @Min(0) Double maxShadowMeanAbsoluteError) {
+        @Min(0) Double maxShadowMeanAbsoluteError,
+        @JsonPropertyDescription("Where the operator reads the metrics: Pods (each pod's /metrics, no Prometheus "
+                + "needed) or Prometheus (the operator's Prometheus setting, queried for the same series of the same "
+                + "pods)")
+        @Default("Pods") Source source) {
+
+    /** Where the operator reads the canary's and the stable track's metrics. */
+    public enum Source {
+        Pods, Prometheus
+    }
+
+    /** Whether the metrics are read from Prometheus rather than from the pods. */
+    public boolean fromPrometheus() {
+        return source == Source.Prometheus;
+    }
+
+    /** The analysis with the metrics read from the pods. */
+    public MetricAnalysisSpec(Boolean enabled, Integer minRequests, Double maxErrorPercent, Double maxLatencyRatio,
+            Integer latencyFloorMillis, Double maxPredictionDivergence, Double minShadowAgreementPercent,
+            Double maxShadowMeanAbsoluteError) {
+        this(enabled, minRequests, maxErrorPercent, maxLatencyRatio, latencyFloorMillis, maxPredictionDivergence,
+                minShadowAgreementPercent, maxShadowMeanAbsoluteError, null);
+    }
 
     /** The analysis without a prediction divergence check. */
     public MetricAnalysisSpec(Boolean enabled, Integer minRequests, Double maxErrorPercent, Double maxLatencyRatio,

@@ -46,9 +46,11 @@ public class CanaryAnalyses {
         CanaryAnalysis.Thresholds thresholds = CanaryAnalysis.Thresholds.of(spec);
         Optional<String> metrics = thresholds.enabled()
                 ? scraper.latest(md, canaryRevision, pods, interval, now)
-                        .flatMap(r -> CanaryAnalysis.judge(thresholds, r.canary(), r.stable(),
-                                md.getSpec().rollout().hasShadowStep() ? md.getSpec().model().version() : null)
-                                .failure())
+                        .flatMap(r -> r.unavailable().map(why -> "no metrics: " + why)
+                                .or(() -> CanaryAnalysis.judge(thresholds, r.canary(), r.stable(),
+                                        md.getSpec().rollout().hasShadowStep() ? md.getSpec().model().version()
+                                                : null).failure().map(why -> fromPrometheus(spec)
+                                                        ? why + " (read from Prometheus)" : why)))
                 : Optional.empty();
         List<WebhookSpec> hooks = spec == null || spec.webhooks() == null ? List.of() : spec.webhooks();
         if (hooks.isEmpty()) {
@@ -58,6 +60,10 @@ public class CanaryAnalyses {
                 () -> payload(md, canaryRevision, pods), interval, now);
         Optional<String> failure = metrics.or(() -> round.flatMap(WebhookCalls.Round::failure));
         return new RolloutPlan.Analysis(failure, failure.isEmpty() && round.isEmpty());
+    }
+
+    private static boolean fromPrometheus(AnalysisSpec spec) {
+        return spec != null && spec.metrics() != null && spec.metrics().fromPrometheus();
     }
 
     public void forget(ModelDeployment md) {

@@ -17,6 +17,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 
 import org.jboss.logging.Logger;
 
@@ -26,8 +27,8 @@ import io.modeldeploy.operator.resources.Labels;
 import io.modeldeploy.operator.status.PodStates;
 
 /**
- * Reads the inference metrics of a running canary's pods and of the stable track's, from each pod's /metrics, in
- * the background: a reconcile takes the latest finished reading and never waits for pods. At most one reading per
+ * Reads the inference metrics of a running canary's pods and of the stable track's, from each pod's /metrics (or,
+ * with {@code metrics.source: Prometheus}, from Prometheus: {@link PrometheusQueries}), in the background: a reconcile takes the latest finished reading and never waits for pods. At most one reading per
  * check interval runs per ModelDeployment, of at most {@link #PODS_PER_TRACK} pods per track, each bounded by
  * {@link #TIMEOUT} and {@link #MAX_BYTES}. A pod that does not answer, or answers what does not parse, is left out.
  */
@@ -39,21 +40,64 @@ public class CanaryMetricsScraper {
     static final int MAX_BYTES = 4 << 20;
     private static final Logger LOG = Logger.getLogger(CanaryMetricsScraper.class);
 
-    /** Both tracks' metrics for a canary revision, read at {@code at}. */
-    public record Reading(String revision, TrackMetrics canary, TrackMetrics stable, int canaryPods, Instant at) {
+    /**
+     * Both tracks' metrics for a canary revision, read at {@code at}; or, from Prometheus, why there are none
+     * ({@code unavailable}: a check fails with it, as a webhook that does not answer fails one).
+     */
+    public record Reading(String revision, TrackMetrics canary, TrackMetrics stable, int canaryPods, Instant at,
+            Optional<String> unavailable) {
+        public Reading(String revision, TrackMetrics canary, TrackMetrics stable, int canaryPods, Instant at) {
+            this(revision, canary, stable, canaryPods, at, Optional.empty());
+        }
+
+        static Reading unavailable(String revision, Instant at, String why) {
+            return new Reading(revision, TrackMetrics.NONE, TrackMetrics.NONE, 0, at, Optional.of(why));
+        }
     }
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
     private final PeriodicReads<Reading> reads = new PeriodicReads<>();
 
+    @Inject
+    PrometheusQueries prometheus;
+
     /**
-     * The latest finished reading of the canary revision's pods, if one finished and any canary pod answered; a
-     * new reading starts when the last started an interval ago or more.
+     * The latest finished reading of the canary revision's pods, if one finished and any canary pod answered (from
+     * Prometheus: if Prometheus answered or failed to); a new reading starts when the last started an interval ago
+     * or more.
      */
     public Optional<Reading> latest(ModelDeployment md, String canaryRevision, Collection<Pod> pods,
             Duration interval, Instant now) {
-        return reads.latest(md, canaryRevision, interval, now,
-                () -> read(canaryRevision, pods, md.getSpec().runtime().port(), now));
+        var metrics = md.getSpec().rollout().analysis().metrics();
+        boolean fromPrometheus = metrics != null && metrics.fromPrometheus();
+        return reads.latest(md, canaryRevision, interval, now, () -> fromPrometheus
+                ? query(md.getMetadata().getNamespace(), canaryRevision, pods, now)
+                : read(canaryRevision, pods, md.getSpec().runtime().port(), now));
+    }
+
+    /** Both tracks' metrics from Prometheus, for the same pods a reading from the pods would scrape. */
+    private CompletableFuture<Optional<Reading>> query(String namespace, String revision, Collection<Pod> pods,
+            Instant now) {
+        List<String> canary = names(serving(pods, Labels.TRACK_CANARY, revision));
+        if (canary.isEmpty()) {
+            return CompletableFuture.completedFuture(Optional.empty());
+        }
+        List<String> stable = names(serving(pods, Labels.TRACK_STABLE, null));
+        var canaryRead = prometheus.track(namespace, canary);
+        var stableRead = stable.isEmpty() ? CompletableFuture.completedFuture(TrackMetrics.NONE)
+                : prometheus.track(namespace, stable);
+        return canaryRead.thenCombine(stableRead, (c, s) -> Optional.of(new Reading(revision, c, s, canary.size(),
+                now))).exceptionally(e -> {
+                    Throwable cause = e.getCause() != null ? e.getCause() : e;
+                    String why = cause instanceof PrometheusQueries.Unavailable ? cause.getMessage()
+                            : "Prometheus gave no figures: " + cause;
+                    LOG.debugf("metrics from Prometheus: %s", why);
+                    return Optional.of(Reading.unavailable(revision, now, why));
+                });
+    }
+
+    private static List<String> names(List<Pod> pods) {
+        return pods.stream().map(p -> p.getMetadata().getName()).toList();
     }
 
     /** Drops what is kept for a ModelDeployment whose canary no longer runs. */

@@ -1,0 +1,217 @@
+package io.modeldeploy.testing;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+
+/**
+ * A real Prometheus for tests ({@code hack/testbed prometheus}), run as a process on this machine, scraping every
+ * second. {@link #forServingPods} scrapes the serving pods as a cluster's Prometheus does with a PodMonitor, each
+ * pod's runtime port, labelling its series {@code namespace} and {@code pod} (only pods on the real node answer);
+ * {@link #forTargets} scrapes fixed addresses.
+ */
+public final class PrometheusServer implements AutoCloseable {
+    private static final Duration STARTUP = Duration.ofSeconds(60);
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+    private final Process process;
+    private final int port;
+    private final Path log;
+    private KubernetesClient client;
+    private SharedIndexInformer<Pod> watch;
+
+    private PrometheusServer(Process process, int port, Path log) {
+        this.process = process;
+        this.port = port;
+        this.log = log;
+    }
+
+    /**
+     * Starts Prometheus for the serving pods ({@code app.kubernetes.io/managed-by=modeldeploy}) of every namespace
+     * and waits until it is ready. Debian's Prometheus is built without Kubernetes service discovery, so the pods are
+     * found as that discovery would find them, by a watch on the API server here, and handed to Prometheus' file
+     * discovery: each Running pod with an address, at its container port named {@code http}, labelled
+     * {@code namespace} and {@code pod}.
+     *
+     * @param log file that receives Prometheus' output
+     */
+    public static PrometheusServer forServingPods(TestCluster cluster, Path log) {
+        try {
+            Path dir = Files.createTempDirectory("modeldeploy-prometheus-");
+            Path targets = dir.resolve("pods.json");
+            Files.writeString(targets, "[]");
+            var server = start(dir, """
+                    - job_name: modeldeploy
+                      file_sd_configs:
+                      - files: [%s]
+                        refresh_interval: 1s
+                    """.formatted(targets), log);
+            var pods = new ConcurrentHashMap<String, Pod>();
+            server.client = new KubernetesClientBuilder().withConfig(cluster.config()).build();
+            server.watch = server.client.pods().inAnyNamespace().withLabel("app.kubernetes.io/managed-by", "modeldeploy")
+                    .inform(new ResourceEventHandler<>() {
+                        @Override
+                        public void onAdd(Pod pod) {
+                            pods.put(key(pod), pod);
+                            writeTargets(targets, pods.values());
+                        }
+
+                        @Override
+                        public void onUpdate(Pod before, Pod pod) {
+                            onAdd(pod);
+                        }
+
+                        @Override
+                        public void onDelete(Pod pod, boolean unknownFinalState) {
+                            pods.remove(key(pod));
+                            writeTargets(targets, pods.values());
+                        }
+                    });
+            return server;
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot start Prometheus", e);
+        }
+    }
+
+    private static String key(Pod pod) {
+        return pod.getMetadata().getNamespace() + "/" + pod.getMetadata().getName();
+    }
+
+    /** Prometheus' file discovery format, written whole and renamed into place so that it never reads half. */
+    private static synchronized void writeTargets(Path file, Collection<Pod> pods) {
+        var groups = new ArrayList<String>();
+        for (Pod pod : pods) {
+            if (pod.getStatus() == null || pod.getStatus().getPodIP() == null
+                    || !"Running".equals(pod.getStatus().getPhase())) {
+                continue;
+            }
+            pod.getSpec().getContainers().stream().flatMap(c -> c.getPorts().stream())
+                    .filter(p -> "http".equals(p.getName())).findFirst().ifPresent(port -> groups.add(
+                            "{\"targets\": [\"" + pod.getStatus().getPodIP() + ":" + port.getContainerPort()
+                                    + "\"], \"labels\": {\"namespace\": \"" + pod.getMetadata().getNamespace()
+                                    + "\", \"pod\": \"" + pod.getMetadata().getName() + "\"}}"));
+        }
+        try {
+            Path written = file.resolveSibling(file.getFileName() + ".tmp");
+            Files.writeString(written, "[" + String.join(",\n", groups) + "]");
+            Files.move(written, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * Starts Prometheus scraping these {@code host:port} targets every second, each with its own labels (e.g. the
+     * {@code namespace} and {@code pod} a pod's series would carry), and waits until it is ready.
+     */
+    public static PrometheusServer forTargets(Map<String, Map<String, String>> targets, Path log) {
+        try {
+            var config = new StringBuilder("- job_name: targets\n  static_configs:\n");
+            targets.forEach((target, labels) -> {
+                config.append("  - targets: ['").append(target).append("']\n    labels: {");
+                config.append(labels.entrySet().stream().map(l -> l.getKey() + ": '" + l.getValue() + "'")
+                        .collect(java.util.stream.Collectors.joining(", ")));
+                config.append("}\n");
+            });
+            return start(Files.createTempDirectory("modeldeploy-prometheus-"), config.toString(), log);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot start Prometheus", e);
+        }
+    }
+
+    private static PrometheusServer start(Path dir, String scrapeConfigs, Path log) throws IOException {
+        Path binary = Path.of(KwokTestbed.run(RepositoryRoot.find().resolve("hack/testbed"), "prometheus").trim());
+        Files.createDirectories(log.toAbsolutePath().getParent());
+        Path config = dir.resolve("prometheus.yml");
+        Files.writeString(config, """
+                global:
+                  scrape_interval: 1s
+                  scrape_timeout: 1s
+                scrape_configs:
+                """ + scrapeConfigs);
+        int port = OperatorProcess.freePort();
+        var builder = new ProcessBuilder(List.of(binary.toString(),
+                "--config.file=" + config,
+                "--storage.tsdb.path=" + dir.resolve("data"),
+                "--web.listen-address=127.0.0.1:" + port,
+                "--log.level=" + System.getProperty("prometheus.log.level", "info")))
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        builder.environment().remove("KUBERNETES_SERVICE_HOST");
+        var server = new PrometheusServer(builder.start(), port, log);
+        server.awaitReady();
+        return server;
+    }
+
+    /** Its base URL on this machine, e.g. for the operator's Prometheus setting. */
+    public URI url() {
+        return URI.create("http://127.0.0.1:" + port);
+    }
+
+    public Path log() {
+        return log;
+    }
+
+    private void awaitReady() {
+        Instant deadline = Instant.now().plus(STARTUP);
+        while (Instant.now().isBefore(deadline)) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("Prometheus exited with " + process.exitValue() + "; see " + log);
+            }
+            try {
+                if (HTTP.send(HttpRequest.newBuilder(url().resolve("/-/ready")).timeout(Duration.ofSeconds(2))
+                        .build(), HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+                    return;
+                }
+            } catch (IOException e) {
+                // not listening yet
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+            OperatorProcess.sleep(Duration.ofMillis(300));
+        }
+        close();
+        throw new IllegalStateException("Prometheus was not ready within " + STARTUP + "; see " + log);
+    }
+
+    @Override
+    public void close() {
+        if (watch != null) {
+            watch.close();
+        }
+        if (client != null) {
+            client.close();
+        }
+        if (process.isAlive()) {
+            process.destroy();
+            try {
+                if (!process.waitFor(10, TimeUnit.SECONDS)) {
+                    process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+}
