@@ -22,4 +22,19 @@ final class ProcessSignals {
             throw new IllegalStateException(e);
         }
     }
+
+    /** Stops a process the tests started: SIGTERM, then SIGKILL if it has not exited within 10 seconds. */
+    static void stop(Process process) {
+        if (!process.isAlive()) {
+            return;
+        }
+        process.destroy();
+        try {
+            if (!process.waitFor(10, TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
 }

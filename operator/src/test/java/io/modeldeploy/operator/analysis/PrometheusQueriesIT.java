@@ -49,32 +49,26 @@ class PrometheusQueriesIT {
         POD_METRICS.put("irisXcanary-2", SHADOW);
         var targets = new LinkedHashMap<String, Map<String, String>>();
         for (var pod : POD_METRICS.entrySet()) {
-            HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-            byte[] body = pod.getValue().getBytes(StandardCharsets.UTF_8);
-            server.createContext("/metrics", exchange -> {
-                exchange.getResponseHeaders().add("Content-Type", "text/plain; version=0.0.4");
-                exchange.sendResponseHeaders(200, body.length);
-                exchange.getResponseBody().write(body);
-                exchange.close();
-            });
-            server.start();
-            PODS.add(server);
-            targets.put("127.0.0.1:" + server.getAddress().getPort(), Map.of("namespace", "models",
-                    "pod", pod.getKey()));
+            targets.put(servePodMetrics(pod.getValue()), Map.of("namespace", "models", "pod", pod.getKey()));
         }
         // The same pod name in another namespace is another pod.
-        var other = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        byte[] otherBody = SHADOW.getBytes(StandardCharsets.UTF_8);
-        other.createContext("/metrics", exchange -> {
-            exchange.sendResponseHeaders(200, otherBody.length);
-            exchange.getResponseBody().write(otherBody);
+        targets.put(servePodMetrics(SHADOW), Map.of("namespace", "other", "pod", "iris-canary-1"));
+        prometheus = PrometheusServer.forTargets(targets, Path.of("target", "prometheus-queries.log"));
+    }
+
+    /** An HTTP server whose /metrics answers {@code exposition}, as a pod's runtime does; its host:port. */
+    private static String servePodMetrics(String exposition) throws IOException {
+        HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        byte[] body = exposition.getBytes(StandardCharsets.UTF_8);
+        server.createContext("/metrics", exchange -> {
+            exchange.getResponseHeaders().add("Content-Type", "text/plain; version=0.0.4");
+            exchange.sendResponseHeaders(200, body.length);
+            exchange.getResponseBody().write(body);
             exchange.close();
         });
-        other.start();
-        PODS.add(other);
-        targets.put("127.0.0.1:" + other.getAddress().getPort(), Map.of("namespace", "other",
-                "pod", "iris-canary-1"));
-        prometheus = PrometheusServer.forTargets(targets, Path.of("target", "prometheus-queries.log"));
+        server.start();
+        PODS.add(server);
+        return "127.0.0.1:" + server.getAddress().getPort();
     }
 
     @AfterAll
