@@ -42,4 +42,9 @@ public record AnalysisSpec(
             MetricAnalysisSpec metrics) {
         this(checkIntervalSeconds, failureThreshold, maxRestarts, metrics, null);
     }
+
+    /** Whether the canary's metrics are read from Prometheus ({@code metrics.source: Prometheus}), not its pods. */
+    public boolean metricsFromPrometheus() {
+        return metrics != null && metrics.fromPrometheus();
+    }
 }

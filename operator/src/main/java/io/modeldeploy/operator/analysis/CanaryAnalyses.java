@@ -49,7 +49,7 @@ public class CanaryAnalyses {
                         .flatMap(r -> r.unavailable().map(why -> "no metrics: " + why)
                                 .or(() -> CanaryAnalysis.judge(thresholds, r.canary(), r.stable(),
                                         md.getSpec().rollout().hasShadowStep() ? md.getSpec().model().version()
-                                                : null).failure().map(why -> fromPrometheus(spec)
+                                                : null).failure().map(why -> spec != null && spec.metricsFromPrometheus()
                                                         ? why + " (read from Prometheus)" : why)))
                 : Optional.empty();
         List<WebhookSpec> hooks = spec == null || spec.webhooks() == null ? List.of() : spec.webhooks();
@@ -60,10 +60,6 @@ public class CanaryAnalyses {
                 () -> payload(md, canaryRevision, pods), interval, now);
         Optional<String> failure = metrics.or(() -> round.flatMap(WebhookCalls.Round::failure));
         return new RolloutPlan.Analysis(failure, failure.isEmpty() && round.isEmpty());
-    }
-
-    private static boolean fromPrometheus(AnalysisSpec spec) {
-        return spec != null && spec.metrics() != null && spec.metrics().fromPrometheus();
     }
 
     public void forget(ModelDeployment md) {

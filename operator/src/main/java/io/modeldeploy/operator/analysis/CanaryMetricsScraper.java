@@ -28,8 +28,9 @@ import io.modeldeploy.operator.status.PodStates;
 
 /**
  * Reads the inference metrics of a running canary's pods and of the stable track's, from each pod's /metrics (or,
- * with {@code metrics.source: Prometheus}, from Prometheus: {@link PrometheusQueries}), in the background: a reconcile takes the latest finished reading and never waits for pods. At most one reading per
- * check interval runs per ModelDeployment, of at most {@link #PODS_PER_TRACK} pods per track, each bounded by
+ * with {@code metrics.source: Prometheus}, from Prometheus: {@link PrometheusQueries}), in the background: a
+ * reconcile takes the latest finished reading and never waits for pods. At most one reading per check interval runs
+ * per ModelDeployment, of at most {@link #PODS_PER_TRACK} pods per track, each bounded by
  * {@link #TIMEOUT} and {@link #MAX_BYTES}. A pod that does not answer, or answers what does not parse, is left out.
  */
 @ApplicationScoped
@@ -68,8 +69,7 @@ public class CanaryMetricsScraper {
      */
     public Optional<Reading> latest(ModelDeployment md, String canaryRevision, Collection<Pod> pods,
             Duration interval, Instant now) {
-        var metrics = md.getSpec().rollout().analysis().metrics();
-        boolean fromPrometheus = metrics != null && metrics.fromPrometheus();
+        boolean fromPrometheus = md.getSpec().rollout().analysis().metricsFromPrometheus();
         return reads.latest(md, canaryRevision, interval, now, () -> fromPrometheus
                 ? query(md.getMetadata().getNamespace(), canaryRevision, pods, now)
                 : read(canaryRevision, pods, md.getSpec().runtime().port(), now));
