@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 
@@ -37,12 +39,22 @@ public final class ServingRuntime implements AutoCloseable {
     private final RuntimeMetrics metrics = new RuntimeMetrics();
     private final Vertx vertx = Vertx.vertx();
     private final Optional<ShadowMirror> shadow;
+    private final String podName;
     private HttpServer server;
     private Optional<GrpcServer> grpc = Optional.empty();
     private ModelService model;
 
     public ServingRuntime(RuntimeSettings settings) {
+        this(settings, podName(System.getenv(), Path.of("/proc/sys/kernel/hostname")));
+    }
+
+    /**
+     * @param podName the name this server gives in its answers to shadow copies (the pod's, in Kubernetes), so that
+     *        the server that sent them counts the comparisons by pod
+     */
+    public ServingRuntime(RuntimeSettings settings, String podName) {
         this.settings = settings;
+        this.podName = podName;
         this.shadow = settings.shadow().map(server -> ShadowMirror.start(server, new ShadowMirror.Results() {
             @Override
             public void sent(String result) {
@@ -50,11 +62,31 @@ public final class ServingRuntime implements AutoCloseable {
             }
 
             @Override
-            public void compared(String shadowVersion, Duration latency, ShadowComparison comparison) {
+            public void compared(String shadowVersion, String shadowPod, Duration latency,
+                    ShadowComparison comparison) {
                 metrics.shadowCompared(state.model().map(ModelService::version).orElse("none"), shadowVersion,
-                        latency, comparison);
+                        shadowPod, latency, comparison);
             }
         }));
+    }
+
+    /**
+     * This server's pod: {@code MODELDEPLOY_POD_NAME}, else {@code HOSTNAME}, else the kernel's host name (read from
+     * {@code hostnameFile}), which Kubernetes makes the pod's name (a Deployment's pod names are at most 63
+     * characters, so never cut); empty when none is known.
+     */
+    static String podName(Map<String, String> env, Path hostnameFile) {
+        for (String variable : List.of("MODELDEPLOY_POD_NAME", "HOSTNAME")) {
+            String value = env.get(variable);
+            if (value != null && !value.isBlank()) {
+                return value.trim();
+            }
+        }
+        try {
+            return Files.readString(hostnameFile).trim();
+        } catch (IOException e) {
+            return "";
+        }
     }
 
     public static void main(String[] args) {
@@ -81,7 +113,7 @@ public final class ServingRuntime implements AutoCloseable {
         offlineEngines(settings.cacheDir());
         var budget = new BodyBudget(settings.requestBudget());
         server = vertx.createHttpServer()
-                .requestHandler(new HttpApi(state, metrics, VERSION, shadow, budget).router(vertx, settings.maxBodyBytes(),
+                .requestHandler(new HttpApi(state, metrics, VERSION, shadow, budget, podName).router(vertx, settings.maxBodyBytes(),
                         settings.injectedLatency()))
                 .listen(settings.port(), settings.host())
                 .toCompletionStage().toCompletableFuture().join();

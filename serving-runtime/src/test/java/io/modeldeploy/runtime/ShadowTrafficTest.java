@@ -35,7 +35,7 @@ class ShadowTrafficTest {
 
     @Test
     void everyAnsweredRowIsComparedWithTheShadowsAnswerAndClientsGetTheirOwn() throws Exception {
-        try (var shadow = TestRuntime.start(settings(relabelledIris(), "2.0.0"));
+        try (var shadow = TestRuntime.start(settings(relabelledIris(), "2.0.0"), "iris-canary-7d9f-x2b4q");
                 var served = TestRuntime.start(settings(ExampleModels.iris(), "1.0.0")
                         .withShadow(shadow.uri("/")))) {
             String body = ExampleModels.predictBody(ExampleModels.reference(ExampleModels.iris()));
@@ -52,10 +52,13 @@ class ShadowTrafficTest {
 
             // Rows of the reference body (sent until the shadow was seen ready, then once more) and the infer row.
             String metrics = awaitCount(served, "modeldeploy_shadow_requests_total{result=\"answered\"}", 2);
-            long agree = count(metrics, "modeldeploy_shadow_rows_total{result=\"agree\",shadow_version=\"2.0.0\","
-                    + "version=\"1.0.0\"}");
-            long disagree = count(metrics, "modeldeploy_shadow_rows_total{result=\"disagree\",shadow_version="
-                    + "\"2.0.0\",version=\"1.0.0\"}");
+            // Counted by the pod that answered, which names itself in its answers to copies only.
+            long agree = count(metrics, "modeldeploy_shadow_rows_total{result=\"agree\","
+                    + "shadow_pod=\"iris-canary-7d9f-x2b4q\",shadow_version=\"2.0.0\",version=\"1.0.0\"}");
+            long disagree = count(metrics, "modeldeploy_shadow_rows_total{result=\"disagree\","
+                    + "shadow_pod=\"iris-canary-7d9f-x2b4q\",shadow_version=\"2.0.0\",version=\"1.0.0\"}");
+            assertThat(shadow.post("/predict", body).headers().firstValue(ShadowMirror.ANSWERED_BY_HEADER))
+                    .as("a caller's own request does not learn the pod's name").isEmpty();
             long answered = count(metrics, "modeldeploy_shadow_requests_total{result=\"answered\"}");
             // Every mirrored reference body: its versicolor rows agree, its setosa and virginica rows do not; the
             // infer request's setosa row disagrees.
@@ -102,6 +105,17 @@ class ShadowTrafficTest {
             }
             assertThat(served.get("/metrics").body()).doesNotContain("modeldeploy_shadow_requests_total{");
         }
+    }
+
+    @Test
+    void aServerNamesItselfByItsPodNameElseItsHostName() throws Exception {
+        Path kernel = Files.writeString(cache.resolve("hostname"), "iris-7d9f-k8s2z\n");
+        Path none = cache.resolve("no-hostname");
+        assertThat(ServingRuntime.podName(Map.of("MODELDEPLOY_POD_NAME", "iris-abc", "HOSTNAME", "h"), kernel))
+                .isEqualTo("iris-abc");
+        assertThat(ServingRuntime.podName(Map.of("HOSTNAME", "iris-7d9f-x2b4q"), kernel)).isEqualTo("iris-7d9f-x2b4q");
+        assertThat(ServingRuntime.podName(Map.of("HOSTNAME", " "), kernel)).isEqualTo("iris-7d9f-k8s2z");
+        assertThat(ServingRuntime.podName(Map.of(), none)).isEmpty();
     }
 
     @Test

@@ -28,6 +28,11 @@ public final class TestRuntime implements AutoCloseable {
         return new TestRuntime(new ServingRuntime(settings).start());
     }
 
+    /** A runtime that names itself {@code podName}, as a pod named so would. */
+    public static TestRuntime start(RuntimeSettings settings, String podName) throws Exception {
+        return new TestRuntime(new ServingRuntime(settings, podName).start());
+    }
+
     /** The model at {@code model} with version 1, batches of up to 32 without waiting, 1 MiB bodies. */
     public static TestRuntime start(Path model, Path cache) throws Exception {
         return start(new RuntimeSettings(model.toString(), Optional.empty(), Optional.of("1"), "127.0.0.1", 0, cache,

@@ -86,8 +86,9 @@ public class CanaryMetricsScraper {
         var canaryRead = prometheus.track(namespace, canary);
         var stableRead = stable.isEmpty() ? CompletableFuture.completedFuture(TrackMetrics.NONE)
                 : prometheus.track(namespace, stable);
-        return canaryRead.thenCombine(stableRead, (c, s) -> Optional.of(new Reading(revision, c, s, canary.size(),
-                now))).exceptionally(e -> {
+        List<String> shadowPods = canaryPods(pods, revision);
+        return canaryRead.thenCombine(stableRead, (c, s) -> Optional.of(new Reading(revision, c,
+                s.answeredBy(shadowPods), canary.size(), now))).exceptionally(e -> {
                     Throwable cause = e.getCause() != null ? e.getCause() : e;
                     String why = cause instanceof PrometheusQueries.Unavailable ? cause.getMessage()
                             : "Prometheus gave no figures: " + cause;
@@ -121,7 +122,8 @@ public class CanaryMetricsScraper {
                     }
                     TrackMetrics canarySum = answered.stream().reduce(TrackMetrics.NONE, TrackMetrics::plus);
                     TrackMetrics stableSum = stableReads.stream().map(CompletableFuture::join)
-                            .flatMap(Optional::stream).reduce(TrackMetrics.NONE, TrackMetrics::plus);
+                            .flatMap(Optional::stream).reduce(TrackMetrics.NONE, TrackMetrics::plus)
+                            .answeredBy(canaryPods(pods, revision));
                     return Optional.of(new Reading(revision, canarySum, stableSum, answered.size(), now));
                 });
     }
@@ -134,6 +136,18 @@ public class CanaryMetricsScraper {
                 .filter(p -> p.getMetadata().getDeletionTimestamp() == null && PodStates.ready(p))
                 .filter(p -> p.getStatus() != null && p.getStatus().getPodIP() != null)
                 .limit(PODS_PER_TRACK)
+                .toList();
+    }
+
+    /**
+     * The names of the canary revision's pods, ready or not: the stable pods' comparisons with copies that other
+     * pods answered (an earlier try of the same model version, rolled back) are not this canary's.
+     */
+    static List<String> canaryPods(Collection<Pod> pods, String revision) {
+        return pods.stream()
+                .filter(p -> Labels.TRACK_CANARY.equals(p.getMetadata().getLabels().get(Labels.TRACK)))
+                .filter(p -> revision.equals(p.getMetadata().getLabels().get(Labels.REVISION)))
+                .map(p -> p.getMetadata().getName())
                 .toList();
     }
 

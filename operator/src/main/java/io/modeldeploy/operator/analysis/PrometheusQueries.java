@@ -48,7 +48,7 @@ public class PrometheusQueries {
     private static final List<String> SERIES = List.of(TrackMetrics.REQUESTS, TrackMetrics.LATENCY_BUCKET,
             TrackMetrics.PREDICTIONS, TrackMetrics.VALUE_BUCKET, TrackMetrics.SHADOW_ROWS,
             TrackMetrics.SHADOW_ERROR_SUM, TrackMetrics.SHADOW_ERROR_COUNT);
-    private static final String BY = "__name__, endpoint, status, le, label, shadow_version, result";
+    private static final String BY = "__name__, endpoint, status, le, label, shadow_version, shadow_pod, result";
 
     /** Why Prometheus gave no figures: it is not configured, did not answer, or answered an error. */
     public static final class Unavailable extends RuntimeException {

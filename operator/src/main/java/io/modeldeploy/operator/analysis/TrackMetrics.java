@@ -1,5 +1,7 @@
 package io.modeldeploy.operator.analysis;
 
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.OptionalDouble;
 import java.util.Set;
@@ -13,7 +15,7 @@ import java.util.TreeMap;
  * counted.
  */
 public record TrackMetrics(long requests, long clientErrors, long serverErrors, Map<Double, Long> latencyBuckets,
-        Map<String, Long> predictedLabels, Map<String, Shadow> shadow) {
+        Map<String, Long> predictedLabels, Map<ShadowPod, Shadow> shadow) {
     /** The runtime's inference endpoints, REST and gRPC, as its metrics label them. */
     static final Set<String> INFERENCE = Set.of("/predict", "/v2/models/{name}/infer",
             "/inference.GRPCInferenceService/ModelInfer");
@@ -44,6 +46,13 @@ public record TrackMetrics(long requests, long clientErrors, long serverErrors, 
         }
     }
 
+    /**
+     * The shadow that answered copies: its model version and its pod ({@code shadow_pod}; empty from a runtime that
+     * does not name its pod, whose rows are counted for every pod of the version).
+     */
+    public record ShadowPod(String version, String pod) {
+    }
+
     public TrackMetrics {
         latencyBuckets = Map.copyOf(latencyBuckets);
         predictedLabels = Map.copyOf(predictedLabels);
@@ -57,7 +66,22 @@ public record TrackMetrics(long requests, long clientErrors, long serverErrors, 
 
     /** What the track compared with a shadow of model version {@code version}; none when it mirrored nothing. */
     public Shadow shadowOf(String version) {
-        return shadow.getOrDefault(version, Shadow.NONE);
+        return shadow.entrySet().stream().filter(e -> e.getKey().version().equals(version)).map(Map.Entry::getValue)
+                .reduce(Shadow.NONE, Shadow::plus);
+    }
+
+    /**
+     * The same figures with only the comparisons that the shadow pods {@code pods} answered (and those of shadows
+     * that did not name their pod): a canary's current pods, not the pods of an earlier try of the same version.
+     */
+    public TrackMetrics answeredBy(Collection<String> pods) {
+        var kept = new HashMap<ShadowPod, Shadow>();
+        shadow.forEach((source, rows) -> {
+            if (source.pod().isEmpty() || pods.contains(source.pod())) {
+                kept.put(source, rows);
+            }
+        });
+        return new TrackMetrics(requests, clientErrors, serverErrors, latencyBuckets, predictedLabels, kept);
     }
 
     /** Requests and latency without predictions by class (a regressor's, or a test's). */
@@ -77,7 +101,7 @@ public record TrackMetrics(long requests, long clientErrors, long serverErrors, 
         var buckets = new TreeMap<Double, Long>();
         var labelled = new TreeMap<String, Long>();
         var values = new TreeMap<Double, Long>();
-        var shadow = new TreeMap<String, Shadow>();
+        var shadow = new HashMap<ShadowPod, Shadow>();
         for (String line : exposition.split("\n")) {
             if (line.startsWith(SHADOW_ROWS + "{") || line.startsWith(SHADOW_ERROR_SUM + "{")
                     || line.startsWith(SHADOW_ERROR_COUNT + "{")) {
@@ -126,13 +150,14 @@ public record TrackMetrics(long requests, long clientErrors, long serverErrors, 
         return new TrackMetrics(requests, clientErrors, serverErrors, buckets, labelled, shadow);
     }
 
-    private static void shadow(String line, Map<String, Shadow> shadow) {
+    private static void shadow(String line, Map<ShadowPod, Shadow> shadow) {
         int close = line.lastIndexOf('}');
         if (close < 0) {
             throw new IllegalArgumentException("a sample without the end of its labels: " + line);
         }
         Map<String, String> labels = labels(line.substring(line.indexOf('{') + 1, close));
-        String version = labels.getOrDefault("shadow_version", "unknown");
+        var source = new ShadowPod(labels.getOrDefault("shadow_version", "unknown"),
+                labels.getOrDefault("shadow_pod", ""));
         String value = line.substring(close + 1).trim();
         Shadow sample;
         if (line.startsWith(SHADOW_ROWS)) {
@@ -143,7 +168,7 @@ public record TrackMetrics(long requests, long clientErrors, long serverErrors, 
         } else {
             sample = new Shadow(0, 0, number(value, line), 0);
         }
-        shadow.merge(version, sample, Shadow::plus);
+        shadow.merge(source, sample, Shadow::plus);
     }
 
     private static double upperBound(Map<String, String> labels, String line) {
@@ -187,8 +212,8 @@ public record TrackMetrics(long requests, long clientErrors, long serverErrors, 
         other.latencyBuckets.forEach((le, n) -> buckets.merge(le, n, Long::sum));
         var labelled = new TreeMap<>(predictedLabels);
         other.predictedLabels.forEach((label, n) -> labelled.merge(label, n, Long::sum));
-        var shadows = new TreeMap<>(shadow);
-        other.shadow.forEach((version, rows) -> shadows.merge(version, rows, Shadow::plus));
+        var shadows = new HashMap<>(shadow);
+        other.shadow.forEach((source, rows) -> shadows.merge(source, rows, Shadow::plus));
         return new TrackMetrics(requests + other.requests, clientErrors + other.clientErrors,
                 serverErrors + other.serverErrors, buckets, labelled, shadows);
     }

@@ -196,7 +196,7 @@ class CanaryAnalysisTest {
     /** A track whose requests all took {@code seconds} (one bucket just above it). */
     private static TrackMetrics withShadow(TrackMetrics track, String version, TrackMetrics.Shadow rows) {
         return new TrackMetrics(track.requests(), track.clientErrors(), track.serverErrors(), track.latencyBuckets(),
-                track.predictedLabels(), Map.of(version, rows));
+                track.predictedLabels(), Map.of(new TrackMetrics.ShadowPod(version, "iris-canary-1"), rows));
     }
 
     private static TrackMetrics track(long requests, long clientErrors, long serverErrors, double seconds) {

@@ -34,8 +34,8 @@ import io.modeldeploy.testing.PrometheusServer;
 class PrometheusQueriesIT {
     private static final String SHADOW = """
             # TYPE modeldeploy_shadow_rows_total counter
-            modeldeploy_shadow_rows_total{result="agree",shadow_version="2.0.0",version="1.0.0"} 30.0
-            modeldeploy_shadow_rows_total{result="disagree",shadow_version="2.0.0",version="1.0.0"} 70.0
+            modeldeploy_shadow_rows_total{result="agree",shadow_pod="iris-canary-a",shadow_version="2.0.0",version="1.0.0"} 30.0
+            modeldeploy_shadow_rows_total{result="disagree",shadow_pod="iris-canary-b",shadow_version="2.0.0",version="1.0.0"} 70.0
             """;
     private static final Map<String, String> POD_METRICS = new LinkedHashMap<>();
     private static final List<HttpServer> PODS = new java.util.ArrayList<>();
@@ -92,6 +92,9 @@ class PrometheusQueriesIT {
                         .isEqualTo(expected));
         assertThat(expected.requests()).isEqualTo(800);
         assertThat(expected.shadowOf("2.0.0").rows()).isEqualTo(100);
+        assertThat(queries.track(settings, "models", List.of("iris.canary-2")).join().answeredBy(List.of("iris-canary-b"))
+                .shadowOf("2.0.0")).as("the comparisons keep the shadow pod that answered")
+                .isEqualTo(new TrackMetrics.Shadow(0, 70, 0, 0));
 
         assertThat(queries.track(settings, "models", List.of("iris-canary-9")).join())
                 .as("a pod Prometheus has no series of answered nothing").isEqualTo(TrackMetrics.NONE);
@@ -124,7 +127,7 @@ class PrometheusQueriesIT {
     void theQuerySumsTheSeriesTheAnalysisReadsOverThePodsByTheLabelsItReadsThemBy() {
         assertThat(PrometheusQueries.query("kubernetes_namespace", "kubernetes_pod_name", "models",
                 List.of("iris-canary-1", "iris.canary-2"))).isEqualTo("sum by (__name__, endpoint, status, le, "
-                        + "label, shadow_version, result) ({__name__=~\"modeldeploy_requests_total"
+                        + "label, shadow_version, shadow_pod, result) ({__name__=~\"modeldeploy_requests_total"
                         + "|modeldeploy_request_latency_seconds_bucket|modeldeploy_predictions_total"
                         + "|modeldeploy_prediction_value_bucket|modeldeploy_shadow_rows_total"
                         + "|modeldeploy_shadow_absolute_error_sum|modeldeploy_shadow_absolute_error_count\", "

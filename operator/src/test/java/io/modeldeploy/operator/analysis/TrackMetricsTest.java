@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import java.util.List;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
@@ -78,6 +79,26 @@ class TrackMetricsTest {
         assertThat(twoPods.shadowOf("3.0.0")).isEqualTo(new TrackMetrics.Shadow(0, 0, 1.0, 8));
         assertThat(metrics.shadowOf("9.9.9").rows()).isZero();
         assertThat(metrics.requests()).isZero();
+    }
+
+    @Test
+    void onlyTheComparisonsTheCurrentCanaryPodsAnsweredCountForTheirVersion() {
+        // A first try of 2.0.0 (pod iris-canary-old) disagreed everywhere and was rolled back; the second try's
+        // pods agree. A runtime that does not name its pod leaves shadow_pod out: its rows count for every pod.
+        TrackMetrics stable = TrackMetrics.parse("""
+                modeldeploy_shadow_rows_total{result="disagree",shadow_pod="iris-canary-old",shadow_version="2.0.0",version="1.0.0"} 300.0
+                modeldeploy_shadow_rows_total{result="agree",shadow_pod="iris-canary-new1",shadow_version="2.0.0",version="1.0.0"} 40.0
+                modeldeploy_shadow_rows_total{result="agree",shadow_pod="iris-canary-new2",shadow_version="2.0.0",version="1.0.0"} 50.0
+                modeldeploy_shadow_rows_total{result="disagree",shadow_pod="iris-canary-new2",shadow_version="2.0.0",version="1.0.0"} 1.0
+                modeldeploy_shadow_rows_total{result="agree",shadow_version="2.0.0",version="1.0.0"} 5.0
+                modeldeploy_shadow_absolute_error_count{shadow_pod="iris-canary-old",shadow_version="2.0.0",version="1.0.0"} 7
+                """);
+
+        assertThat(stable.shadowOf("2.0.0")).isEqualTo(new TrackMetrics.Shadow(95, 301, 0, 7));
+        TrackMetrics current = stable.answeredBy(List.of("iris-canary-new1", "iris-canary-new2"));
+        assertThat(current.shadowOf("2.0.0")).isEqualTo(new TrackMetrics.Shadow(95, 1, 0, 0));
+        assertThat(current.plus(current).shadowOf("2.0.0").rows()).isEqualTo(192);
+        assertThat(stable.answeredBy(List.of()).shadowOf("2.0.0")).isEqualTo(new TrackMetrics.Shadow(5, 0, 0, 0));
     }
 
     @Test

@@ -42,22 +42,25 @@ public final class HttpApi {
     private final String serverVersion;
     private final Optional<ShadowMirror> shadow;
     private final BodyBudget budget;
+    private final String podName;
 
     public HttpApi(ServingState state, RuntimeMetrics metrics, String serverVersion) {
-        this(state, metrics, serverVersion, Optional.empty(), new BodyBudget(Long.MAX_VALUE));
+        this(state, metrics, serverVersion, Optional.empty(), new BodyBudget(Long.MAX_VALUE), "");
     }
 
     /**
      * @param shadow where copies of the answered prediction requests go, to be compared; none: nowhere
      * @param budget the bytes of prediction requests held at once; beyond it, 503
+     * @param podName this server's pod, named in its answers to shadow copies ({@link ShadowMirror#ANSWERED_BY_HEADER})
      */
     public HttpApi(ServingState state, RuntimeMetrics metrics, String serverVersion, Optional<ShadowMirror> shadow,
-            BodyBudget budget) {
+            BodyBudget budget, String podName) {
         this.state = state;
         this.metrics = metrics;
         this.serverVersion = serverVersion;
         this.shadow = shadow;
         this.budget = budget;
+        this.podName = podName;
     }
 
     /** The routes that take a prediction request. */
@@ -157,6 +160,10 @@ public final class HttpApi {
                             metrics.predictions(model.config().name(), model.version(),
                                     model.config().output().classification(), predictions);
                             ctx.response().putHeader(MODEL_VERSION_HEADER, model.version());
+                            boolean copy = ctx.request().getHeader(ShadowMirror.COPY_HEADER) != null;
+                            if (copy && !podName.isEmpty()) {
+                                ctx.response().putHeader(ShadowMirror.ANSWERED_BY_HEADER, podName);
+                            }
                             Object answered = answer.of(model, predictions, request);
                             if (answered instanceof OpenInference.BinaryAnswer binary) {
                                 sendBinary(ctx, binary);
@@ -164,7 +171,7 @@ public final class HttpApi {
                             }
                             Json.send(ctx, 200, answered);
                             shadow.filter(ShadowMirror::shadowReady)
-                                    .filter(m -> ctx.request().getHeader(ShadowMirror.COPY_HEADER) == null)
+                                    .filter(m -> !copy)
                                     // binary tensor requests are not copied: the copy would lack their header
                                     .filter(m -> ctx.request().getHeader(RequestBodies.BINARY_HEADER_LENGTH) == null)
                                     .ifPresent(mirror -> mirror.mirror(

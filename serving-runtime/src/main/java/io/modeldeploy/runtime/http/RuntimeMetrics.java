@@ -43,7 +43,7 @@ public final class RuntimeMetrics {
                 .classicOnly().classicUpperBounds(VALUE_BOUNDS).register(registry.getPrometheusRegistry());
         shadowErrors = Histogram.builder().name("modeldeploy_shadow_absolute_error")
                 .help("Absolute difference between the shadow's numeric answer and this server's, per row")
-                .labelNames("version", "shadow_version").classicOnly()
+                .labelNames("version", "shadow_version", "shadow_pod").classicOnly()
                 .classicUpperBounds(java.util.Arrays.stream(VALUE_BOUNDS).filter(b -> b >= 0).toArray())
                 .register(registry.getPrometheusRegistry());
         batchSize = DistributionSummary.builder("modeldeploy.batch.size").description("Rows per inference")
@@ -108,19 +108,22 @@ public final class RuntimeMetrics {
 
     /**
      * The shadow's answer to a copy, compared with this server's ({@code version}): rows that agree and that do
-     * not, the shadow's latency, and the absolute differences of numeric answers.
+     * not and the absolute differences of numeric answers, by the shadow's version and the pod that answered
+     * ({@code shadowPod}, empty when it did not say), and the shadow's latency by its version.
      */
-    public void shadowCompared(String version, String shadowVersion, Duration latency, ShadowComparison comparison) {
+    public void shadowCompared(String version, String shadowVersion, String shadowPod, Duration latency,
+            ShadowComparison comparison) {
         Tags tags = Tags.of("version", version, "shadow_version", shadowVersion);
-        Counter.builder("modeldeploy.shadow.rows").tags(tags).tag("result", "agree")
+        Tags byPod = tags.and("shadow_pod", shadowPod);
+        Counter.builder("modeldeploy.shadow.rows").tags(byPod).tag("result", "agree")
                 .description("Rows of mirrored requests, by whether the shadow answered them as this server did")
                 .register(registry).increment(comparison.agree());
-        Counter.builder("modeldeploy.shadow.rows").tags(tags).tag("result", "disagree")
+        Counter.builder("modeldeploy.shadow.rows").tags(byPod).tag("result", "disagree")
                 .description("Rows of mirrored requests, by whether the shadow answered them as this server did")
                 .register(registry).increment(comparison.disagree());
         Timer.builder("modeldeploy.shadow.latency").tags(tags).publishPercentileHistogram()
                 .description("Time the shadow took to answer a mirrored request").register(registry).record(latency);
-        var errors = shadowErrors.labelValues(version, shadowVersion);
+        var errors = shadowErrors.labelValues(version, shadowVersion, shadowPod);
         comparison.absoluteErrors().forEach(errors::observe);
     }
 

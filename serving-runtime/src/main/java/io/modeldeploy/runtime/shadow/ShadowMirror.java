@@ -31,6 +31,11 @@ public final class ShadowMirror implements AutoCloseable {
     static final int MAX_IN_FLIGHT = 64;
     /** Marks a copy: a server that receives one never mirrors it again (two servers that shadow each other). */
     public static final String COPY_HEADER = "X-Modeldeploy-Shadow-Copy";
+    /**
+     * The pod that answered a copy, in the shadow's answer: the comparisons are counted by it, so that an analysis
+     * counts only the rows its current canary pods answered, not those of an earlier try of the same model version.
+     */
+    public static final String ANSWERED_BY_HEADER = "X-Modeldeploy-Answered-By";
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** Where the comparisons go. */
@@ -38,8 +43,11 @@ public final class ShadowMirror implements AutoCloseable {
         /** A copy's fate: {@code answered} (compared), {@code error} (not a 200), {@code failed}, {@code dropped}. */
         void sent(String result);
 
-        /** The shadow's answer, in {@code latency}, by {@code shadowVersion}, compared with this server's. */
-        void compared(String shadowVersion, Duration latency, ShadowComparison comparison);
+        /**
+         * The shadow's answer, in {@code latency}, by {@code shadowVersion} on the pod {@code shadowPod} (empty when
+         * the shadow did not say), compared with this server's.
+         */
+        void compared(String shadowVersion, String shadowPod, Duration latency, ShadowComparison comparison);
     }
 
     private final URI base;
@@ -120,7 +128,7 @@ public final class ShadowMirror implements AutoCloseable {
                     ShadowComparison comparison = ShadowComparison.of(ownAnswer, JSON.readTree(answer.body()));
                     // Rows first: a reader that sees the copy counted sees its rows too.
                     results.compared(answer.headers().firstValue(HttpApi.MODEL_VERSION_HEADER).orElse("unknown"),
-                            latency, comparison);
+                            answer.headers().firstValue(ANSWERED_BY_HEADER).orElse(""), latency, comparison);
                     results.sent("answered");
                 } catch (IOException e) {
                     results.sent("error");
