@@ -72,6 +72,24 @@ public interface OperatorSettings {
         /** The label its series carry the pod's namespace in (MODELDEPLOY_PROMETHEUS_NAMESPACE_LABEL). */
         @WithDefault("namespace")
         String namespaceLabel();
+
+        /**
+         * A file whose content is sent as a bearer token (MODELDEPLOY_PROMETHEUS_BEARER_TOKEN_FILE), read at every
+         * query, so that a rotated token (a projected service account token, a Secret) is taken up.
+         */
+        Optional<java.nio.file.Path> bearerTokenFile();
+
+        /** The user name of HTTP basic authentication (MODELDEPLOY_PROMETHEUS_USERNAME), with {@link #passwordFile}. */
+        Optional<String> username();
+
+        /** A file with the basic authentication password (MODELDEPLOY_PROMETHEUS_PASSWORD_FILE), read at every query. */
+        Optional<java.nio.file.Path> passwordFile();
+
+        /**
+         * PEM certificates of the authorities an https URL's certificate must chain to, instead of the JVM's
+         * (MODELDEPLOY_PROMETHEUS_CA_FILE).
+         */
+        Optional<java.nio.file.Path> caFile();
     }
 
     /** Leader election, so that only one of several operator replicas reconciles. */

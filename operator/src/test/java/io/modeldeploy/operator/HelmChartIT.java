@@ -82,6 +82,27 @@ class HelmChartIT {
                 "registries.insecure={registry.models.svc:5000,10.0.0.7}").ok())
                 .contains("- name: MODELDEPLOY_REGISTRIES_INSECURE\n          value: \"registry.models.svc:5000,10.0.0.7\"");
 
+        assertThat(defaults).doesNotContain("MODELDEPLOY_PROMETHEUS_BEARER_TOKEN_FILE")
+                .doesNotContain("MODELDEPLOY_PROMETHEUS_USERNAME").doesNotContain("MODELDEPLOY_PROMETHEUS_CA_FILE")
+                .doesNotContain("prometheus-credentials");
+        assertThat(Kubectl.helm(cluster, "template", "md", CHART, "--set", "prometheus.url=https://thanos:9091",
+                "--set", "prometheus.basicAuthSecret=prometheus-auth", "--set", "prometheus.caConfigMap=prom-ca").ok())
+                .contains("- name: MODELDEPLOY_PROMETHEUS_USERNAME\n          valueFrom:\n            secretKeyRef:\n"
+                        + "              name: \"prometheus-auth\"\n              key: username")
+                .contains("- name: MODELDEPLOY_PROMETHEUS_PASSWORD_FILE\n          value: "
+                        + "/etc/modeldeploy/prometheus/credentials/password")
+                .contains("- name: MODELDEPLOY_PROMETHEUS_CA_FILE\n          value: /etc/modeldeploy/prometheus/ca/ca.crt")
+                .contains("- name: prometheus-credentials\n        secret:\n          secretName: \"prometheus-auth\"")
+                .contains("- name: prometheus-ca\n        configMap:\n          name: \"prom-ca\"");
+        assertThat(Kubectl.helm(cluster, "template", "md", CHART, "--set", "prometheus.serviceAccountToken=true").ok())
+                .contains("- name: MODELDEPLOY_PROMETHEUS_BEARER_TOKEN_FILE\n          value: "
+                        + "/var/run/secrets/kubernetes.io/serviceaccount/token")
+                .doesNotContain("prometheus-credentials");
+        var twoCredentials = Kubectl.helm(cluster, "template", "md", CHART, "--set", "prometheus.bearerTokenSecret=t",
+                "--set", "prometheus.basicAuthSecret=b");
+        assertThat(twoCredentials.exitCode()).isNotZero();
+        assertThat(twoCredentials.output()).contains("prometheus: set one of bearerTokenSecret, serviceAccountToken and basicAuthSecret");
+
         String dashboard = Kubectl.helm(cluster, "template", "md", CHART, "--namespace", "ops",
                 "--set", "grafanaDashboard.enabled=true", "--show-only", "templates/grafana-dashboard.yaml").ok();
         JsonNode configMap = YAML.readTree(dashboard.substring(dashboard.indexOf("---")));

@@ -33,16 +33,25 @@ public final class PrometheusServer implements AutoCloseable {
     private static final Duration STARTUP = Duration.ofSeconds(60);
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
+    /**
+     * What Prometheus' own web server requires of its clients (its {@code --web.config.file}): TLS with this
+     * certificate and HTTP basic authentication as {@code username} with {@code password}.
+     */
+    public record WebSecurity(SelfSignedTls tls, String username, String password) {
+    }
+
     private final Process process;
     private final int port;
     private final Path log;
+    private final boolean tls;
     private KubernetesClient client;
     private SharedIndexInformer<Pod> watch;
 
-    private PrometheusServer(Process process, int port, Path log) {
+    private PrometheusServer(Process process, int port, Path log, boolean tls) {
         this.process = process;
         this.port = port;
         this.log = log;
+        this.tls = tls;
     }
 
     /**
@@ -64,7 +73,7 @@ public final class PrometheusServer implements AutoCloseable {
                       file_sd_configs:
                       - files: [%s]
                         refresh_interval: 1s
-                    """.formatted(targets), log);
+                    """.formatted(targets), log, null, "127.0.0.1");
             var pods = new ConcurrentHashMap<String, Pod>();
             server.client = new KubernetesClientBuilder().withConfig(cluster.config()).build();
             server.watch = server.client.pods().inAnyNamespace().withLabel("app.kubernetes.io/managed-by", "modeldeploy")
@@ -124,6 +133,24 @@ public final class PrometheusServer implements AutoCloseable {
      * {@code namespace} and {@code pod} a pod's series would carry), and waits until it is ready.
      */
     public static PrometheusServer forTargets(Map<String, Map<String, String>> targets, Path log) {
+        return forTargets(targets, log, null);
+    }
+
+    /**
+     * The same, serving its API only over TLS to clients that authenticate as {@code security} says (a Prometheus
+     * that a cluster exposes beyond its own network). {@link #url} is then https.
+     */
+    public static PrometheusServer forTargets(Map<String, Map<String, String>> targets, Path log,
+            WebSecurity security) {
+        return forTargets(targets, log, security, "127.0.0.1");
+    }
+
+    /**
+     * The same, listening on {@code listenHost} ({@code 0.0.0.0}: every address of this machine, for a client
+     * elsewhere, such as the API server's service proxy); {@code security} may be null.
+     */
+    public static PrometheusServer forTargets(Map<String, Map<String, String>> targets, Path log,
+            WebSecurity security, String listenHost) {
         try {
             var config = new StringBuilder("- job_name: targets\n  static_configs:\n");
             targets.forEach((target, labels) -> {
@@ -132,13 +159,15 @@ public final class PrometheusServer implements AutoCloseable {
                         .collect(java.util.stream.Collectors.joining(", ")));
                 config.append("}\n");
             });
-            return start(Files.createTempDirectory("modeldeploy-prometheus-"), config.toString(), log);
+            return start(Files.createTempDirectory("modeldeploy-prometheus-"), config.toString(), log, security,
+                    listenHost);
         } catch (IOException e) {
             throw new IllegalStateException("cannot start Prometheus", e);
         }
     }
 
-    private static PrometheusServer start(Path dir, String scrapeConfigs, Path log) throws IOException {
+    private static PrometheusServer start(Path dir, String scrapeConfigs, Path log, WebSecurity security,
+            String listenHost) throws IOException {
         Path binary = Path.of(KwokTestbed.run(RepositoryRoot.find().resolve("hack/testbed"), "prometheus").trim());
         Files.createDirectories(log.toAbsolutePath().getParent());
         Path config = dir.resolve("prometheus.yml");
@@ -149,37 +178,83 @@ public final class PrometheusServer implements AutoCloseable {
                 scrape_configs:
                 """ + scrapeConfigs);
         int port = OperatorProcess.freePort();
-        var builder = new ProcessBuilder(List.of(binary.toString(),
+        var arguments = new ArrayList<>(List.of(binary.toString(),
                 "--config.file=" + config,
                 "--storage.tsdb.path=" + dir.resolve("data"),
-                "--web.listen-address=127.0.0.1:" + port,
-                "--log.level=" + System.getProperty("prometheus.log.level", "info")))
+                "--web.listen-address=" + listenHost + ":" + port,
+                "--log.level=" + System.getProperty("prometheus.log.level", "info")));
+        if (security != null) {
+            Path web = dir.resolve("web.yml");
+            // Prometheus keeps only bcrypt hashes of its users' passwords.
+            String hash = org.bouncycastle.crypto.generators.OpenBSDBCrypt.generate("2b",
+                    security.password().toCharArray(), new java.security.SecureRandom().generateSeed(16), 10);
+            Files.writeString(web, """
+                    tls_server_config:
+                      cert_file: %s
+                      key_file: %s
+                    basic_auth_users:
+                      %s: '%s'
+                    """.formatted(security.tls().certificate().toAbsolutePath(), security.tls().key().toAbsolutePath(),
+                    security.username(), hash));
+            arguments.add("--web.config.file=" + web);
+        }
+        var builder = new ProcessBuilder(arguments)
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         builder.environment().remove("KUBERNETES_SERVICE_HOST");
-        var server = new PrometheusServer(builder.start(), port, log);
-        server.awaitReady();
+        var server = new PrometheusServer(builder.start(), port, log, security != null);
+        server.awaitReady(security);
         return server;
+    }
+
+    /** The port it listens on. */
+    public int port() {
+        return port;
     }
 
     /** Its base URL on this machine, e.g. for the operator's Prometheus setting. */
     public URI url() {
-        return URI.create("http://127.0.0.1:" + port);
+        return URI.create((tls ? "https" : "http") + "://127.0.0.1:" + port);
     }
 
     public Path log() {
         return log;
     }
 
-    private void awaitReady() {
+    private void awaitReady(WebSecurity security) {
+        HttpClient http = HTTP;
+        String authorization = null;
+        if (security != null) {
+            try {
+                var trust = java.security.KeyStore.getInstance(java.security.KeyStore.getDefaultType());
+                trust.load(null, null);
+                try (var in = Files.newInputStream(security.tls().certificate())) {
+                    trust.setCertificateEntry("server", java.security.cert.CertificateFactory.getInstance("X.509")
+                            .generateCertificate(in));
+                }
+                var managers = javax.net.ssl.TrustManagerFactory.getInstance(
+                        javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+                managers.init(trust);
+                var context = javax.net.ssl.SSLContext.getInstance("TLS");
+                context.init(null, managers.getTrustManagers(), null);
+                http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).sslContext(context).build();
+            } catch (IOException | java.security.GeneralSecurityException e) {
+                throw new IllegalStateException("cannot trust the test certificate", e);
+            }
+            authorization = "Basic " + java.util.Base64.getEncoder().encodeToString(
+                    (security.username() + ":" + security.password()).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        }
         Instant deadline = Instant.now().plus(STARTUP);
         while (Instant.now().isBefore(deadline)) {
             if (!process.isAlive()) {
                 throw new IllegalStateException("Prometheus exited with " + process.exitValue() + "; see " + log);
             }
             try {
-                if (HTTP.send(HttpRequest.newBuilder(url().resolve("/-/ready")).timeout(Duration.ofSeconds(2))
-                        .build(), HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+                var ready = HttpRequest.newBuilder(url().resolve("/-/ready")).timeout(Duration.ofSeconds(2));
+                if (authorization != null) {
+                    ready.header("Authorization", authorization);
+                }
+                if (http.send(ready.build(), HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
                     return;
                 }
             } catch (IOException e) {

@@ -60,7 +60,8 @@ public class PrometheusQueries {
     @Inject
     OperatorSettings settings;
 
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
+    /** One client per trusted authorities file (and its last change); the JVM's authorities under the empty key. */
+    private final Map<String, HttpClient> clients = new java.util.concurrent.ConcurrentHashMap<>();
 
     /**
      * The summed metrics of these pods of {@code namespace}; completes with {@link Unavailable} when Prometheus gives
@@ -78,17 +79,23 @@ public class PrometheusQueries {
         }
         URI base = prometheus.url().get();
         String query;
+        Credentials credentials;
+        HttpClient http;
         try {
             query = query(prometheus.namespaceLabel(), prometheus.podLabel(), namespace, pods);
+            credentials = Credentials.of(prometheus);
+            http = client(prometheus.caFile());
         } catch (IllegalArgumentException e) {
             return CompletableFuture.failedFuture(new Unavailable(e.getMessage()));
+        } catch (Unavailable e) {
+            return CompletableFuture.failedFuture(e);
         }
         URI uri = URI.create(base.toString().replaceAll("/+$", "") + "/api/v1/query");
         var request = HttpRequest.newBuilder(uri).timeout(TIMEOUT)
                 .header("Content-Type", "application/x-www-form-urlencoded")
-                .POST(HttpRequest.BodyPublishers.ofString("query=" + URLEncoder.encode(query, StandardCharsets.UTF_8)))
-                .build();
-        return http.sendAsync(request, HttpResponse.BodyHandlers.ofInputStream())
+                .POST(HttpRequest.BodyPublishers.ofString("query=" + URLEncoder.encode(query, StandardCharsets.UTF_8)));
+        credentials.authorization().ifPresent(value -> request.header("Authorization", value));
+        return http.sendAsync(request.build(), HttpResponse.BodyHandlers.ofInputStream())
                 .thenApply(response -> {
                     byte[] body;
                     try (InputStream in = response.body()) {
@@ -100,6 +107,13 @@ public class PrometheusQueries {
                         throw new Unavailable("Prometheus at " + base + " answered more than " + (MAX_BYTES >> 20)
                                 + " MiB");
                     }
+                    if (response.statusCode() == 401 || response.statusCode() == 403) {
+                        throw new Unavailable("Prometheus at " + base + " answered " + response.statusCode()
+                                + (response.statusCode() == 401 ? " (not authenticated)" : " (forbidden)") + " to "
+                                + credentials.description() + ": " + refusal(new String(body, StandardCharsets.UTF_8))
+                                + " (settings MODELDEPLOY_PROMETHEUS_BEARER_TOKEN_FILE, or _USERNAME and "
+                                + "_PASSWORD_FILE)");
+                    }
                     return metrics(base, response.statusCode(), new String(body, StandardCharsets.UTF_8));
                 })
                 .orTimeout(2 * TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
@@ -108,10 +122,115 @@ public class PrometheusQueries {
                     if (cause instanceof Unavailable unavailable) {
                         throw unavailable;
                     }
+                    if (cause instanceof javax.net.ssl.SSLException) {
+                        throw new Unavailable("Prometheus at " + base + " did not answer: its TLS certificate is "
+                                + "not trusted (" + describe(cause) + "); setting MODELDEPLOY_PROMETHEUS_CA_FILE names "
+                                + "the certificates of the authority that signed it"
+                                + prometheus.caFile().map(f -> ", now " + f).orElse(""));
+                    }
                     throw new Unavailable("Prometheus at " + base + " did not answer"
                             + (cause instanceof HttpTimeoutException || cause instanceof TimeoutException
                                     ? " within " + TIMEOUT.toSeconds() + " s" : ": " + describe(cause)));
                 });
+    }
+
+    /** What the operator authenticates with: an Authorization header's value, and how to name it in an error. */
+    record Credentials(Optional<String> authorization, String description) {
+        static final Credentials NONE = new Credentials(Optional.empty(), "no credentials");
+
+        /**
+         * The settings' bearer token or basic authentication, their files read now.
+         *
+         * @throws Unavailable when the settings contradict each other or a file cannot be read
+         */
+        static Credentials of(OperatorSettings.Prometheus settings) {
+            if (settings.bearerTokenFile().isPresent()
+                    && (settings.username().isPresent() || settings.passwordFile().isPresent())) {
+                throw new Unavailable("the operator's Prometheus settings name both a bearer token file and basic "
+                        + "authentication; set MODELDEPLOY_PROMETHEUS_BEARER_TOKEN_FILE or MODELDEPLOY_PROMETHEUS_"
+                        + "USERNAME and _PASSWORD_FILE, not both");
+            }
+            if (settings.bearerTokenFile().isPresent()) {
+                java.nio.file.Path file = settings.bearerTokenFile().get();
+                String token = read(file, "bearer token").strip();
+                if (token.isEmpty() || token.chars().anyMatch(c -> c < 0x21 || c > 0x7e)) {
+                    throw new Unavailable("the bearer token file " + file + " (MODELDEPLOY_PROMETHEUS_BEARER_TOKEN_"
+                            + "FILE) holds " + (token.isEmpty() ? "nothing" : "characters a token cannot have"));
+                }
+                return new Credentials(Optional.of("Bearer " + token), "the bearer token from " + file);
+            }
+            if (settings.username().isPresent() != settings.passwordFile().isPresent()) {
+                throw new Unavailable("basic authentication to Prometheus needs both MODELDEPLOY_PROMETHEUS_USERNAME "
+                        + "and MODELDEPLOY_PROMETHEUS_PASSWORD_FILE; only "
+                        + (settings.username().isPresent() ? "the user name" : "the password file") + " is set");
+            }
+            if (settings.username().isPresent()) {
+                String user = settings.username().get();
+                if (user.contains(":")) {
+                    throw new Unavailable("a basic authentication user name cannot hold ':' "
+                            + "(MODELDEPLOY_PROMETHEUS_USERNAME)");
+                }
+                // A file written by an editor or `echo` ends with a newline that is no part of the password.
+                String password = read(settings.passwordFile().get(), "password").replaceFirst("\\r?\\n$", "");
+                return new Credentials(Optional.of("Basic " + java.util.Base64.getEncoder().encodeToString(
+                        (user + ":" + password).getBytes(StandardCharsets.UTF_8))),
+                        "basic authentication as " + user);
+            }
+            return NONE;
+        }
+
+        private static String read(java.nio.file.Path file, String what) {
+            try {
+                return java.nio.file.Files.readString(file);
+            } catch (IOException | RuntimeException e) {
+                throw new Unavailable("cannot read the Prometheus " + what + " file " + file + ": " + describe(e));
+            }
+        }
+    }
+
+    /** The client that trusts {@code caFile}'s authorities (the JVM's without one), built once per file version. */
+    private HttpClient client(Optional<java.nio.file.Path> caFile) {
+        String key = caFile.map(f -> f + "@" + lastModified(f)).orElse("");
+        return clients.computeIfAbsent(key, k -> {
+            // HTTP/1.1: an API server's service proxy ends an unauthenticated client's HTTP/2 connection with a
+            // GOAWAY that hides its 401; one query per track and interval gains nothing from HTTP/2.
+            var builder = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(TIMEOUT);
+            caFile.ifPresent(f -> builder.sslContext(trusting(f)));
+            return builder.build();
+        });
+    }
+
+    private static String lastModified(java.nio.file.Path file) {
+        try {
+            return java.nio.file.Files.getLastModifiedTime(file).toString();
+        } catch (IOException e) {
+            throw new Unavailable("cannot read the Prometheus CA file " + file + ": " + describe(e));
+        }
+    }
+
+    /** A TLS context that trusts the PEM certificates in {@code caFile} and nothing else. */
+    static javax.net.ssl.SSLContext trusting(java.nio.file.Path caFile) {
+        try (InputStream in = java.nio.file.Files.newInputStream(caFile)) {
+            var certificates = java.security.cert.CertificateFactory.getInstance("X.509").generateCertificates(in);
+            if (certificates.isEmpty()) {
+                throw new Unavailable("the Prometheus CA file " + caFile + " holds no PEM certificate");
+            }
+            var store = java.security.KeyStore.getInstance(java.security.KeyStore.getDefaultType());
+            store.load(null, null);
+            int i = 0;
+            for (var certificate : certificates) {
+                store.setCertificateEntry("ca-" + i++, certificate);
+            }
+            var trust = javax.net.ssl.TrustManagerFactory.getInstance(
+                    javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+            trust.init(store);
+            var context = javax.net.ssl.SSLContext.getInstance("TLS");
+            context.init(null, trust.getTrustManagers(), null);
+            return context;
+        } catch (IOException | java.security.GeneralSecurityException e) {
+            throw new Unavailable("the Prometheus CA file " + caFile + " does not read as PEM certificates: "
+                    + describe(e));
+        }
     }
 
     /**
@@ -177,6 +296,24 @@ public class PrometheusQueries {
         return String.join("\n", lines);
     }
 
+    /**
+     * Why a request was refused: the message of a Kubernetes Status (an API server's service proxy in front of
+     * Prometheus) or the error of a Prometheus answer, else the body.
+     */
+    static String refusal(String body) {
+        try {
+            JsonNode answer = JSON.readTree(body);
+            for (String field : List.of("message", "error")) {
+                if (answer != null && answer.path(field).isTextual()) {
+                    return abridged(answer.path(field).asText());
+                }
+            }
+        } catch (IOException e) {
+            // not JSON: the body as it is
+        }
+        return abridged(body);
+    }
+
     private static String describe(Throwable cause) {
         return Optional.ofNullable(cause.getMessage()).filter(m -> !m.isBlank())
                 .orElse(cause.getClass().getSimpleName());
@@ -184,6 +321,6 @@ public class PrometheusQueries {
 
     private static String abridged(String text) {
         String line = text.replaceAll("\\s+", " ").trim();
-        return line.length() <= 200 ? line : line.substring(0, 200) + "…";
+        return line.length() <= 300 ? line : line.substring(0, 300) + "…";
     }
 }

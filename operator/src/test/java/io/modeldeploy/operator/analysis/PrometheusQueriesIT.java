@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -19,11 +19,12 @@ import java.util.concurrent.CompletionException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
-import com.sun.net.httpserver.HttpServer;
 
 import io.modeldeploy.operator.OperatorSettings;
 import io.modeldeploy.testing.PrometheusServer;
+import io.modeldeploy.testing.SelfSignedTls;
 
 /**
  * The Prometheus source against a real Prometheus that scrapes runtime-shaped /metrics of three "pods" (HTTP servers
@@ -38,7 +39,7 @@ class PrometheusQueriesIT {
             modeldeploy_shadow_rows_total{result="disagree",shadow_pod="iris-canary-b",shadow_version="2.0.0",version="1.0.0"} 70.0
             """;
     private static final Map<String, String> POD_METRICS = new LinkedHashMap<>();
-    private static final List<HttpServer> PODS = new java.util.ArrayList<>();
+    private static final PodMetricsServers PODS = new PodMetricsServers();
     private static PrometheusServer prometheus;
 
     @BeforeAll
@@ -49,26 +50,11 @@ class PrometheusQueriesIT {
         POD_METRICS.put("irisXcanary-2", SHADOW);
         var targets = new LinkedHashMap<String, Map<String, String>>();
         for (var pod : POD_METRICS.entrySet()) {
-            targets.put(servePodMetrics(pod.getValue()), Map.of("namespace", "models", "pod", pod.getKey()));
+            targets.put(PODS.serve(pod.getValue()), Map.of("namespace", "models", "pod", pod.getKey()));
         }
         // The same pod name in another namespace is another pod.
-        targets.put(servePodMetrics(SHADOW), Map.of("namespace", "other", "pod", "iris-canary-1"));
+        targets.put(PODS.serve(SHADOW), Map.of("namespace", "other", "pod", "iris-canary-1"));
         prometheus = PrometheusServer.forTargets(targets, Path.of("target", "prometheus-queries.log"));
-    }
-
-    /** An HTTP server whose /metrics answers {@code exposition}, as a pod's runtime does; its host:port. */
-    private static String servePodMetrics(String exposition) throws IOException {
-        HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        byte[] body = exposition.getBytes(StandardCharsets.UTF_8);
-        server.createContext("/metrics", exchange -> {
-            exchange.getResponseHeaders().add("Content-Type", "text/plain; version=0.0.4");
-            exchange.sendResponseHeaders(200, body.length);
-            exchange.getResponseBody().write(body);
-            exchange.close();
-        });
-        server.start();
-        PODS.add(server);
-        return "127.0.0.1:" + server.getAddress().getPort();
     }
 
     @AfterAll
@@ -76,7 +62,7 @@ class PrometheusQueriesIT {
         if (prometheus != null) {
             prometheus.close();
         }
-        PODS.forEach(server -> server.stop(0));
+        PODS.close();
     }
 
     @Test
@@ -118,9 +104,62 @@ class PrometheusQueriesIT {
         assertThat(failure(queries, settings(Optional.of(wrongPath))))
                 .isEqualTo("Prometheus at " + wrongPath + " answered 404: 404 page not found");
 
-        assertThat(failure(queries, new OperatorSettingsPrometheus(Optional.of(prometheus.url()), "pod name",
+        assertThat(failure(queries, settings(Optional.of(prometheus.url())).labels("pod name",
                 "namespace"))).isEqualTo("'pod name' is no Prometheus label name (operator settings "
                         + "MODELDEPLOY_PROMETHEUS_POD_LABEL and MODELDEPLOY_PROMETHEUS_NAMESPACE_LABEL)");
+    }
+
+    /**
+     * A Prometheus that serves its API over TLS only, to clients that authenticate (its own web configuration):
+     * read with the authority and the credentials the settings name; each way they can be wrong says how.
+     */
+    @Test
+    void aPrometheusBehindTlsAndBasicAuthenticationIsReadWithTheAuthorityAndCredentialsTheSettingsName(
+            @TempDir Path dir) throws Exception {
+        SelfSignedTls tls = SelfSignedTls.create(dir.resolve("tls"));
+        var targets = Map.of(PODS.serve(TrackMetricsTest.EXPOSITION), Map.of("namespace", "models", "pod",
+                "iris-canary-1"));
+        Path password = Files.writeString(dir.resolve("password"), "s3cret: with spaces\n");
+        Path wrong = Files.writeString(dir.resolve("wrong"), "guess");
+        Path token = Files.writeString(dir.resolve("token"), "eyJhbGciOiJSUzI1NiJ9.e30.c2ln\n");
+        try (var secured = PrometheusServer.forTargets(targets, Path.of("target", "prometheus-secured.log"),
+                new PrometheusServer.WebSecurity(tls, "modeldeploy", "s3cret: with spaces"))) {
+            var queries = new PrometheusQueries();
+            var https = settings(Optional.of(secured.url()));
+            assertThat(secured.url().getScheme()).isEqualTo("https");
+
+            await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500)).untilAsserted(() ->
+                    assertThat(queries.track(https.trusting(tls.certificate()).basic("modeldeploy", password),
+                            "models", List.of("iris-canary-1")).join())
+                            .isEqualTo(TrackMetrics.parse(TrackMetricsTest.EXPOSITION)));
+
+            assertThat(failure(queries, https.basic("modeldeploy", password))).startsWith("Prometheus at "
+                    + secured.url() + " did not answer: its TLS certificate is not trusted (").endsWith("); setting "
+                    + "MODELDEPLOY_PROMETHEUS_CA_FILE names the certificates of the authority that signed it");
+            assertThat(failure(queries, https.trusting(tls.certificate())))
+                    .isEqualTo("Prometheus at " + secured.url() + " answered 401 (not authenticated) to no "
+                            + "credentials: Unauthorized (settings MODELDEPLOY_PROMETHEUS_BEARER_TOKEN_FILE, or "
+                            + "_USERNAME and _PASSWORD_FILE)");
+            assertThat(failure(queries, https.trusting(tls.certificate()).basic("modeldeploy", wrong)))
+                    .startsWith("Prometheus at " + secured.url() + " answered 401 (not authenticated) to basic "
+                            + "authentication as modeldeploy: ");
+            assertThat(failure(queries, https.trusting(tls.certificate()).bearer(token)))
+                    .startsWith("Prometheus at " + secured.url() + " answered 401 (not authenticated) to the bearer "
+                            + "token from " + token + ": ");
+
+            // Settings that cannot work say so before anything is sent.
+            assertThat(failure(queries, https.trusting(tls.key()).basic("modeldeploy", password)))
+                    .startsWith("the Prometheus CA file " + tls.key() + " ");
+            assertThat(failure(queries, https.trusting(tls.certificate()).basic("modeldeploy", dir.resolve("none"))))
+                    .startsWith("cannot read the Prometheus password file " + dir.resolve("none") + ": ");
+            assertThat(failure(queries, https.bearer(token).basic("modeldeploy", password))).isEqualTo("the "
+                    + "operator's Prometheus settings name both a bearer token file and basic authentication; set "
+                    + "MODELDEPLOY_PROMETHEUS_BEARER_TOKEN_FILE or MODELDEPLOY_PROMETHEUS_USERNAME and "
+                    + "_PASSWORD_FILE, not both");
+            assertThat(failure(queries, https.bearer(Files.writeString(dir.resolve("empty"), "\n"))))
+                    .isEqualTo("the bearer token file " + dir.resolve("empty") + " (MODELDEPLOY_PROMETHEUS_BEARER_"
+                            + "TOKEN_FILE) holds nothing");
+        }
     }
 
     @Test
@@ -134,7 +173,12 @@ class PrometheusQueriesIT {
                         + "kubernetes_namespace=\"models\", kubernetes_pod_name=~\"iris-canary-1|iris\\\\.canary-2\"})");
     }
 
-    private static String failure(PrometheusQueries queries, OperatorSettings.Prometheus settings) {
+    private static PrometheusSettings settings(Optional<URI> url) {
+        return PrometheusSettings.of(url);
+    }
+
+    /** The reason the query failed with; an assertion error when it did not. */
+    static String failure(PrometheusQueries queries, OperatorSettings.Prometheus settings) {
         try {
             queries.track(settings, "models", List.of("iris-canary-1")).join();
             throw new AssertionError("Prometheus gave figures");
@@ -142,13 +186,5 @@ class PrometheusQueriesIT {
             assertThat(e.getCause()).isInstanceOf(PrometheusQueries.Unavailable.class);
             return e.getCause().getMessage();
         }
-    }
-
-    private static OperatorSettings.Prometheus settings(Optional<URI> url) {
-        return new OperatorSettingsPrometheus(url, "pod", "namespace");
-    }
-
-    private record OperatorSettingsPrometheus(Optional<URI> url, String podLabel, String namespaceLabel)
-            implements OperatorSettings.Prometheus {
     }
 }
