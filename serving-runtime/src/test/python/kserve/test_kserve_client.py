@@ -91,6 +91,27 @@ def test_kserve_rest_client_infers_with_json(server):
         asyncio.run(call(InferRequest(model_name="iris", infer_inputs=[bad])))
 
 
+def test_kserve_rest_client_sends_one_tensor_per_feature(server, reference):
+    """A table's columns, each its own input named after its feature (as a dataframe is sent), in any order."""
+    async def call(request):
+        client = InferenceRESTClient(RESTConfig(protocol="v2", retries=1))
+        try:
+            return await client.infer(f"http://{server}", request, model_name="iris")
+        finally:
+            await client.close()
+    names = ["sepal_length", "sepal_width", "petal_length", "petal_width"]
+    batch = np.array([row["features"] for row in reference], dtype=np.float64)
+    columns = []
+    for index in reversed(range(len(names))):
+        column = InferInput(name=names[index], shape=[len(batch)], datatype="FP64")
+        column.set_data_from_numpy(batch[:, index], binary_data=False)
+        columns.append(column)
+
+    response = asyncio.run(call(InferRequest(model_name="iris", infer_inputs=columns)))
+
+    assert labels(response) == [row["label"] for row in reference]
+
+
 def test_kserve_rest_client_with_binary_tensors(server, reference):
     async def call(request):
         client = InferenceRESTClient(RESTConfig(protocol="v2"))

@@ -110,6 +110,29 @@ class HttpApiTest {
         assertThat(probabilities.get("data")).hasSize(6);
     }
 
+    /**
+     * The columnar form MLServer's pandas codec and KServe's dataframe clients send: one tensor per feature, named as
+     * the model's features, in any order, answered as the same rows in one tensor are.
+     */
+    @Test
+    void v2InferTakesOneTensorPerFeatureByNameInAnyOrder() throws Exception {
+        var columns = post("/v2/models/iris/infer", """
+                {"inputs": [
+                  {"name": "petal_width", "shape": [2], "datatype": "FP64", "data": [0.2, 2.3]},
+                  {"name": "sepal_length", "shape": [2, 1], "datatype": "FP32", "data": [[5.1], [6.2]]},
+                  {"name": "petal_length", "shape": [2], "datatype": "FP64", "data": [1.4, 5.4]},
+                  {"name": "sepal_width", "shape": [2], "datatype": "INT64", "data": [3, 3]}]}""");
+        var matrix = post("/v2/models/iris/infer", """
+                {"inputs": [{"name": "input", "shape": [2, 4], "datatype": "FP64",
+                  "data": [5.1, 3, 1.4, 0.2, 6.2, 3, 5.4, 2.3]}]}""");
+
+        assertThat(columns.statusCode()).as(columns.body()).isEqualTo(200);
+        assertThat(JSON.readTree(columns.body()).get("outputs"))
+                .isEqualTo(JSON.readTree(matrix.body()).get("outputs"));
+        assertThat(JSON.readTree(columns.body()).get("outputs").get(0).get("data").toString())
+                .isEqualTo("[\"setosa\",\"virginica\"]");
+    }
+
     @Test
     void v2RoutesWithTheServedVersionAnswerAsWithoutAndAnotherVersionIsNotFound() throws Exception {
         assertThat(JSON.readTree(get("/v2/models/iris/versions/1.0.0").body()).get("versions").get(0).asText())
@@ -255,6 +278,37 @@ class HttpApiTest {
                 Arguments.of("v2 wrong shape", "/v2/models/iris/infer",
                         "{\"inputs\": [{\"name\": \"input\", \"shape\": [1, 3], \"datatype\": \"FP32\", \"data\": [1, 2, 3]}]}",
                         400, "input shape [1,3] has 3 features; the model takes 4"),
+                Arguments.of("v2 columns, one feature unknown", "/v2/models/iris/infer", columns(
+                        "sepal_length", "sepal_width", "petal_length", "petal_girth"), 400, "input 'petal_girth' is "
+                        + "no feature of this model; with one tensor per feature, the inputs are named sepal_length, "
+                        + "sepal_width, petal_length, petal_width"),
+                Arguments.of("v2 columns, one feature missing", "/v2/models/iris/infer", columns(
+                        "sepal_length", "sepal_width", "petal_length"), 400, "with one tensor per feature, every "
+                        + "feature needs one; missing: petal_width"),
+                Arguments.of("v2 columns, one feature twice", "/v2/models/iris/infer", columns(
+                        "sepal_length", "sepal_width", "petal_length", "sepal_length"), 400,
+                        "input 'sepal_length' is given twice"),
+                Arguments.of("v2 more tensors than features", "/v2/models/iris/infer", columns(
+                        "sepal_length", "sepal_width", "petal_length", "petal_width", "x"), 400,
+                        "this model takes one input tensor [rows, 4], or one tensor [rows] per feature (4); the "
+                        + "request has 5"),
+                Arguments.of("v2 columns of different lengths", "/v2/models/iris/infer",
+                        "{\"inputs\": [" + column("sepal_length", "[2]", "[5.1, 6.2]") + ", "
+                                + column("sepal_width", "[1]", "[3.5]") + ", " + column("petal_length", "[1]", "[1.4]")
+                                + ", " + column("petal_width", "[1]", "[0.2]") + "]}", 400,
+                        "input 'sepal_width' has 1 rows, input 'sepal_length' 2; every feature needs a value in "
+                                + "every row"),
+                Arguments.of("v2 column of two columns", "/v2/models/iris/infer",
+                        "{\"inputs\": [" + column("sepal_length", "[1, 2]", "[5.1, 6.2]") + ", "
+                                + column("sepal_width", "[1]", "[3.5]") + ", " + column("petal_length", "[1]", "[1.4]")
+                                + ", " + column("petal_width", "[1]", "[0.2]") + "]}", 400,
+                        "input 'sepal_length': with one tensor per feature, each has shape [rows] or [rows, 1], not "
+                                + "[1,2]"),
+                Arguments.of("v2 column and shape disagree", "/v2/models/iris/infer",
+                        "{\"inputs\": [" + column("sepal_length", "[2]", "[5.1]") + ", "
+                                + column("sepal_width", "[2]", "[3.5, 3]") + ", " + column("petal_length", "[2]", "[1.4, 1]")
+                                + ", " + column("petal_width", "[2]", "[0.2, 1]") + "]}", 400,
+                        "input data has 1 values; shape [2] needs 2"),
                 Arguments.of("v2 data and shape disagree", "/v2/models/iris/infer",
                         "{\"inputs\": [{\"name\": \"input\", \"shape\": [2, 4], \"datatype\": \"FP32\", \"data\": [1, 2, 3, 4]}]}",
                         400, "input data has 4 values; shape [2,4] needs 8"),
@@ -294,6 +348,17 @@ class HttpApiTest {
                 Arguments.of("more after the object", "/predict", "{\"features\": [[5.1, 3.5, 1.4, 0.2]]} {}", 400,
                         "the request body has more after its JSON object"),
                 Arguments.of("unknown endpoint", "/predictions", "{}", 404, "no endpoint POST /predictions"));
+    }
+
+    /** One input tensor per named feature, each one row of FP32. */
+    private static String columns(String... names) {
+        return "{\"inputs\": [" + java.util.Arrays.stream(names).map(n -> column(n, "[1]", "[1.5]"))
+                .collect(java.util.stream.Collectors.joining(", ")) + "]}";
+    }
+
+    private static String column(String name, String shape, String data) {
+        return "{\"name\": \"" + name + "\", \"shape\": " + shape + ", \"datatype\": \"FP32\", \"data\": " + data
+                + "}";
     }
 
     @ParameterizedTest(name = "{0}")

@@ -109,7 +109,7 @@ public final class HttpApi {
             router.post(model + "/infer").handler(ctx -> withModel(ctx, m -> predict(ctx,
                     (served, body) -> OpenInference.checked(served, RequestBodies.inference(body,
                             ctx.request().getHeader(RequestBodies.BINARY_HEADER_LENGTH),
-                            served.config().features().size())),
+                            served.config().features())),
                     (served, predictions, request) -> OpenInference.response(served, predictions, request))));
         }
 

@@ -113,21 +113,27 @@ final class RequestBodies {
      * the data's values, their count against the shape.
      */
     static Inference inference(byte[] body, int width) {
-        return inference(body, null, width);
+        return inference(body, null, java.util.stream.IntStream.range(0, width).mapToObj(i -> "x" + i).toList());
     }
 
     /**
      * A v2 infer request, JSON alone or, with the binary tensor data extension, a JSON header of
-     * {@code headerLength} bytes followed by the input's raw bytes ({@code parameters.binary_data_size}).
+     * {@code headerLength} bytes followed by the input's raw bytes ({@code parameters.binary_data_size}). Its
+     * inputs are one tensor {@code [rows, features]}, or one tensor {@code [rows]} per feature, named as the model
+     * names its features (the columnar form MLServer's and pandas' codecs send), in any order.
      *
      * @param headerLength the {@value #BINARY_HEADER_LENGTH} header as sent, or null without one
+     * @param features the model's feature names, in the order its rows take them
      */
-    static Inference inference(byte[] body, String headerLength, int width) {
+    static Inference inference(byte[] body, String headerLength, List<String> features) {
+        int width = features.size();
         int jsonLength = jsonLength(body, headerLength);
         ByteBuffer binary = ByteBuffer.wrap(body == null ? new byte[0] : body, jsonLength,
                 body == null ? 0 : body.length - jsonLength);
         return read(body, jsonLength, parser -> {
-            Tensor tensor = null;
+            // Every tensor's values go into one buffer, so several tensors cost what one of their size would.
+            Values values = new Values(jsonLength / 2 + 1); // as mostValues, of the JSON
+            List<Tensor> read = new ArrayList<>();
             int tensors = 0;
             String id = null;
             boolean binaryByDefault = false;
@@ -138,9 +144,11 @@ final class RequestBodies {
                 JsonToken value = next(parser);
                 if ("inputs".equals(name) && value == JsonToken.START_ARRAY) {
                     tensors = 0;
+                    read.clear();
+                    values.clear();
                     for (JsonToken t = next(parser); t != JsonToken.END_ARRAY; t = next(parser)) {
-                        if (tensors++ == 0 && t == JsonToken.START_OBJECT) {
-                            tensor = Tensor.read(parser, jsonLength / 2 + 1); // as mostValues, of the JSON
+                        if (tensors++ < Math.max(width, 1) && t == JsonToken.START_OBJECT) {
+                            read.add(Tensor.read(parser, values));
                         } else {
                             parser.skipChildren();
                         }
@@ -160,14 +168,14 @@ final class RequestBodies {
             if (tensors == 0) {
                 throw new BadInput("'inputs' is required: a list with one tensor {name, shape, datatype, data}");
             }
-            if (tensors > 1) {
-                throw new BadInput("this model takes one input tensor; the request has " + tensors);
+            if (read.size() != tensors) {
+                throw new BadInput(tensors > Math.max(width, 1) ? "this model takes one input tensor [rows, " + width
+                        + "], or one tensor [rows] per feature (" + width + "); the request has " + tensors
+                        : "'inputs' must hold tensors {name, shape, datatype, data}");
             }
-            if (tensor == null) {
-                throw new BadInput("'inputs' must hold one tensor {name, shape, datatype, data}");
-            }
-            return new Inference(tensor.rows(width, binary), id, List.copyOf(outputs), binaryByDefault,
-                    Map.copyOf(binaryByOutput));
+            double[][] rows = read.size() == 1 ? read.get(0).rows(width, binary)
+                    : Tensor.columns(read, features, binary);
+            return new Inference(rows, id, List.copyOf(outputs), binaryByDefault, Map.copyOf(binaryByOutput));
         });
     }
 
@@ -243,18 +251,22 @@ final class RequestBodies {
         /** The shape's sizes as written (at most three kept), or null without a shape list. */
         private List<String> shape;
         private int shapeSizes;
+        /** The buffer its values are in, from {@link #from}, shared with the request's other tensors. */
         private final Values data;
+        private int from;
+        private int count;
         private boolean hasData;
         private String notANumber;
         /** The input's {@code parameters.binary_data_size}: its raw bytes follow the JSON; -1 without. */
         private long binarySize = -1;
 
-        private Tensor(int mostValues) {
-            data = new Values(mostValues);
+        private Tensor(Values data) {
+            this.data = data;
+            this.from = data.size();
         }
 
-        static Tensor read(JsonParser parser, int mostValues) throws IOException {
-            Tensor tensor = new Tensor(mostValues);
+        static Tensor read(JsonParser parser, Values data) throws IOException {
+            Tensor tensor = new Tensor(data);
             for (JsonToken field = next(parser); field == JsonToken.FIELD_NAME; field = next(parser)) {
                 String key = parser.currentName();
                 JsonToken value = next(parser);
@@ -309,11 +321,12 @@ final class RequestBodies {
 
         /** Flattens nested lists of numbers; the first value that is not a number is kept for the error. */
         private void readData(JsonParser parser, JsonToken value) throws IOException {
-            data.clear();
+            data.truncate(from); // a second 'data' replaces the first
+            count = 0;
             notANumber = null;
             hasData = value != JsonToken.VALUE_NULL;
             if (value.isNumeric()) {
-                data.add(parser.getDoubleValue());
+                add(parser.getDoubleValue());
                 return;
             }
             if (value != JsonToken.START_ARRAY) {
@@ -329,7 +342,7 @@ final class RequestBodies {
                 } else if (token == JsonToken.END_ARRAY) {
                     depth--;
                 } else if (token.isNumeric()) {
-                    data.add(parser.getDoubleValue());
+                    add(parser.getDoubleValue());
                 } else {
                     if (notANumber == null) {
                         notANumber = describe(parser, token);
@@ -337,6 +350,11 @@ final class RequestBodies {
                     parser.skipChildren();
                 }
             }
+        }
+
+        private void add(double value) {
+            data.add(value);
+            count++;
         }
 
         /** @param binary what follows the JSON (binary tensor data extension), empty without */
@@ -369,10 +387,81 @@ final class RequestBodies {
             if (notANumber != null) {
                 throw new BadInput("input data holds a value that is not a number: " + notANumber);
             }
-            checked.checkCount(data.size());
+            checked.checkCount(count);
             double[][] matrix = new double[(int) checked.rows()][];
             for (int r = 0; r < matrix.length; r++) {
-                matrix[r] = data.slice(r * width, width);
+                matrix[r] = data.slice(from + r * width, width);
+            }
+            return matrix;
+        }
+
+        /**
+         * One tensor per feature, each {@code [rows]} or {@code [rows, 1]} of JSON data, as rows in the model's
+         * feature order. Checked in this order: names, then each tensor as one tensor is, then the row counts.
+         */
+        static double[][] columns(List<Tensor> tensors, List<String> features, ByteBuffer binary) {
+            var byFeature = new Tensor[features.size()];
+            for (Tensor tensor : tensors) {
+                int feature = features.indexOf(tensor.name);
+                if (feature < 0) {
+                    throw new BadInput("input '" + tensor.name + "' is no feature of this model; with one tensor "
+                            + "per feature, the inputs are named " + String.join(", ", features));
+                }
+                if (byFeature[feature] != null) {
+                    throw new BadInput("input '" + tensor.name + "' is given twice");
+                }
+                byFeature[feature] = tensor;
+            }
+            var missing = new ArrayList<String>();
+            for (int f = 0; f < byFeature.length; f++) {
+                if (byFeature[f] == null) {
+                    missing.add(features.get(f));
+                }
+            }
+            if (!missing.isEmpty()) {
+                throw new BadInput("with one tensor per feature, every feature needs one; missing: "
+                        + String.join(", ", missing));
+            }
+            long rows = -1;
+            for (Tensor tensor : byFeature) {
+                if (tensor.binarySize != -1 || binary.hasRemaining()) {
+                    throw new BadInput("several input tensors are read from JSON 'data' only; send raw bytes "
+                            + "(binary_data_size) as one tensor [rows, " + features.size() + "]");
+                }
+                long[] sizes = tensor.shape == null ? null
+                        : tensor.shape.stream().mapToLong(Tensor::wholeNumber).toArray();
+                // [rows] is a column: its one size is the row count, checked as a shape [rows, 1].
+                long[] column = sizes != null && sizes.length == 1 ? new long[] {sizes[0], 1} : sizes;
+                String written = tensor.shape == null ? null : "[" + String.join(",", tensor.shape) + "]";
+                OpenInference.InputShape checked;
+                try {
+                    checked = OpenInference.InputShape.checked(tensor.name, tensor.datatype, column, written, 1);
+                } catch (BadInput e) {
+                    throw new BadInput(e.getMessage().startsWith("input shape must be")
+                            || e.getMessage().contains(" features; the model takes ")
+                            ? "input '" + tensor.name + "': with one tensor per feature, each has shape [rows] or "
+                                    + "[rows, 1], not " + written : e.getMessage());
+                }
+                if (!tensor.hasData) {
+                    throw new BadInput("input '" + tensor.name + "': 'data' is required");
+                }
+                if (tensor.notANumber != null) {
+                    throw new BadInput("input '" + tensor.name + "' holds a value that is not a number: "
+                            + tensor.notANumber);
+                }
+                checked.checkCount(tensor.count);
+                if (rows >= 0 && checked.rows() != rows) {
+                    throw new BadInput("input '" + tensor.name + "' has " + checked.rows() + " rows, input '"
+                            + byFeature[0].name + "' " + rows + "; every feature needs a value in every row");
+                }
+                rows = checked.rows();
+            }
+            double[][] matrix = new double[(int) rows][features.size()];
+            for (int f = 0; f < byFeature.length; f++) {
+                Tensor tensor = byFeature[f];
+                for (int r = 0; r < rows; r++) {
+                    matrix[r][f] = tensor.data.get(tensor.from + r);
+                }
             }
             return matrix;
         }
@@ -418,6 +507,15 @@ final class RequestBodies {
 
         void clear() {
             size = 0;
+        }
+
+        /** Drops the values from {@code newSize} on. */
+        void truncate(int newSize) {
+            size = Math.min(size, newSize);
+        }
+
+        double get(int index) {
+            return values[index];
         }
 
         double[] toArray() {

@@ -28,7 +28,8 @@ class RequestBodiesTest {
                 Arguments.of("/predict, empty rows", predict("[]")),
                 Arguments.of("v2 infer, flat data", inference(SIZE / 2, "1,".repeat(SIZE / 2 - 1) + "1")),
                 Arguments.of("v2 infer, nested data", inference(SIZE / 10, "[1,2,3,4],".repeat(SIZE / 10 / 4 - 1)
-                        + "[1,2,3,4]")));
+                        + "[1,2,3,4]")),
+                Arguments.of("v2 infer, one tensor per feature", columns(SIZE / 8)));
     }
 
     private static String predict(String row) {
@@ -39,6 +40,16 @@ class RequestBodiesTest {
     private static String inference(int values, String data) {
         return "{\"inputs\": [{\"name\": \"input\", \"shape\": [" + values / 4 + ", 4], \"datatype\": \"FP32\", "
                 + "\"data\": [" + data + "]}]}";
+    }
+
+    /** Four tensors of one-digit numbers, one per feature, {@code rows} values each. */
+    private static String columns(int rows) {
+        var tensors = new java.util.ArrayList<String>();
+        for (int f = 0; f < 4; f++) {
+            tensors.add("{\"name\": \"x" + f + "\", \"shape\": [" + rows + "], \"datatype\": \"FP32\", \"data\": ["
+                    + "1,".repeat(rows - 1) + "1]}");
+        }
+        return "{\"inputs\": [" + String.join(", ", tensors) + "]}";
     }
 
     @ParameterizedTest(name = "{0}")
