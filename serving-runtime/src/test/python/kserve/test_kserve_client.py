@@ -15,6 +15,18 @@ def labels(response, name="label"):
     return [v.decode() if isinstance(v, bytes) else v for v in output.as_numpy().tolist()]
 
 
+def feature_columns(reference):
+    """The reference rows as a table's columns: one FP64 input per feature, named after it, last feature first."""
+    names = ["sepal_length", "sepal_width", "petal_length", "petal_width"]
+    batch = np.array([row["features"] for row in reference], dtype=np.float64)
+    columns = []
+    for index in reversed(range(len(names))):
+        column = InferInput(name=names[index], shape=[len(batch)], datatype="FP64")
+        column.set_data_from_numpy(batch[:, index], binary_data=False)
+        columns.append(column)
+    return columns
+
+
 def infer_grpc(address, request):
     async def call():
         client = InferenceGRPCClient(url=address)
@@ -47,6 +59,14 @@ def test_kserve_grpc_client_sends_typed_contents_and_picks_outputs(grpc_server):
 
     assert labels(response) == ["setosa", "virginica"]
     assert [o.name for o in response.outputs] == ["label"]
+
+
+def test_kserve_grpc_client_sends_one_tensor_per_feature(grpc_server, reference):
+    columns = feature_columns(reference)
+
+    response = infer_grpc(grpc_server, InferRequest(model_name="iris", infer_inputs=columns))
+
+    assert labels(response) == [row["label"] for row in reference]
 
 
 def test_kserve_grpc_client_sees_a_bad_request_with_its_reason(grpc_server):
@@ -99,15 +119,7 @@ def test_kserve_rest_client_sends_one_tensor_per_feature(server, reference):
             return await client.infer(f"http://{server}", request, model_name="iris")
         finally:
             await client.close()
-    names = ["sepal_length", "sepal_width", "petal_length", "petal_width"]
-    batch = np.array([row["features"] for row in reference], dtype=np.float64)
-    columns = []
-    for index in reversed(range(len(names))):
-        column = InferInput(name=names[index], shape=[len(batch)], datatype="FP64")
-        column.set_data_from_numpy(batch[:, index], binary_data=False)
-        columns.append(column)
-
-    response = asyncio.run(call(InferRequest(model_name="iris", infer_inputs=columns)))
+    response = asyncio.run(call(InferRequest(model_name="iris", infer_inputs=feature_columns(reference))))
 
     assert labels(response) == [row["label"] for row in reference]
 

@@ -113,7 +113,7 @@ final class GrpcInference extends GRPCInferenceServiceGrpc.GRPCInferenceServiceI
             ModelService served = served(request.getModelName(), request.getModelVersion());
             List<String> outputs = OpenInference.checkedOutputs(served, request.getOutputsList().stream()
                     .map(ModelInferRequest.InferRequestedOutputTensor::getName).toList());
-            double[][] rows = InferTensors.rows(request, served.config().features().size());
+            double[][] rows = InferTensors.rows(request, served.config().features());
             CompletableFuture<Void> delay = injectedLatency.isZero() ? CompletableFuture.completedFuture(null)
                     : CompletableFuture.runAsync(() -> { }, CompletableFuture.delayedExecutor(
                             injectedLatency.toMillis(), TimeUnit.MILLISECONDS));

@@ -20,12 +20,20 @@ final class InferTensors {
     private InferTensors() {
     }
 
-    /** The rows of {@code width} features the request's one input holds. */
-    static double[][] rows(ModelInferRequest request, int width) {
-        if (request.getInputsCount() != 1) {
-            throw new BadInput(request.getInputsCount() == 0
-                    ? "'inputs' is required: one tensor {name, datatype, shape, contents}"
-                    : "this model takes one input tensor; the request has " + request.getInputsCount());
+    /**
+     * The rows the request's inputs hold: one tensor {@code [rows, features]}, or one tensor {@code [rows]} per
+     * feature named as the model's {@code features} (in any order).
+     */
+    static double[][] rows(ModelInferRequest request, List<String> features) {
+        int width = features.size();
+        if (request.getInputsCount() == 0) {
+            throw new BadInput("'inputs' is required: one tensor {name, datatype, shape, contents}");
+        }
+        if (request.getInputsCount() > Math.max(width, 1)) {
+            throw new BadInput(OpenInference.Columns.tooMany(width, request.getInputsCount()));
+        }
+        if (request.getInputsCount() > 1) {
+            return columns(request, features);
         }
         var input = request.getInputs(0);
         String datatype = input.getDatatype();
@@ -48,6 +56,50 @@ final class InferTensors {
         double[][] matrix = new double[(int) shape.rows()][width];
         for (int r = 0; r < matrix.length; r++) {
             System.arraycopy(values, r * width, matrix[r], 0, width);
+        }
+        return matrix;
+    }
+
+    /** One tensor per feature, each its typed contents or its entry of raw_input_contents, as rows. */
+    private static double[][] columns(ModelInferRequest request, List<String> features) {
+        var names = request.getInputsList().stream().map(i -> i.getName()).toList();
+        int[] byFeature = OpenInference.Columns.byFeature(names, features);
+        boolean raw = request.getRawInputContentsCount() > 0;
+        if (raw && request.getRawInputContentsCount() != request.getInputsCount()) {
+            throw new BadInput("raw_input_contents has " + request.getRawInputContentsCount() + " entries; the "
+                    + "request has " + request.getInputsCount() + " inputs");
+        }
+        double[][] matrix = null;
+        long rows = -1;
+        for (int f = 0; f < byFeature.length; f++) {
+            var input = request.getInputs(byFeature[f]);
+            var shape = OpenInference.Columns.checked(input.getName(), input.getDatatype(),
+                    input.getShapeList().stream().mapToLong(Long::longValue).toArray(),
+                    input.getShapeList().toString().replace(" ", ""));
+            double[] column;
+            if (raw) {
+                if (input.hasContents()) {
+                    throw new BadInput("input '" + input.getName() + "' has contents although the request sends "
+                            + "raw_input_contents; send its values in one of them");
+                }
+                double[][] values = RawTensors.rows(request.getRawInputContents(byFeature[f]).asReadOnlyByteBuffer(),
+                        input.getDatatype(), shape);
+                column = new double[values.length];
+                for (int r = 0; r < values.length; r++) {
+                    column[r] = values[r][0];
+                }
+            } else {
+                column = typed(input.getContents(), input.getDatatype());
+                shape.checkCount(column.length);
+            }
+            rows = OpenInference.Columns.sameRows(shape.rows(), input.getName(), rows,
+                    request.getInputs(byFeature[0]).getName());
+            if (matrix == null) {
+                matrix = new double[(int) rows][features.size()];
+            }
+            for (int r = 0; r < rows; r++) {
+                matrix[r][f] = column[r];
+            }
         }
         return matrix;
     }

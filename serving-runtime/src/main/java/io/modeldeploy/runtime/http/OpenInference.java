@@ -75,6 +75,78 @@ public final class OpenInference {
         }
     }
 
+    /**
+     * The columnar form of an infer request's inputs, one tensor {@code [rows]} or {@code [rows, 1]} per feature
+     * named as the model's features; both transports check it with these, in the same words.
+     */
+    public static final class Columns {
+        private Columns() {
+        }
+
+        /**
+         * For each of the model's {@code features}, the index of the input that holds it, once every input names a
+         * feature, none twice, and none is missing.
+         */
+        public static int[] byFeature(List<String> inputNames, List<String> features) {
+            int[] byFeature = new int[features.size()];
+            java.util.Arrays.fill(byFeature, -1);
+            for (int i = 0; i < inputNames.size(); i++) {
+                String name = inputNames.get(i);
+                int feature = features.indexOf(name);
+                if (feature < 0) {
+                    throw new BadInput("input '" + name + "' is no feature of this model; with one tensor per "
+                            + "feature, the inputs are named " + String.join(", ", features));
+                }
+                if (byFeature[feature] >= 0) {
+                    throw new BadInput("input '" + name + "' is given twice");
+                }
+                byFeature[feature] = i;
+            }
+            var missing = new ArrayList<String>();
+            for (int f = 0; f < byFeature.length; f++) {
+                if (byFeature[f] < 0) {
+                    missing.add(features.get(f));
+                }
+            }
+            if (!missing.isEmpty()) {
+                throw new BadInput("with one tensor per feature, every feature needs one; missing: "
+                        + String.join(", ", missing));
+            }
+            return byFeature;
+        }
+
+        /** A column's shape, {@code [rows]} or {@code [rows, 1]}, checked as an input of one feature. */
+        public static InputShape checked(String name, String datatype, long[] sizes, String written) {
+            // [rows] is a column: its one size is the row count.
+            long[] column = sizes != null && sizes.length == 1 ? new long[] {sizes[0], 1} : sizes;
+            try {
+                return InputShape.checked(name, datatype, column, written, 1);
+            } catch (BadInput e) {
+                if (e.getMessage().startsWith("input shape must be")
+                        || e.getMessage().contains(" features; the model takes ")) {
+                    throw new BadInput("input '" + name + "': with one tensor per feature, each has shape [rows] or "
+                            + "[rows, 1], not " + written);
+                }
+                throw e;
+            }
+        }
+
+        /** Checks that a column has as many rows as the first; returns its row count. */
+        public static long sameRows(long rows, String name, long firstRows, String firstName) {
+            if (firstRows >= 0 && rows != firstRows) {
+                throw new BadInput("input '" + name + "' has " + rows + " rows, input '" + firstName + "' "
+                        + firstRows + "; every feature needs a value in every row");
+            }
+            return rows;
+        }
+
+        /** The message for a request with more input tensors than the model has features. */
+        public static String tooMany(int width, int tensors) {
+            return "this model takes one input tensor [rows, " + width + "], or one tensor [rows] per feature ("
+                    + width + "); the request has " + tensors;
+        }
+    }
+
     /** A tensor's name, datatype and shape, -1 for a size that varies. */
     public record TensorSpec(String name, String datatype, List<Integer> shape) {
     }

@@ -169,8 +169,7 @@ final class RequestBodies {
                 throw new BadInput("'inputs' is required: a list with one tensor {name, shape, datatype, data}");
             }
             if (read.size() != tensors) {
-                throw new BadInput(tensors > Math.max(width, 1) ? "this model takes one input tensor [rows, " + width
-                        + "], or one tensor [rows] per feature (" + width + "); the request has " + tensors
+                throw new BadInput(tensors > Math.max(width, 1) ? OpenInference.Columns.tooMany(width, tensors)
                         : "'inputs' must hold tensors {name, shape, datatype, data}");
             }
             double[][] rows = read.size() == 1 ? read.get(0).rows(width, binary)
@@ -400,48 +399,17 @@ final class RequestBodies {
          * feature order. Checked in this order: names, then each tensor as one tensor is, then the row counts.
          */
         static double[][] columns(List<Tensor> tensors, List<String> features, ByteBuffer binary) {
-            var byFeature = new Tensor[features.size()];
-            for (Tensor tensor : tensors) {
-                int feature = features.indexOf(tensor.name);
-                if (feature < 0) {
-                    throw new BadInput("input '" + tensor.name + "' is no feature of this model; with one tensor "
-                            + "per feature, the inputs are named " + String.join(", ", features));
-                }
-                if (byFeature[feature] != null) {
-                    throw new BadInput("input '" + tensor.name + "' is given twice");
-                }
-                byFeature[feature] = tensor;
-            }
-            var missing = new ArrayList<String>();
-            for (int f = 0; f < byFeature.length; f++) {
-                if (byFeature[f] == null) {
-                    missing.add(features.get(f));
-                }
-            }
-            if (!missing.isEmpty()) {
-                throw new BadInput("with one tensor per feature, every feature needs one; missing: "
-                        + String.join(", ", missing));
-            }
+            int[] byFeature = OpenInference.Columns.byFeature(tensors.stream().map(t -> t.name).toList(), features);
             long rows = -1;
-            for (Tensor tensor : byFeature) {
+            for (int index : byFeature) {
+                Tensor tensor = tensors.get(index);
                 if (tensor.binarySize != -1 || binary.hasRemaining()) {
                     throw new BadInput("several input tensors are read from JSON 'data' only; send raw bytes "
                             + "(binary_data_size) as one tensor [rows, " + features.size() + "]");
                 }
-                long[] sizes = tensor.shape == null ? null
-                        : tensor.shape.stream().mapToLong(Tensor::wholeNumber).toArray();
-                // [rows] is a column: its one size is the row count, checked as a shape [rows, 1].
-                long[] column = sizes != null && sizes.length == 1 ? new long[] {sizes[0], 1} : sizes;
-                String written = tensor.shape == null ? null : "[" + String.join(",", tensor.shape) + "]";
-                OpenInference.InputShape checked;
-                try {
-                    checked = OpenInference.InputShape.checked(tensor.name, tensor.datatype, column, written, 1);
-                } catch (BadInput e) {
-                    throw new BadInput(e.getMessage().startsWith("input shape must be")
-                            || e.getMessage().contains(" features; the model takes ")
-                            ? "input '" + tensor.name + "': with one tensor per feature, each has shape [rows] or "
-                                    + "[rows, 1], not " + written : e.getMessage());
-                }
+                var checked = OpenInference.Columns.checked(tensor.name, tensor.datatype, tensor.shape == null ? null
+                        : tensor.shape.stream().mapToLong(Tensor::wholeNumber).toArray(),
+                        tensor.shape == null ? null : "[" + String.join(",", tensor.shape) + "]");
                 if (!tensor.hasData) {
                     throw new BadInput("input '" + tensor.name + "': 'data' is required");
                 }
@@ -450,15 +418,12 @@ final class RequestBodies {
                             + tensor.notANumber);
                 }
                 checked.checkCount(tensor.count);
-                if (rows >= 0 && checked.rows() != rows) {
-                    throw new BadInput("input '" + tensor.name + "' has " + checked.rows() + " rows, input '"
-                            + byFeature[0].name + "' " + rows + "; every feature needs a value in every row");
-                }
-                rows = checked.rows();
+                rows = OpenInference.Columns.sameRows(checked.rows(), tensor.name, rows,
+                        tensors.get(byFeature[0]).name);
             }
             double[][] matrix = new double[(int) rows][features.size()];
             for (int f = 0; f < byFeature.length; f++) {
-                Tensor tensor = byFeature[f];
+                Tensor tensor = tensors.get(byFeature[f]);
                 for (int r = 0; r < rows; r++) {
                     matrix[r][f] = tensor.data.get(tensor.from + r);
                 }

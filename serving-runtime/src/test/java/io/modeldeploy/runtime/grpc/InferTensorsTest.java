@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.List;
 
 import org.junit.jupiter.api.Test;
 
@@ -17,6 +18,7 @@ import io.modeldeploy.runtime.inference.BadInput;
 
 /** Every numeric datatype read from raw little-endian bytes and from typed contents, to the same values. */
 class InferTensorsTest {
+    private static final List<String> FEATURES = List.of("sepal_length", "sepal_width", "petal_length", "petal_width");
 
     @Test
     void halfPrecisionValuesReadAsTheirFloats() {
@@ -72,8 +74,43 @@ class InferTensorsTest {
                 .hasMessage("the raw data holds 15 bytes, not a whole number of FP32 values of 4 bytes");
         var twoEntries = request("FP32").addRawInputContents(ByteString.copyFrom(new byte[16]))
                 .addRawInputContents(ByteString.copyFrom(new byte[16])).build();
-        assertThatThrownBy(() -> InferTensors.rows(twoEntries, 4)).isInstanceOf(BadInput.class)
+        assertThatThrownBy(() -> InferTensors.rows(twoEntries, FEATURES)).isInstanceOf(BadInput.class)
                 .hasMessage("raw_input_contents has 2 entries; the request has 1 input");
+    }
+
+    @Test
+    void oneTensorPerFeatureIsReadByNameFromTypedOrRawContents() {
+        var typed = ModelInferRequest.newBuilder().setModelName("m");
+        double[][] columns = {{5.1, 6.2}, {3.5, 3.4}, {1.4, 5.4}, {0.2, 2.3}};
+        for (int f = FEATURES.size() - 1; f >= 0; f--) {
+            var contents = InferTensorContents.newBuilder();
+            for (double v : columns[f]) {
+                contents.addFp64Contents(v);
+            }
+            typed.addInputs(ModelInferRequest.InferInputTensor.newBuilder().setName(FEATURES.get(f))
+                    .setDatatype("FP64").addShape(2).setContents(contents));
+        }
+        var raw = ModelInferRequest.newBuilder().setModelName("m");
+        for (int f = 0; f < FEATURES.size(); f++) {
+            raw.addInputs(ModelInferRequest.InferInputTensor.newBuilder().setName(FEATURES.get(f))
+                    .setDatatype("FP32").addShape(2).addShape(1));
+            raw.addRawInputContents(ByteString.copyFrom(buffer(8).putFloat((float) columns[f][0])
+                    .putFloat((float) columns[f][1]).flip()));
+        }
+
+        assertThat(InferTensors.rows(typed.build(), FEATURES)).isDeepEqualTo(new double[][] {
+            {5.1, 3.5, 1.4, 0.2}, {6.2, 3.4, 5.4, 2.3}});
+        double[][] fromRaw = InferTensors.rows(raw.build(), FEATURES);
+        assertThat(fromRaw[1][2]).isEqualTo((double) 5.4f);
+        assertThat(fromRaw[0]).containsExactly(5.1f, 3.5f, 1.4f, 0.2f);
+
+        var threeEntries = raw.build().toBuilder().clearRawInputContents().addAllRawInputContents(
+                raw.getRawInputContentsList().subList(0, 3));
+        assertThatThrownBy(() -> InferTensors.rows(threeEntries.build(), FEATURES)).isInstanceOf(BadInput.class)
+                .hasMessage("raw_input_contents has 3 entries; the request has 4 inputs");
+        typed.removeInputs(0);
+        assertThatThrownBy(() -> InferTensors.rows(typed.build(), FEATURES)).isInstanceOf(BadInput.class)
+                .hasMessage("with one tensor per feature, every feature needs one; missing: petal_width");
     }
 
     private static ByteBuffer buffer(int bytes) {
@@ -87,12 +124,12 @@ class InferTensorsTest {
 
     private static double[] raw(String datatype, ByteBuffer values) {
         return InferTensors.rows(request(datatype).addRawInputContents(ByteString.copyFrom(values.flip())).build(),
-                4)[0];
+                FEATURES)[0];
     }
 
     private static double[] typed(String datatype, InferTensorContents.Builder contents) {
         var request = request(datatype);
         request.getInputsBuilder(0).setContents(contents);
-        return InferTensors.rows(request.build(), 4)[0];
+        return InferTensors.rows(request.build(), FEATURES)[0];
     }
 }
