@@ -27,6 +27,17 @@ def feature_columns(reference):
     return columns
 
 
+def infer_rest(server, request):
+    """One call of KServe's REST client (JSON, one retry) to the runtime at server (host:port)."""
+    async def call():
+        client = InferenceRESTClient(RESTConfig(protocol="v2", retries=1))
+        try:
+            return await client.infer(f"http://{server}", request, model_name="iris")
+        finally:
+            await client.close()
+    return asyncio.run(call())
+
+
 def infer_grpc(address, request):
     async def call():
         client = InferenceGRPCClient(url=address)
@@ -90,17 +101,11 @@ def test_kserve_grpc_client_health_calls(grpc_server):
 
 
 def test_kserve_rest_client_infers_with_json(server):
-    async def call(request):
-        client = InferenceRESTClient(RESTConfig(protocol="v2", retries=1))
-        try:
-            return await client.infer(f"http://{server}", request, model_name="iris")
-        finally:
-            await client.close()
     tensor = InferInput(name="input", shape=[2, 4], datatype="FP32")
     tensor.set_data_from_numpy(np.array([[5.1, 3.5, 1.4, 0.2], [6.2, 3.4, 5.4, 2.3]], dtype=np.float32),
                                binary_data=False)
 
-    response = asyncio.run(call(InferRequest(model_name="iris", infer_inputs=[tensor], request_id="rest")))
+    response = infer_rest(server, InferRequest(model_name="iris", infer_inputs=[tensor], request_id="rest"))
 
     assert labels(response) == ["setosa", "virginica"]
     # (kserve's REST client reads no model_version from an answer; its gRPC client does, above)
@@ -108,18 +113,12 @@ def test_kserve_rest_client_infers_with_json(server):
     bad = InferInput(name="input", shape=[1, 3], datatype="FP32")
     bad.set_data_from_numpy(np.array([[1, 2, 3]], dtype=np.float32), binary_data=False)
     with pytest.raises(httpx.HTTPStatusError, match="the model takes 4"):
-        asyncio.run(call(InferRequest(model_name="iris", infer_inputs=[bad])))
+        infer_rest(server, InferRequest(model_name="iris", infer_inputs=[bad]))
 
 
 def test_kserve_rest_client_sends_one_tensor_per_feature(server, reference):
     """A table's columns, each its own input named after its feature (as a dataframe is sent), in any order."""
-    async def call(request):
-        client = InferenceRESTClient(RESTConfig(protocol="v2", retries=1))
-        try:
-            return await client.infer(f"http://{server}", request, model_name="iris")
-        finally:
-            await client.close()
-    response = asyncio.run(call(InferRequest(model_name="iris", infer_inputs=feature_columns(reference))))
+    response = infer_rest(server, InferRequest(model_name="iris", infer_inputs=feature_columns(reference)))
 
     assert labels(response) == [row["label"] for row in reference]
 
