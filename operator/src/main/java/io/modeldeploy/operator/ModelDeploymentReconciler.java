@@ -40,7 +40,6 @@ import io.modeldeploy.operator.analysis.CanaryAnalyses;
 import io.modeldeploy.operator.dependents.AutoscalingEnabled;
 import io.modeldeploy.operator.dependents.CanaryDeploymentDependent;
 import io.modeldeploy.operator.dependents.CanaryRuns;
-import io.modeldeploy.operator.dependents.GrpcRouteCrdPresent;
 import io.modeldeploy.operator.dependents.HttpRouteCrdPresent;
 import io.modeldeploy.operator.dependents.PinnedModel;
 import io.modeldeploy.operator.dependents.RolloutTargets;
@@ -49,7 +48,6 @@ import io.modeldeploy.operator.dependents.ServingAutoscalerDependent;
 import io.modeldeploy.operator.dependents.ServingDeploymentDependent;
 import io.modeldeploy.operator.dependents.ServingDeployments;
 import io.modeldeploy.operator.dependents.ServingReplicas;
-import io.modeldeploy.operator.dependents.ServingGrpcRouteDependent;
 import io.modeldeploy.operator.dependents.ServingRouteDependent;
 import io.modeldeploy.operator.dependents.ServingServiceDependent;
 import io.modeldeploy.operator.dependents.ShadowServiceDependent;
@@ -92,8 +90,6 @@ import io.modeldeploy.operator.status.StatusAssessor;
                 reconcilePrecondition = ShadowStepConfigured.class),
         @Dependent(name = "route", type = ServingRouteDependent.class, activationCondition = HttpRouteCrdPresent.class,
                 reconcilePrecondition = RoutedByGateway.class),
-        @Dependent(name = "grpc-route", type = ServingGrpcRouteDependent.class,
-                activationCondition = GrpcRouteCrdPresent.class, reconcilePrecondition = RoutedByGateway.class),
         @Dependent(name = "autoscaler", type = ServingAutoscalerDependent.class,
                 reconcilePrecondition = AutoscalingEnabled.class, dependsOn = ModelDeploymentReconciler.STABLE)
 })
