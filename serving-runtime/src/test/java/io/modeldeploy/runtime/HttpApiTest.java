@@ -293,21 +293,17 @@ class HttpApiTest {
                         "this model takes one input tensor [rows, 4], or one tensor [rows] per feature (4); the "
                         + "request has 5"),
                 Arguments.of("v2 columns of different lengths", "/v2/models/iris/infer",
-                        "{\"inputs\": [" + column("sepal_length", "[2]", "[5.1, 6.2]") + ", "
-                                + column("sepal_width", "[1]", "[3.5]") + ", " + column("petal_length", "[1]", "[1.4]")
-                                + ", " + column("petal_width", "[1]", "[0.2]") + "]}", 400,
+                        sepalLengthThenOneRow("[2]", "[5.1, 6.2]"), 400,
                         "input 'sepal_width' has 1 rows, input 'sepal_length' 2; every feature needs a value in "
                                 + "every row"),
                 Arguments.of("v2 column of two columns", "/v2/models/iris/infer",
-                        "{\"inputs\": [" + column("sepal_length", "[1, 2]", "[5.1, 6.2]") + ", "
-                                + column("sepal_width", "[1]", "[3.5]") + ", " + column("petal_length", "[1]", "[1.4]")
-                                + ", " + column("petal_width", "[1]", "[0.2]") + "]}", 400,
+                        sepalLengthThenOneRow("[1, 2]", "[5.1, 6.2]"), 400,
                         "input 'sepal_length': with one tensor per feature, each has shape [rows] or [rows, 1], not "
                                 + "[1,2]"),
                 Arguments.of("v2 column and shape disagree", "/v2/models/iris/infer",
-                        "{\"inputs\": [" + column("sepal_length", "[2]", "[5.1]") + ", "
-                                + column("sepal_width", "[2]", "[3.5, 3]") + ", " + column("petal_length", "[2]", "[1.4, 1]")
-                                + ", " + column("petal_width", "[2]", "[0.2, 1]") + "]}", 400,
+                        inputs(column("sepal_length", "[2]", "[5.1]"), column("sepal_width", "[2]", "[3.5, 3]"),
+                                column("petal_length", "[2]", "[1.4, 1]"), column("petal_width", "[2]", "[0.2, 1]")),
+                        400,
                         "input data has 1 values; shape [2] needs 2"),
                 Arguments.of("v2 data and shape disagree", "/v2/models/iris/infer",
                         "{\"inputs\": [{\"name\": \"input\", \"shape\": [2, 4], \"datatype\": \"FP32\", \"data\": [1, 2, 3, 4]}]}",
@@ -352,8 +348,18 @@ class HttpApiTest {
 
     /** One input tensor per named feature, each one row of FP32. */
     private static String columns(String... names) {
-        return "{\"inputs\": [" + java.util.Arrays.stream(names).map(n -> column(n, "[1]", "[1.5]"))
-                .collect(java.util.stream.Collectors.joining(", ")) + "]}";
+        return inputs(java.util.Arrays.stream(names).map(n -> column(n, "[1]", "[1.5]")).toArray(String[]::new));
+    }
+
+    /** sepal_length as given, then the other three features one row each. */
+    private static String sepalLengthThenOneRow(String shape, String data) {
+        return inputs(column("sepal_length", shape, data), column("sepal_width", "[1]", "[3.5]"),
+                column("petal_length", "[1]", "[1.4]"), column("petal_width", "[1]", "[0.2]"));
+    }
+
+    /** A v2 infer request with these input tensors. */
+    private static String inputs(String... tensors) {
+        return "{\"inputs\": [" + String.join(", ", tensors) + "]}";
     }
 
     private static String column(String name, String shape, String data) {

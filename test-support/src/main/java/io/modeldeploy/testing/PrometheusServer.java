@@ -225,22 +225,8 @@ public final class PrometheusServer implements AutoCloseable {
         HttpClient http = HTTP;
         String authorization = null;
         if (security != null) {
-            try {
-                var trust = java.security.KeyStore.getInstance(java.security.KeyStore.getDefaultType());
-                trust.load(null, null);
-                try (var in = Files.newInputStream(security.tls().certificate())) {
-                    trust.setCertificateEntry("server", java.security.cert.CertificateFactory.getInstance("X.509")
-                            .generateCertificate(in));
-                }
-                var managers = javax.net.ssl.TrustManagerFactory.getInstance(
-                        javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
-                managers.init(trust);
-                var context = javax.net.ssl.SSLContext.getInstance("TLS");
-                context.init(null, managers.getTrustManagers(), null);
-                http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).sslContext(context).build();
-            } catch (IOException | java.security.GeneralSecurityException e) {
-                throw new IllegalStateException("cannot trust the test certificate", e);
-            }
+            http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2))
+                    .sslContext(security.tls().clientContext()).build();
             authorization = "Basic " + java.util.Base64.getEncoder().encodeToString(
                     (security.username() + ":" + security.password()).getBytes(java.nio.charset.StandardCharsets.UTF_8));
         }

@@ -60,6 +60,24 @@ public record SelfSignedTls(Path certificate, Path key) {
         }
     }
 
+    /** A TLS context that trusts this certificate alone: what a client of the test server uses. */
+    public javax.net.ssl.SSLContext clientContext() {
+        try (var in = Files.newInputStream(certificate)) {
+            var trust = java.security.KeyStore.getInstance(java.security.KeyStore.getDefaultType());
+            trust.load(null, null);
+            trust.setCertificateEntry("server",
+                    java.security.cert.CertificateFactory.getInstance("X.509").generateCertificate(in));
+            var managers = javax.net.ssl.TrustManagerFactory.getInstance(
+                    javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+            managers.init(trust);
+            var context = javax.net.ssl.SSLContext.getInstance("TLS");
+            context.init(null, managers.getTrustManagers(), null);
+            return context;
+        } catch (IOException | GeneralSecurityException e) {
+            throw new IllegalStateException("cannot trust the test certificate " + certificate, e);
+        }
+    }
+
     private static String pem(Object object) throws IOException {
         var text = new StringWriter();
         try (var writer = new JcaPEMWriter(text)) {

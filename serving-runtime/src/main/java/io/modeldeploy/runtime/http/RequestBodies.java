@@ -358,10 +358,7 @@ final class RequestBodies {
 
         /** @param binary what follows the JSON (binary tensor data extension), empty without */
         double[][] rows(int width, ByteBuffer binary) {
-            // At most three sizes are kept: enough to tell a shape of more than two.
-            long[] sizes = shape == null ? null : shape.stream().mapToLong(Tensor::wholeNumber).toArray();
-            var checked = OpenInference.InputShape.checked(name, datatype, sizes,
-                    shape == null ? null : "[" + String.join(",", shape) + "]", width);
+            var checked = OpenInference.InputShape.checked(name, datatype, sizes(), writtenShape(), width);
             if (binarySize == -2) {
                 throw new BadInput("input '" + name + "': binary_data_size must be a whole number of bytes");
             }
@@ -407,9 +404,8 @@ final class RequestBodies {
                     throw new BadInput("several input tensors are read from JSON 'data' only; send raw bytes "
                             + "(binary_data_size) as one tensor [rows, " + features.size() + "]");
                 }
-                var checked = OpenInference.Columns.checked(tensor.name, tensor.datatype, tensor.shape == null ? null
-                        : tensor.shape.stream().mapToLong(Tensor::wholeNumber).toArray(),
-                        tensor.shape == null ? null : "[" + String.join(",", tensor.shape) + "]");
+                var checked = OpenInference.Columns.checked(tensor.name, tensor.datatype, tensor.sizes(),
+                        tensor.writtenShape());
                 if (!tensor.hasData) {
                     throw new BadInput("input '" + tensor.name + "': 'data' is required");
                 }
@@ -429,6 +425,19 @@ final class RequestBodies {
                 }
             }
             return matrix;
+        }
+
+        /**
+         * The shape's sizes (-1 for one that is no whole number), or null without a shape; at most three are kept:
+         * enough to tell a shape of more than two.
+         */
+        private long[] sizes() {
+            return shape == null ? null : shape.stream().mapToLong(Tensor::wholeNumber).toArray();
+        }
+
+        /** The shape as the request wrote it, for messages; null without one. */
+        private String writtenShape() {
+            return shape == null ? null : "[" + String.join(",", shape) + "]";
         }
 
         /** A shape size as written: a whole number that fits a long, else -1. */
