@@ -80,14 +80,17 @@ import io.modeldeploy.operator.status.StatusAssessor;
 @Workflow(explicitInvocation = true, dependents = {
         @Dependent(name = ModelDeploymentReconciler.STABLE, type = ServingDeploymentDependent.class),
         @Dependent(name = ModelDeploymentReconciler.CANARY, type = CanaryDeploymentDependent.class,
-                reconcilePrecondition = CanaryRuns.class),
-        @Dependent(name = "service", type = ServingServiceDependent.class),
+                reconcilePrecondition = CanaryRuns.class, useEventSourceWithName = ModelDeploymentReconciler.STABLE),
+        @Dependent(name = ModelDeploymentReconciler.SERVICES, type = ServingServiceDependent.class),
         @Dependent(name = "stable-service", type = TrackServiceDependent.Stable.class,
-                reconcilePrecondition = RoutedByGateway.class),
+                reconcilePrecondition = RoutedByGateway.class,
+                useEventSourceWithName = ModelDeploymentReconciler.SERVICES),
         @Dependent(name = "canary-service", type = TrackServiceDependent.Canary.class,
-                reconcilePrecondition = RoutedByGateway.class),
+                reconcilePrecondition = RoutedByGateway.class,
+                useEventSourceWithName = ModelDeploymentReconciler.SERVICES),
         @Dependent(name = "shadow-service", type = ShadowServiceDependent.class,
-                reconcilePrecondition = ShadowStepConfigured.class),
+                reconcilePrecondition = ShadowStepConfigured.class,
+                useEventSourceWithName = ModelDeploymentReconciler.SERVICES),
         @Dependent(name = "route", type = ServingRouteDependent.class, activationCondition = HttpRouteCrdPresent.class,
                 reconcilePrecondition = RoutedByGateway.class),
         @Dependent(name = "autoscaler", type = ServingAutoscalerDependent.class,
@@ -105,9 +108,20 @@ public class ModelDeploymentReconciler implements Reconciler<ModelDeployment> {
      * it missed costs seconds rather than the 5-minute resync.
      */
     static final Duration PROGRESS_RECHECK = Duration.ofSeconds(10);
-    /** The names of the stable and canary Deployment dependents, which are also their event sources' names. */
+    /**
+     * An ended canary is kept for a reason read from the route before this reconcile moved its weights; the operator
+     * gets no event for its own write, so it looks again this soon to say why it keeps the canary now.
+     */
+    private static final Duration OWN_WRITE_RECHECK = Duration.ofSeconds(1);
+    /**
+     * The names of the stable and canary Deployment dependents. Both read and write through the stable one's event
+     * source, one informer for all Deployments (each dependent finds its own by name), as the Service dependents do
+     * through {@link #SERVICES}'s: a cache per dependent would hold every managed object of its kind once more.
+     */
     public static final String STABLE = ServingDeployments.EVENT_SOURCE;
     public static final String CANARY = "canary";
+    /** The ModelDeployment's Service dependent, whose event source every Service dependent shares. */
+    static final String SERVICES = "service";
 
     @Inject
     OperatorSettings settings;
@@ -128,12 +142,14 @@ public class ModelDeploymentReconciler implements Reconciler<ModelDeployment> {
                 .withName(PODS)
                 .withLabelSelector(Labels.MANAGED_SELECTOR)
                 .withSecondaryToPrimaryMapper(ModelDeploymentReconciler::owningModelDeployment)
+                .withItemStore(CachedForms.pods())
                 .build();
         // A Service's slices carry its labels: the ModelDeployment's, and the managed-by label selected here.
         var endpoints = InformerEventSourceConfiguration.from(EndpointSlice.class, ModelDeployment.class)
                 .withName(ENDPOINTS)
                 .withLabelSelector(Labels.MANAGED_SELECTOR)
                 .withSecondaryToPrimaryMapper(ModelDeploymentReconciler::owningModelDeployment)
+                .withItemStore(CachedForms.endpointSlices())
                 .build();
         return List.of(new InformerEventSource<>(pods, context), new InformerEventSource<>(endpoints, context));
     }
@@ -191,11 +207,12 @@ public class ModelDeploymentReconciler implements Reconciler<ModelDeployment> {
         Set<Pod> pods = context.getSecondaryResources(Pod.class);
         int replicas = ServingReplicas.wanted(context, md);
         Optional<Deployment> canary = ServingDeployments.observed(context, md, Labels.TRACK_CANARY);
+        Optional<HTTPRoute> route = context.getSecondaryResource(HTTPRoute.class);
         Optional<RolloutCoordinator.Target> rollout = RolloutCoordinator.canary(md)
                 ? Optional.of(RolloutCoordinator.decide(md, revision, replicas,
                         new RolloutCoordinator.Observed(stable, canary, pods,
                                 context.getSecondaryResources(EndpointSlice.class),
-                                context.getSecondaryResource(HTTPRoute.class),
+                                route,
                                 shadowService(context, md)),
                         canary.filter(d -> revision.equals(DeploymentProgress.revision(d)))
                                 .map(d -> analyses.of(md, revision, pods,
@@ -231,10 +248,18 @@ public class ModelDeploymentReconciler implements Reconciler<ModelDeployment> {
         }
         Optional<Duration> recheck = rollout.filter(RolloutCoordinator.Target::canaryRuns)
                 .map(t -> t.decision().recheckAfter())
-                .or(() -> rollout.flatMap(RolloutCoordinator.Target::canaryKept).map(why -> PROGRESS_RECHECK))
+                .or(() -> rollout.flatMap(RolloutCoordinator.Target::canaryKept).map(why ->
+                        changed(route, context.getSecondaryResource(HTTPRoute.class)) ? OWN_WRITE_RECHECK
+                                : PROGRESS_RECHECK))
                 .or(() -> reconciling(status) ? Optional.of(PROGRESS_RECHECK) : Optional.empty());
         UpdateControl<ModelDeployment> update = statusUpdate(md, status);
         return recheck.map(update::rescheduleAfter).orElse(update);
+    }
+
+    /** Whether this reconcile's workflow wrote the object (its own writes send no event to reconcile again). */
+    private static boolean changed(Optional<? extends HasMetadata> before, Optional<? extends HasMetadata> after) {
+        return !Objects.equals(before.map(o -> o.getMetadata().getResourceVersion()),
+                after.map(o -> o.getMetadata().getResourceVersion()));
     }
 
     /** Patches the status when it changed, recording its transitions as Events; otherwise changes nothing. */
@@ -255,7 +280,7 @@ public class ModelDeploymentReconciler implements Reconciler<ModelDeployment> {
         return patch;
     }
 
-    /** The shadow Service as last observed (every Service dependent's informer sees the ModelDeployment's all). */
+    /** The shadow Service as last observed (the Service dependents' shared informer holds all of them). */
     private static Optional<Service> shadowService(Context<ModelDeployment> context, ModelDeployment md) {
         String name = ServingService.shadowName(md);
         return context.getSecondaryResources(Service.class).stream()

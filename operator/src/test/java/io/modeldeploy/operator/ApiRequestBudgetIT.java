@@ -67,6 +67,22 @@ class ApiRequestBudgetIT {
                 .isLessThanOrEqualTo(MAX_IDLE_WRITES);
     }
 
+    /**
+     * The dependents of one kind share one informer: the operator lists each kind it caches once at start, so it
+     * holds each managed Deployment and Service once, not once per dependent that applies one (two Deployment and
+     * four Service dependents).
+     */
+    @Test
+    void eachKindIsListedAndCachedOnce(OperatorProcess operator) {
+        Counts counts = Counts.of(operator.metrics());
+
+        assertThat(counts.byRequest()).as("requests since the operator started")
+                .containsEntry("LIST deployments", 1.0)
+                .containsEntry("LIST services", 1.0)
+                .containsEntry("WATCH deployments", 1.0)
+                .containsEntry("WATCH services", 1.0);
+    }
+
     private static ModelDeployment iris(String name) {
         var md = new ModelDeployment();
         md.setMetadata(new ObjectMetaBuilder().withName(name).build());

@@ -6,9 +6,7 @@ import jakarta.inject.Inject;
 
 import io.fabric8.kubernetes.api.model.PodTemplateSpec;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
-import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
-import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
 import io.modeldeploy.api.v1alpha1.ModelDeployment;
 import io.modeldeploy.operator.OperatorSettings;
 import io.modeldeploy.operator.resources.Labels;
@@ -22,7 +20,6 @@ import io.modeldeploy.operator.rollout.RolloutCoordinator;
  * Deployment keeps the revision being promoted. After the canary ended, it is kept as it is for as long as a Gateway
  * may still send it requests ({@link RolloutCoordinator.Target#canaryKept}).
  */
-@KubernetesDependent(informer = @Informer(labelSelector = Labels.MANAGED_SELECTOR))
 public class CanaryDeploymentDependent extends ChildDependent<Deployment> {
 
     public CanaryDeploymentDependent() {

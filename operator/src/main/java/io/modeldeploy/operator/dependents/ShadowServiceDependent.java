@@ -1,16 +1,15 @@
 package io.modeldeploy.operator.dependents;
 
 import io.fabric8.kubernetes.api.model.Service;
-import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
-import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
 import io.modeldeploy.api.v1alpha1.ModelDeployment;
-import io.modeldeploy.operator.resources.Labels;
 import io.modeldeploy.operator.resources.ServingService;
 import io.modeldeploy.operator.rollout.RolloutCoordinator;
 
-/** The Service the stable pods mirror to: the canary's pods while a shadow step runs, no pod otherwise. */
-@KubernetesDependent(informer = @Informer(labelSelector = Labels.MANAGED_SELECTOR))
+/**
+ * The Service the stable pods mirror to: the canary's pods while a shadow step runs, no pod otherwise. Read through
+ * the ModelDeployment Service dependent's informer, as the other Service dependents are.
+ */
 public class ShadowServiceDependent extends ChildDependent<Service> {
     public ShadowServiceDependent() {
         super(Service.class);

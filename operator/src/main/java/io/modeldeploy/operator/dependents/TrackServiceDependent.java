@@ -1,9 +1,7 @@
 package io.modeldeploy.operator.dependents;
 
 import io.fabric8.kubernetes.api.model.Service;
-import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
-import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
 import io.modeldeploy.api.v1alpha1.ModelDeployment;
 import io.modeldeploy.operator.resources.Labels;
 import io.modeldeploy.operator.resources.ServingService;
@@ -23,16 +21,14 @@ public abstract class TrackServiceDependent extends ChildDependent<Service> {
     }
 
     /** The stable pods' Service. */
-    @KubernetesDependent(informer = @Informer(labelSelector = Labels.MANAGED_SELECTOR))
-    public static class Stable extends TrackServiceDependent {
+        public static class Stable extends TrackServiceDependent {
         public Stable() {
             super(Labels.TRACK_STABLE);
         }
     }
 
     /** The canary pods' Service (no endpoints while no canary runs). */
-    @KubernetesDependent(informer = @Informer(labelSelector = Labels.MANAGED_SELECTOR))
-    public static class Canary extends TrackServiceDependent {
+        public static class Canary extends TrackServiceDependent {
         public Canary() {
             super(Labels.TRACK_CANARY);
         }

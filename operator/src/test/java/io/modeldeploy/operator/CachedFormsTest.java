@@ -1,0 +1,132 @@
+package io.modeldeploy.operator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+
+import io.fabric8.kubernetes.api.model.ManagedFieldsEntryBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSliceBuilder;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import io.modeldeploy.operator.resources.Labels;
+import io.modeldeploy.operator.resources.ServingPodTemplate;
+import io.modeldeploy.operator.status.PodDiagnosis;
+import io.modeldeploy.operator.status.PodStates;
+import io.modeldeploy.operator.status.ServiceEndpoints;
+
+class CachedFormsTest {
+
+    @Test
+    void aCachedPodAnswersEveryQuestionTheOperatorAsksAsTheWholePodDoes() {
+        for (Pod pod : List.of(crashLooping(), pullingAModelImage(), ready(), leaving())) {
+            Pod cached = CachedForms.pod(copy(pod));
+
+            assertThat(PodDiagnosis.of(List.of(cached))).isEqualTo(PodDiagnosis.of(List.of(pod)));
+            assertThat(PodStates.ready(cached)).isEqualTo(PodStates.ready(pod));
+            assertThat(PodStates.started(cached)).isEqualTo(PodStates.started(pod));
+            assertThat(PodStates.crashed(cached)).isEqualTo(PodStates.crashed(pod));
+            assertThat(PodStates.restarts(cached)).isEqualTo(PodStates.restarts(pod));
+            assertThat(PodStates.runningSince(cached)).isEqualTo(PodStates.runningSince(pod));
+            assertThat(cached.getMetadata().getLabels()).isEqualTo(pod.getMetadata().getLabels());
+            assertThat(cached.getMetadata().getCreationTimestamp()).isEqualTo(pod.getMetadata().getCreationTimestamp());
+            assertThat(cached.getMetadata().getDeletionTimestamp()).isEqualTo(pod.getMetadata().getDeletionTimestamp());
+            assertThat(cached.getMetadata().getResourceVersion()).isEqualTo(pod.getMetadata().getResourceVersion());
+            assertThat(cached.getStatus().getPodIP()).isEqualTo(pod.getStatus().getPodIP());
+        }
+    }
+
+    @Test
+    void aCachedPodHoldsNeitherItsContainersNorItsManagedFields() {
+        Pod pod = ready();
+
+        Pod cached = CachedForms.pod(copy(pod));
+
+        assertThat(cached.getSpec().getContainers()).isNullOrEmpty();
+        assertThat(cached.getMetadata().getManagedFields()).isNullOrEmpty();
+        assertThat(cached.getMetadata().getAnnotations()).isNullOrEmpty();
+        int whole = Serialization.asJson(pod).length();
+        int kept = Serialization.asJson(cached).length();
+        assertThat(kept).as("bytes of the cached form of a %d-byte pod", whole).isLessThan(whole / 3);
+    }
+
+    @Test
+    void aCachedEndpointSliceListsTheSameReadyPods() {
+        EndpointSlice slice = new EndpointSliceBuilder().withNewMetadata().withName("iris-x7k2p").withNamespace("ml")
+                .addToLabels(ServiceEndpoints.SERVICE_NAME_LABEL, "iris").addToAnnotations("endpoints.kubernetes.io/"
+                        + "last-change-trigger-time", "2026-12-03T21:00:00Z")
+                .withManagedFields(new ManagedFieldsEntryBuilder().withManager("endpointslice-controller")
+                        .withOperation("Update").build())
+                .endMetadata().withAddressType("IPv4")
+                .addNewEndpoint().withAddresses("10.0.0.7").withNewConditions().withReady(true).endConditions()
+                .withNewTargetRef().withKind("Pod").withName("iris-1").endTargetRef().endEndpoint()
+                .addNewEndpoint().withAddresses("10.0.0.8").withNewConditions().withReady(false).endConditions()
+                .withNewTargetRef().withKind("Pod").withName("iris-2").endTargetRef().endEndpoint()
+                .addNewPort().withName("http").withPort(8080).endPort().build();
+
+        EndpointSlice cached = CachedForms.endpointSlice(Serialization.clone(slice));
+
+        assertThat(ServiceEndpoints.readyPods(List.of(cached), "iris")).containsExactly("iris-1")
+                .isEqualTo(ServiceEndpoints.readyPods(List.of(slice), "iris"));
+        assertThat(cached.getMetadata().getManagedFields()).isNullOrEmpty();
+    }
+
+    /** A serving pod as the API server sends it: the operator's own template, its managed fields, a status. */
+    private static PodBuilder servingPod(String name) {
+        var template = ServingPodTemplate.desired(ModelDeployments.iris(), Labels.TRACK_STABLE,
+                ModelDeployments.IMAGE);
+        return new PodBuilder().withNewMetadata().withName(name).withNamespace("ml").withUid("uid-" + name)
+                .withResourceVersion("4711").withCreationTimestamp("2026-12-03T21:00:00Z")
+                .withLabels(template.getMetadata().getLabels()).withAnnotations(template.getMetadata().getAnnotations())
+                .addNewOwnerReference().withKind("ReplicaSet").withName("iris-5d8f").withUid("rs").endOwnerReference()
+                .withManagedFields(new ManagedFieldsEntryBuilder().withManager("kube-controller-manager")
+                        .withOperation("Update").withApiVersion("v1").withFieldsType("FieldsV1")
+                        .withNewFieldsV1().addToAdditionalProperties("f:spec", Serialization.unmarshal(
+                                Serialization.asJson(template.getSpec()), java.util.Map.class)).endFieldsV1()
+                        .build(),
+                        new ManagedFieldsEntryBuilder().withManager("kubelet").withOperation("Update")
+                                .withSubresource("status").build())
+                .endMetadata().withSpec(template.getSpec()).editSpec().withNodeName("node-000003").endSpec();
+    }
+
+    private static Pod ready() {
+        return servingPod("iris-1").withNewStatus().withPhase("Running").withPodIP("10.0.0.7")
+                .addNewCondition().withType("Ready").withStatus("True").endCondition()
+                .addNewContainerStatus().withName("model-server").withImage(ModelDeployments.IMAGE).withReady(true)
+                .withStarted(true).withRestartCount(0).withNewState().withNewRunning()
+                .withStartedAt("2026-12-03T21:00:03Z").endRunning().endState().endContainerStatus().endStatus().build();
+    }
+
+    private static Pod leaving() {
+        return new PodBuilder(ready()).editMetadata().withDeletionTimestamp("2026-12-03T21:05:00Z").endMetadata()
+                .build();
+    }
+
+    private static Pod crashLooping() {
+        return servingPod("iris-2").withNewStatus().withPhase("Running").withPodIP("10.0.0.8")
+                .addNewCondition().withType("Ready").withStatus("False").endCondition()
+                .addNewContainerStatus().withName("model-server").withRestartCount(4)
+                .withNewState().withNewWaiting().withReason("CrashLoopBackOff").endWaiting().endState()
+                .withNewLastState().withNewTerminated().withExitCode(1).withReason("Error")
+                .withMessage("model file /models/iris/model.onnx not found").endTerminated().endLastState()
+                .endContainerStatus().endStatus().build();
+    }
+
+    /** An oci:// model whose image cannot be pulled: the diagnosis names it from the pod's image volume. */
+    private static Pod pullingAModelImage() {
+        String model = "localhost:5000/nope/iris@sha256:" + "ab".repeat(32);
+        return servingPod("iris-3").editSpec().addNewVolume().withName("model-image").withNewImage()
+                .withReference(model).endImage().endVolume().endSpec()
+                .withNewStatus().withPhase("Pending").addNewContainerStatus().withName("model-server")
+                .withImage(ModelDeployments.IMAGE).withNewState().withNewWaiting().withReason("ImagePullBackOff")
+                .withMessage("Back-off pulling image \"" + model + "\": not found").endWaiting().endState()
+                .endContainerStatus().endStatus().build();
+    }
+
+    private static Pod copy(Pod pod) {
+        return Serialization.clone(pod);
+    }
+}
