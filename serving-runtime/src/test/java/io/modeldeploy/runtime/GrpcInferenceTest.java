@@ -184,6 +184,69 @@ class GrpcInferenceTest {
         }
     }
 
+    /**
+     * While another call holds the request budget, a call beyond it is refused by its size on the wire, before its
+     * message is parsed: bytes that are not even a ModelInferRequest get the budget's UNAVAILABLE, not a parse error.
+     */
+    @Test
+    void aCallBeyondTheRequestBudgetIsRefusedBeforeItsMessageIsParsedAndOneThatDoesNotParseIsABadRequest() throws Exception {
+        try (var runtime = TestRuntime.start(settings(Duration.ofMillis(1500)).withRequestBudget(4096))) {
+            ManagedChannel channel = channel(runtime);
+            var held = GRPCInferenceServiceGrpc.newFutureStub(channel).modelInfer(ModelInferRequest.newBuilder()
+                    .setModelName("iris").addInputs(input("FP32", 1).setContents(InferTensorContents.newBuilder()
+                            .addAllFp32Contents(List.of(6.2f, 3.4f, 5.4f, 2.3f)))).build());
+            Thread.sleep(300);
+            byte[] notAMessage = new byte[8192];
+            java.util.Arrays.fill(notAMessage, (byte) 0xff);
+
+            assertThatThrownBy(() -> io.grpc.stub.ClientCalls.blockingUnaryCall(channel, RAW_INFER,
+                    io.grpc.CallOptions.DEFAULT.withDeadlineAfter(10, TimeUnit.SECONDS), notAMessage))
+                    .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
+                        assertThat(e.getStatus().getCode()).as(e.getStatus().toString())
+                                .isEqualTo(Status.Code.UNAVAILABLE);
+                        assertThat(e.getStatus().getDescription()).startsWith("the server holds 0.0 MiB of "
+                                + "prediction requests, its budget is 0.0 MiB (from its heap) and this request is");
+                    });
+            assertThat(labels(held.get(5, TimeUnit.SECONDS).getRawOutputContents(0))).containsExactly("virginica");
+
+            // Within the budget (nothing else held), the same bytes are read, and refused for what they are.
+            assertThatThrownBy(() -> io.grpc.stub.ClientCalls.blockingUnaryCall(channel, RAW_INFER,
+                    io.grpc.CallOptions.DEFAULT.withDeadlineAfter(10, TimeUnit.SECONDS), notAMessage))
+                    .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
+                        assertThat(e.getStatus().getCode()).as(e.getStatus().toString())
+                                .isEqualTo(Status.Code.INVALID_ARGUMENT);
+                        assertThat(e.getStatus().getDescription())
+                                .isEqualTo("the message is not a ModelInfer request: Invalid protobuf byte sequence");
+                    });
+            assertThat(stub(runtime).modelInfer(ModelInferRequest.newBuilder().setModelName("iris")
+                    .addInputs(input("FP32", 1).setContents(InferTensorContents.newBuilder()
+                            .addAllFp32Contents(List.of(5.1f, 3.5f, 1.4f, 0.2f)))).build()).getOutputsCount())
+                    .as("still serving, its budget released").isEqualTo(2);
+        }
+    }
+
+    /** ModelInfer with the request's bytes as they are: what a client sends that the server cannot parse. */
+    private static final io.grpc.MethodDescriptor<byte[], byte[]> RAW_INFER = io.grpc.MethodDescriptor
+            .<byte[], byte[]>newBuilder().setType(io.grpc.MethodDescriptor.MethodType.UNARY)
+            .setFullMethodName(GRPCInferenceServiceGrpc.getModelInferMethod().getFullMethodName())
+            .setRequestMarshaller(new RawBytes()).setResponseMarshaller(new RawBytes()).build();
+
+    private static final class RawBytes implements io.grpc.MethodDescriptor.Marshaller<byte[]> {
+        @Override
+        public java.io.InputStream stream(byte[] value) {
+            return new java.io.ByteArrayInputStream(value);
+        }
+
+        @Override
+        public byte[] parse(java.io.InputStream stream) {
+            try {
+                return stream.readAllBytes();
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
+    }
+
     private RuntimeSettings settings(Duration latency) {
         return new RuntimeSettings(ExampleModels.iris().toString(), Optional.empty(), Optional.of("1"), "127.0.0.1", 0,
                 cache, new ModelService.BatchingSettings(32, 0, 1000), 1 << 20, Duration.ofSeconds(5))

@@ -100,14 +100,6 @@ final class GrpcInference extends GRPCInferenceServiceGrpc.GRPCInferenceServiceI
         long start = System.nanoTime();
         state.requestStarted();
         ModelService model = state.model().orElse(null);
-        long size = request.getSerializedSize();
-        if (!budget.tryAcquire(size)) {
-            metrics.request(INFER_ENDPOINT, 503, Duration.ofNanos(System.nanoTime() - start),
-                    model == null ? "none" : model.config().name(), model == null ? "none" : model.version());
-            state.requestEnded();
-            out.onError(Status.UNAVAILABLE.withDescription(budget.refusal(size)).asRuntimeException());
-            return;
-        }
         CompletableFuture<ModelInferResponse> answer;
         try {
             ModelService served = served(request.getModelName(), request.getModelVersion());
@@ -134,13 +126,23 @@ final class GrpcInference extends GRPCInferenceServiceGrpc.GRPCInferenceServiceI
             metrics.request(INFER_ENDPOINT, httpStatus(status), Duration.ofNanos(System.nanoTime() - start),
                     model == null ? "none" : model.config().name(), model == null ? "none" : model.version());
             state.requestEnded();
-            budget.release(size);
             if (error == null) {
                 answer(out, response);
             } else {
                 out.onError(status.asRuntimeException());
             }
         });
+    }
+
+    /**
+     * The answer to an inference call refused before it was read ({@link InboundMessages}): UNAVAILABLE with the
+     * budget's reason, counted in the metrics as the REST API's 503.
+     */
+    Status refused(long bytes) {
+        ModelService model = state.model().orElse(null);
+        metrics.request(INFER_ENDPOINT, 503, Duration.ZERO, model == null ? "none" : model.config().name(),
+                model == null ? "none" : model.version());
+        return Status.UNAVAILABLE.withDescription(budget.refusal(bytes));
     }
 
     /** The served model, if the request names it (and its version, when it names one). */

@@ -48,8 +48,10 @@ public final class GrpcServer implements AutoCloseable {
             thread.setDaemon(true);
             return thread;
         });
+        var inference = new GrpcInference(state, metrics, serverVersion, injectedLatency, budget);
         Server server = NettyServerBuilder.forAddress(new InetSocketAddress(host, port))
-                .addService(new GrpcInference(state, metrics, serverVersion, injectedLatency, budget))
+                .addService(new InboundMessages(GrpcInference.INFER_ENDPOINT.substring(1), budget, maxMessageBytes,
+                        inference::refused).guard(inference.bindService()))
                 .executor(executor)
                 .maxInboundMessageSize(maxMessageBytes)
                 .maxConnectionAge(MAX_CONNECTION_AGE.toSeconds(), TimeUnit.SECONDS)
