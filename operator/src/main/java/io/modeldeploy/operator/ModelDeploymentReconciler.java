@@ -229,7 +229,10 @@ public class ModelDeploymentReconciler implements Reconciler<ModelDeployment> {
                 md.getMetadata().getName(), why));
         context.managedWorkflowAndDependentResourceContext().reconcileManagedWorkflow();
 
-        var observed = new StatusAssessor.Observed(stable, replicas,
+        // Status tells of the Deployment as this reconcile left it: its own apply sends the operator no event, so a
+        // status of the Deployment as it was before ("Creating" for a new one) would stand until the next change.
+        var observed = new StatusAssessor.Observed(ServingDeployments.observed(context, md, Labels.TRACK_STABLE),
+                replicas,
                 pods.stream().filter(ModelDeploymentReconciler::stableTrack).toList(), revision,
                 rollout.map(t -> t.decision().state()), trafficProblem(md, context));
         ModelDeploymentStatus assessed = StatusAssessor.assess(md, observed, now);

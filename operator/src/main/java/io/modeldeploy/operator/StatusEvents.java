@@ -38,7 +38,8 @@ public class StatusEvents {
 
     public void recordTransitions(ModelDeployment md, ModelDeploymentStatus before, ModelDeploymentStatus after) {
         String oldRevision = before == null ? null : before.revision();
-        if (!Objects.equals(oldRevision, after.revision())) {
+        boolean newRevision = !Objects.equals(oldRevision, after.revision());
+        if (newRevision) {
             record(md, "Normal", "RevisionCreated", "rolling out revision " + after.revision() + " (model "
                     + md.getSpec().model().name() + " version " + md.getSpec().model().version() + ")");
         }
@@ -48,7 +49,9 @@ public class StatusEvents {
                 || !c.getReason().equals(newReady.getReason())).orElse(true);
         // While a canary rollout speaks for Ready, its own transition Event (rollout()) already tells.
         boolean toldByRollout = after.rollout() != null && newReady.getReason().equals(after.rollout().reason());
-        if (changed && !toldByRollout) {
+        // "rolling out revision ..." already tells that its pods are starting.
+        boolean toldByRevision = newRevision && Conditions.ROLLOUT_IN_PROGRESS.equals(newReady.getReason());
+        if (changed && !toldByRollout && !toldByRevision) {
             record(md, NORMAL.contains(newReady.getReason()) ? "Normal" : "Warning", newReady.getReason(),
                     newReady.getMessage());
         }

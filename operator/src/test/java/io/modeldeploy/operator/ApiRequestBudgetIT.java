@@ -28,9 +28,12 @@ class ApiRequestBudgetIT {
     static final int MODEL_DEPLOYMENTS = 20;
     /**
      * Requests (all but watches and the leader Lease's) per ModelDeployment brought to Ready: measured 11.1 on
-     * 2026-12-03 (docs/benchmarks.md), with room for the reconciles a slower machine adds.
+     * 2026-12-03 (docs/benchmarks.md), 6.3 since status tells of the Deployment as applied, with room for the
+     * reconciles a slower machine adds.
      */
-    static final double MAX_REQUESTS_PER_MODEL_DEPLOYMENT = 15;
+    static final double MAX_REQUESTS_PER_MODEL_DEPLOYMENT = 10;
+    /** Events per ModelDeployment brought to Ready: RevisionCreated and Available (measured 4 before 2026-12-03). */
+    static final double MAX_EVENTS_PER_MODEL_DEPLOYMENT = 2;
     /** Writes by reconciles of Ready ModelDeployments with nothing to change. */
     static final double MAX_IDLE_WRITES = 0;
 
@@ -63,6 +66,9 @@ class ApiRequestBudgetIT {
                 ready.minus(before), (long) (idle.reconciles() - ready.reconciles()), idleWrites, idle.minus(ready));
         assertThat(perModelDeployment).as("API requests per ModelDeployment to Ready")
                 .isLessThanOrEqualTo(MAX_REQUESTS_PER_MODEL_DEPLOYMENT);
+        assertThat((ready.byRequest().getOrDefault("POST events", 0.0) - before.byRequest().getOrDefault("POST events",
+                0.0)) / MODEL_DEPLOYMENTS).as("Events per ModelDeployment to Ready")
+                .isLessThanOrEqualTo(MAX_EVENTS_PER_MODEL_DEPLOYMENT);
         assertThat((double) idleWrites).as("writes by reconciles with nothing to change")
                 .isLessThanOrEqualTo(MAX_IDLE_WRITES);
     }

@@ -5,14 +5,19 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.modeldeploy.api.v1alpha1.AutoscalingSpec;
 import io.modeldeploy.api.v1alpha1.BatchingSpec;
 import io.modeldeploy.api.v1alpha1.ModelDeployment;
@@ -57,6 +62,7 @@ public final class OperatorScaleBenchmark {
             CrdInstaller.installAll(client, root.resolve("crds/generated"));
 
             String rawNs = namespace(client, "bench-raw");
+            SharedIndexInformer<Deployment> rawDeployments = client.apps().deployments().inNamespace(rawNs).inform();
             long rawStart = System.nanoTime();
             for (int i = 0; i < count; i++) {
                 ModelDeployment md = modelDeployment(rawNs, i);
@@ -67,41 +73,118 @@ public final class OperatorScaleBenchmark {
                 }
             }
             double rawCreated = seconds(rawStart);
-            await(() -> readyDeployments(client, rawNs) == count, Duration.ofMinutes(30));
+            await(() -> rawDeployments.getStore().list().stream().filter(OperatorScaleBenchmark::ready).count()
+                    == count, Duration.ofMinutes(60));
             double rawReady = seconds(rawStart);
+            rawDeployments.close();
             deleteAndWait(client, rawNs);
 
             String opNs = namespace(client, "bench-operator");
+            SharedIndexInformer<ModelDeployment> mds = client.resources(ModelDeployment.class).inNamespace(opNs)
+                    .inform();
             Path log = root.resolve("operator/target/bench-operator.log");
             try (OperatorProcess operator = OperatorProcess.start(
-                    root.resolve("operator/target/quarkus-app/quarkus-run.jar"), cluster, log,
-                    Map.of("MODELDEPLOY_RUNTIME_IMAGE", IMAGE))) {
+                    Path.of(System.getProperty("modeldeploy.bench.operator.jar",
+                            root.resolve("operator/target/quarkus-app/quarkus-run.jar").toString())), cluster, log,
+                    Map.of("MODELDEPLOY_RUNTIME_IMAGE", IMAGE), CHART_JVM)) {
+                var sampler = Executors.newSingleThreadScheduledExecutor();
                 long idleRss = operator.residentBytes();
+                AtomicLong peak = new AtomicLong(idleRss);
+                sampler.scheduleAtFixedRate(() -> peak.accumulateAndGet(operator.residentBytes(), Math::max),
+                        0, 500, TimeUnit.MILLISECONDS);
+                Requests before = Requests.of(operator.metrics());
                 long opStart = System.nanoTime();
                 for (int i = 0; i < count; i++) {
                     client.resource(modelDeployment(opNs, i)).inNamespace(opNs).create();
                 }
                 double opCreated = seconds(opStart);
-                long[] peak = {idleRss};
-                await(() -> {
-                    peak[0] = Math.max(peak[0], operator.residentBytes());
-                    return readyModelDeployments(client, opNs) == count;
-                }, Duration.ofMinutes(30));
+                await(() -> mds.getStore().list().stream().filter(OperatorScaleBenchmark::ready).count() == count,
+                        Duration.ofMinutes(60));
                 double opReady = seconds(opStart);
-                String reconciles = operator.metrics().lines()
-                        .filter(l -> l.startsWith("modeldeploy_reconciliations_total")).findFirst().orElse("?");
-                deleteAndWait(client, opNs);
+                Requests ready = Requests.of(operator.metrics());
+                long readyRss = operator.residentBytes();
+                long liveHeap = liveHeapBytes(operator.pid());
+                sampler.shutdownNow();
+                mds.close();
 
-                System.out.printf("%n| run (N = %d) | all created (s) | all Ready (s) | operator RSS idle / peak (MiB) |%n",
-                        count);
-                System.out.println("|---|---|---|---|");
-                System.out.printf("| plain Fabric8 loop, %d children | %.1f | %.1f | — |%n", 3 * count, rawCreated,
-                        rawReady);
-                System.out.printf("| operator, %d ModelDeployments | %.1f | %.1f | %d / %d |%n", count, opCreated,
-                        opReady, idleRss >> 20, peak[0] >> 20);
-                System.out.printf("| ratio operator / plain loop (all Ready) | | %.2f | |%n", opReady / rawReady);
-                System.out.println("reconciliations: " + reconciles);
+                double reconciles = ready.reconciles() - before.reconciles();
+                System.out.printf("%n| run (N = %d) | all created (s) | all Ready (s) | operator RSS idle / peak / "
+                        + "at Ready (MiB) | live heap at Ready (MiB) |%n", count);
+                System.out.println("|---|---|---|---|---|");
+                System.out.printf("| plain Fabric8 loop, %d children | %.1f | %.1f | — | — |%n", 3 * count,
+                        rawCreated, rawReady);
+                System.out.printf("| operator, %d ModelDeployments | %.1f | %.1f | %d / %d / %d | %d |%n", count,
+                        opCreated, opReady, idleRss >> 20, peak.get() >> 20, readyRss >> 20, liveHeap >> 20);
+                System.out.printf("| ratio operator / plain loop (all Ready) | | %.2f | | |%n", opReady / rawReady);
+                System.out.printf("reconciliations: %.0f (%.1f per ModelDeployment, %.1f/s until all Ready)%n",
+                        reconciles, reconciles / count, reconciles / opReady);
+                System.out.printf("API requests to Ready (no watches, no leases): %d (%.1f per ModelDeployment) %s%n",
+                        ready.requests() - before.requests(), (ready.requests() - before.requests()) / (double) count,
+                        ready.minus(before));
+                deleteAndWait(client, opNs);
             }
+        }
+    }
+
+    /**
+     * The operator's JVM as the Helm chart's defaults run it: a 768 MiB memory limit, the heap's ceiling at 70% of
+     * it, and the serial collector, which the JVM picks by itself in a container of less than 1,792 MiB.
+     */
+    private static final List<String> CHART_JVM = List.of("-XX:MaxRAM=768m", "-XX:MaxRAMPercentage=70",
+            "-XX:+UseSerialGC");
+
+    /** What is live on the heap: jcmd's class histogram runs a full collection first and prints the total. */
+    private static long liveHeapBytes(long pid) throws Exception {
+        Process jcmd = new ProcessBuilder("jcmd", Long.toString(pid), "GC.class_histogram").start();
+        String out = new String(jcmd.getInputStream().readAllBytes());
+        jcmd.waitFor();
+        return out.lines().filter(l -> l.strip().startsWith("Total")).findFirst()
+                .map(l -> Long.parseLong(l.strip().split("\\s+")[2])).orElse(-1L);
+    }
+
+    private static boolean ready(Deployment d) {
+        return d.getStatus() != null && Integer.valueOf(1).equals(d.getStatus().getReadyReplicas());
+    }
+
+    private static boolean ready(ModelDeployment md) {
+        return md.getStatus() != null && md.getStatus().conditions() != null
+                && md.getStatus().conditions().stream().anyMatch(c -> c.getType().equals(Conditions.READY)
+                        && c.getStatus().equals(Conditions.TRUE));
+    }
+
+    /** The operator's own request counts (modeldeploy_api_requests_total) and reconciliations, from its metrics. */
+    record Requests(Map<String, Double> byRequest, double reconciles) {
+        static Requests of(String metrics) {
+            var byRequest = new TreeMap<String, Double>();
+            double reconciles = 0;
+            for (String line : metrics.split("\n")) {
+                if (line.startsWith("modeldeploy_api_requests_total{")) {
+                    byRequest.put(line.replaceAll(".*verb=\"([A-Z]+)\".*", "$1") + " "
+                            + line.replaceAll(".*resource=\"([^\"]+)\".*", "$1"),
+                            Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)));
+                } else if (line.startsWith("modeldeploy_reconciliations_total")) {
+                    reconciles = Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+                }
+            }
+            return new Requests(byRequest, reconciles);
+        }
+
+        /** All but watches and the leader Lease's, which do not grow with ModelDeployments. */
+        long requests() {
+            return (long) byRequest.entrySet().stream()
+                    .filter(e -> !e.getKey().startsWith("WATCH ") && !e.getKey().endsWith(" leases"))
+                    .mapToDouble(Map.Entry::getValue).sum();
+        }
+
+        String minus(Requests earlier) {
+            var diff = new TreeMap<String, Long>();
+            byRequest.forEach((key, n) -> {
+                long d = (long) (n - earlier.byRequest.getOrDefault(key, 0.0));
+                if (d > 0 && !key.endsWith(" leases")) {
+                    diff.put(key, d);
+                }
+            });
+            return diff.toString();
         }
     }
 
@@ -118,20 +201,6 @@ public final class OperatorScaleBenchmark {
         return md;
     }
 
-    private static long readyDeployments(KubernetesClient client, String ns) {
-        return client.apps().deployments().inNamespace(ns).list().getItems().stream()
-                .filter(d -> d.getStatus() != null && Integer.valueOf(1).equals(d.getStatus().getReadyReplicas()))
-                .count();
-    }
-
-    private static long readyModelDeployments(KubernetesClient client, String ns) {
-        return client.resources(ModelDeployment.class).inNamespace(ns).list().getItems().stream()
-                .filter(md -> md.getStatus() != null && md.getStatus().conditions() != null
-                        && md.getStatus().conditions().stream().anyMatch(c -> c.getType().equals(Conditions.READY)
-                                && c.getStatus().equals(Conditions.TRUE)))
-                .count();
-    }
-
     private static String namespace(KubernetesClient client, String name) {
         client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(name).endMetadata().build())
                 .create();
@@ -140,7 +209,7 @@ public final class OperatorScaleBenchmark {
 
     private static void deleteAndWait(KubernetesClient client, String ns) throws InterruptedException {
         client.namespaces().withName(ns).delete();
-        await(() -> client.namespaces().withName(ns).get() == null, Duration.ofMinutes(15));
+        await(() -> client.namespaces().withName(ns).get() == null, Duration.ofMinutes(30));
     }
 
     private static void await(BooleanSupplier done, Duration timeout) throws InterruptedException {
