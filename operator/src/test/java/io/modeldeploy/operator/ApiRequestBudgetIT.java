@@ -40,7 +40,7 @@ class ApiRequestBudgetIT {
     @Test
     void modelDeploymentsReachReadyWithinTheirRequestBudgetAndIdleOnesWriteNothing(KubernetesClient client,
             OperatorProcess operator) {
-        Counts before = Counts.of(operator.metrics());
+        OperatorCounts before = OperatorCounts.of(operator.metrics());
         List<String> names = IntStream.range(0, MODEL_DEPLOYMENTS).mapToObj(i -> "iris-" + i).toList();
         names.forEach(name -> client.resource(iris(name)).create());
         await().atMost(Duration.ofMinutes(3)).until(() -> names.stream().allMatch(name ->
@@ -48,16 +48,16 @@ class ApiRequestBudgetIT {
                         "1.0.0")));
         // Let the last status writes and the events they cause settle.
         await().pollDelay(Duration.ofSeconds(5)).atMost(Duration.ofSeconds(6)).until(() -> true);
-        Counts ready = Counts.of(operator.metrics());
+        OperatorCounts ready = OperatorCounts.of(operator.metrics());
 
         // A reconcile of each, with nothing to change: a rollout action on a ModelDeployment without a canary is
         // read and does nothing. An apply that the API server's stored object never matches (a quantity it writes
         // in another form) would send a write each time.
         names.forEach(name -> UserEdits.requestRolloutAction(client, name, "promote-check"));
-        await().atMost(Duration.ofSeconds(30)).until(() -> Counts.of(operator.metrics()).reconciles()
+        await().atMost(Duration.ofSeconds(30)).until(() -> OperatorCounts.of(operator.metrics()).reconciles()
                 >= ready.reconciles() + MODEL_DEPLOYMENTS);
         await().pollDelay(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(3)).until(() -> true);
-        Counts idle = Counts.of(operator.metrics());
+        OperatorCounts idle = OperatorCounts.of(operator.metrics());
 
         double perModelDeployment = (ready.requests() - before.requests()) / (double) MODEL_DEPLOYMENTS;
         long idleWrites = idle.writes() - ready.writes();
@@ -80,7 +80,7 @@ class ApiRequestBudgetIT {
      */
     @Test
     void eachKindIsListedAndCachedOnce(OperatorProcess operator) {
-        Counts counts = Counts.of(operator.metrics());
+        OperatorCounts counts = OperatorCounts.of(operator.metrics());
 
         assertThat(counts.byRequest()).as("requests since the operator started")
                 .containsEntry("LIST deployments", 1.0)
@@ -95,49 +95,5 @@ class ApiRequestBudgetIT {
         md.setSpec(new ModelDeploymentSpec(new ModelSpec("iris", "1.0.0", ModelFormat.ONNX, "file:///models/iris",
                 null, null), null, 2, null, null, null, null, null, 600, null));
         return md;
-    }
-
-    /** The operator's own counts from its /q/metrics, by "VERB resource". */
-    record Counts(java.util.Map<String, Double> byRequest, double reconciles) {
-        static Counts of(String metrics) {
-            var byRequest = new java.util.TreeMap<String, Double>();
-            double reconciles = 0;
-            for (String line : metrics.split("\n")) {
-                if (line.startsWith("modeldeploy_api_requests_total{")) {
-                    String verb = line.replaceAll(".*verb=\"([A-Z]+)\".*", "$1");
-                    String resource = line.replaceAll(".*resource=\"([^\"]+)\".*", "$1");
-                    byRequest.put(verb + " " + resource, Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)));
-                } else if (line.startsWith("modeldeploy_reconciliations_total")) {
-                    reconciles = Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
-                }
-            }
-            return new Counts(byRequest, reconciles);
-        }
-
-        /** Every request but watches and the leader Lease's renewals, which do not grow with ModelDeployments. */
-        long requests() {
-            return (long) byRequest.entrySet().stream()
-                    .filter(e -> !e.getKey().startsWith("WATCH ") && !e.getKey().endsWith(" leases"))
-                    .mapToDouble(java.util.Map.Entry::getValue).sum();
-        }
-
-        /** Writes, but the leader Lease's renewals. */
-        long writes() {
-            return (long) byRequest.entrySet().stream()
-                    .filter(e -> List.of("POST", "PUT", "PATCH", "DELETE").contains(e.getKey().split(" ")[0])
-                            && !e.getKey().endsWith(" leases"))
-                    .mapToDouble(java.util.Map.Entry::getValue).sum();
-        }
-
-        String minus(Counts earlier) {
-            var diff = new java.util.TreeMap<String, Long>();
-            byRequest.forEach((key, n) -> {
-                long d = (long) (n - earlier.byRequest.getOrDefault(key, 0.0));
-                if (d > 0) {
-                    diff.put(key, d);
-                }
-            });
-            return diff.toString();
-        }
     }
 }

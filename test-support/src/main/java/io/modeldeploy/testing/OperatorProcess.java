@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -38,6 +39,12 @@ public final class OperatorProcess implements AutoCloseable {
      * @param log file that receives the operator's output (appended, so restarts keep the earlier lines)
      */
     public static OperatorProcess start(Path jar, TestCluster cluster, Path log, Map<String, String> env) {
+        return start(jar, cluster, log, env, List.of("-Xmx512m"));
+    }
+
+    /** As {@link #start(Path, TestCluster, Path, Map)}, with these JVM options instead of the tests' heap ceiling. */
+    public static OperatorProcess start(Path jar, TestCluster cluster, Path log, Map<String, String> env,
+            List<String> jvmOptions) {
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException("operator jar " + jar + " does not exist; build it with ./mvnw package");
         }
@@ -48,7 +55,10 @@ public final class OperatorProcess implements AutoCloseable {
             Files.writeString(kubeconfig, cluster.kubeconfig());
             int port = freePort();
             String java = ProcessHandle.current().info().command().orElse("java");
-            var builder = new ProcessBuilder(List.of(java, "-Xmx512m", "-jar", jar.toString()))
+            var command = new ArrayList<>(List.of(java));
+            command.addAll(jvmOptions);
+            command.addAll(List.of("-jar", jar.toString()));
+            var builder = new ProcessBuilder(command)
                     .redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
             builder.environment().put("KUBECONFIG", kubeconfig.toString());
@@ -109,6 +119,11 @@ public final class OperatorProcess implements AutoCloseable {
         } catch (IOException e) {
             return 0;
         }
+    }
+
+    /** The operator's process id (for jcmd). */
+    public long pid() {
+        return process.pid();
     }
 
     public Path log() {

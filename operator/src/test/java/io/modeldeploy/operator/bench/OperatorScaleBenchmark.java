@@ -5,7 +5,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -27,6 +26,7 @@ import io.modeldeploy.api.v1alpha1.ModelSpec;
 import io.modeldeploy.api.v1alpha1.ProbeSpec;
 import io.modeldeploy.api.v1alpha1.ProbesSpec;
 import io.modeldeploy.api.v1alpha1.RuntimeSpec;
+import io.modeldeploy.operator.OperatorCounts;
 import io.modeldeploy.operator.resources.ServingAutoscaler;
 import io.modeldeploy.operator.resources.ServingDeployment;
 import io.modeldeploy.operator.resources.ServingService;
@@ -57,28 +57,22 @@ public final class OperatorScaleBenchmark {
     private static void run(String[] args) throws Exception {
         int count = args.length > 0 ? Integer.parseInt(args[0]) : 1000;
         Path root = RepositoryRoot.find();
-        KwokTestbed cluster = KwokTestbed.start(root);
+        // Each phase runs on a fresh test cluster: deleting tens of thousands of objects between them would take
+        // longer than the phases, and what is left would weigh on the next one.
+        String phases = System.getProperty("modeldeploy.bench.phases", "loop,operator");
+        double[] loop = {Double.NaN, Double.NaN};
+        if (phases.contains("loop")) {
+            loop = loopPhase(root, count);
+            System.out.printf("%nplain Fabric8 loop, %d children: all created %.1f s, all Ready %.1f s%n", 3 * count,
+                    loop[0], loop[1]);
+        }
+        if (!phases.contains("operator")) {
+            return;
+        }
+
+        KwokTestbed cluster = freshCluster(root);
         try (KubernetesClient client = new KubernetesClientBuilder().withConfig(cluster.config()).build()) {
             CrdInstaller.installAll(client, root.resolve("crds/generated"));
-
-            String rawNs = namespace(client, "bench-raw");
-            SharedIndexInformer<Deployment> rawDeployments = client.apps().deployments().inNamespace(rawNs).inform();
-            long rawStart = System.nanoTime();
-            for (int i = 0; i < count; i++) {
-                ModelDeployment md = modelDeployment(rawNs, i);
-                for (HasMetadata child : List.of(ServingDeployment.desired(md, IMAGE, ServingDeployment.replicas(md, Optional.empty())),
-                        ServingService.desired(md), ServingAutoscaler.desired(md))) {
-                    child.getMetadata().setOwnerReferences(null); // no owner exists in this phase
-                    client.resource(child).inNamespace(rawNs).create();
-                }
-            }
-            double rawCreated = seconds(rawStart);
-            await(() -> rawDeployments.getStore().list().stream().filter(OperatorScaleBenchmark::ready).count()
-                    == count, Duration.ofMinutes(60));
-            double rawReady = seconds(rawStart);
-            rawDeployments.close();
-            deleteAndWait(client, rawNs);
-
             String opNs = namespace(client, "bench-operator");
             SharedIndexInformer<ModelDeployment> mds = client.resources(ModelDeployment.class).inNamespace(opNs)
                     .inform();
@@ -92,7 +86,7 @@ public final class OperatorScaleBenchmark {
                 AtomicLong peak = new AtomicLong(idleRss);
                 sampler.scheduleAtFixedRate(() -> peak.accumulateAndGet(operator.residentBytes(), Math::max),
                         0, 500, TimeUnit.MILLISECONDS);
-                Requests before = Requests.of(operator.metrics());
+                OperatorCounts before = OperatorCounts.of(operator.metrics());
                 long opStart = System.nanoTime();
                 for (int i = 0; i < count; i++) {
                     client.resource(modelDeployment(opNs, i)).inNamespace(opNs).create();
@@ -101,36 +95,62 @@ public final class OperatorScaleBenchmark {
                 await(() -> mds.getStore().list().stream().filter(OperatorScaleBenchmark::ready).count() == count,
                         Duration.ofMinutes(60));
                 double opReady = seconds(opStart);
-                Requests ready = Requests.of(operator.metrics());
+                OperatorCounts ready = OperatorCounts.of(operator.metrics());
                 long readyRss = operator.residentBytes();
                 long liveHeap = liveHeapBytes(operator.pid());
                 sampler.shutdownNow();
                 mds.close();
 
                 double reconciles = ready.reconciles() - before.reconciles();
+                System.out.printf("%noperator JVM: %s%n", String.join(" ", CHART_JVM));
                 System.out.printf("%n| run (N = %d) | all created (s) | all Ready (s) | operator RSS idle / peak / "
                         + "at Ready (MiB) | live heap at Ready (MiB) |%n", count);
                 System.out.println("|---|---|---|---|---|");
                 System.out.printf("| plain Fabric8 loop, %d children | %.1f | %.1f | — | — |%n", 3 * count,
-                        rawCreated, rawReady);
+                        loop[0], loop[1]);
                 System.out.printf("| operator, %d ModelDeployments | %.1f | %.1f | %d / %d / %d | %d |%n", count,
                         opCreated, opReady, idleRss >> 20, peak.get() >> 20, readyRss >> 20, liveHeap >> 20);
-                System.out.printf("| ratio operator / plain loop (all Ready) | | %.2f | | |%n", opReady / rawReady);
+                System.out.printf("| ratio operator / plain loop (all Ready) | | %.2f | | |%n", opReady / loop[1]);
                 System.out.printf("reconciliations: %.0f (%.1f per ModelDeployment, %.1f/s until all Ready)%n",
                         reconciles, reconciles / count, reconciles / opReady);
                 System.out.printf("API requests to Ready (no watches, no leases): %d (%.1f per ModelDeployment) %s%n",
                         ready.requests() - before.requests(), (ready.requests() - before.requests()) / (double) count,
                         ready.minus(before));
-                deleteAndWait(client, opNs);
             }
         }
     }
 
+    /** The plain loop on a new cluster: seconds until its 3N children are created, and until all are Ready. */
+    private static double[] loopPhase(Path root, int count) throws Exception {
+        KwokTestbed cluster = freshCluster(root);
+        try (KubernetesClient client = new KubernetesClientBuilder().withConfig(cluster.config()).build()) {
+            String rawNs = namespace(client, "bench-raw");
+            SharedIndexInformer<Deployment> rawDeployments = client.apps().deployments().inNamespace(rawNs).inform();
+            long rawStart = System.nanoTime();
+            for (int i = 0; i < count; i++) {
+                ModelDeployment md = modelDeployment(rawNs, i);
+                for (HasMetadata child : List.of(ServingDeployment.desired(md, IMAGE, ServingDeployment.replicas(md, Optional.empty())),
+                        ServingService.desired(md), ServingAutoscaler.desired(md))) {
+                    child.getMetadata().setOwnerReferences(null); // no owner exists in this phase
+                    client.resource(child).inNamespace(rawNs).create();
+                }
+            }
+            double created = seconds(rawStart);
+            await(() -> rawDeployments.getStore().list().stream().filter(OperatorScaleBenchmark::ready).count()
+                    == count, Duration.ofMinutes(60));
+            double ready = seconds(rawStart);
+            rawDeployments.close();
+            return new double[] {created, ready};
+        }
+    }
+
     /**
-     * The operator's JVM as the Helm chart's defaults run it: a 768 MiB memory limit, the heap's ceiling at 70% of
-     * it, and the serial collector, which the JVM picks by itself in a container of less than 1,792 MiB.
+     * The operator's JVM as the Helm chart runs it in a container with this memory limit (the chart's default is
+     * 768 MiB): the heap's ceiling at 70% of it, and the serial collector, which the JVM picks by itself in a
+     * container of less than 1,792 MiB.
      */
-    private static final List<String> CHART_JVM = List.of("-XX:MaxRAM=768m", "-XX:MaxRAMPercentage=70",
+    private static final String MEMORY_LIMIT = System.getProperty("modeldeploy.bench.operator.memory", "768m");
+    private static final List<String> CHART_JVM = List.of("-XX:MaxRAM=" + MEMORY_LIMIT, "-XX:MaxRAMPercentage=70",
             "-XX:+UseSerialGC");
 
     /** What is live on the heap: jcmd's class histogram runs a full collection first and prints the total. */
@@ -152,42 +172,6 @@ public final class OperatorScaleBenchmark {
                         && c.getStatus().equals(Conditions.TRUE));
     }
 
-    /** The operator's own request counts (modeldeploy_api_requests_total) and reconciliations, from its metrics. */
-    record Requests(Map<String, Double> byRequest, double reconciles) {
-        static Requests of(String metrics) {
-            var byRequest = new TreeMap<String, Double>();
-            double reconciles = 0;
-            for (String line : metrics.split("\n")) {
-                if (line.startsWith("modeldeploy_api_requests_total{")) {
-                    byRequest.put(line.replaceAll(".*verb=\"([A-Z]+)\".*", "$1") + " "
-                            + line.replaceAll(".*resource=\"([^\"]+)\".*", "$1"),
-                            Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)));
-                } else if (line.startsWith("modeldeploy_reconciliations_total")) {
-                    reconciles = Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
-                }
-            }
-            return new Requests(byRequest, reconciles);
-        }
-
-        /** All but watches and the leader Lease's, which do not grow with ModelDeployments. */
-        long requests() {
-            return (long) byRequest.entrySet().stream()
-                    .filter(e -> !e.getKey().startsWith("WATCH ") && !e.getKey().endsWith(" leases"))
-                    .mapToDouble(Map.Entry::getValue).sum();
-        }
-
-        String minus(Requests earlier) {
-            var diff = new TreeMap<String, Long>();
-            byRequest.forEach((key, n) -> {
-                long d = (long) (n - earlier.byRequest.getOrDefault(key, 0.0));
-                if (d > 0 && !key.endsWith(" leases")) {
-                    diff.put(key, d);
-                }
-            });
-            return diff.toString();
-        }
-    }
-
     private static ModelDeployment modelDeployment(String namespace, int i) {
         var md = new ModelDeployment();
         md.setMetadata(new ObjectMetaBuilder().withName("model-" + i).withNamespace(namespace).build());
@@ -207,9 +191,13 @@ public final class OperatorScaleBenchmark {
         return name;
     }
 
-    private static void deleteAndWait(KubernetesClient client, String ns) throws InterruptedException {
-        client.namespaces().withName(ns).delete();
-        await(() -> client.namespaces().withName(ns).get() == null, Duration.ofMinutes(30));
+    /** Deletes the test cluster, if one runs, and starts a new one (hack/testbed down, then up). */
+    private static KwokTestbed freshCluster(Path root) throws Exception {
+        Process down = new ProcessBuilder(root.resolve("hack/testbed").toString(), "down").inheritIO().start();
+        if (down.waitFor() != 0) {
+            throw new IllegalStateException("hack/testbed down failed");
+        }
+        return KwokTestbed.start(root);
     }
 
     private static void await(BooleanSupplier done, Duration timeout) throws InterruptedException {
