@@ -2,6 +2,7 @@ package io.modeldeploy.runtime.grpc;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
@@ -99,7 +100,7 @@ final class GrpcInference extends GRPCInferenceServiceGrpc.GRPCInferenceServiceI
     public void modelInfer(ModelInferRequest request, StreamObserver<ModelInferResponse> out) {
         long start = System.nanoTime();
         state.requestStarted();
-        ModelService model = state.model().orElse(null);
+        Optional<ModelService> model = state.model();
         CompletableFuture<ModelInferResponse> answer;
         try {
             ModelService served = served(request.getModelName(), request.getModelVersion());
@@ -123,8 +124,7 @@ final class GrpcInference extends GRPCInferenceServiceGrpc.GRPCInferenceServiceI
         answer.whenComplete((response, error) -> {
             Status status = error == null ? Status.OK : status(error instanceof CompletionException
                     ? error.getCause() : error);
-            metrics.request(INFER_ENDPOINT, httpStatus(status), Duration.ofNanos(System.nanoTime() - start),
-                    model == null ? "none" : model.config().name(), model == null ? "none" : model.version());
+            metrics.request(INFER_ENDPOINT, httpStatus(status), Duration.ofNanos(System.nanoTime() - start), model);
             state.requestEnded();
             if (error == null) {
                 answer(out, response);
@@ -139,9 +139,7 @@ final class GrpcInference extends GRPCInferenceServiceGrpc.GRPCInferenceServiceI
      * budget's reason, counted in the metrics as the REST API's 503.
      */
     Status refused(long bytes) {
-        ModelService model = state.model().orElse(null);
-        metrics.request(INFER_ENDPOINT, 503, Duration.ZERO, model == null ? "none" : model.config().name(),
-                model == null ? "none" : model.version());
+        metrics.request(INFER_ENDPOINT, 503, Duration.ZERO, state.model());
         return Status.UNAVAILABLE.withDescription(budget.refusal(bytes));
     }
 

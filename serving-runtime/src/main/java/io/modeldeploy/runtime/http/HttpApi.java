@@ -265,10 +265,8 @@ public final class HttpApi {
         }
         ctx.addEndHandler(v -> {
             state.requestEnded();
-            ModelService model = state.model().orElse(null);
             metrics.request(endpoint(ctx.request().path()), ctx.response().getStatusCode(),
-                    Duration.ofNanos(System.nanoTime() - start), model == null ? "none" : model.config().name(),
-                    model == null ? "none" : model.version());
+                    Duration.ofNanos(System.nanoTime() - start), state.model());
         });
         ctx.next();
     }

@@ -2,6 +2,7 @@ package io.modeldeploy.runtime.http;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 
 import io.micrometer.core.instrument.Counter;
@@ -12,6 +13,7 @@ import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.prometheus.metrics.core.metrics.Histogram;
+import io.modeldeploy.runtime.inference.ModelService;
 import io.modeldeploy.runtime.inference.Prediction;
 import io.modeldeploy.runtime.shadow.ShadowComparison;
 import io.modeldeploy.runtime.shadow.ShadowMirror;
@@ -56,8 +58,9 @@ public final class RuntimeMetrics {
      * One answered request, labelled with the model and version that served it ({@code none} before a model is
      * loaded), so that a canary's requests, errors and latency read apart from the stable version's.
      */
-    public void request(String endpoint, int status, Duration latency, String model, String version) {
-        Tags tags = Tags.of("endpoint", endpoint, "model", model, "version", version);
+    public void request(String endpoint, int status, Duration latency, Optional<ModelService> served) {
+        Tags tags = Tags.of("endpoint", endpoint, "model", served.map(m -> m.config().name()).orElse("none"),
+                "version", served.map(ModelService::version).orElse("none"));
         Counter.builder("modeldeploy.requests").tags(tags).tag("status", Integer.toString(status))
                 .description("HTTP requests answered").register(registry).increment();
         Timer.builder("modeldeploy.request.latency").tags(tags).publishPercentileHistogram()
