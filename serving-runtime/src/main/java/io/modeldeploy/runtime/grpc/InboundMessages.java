@@ -21,9 +21,9 @@ import io.modeldeploy.runtime.http.BodyBudget;
  * What the gRPC server does with a message before its service sees it: a message that does not parse gets
  * INVALID_ARGUMENT saying so (grpc-java's own answer is UNKNOWN, "Application error processing RPC", with a stack
  * trace in the log), and an inference call is charged to the request budget with its size on the wire, before
- * its message is parsed, as the REST API charges a body's declared length before reading it. Parsing a ModelInferRequest
- * allocates its tensors on the heap; a call beyond the budget gets UNAVAILABLE without that. The bytes are held
- * until the call is answered (or cancelled).
+ * its message is parsed, as the REST API charges a body's declared length before reading it. Parsing a
+ * ModelInferRequest allocates its tensors on the heap; a call beyond the budget gets UNAVAILABLE without that. The
+ * bytes are held until the call is answered (or cancelled).
  * <p>
  * It sees messages as grpc-java buffered them ({@link ServerInterceptors#useInputStreamMessages}): an uncompressed
  * message's stream knows its length; a compressed one's does not, and is charged the largest message allowed.
