@@ -38,6 +38,12 @@ public final class KwokTestbed implements TestCluster {
         }
     }
 
+    /** Deletes the test cluster, if one runs, and starts a new one ({@code hack/testbed down}, then {@link #start}). */
+    public static KwokTestbed fresh(Path root) {
+        run(root.resolve("hack/testbed"), "down");
+        return start(root);
+    }
+
     /**
      * The folder of the Gateway API CRD manifests that {@code hack/testbed} fetched (the same for every cluster
      * backend: the CRDs come from the Go module proxy, not from the cluster).

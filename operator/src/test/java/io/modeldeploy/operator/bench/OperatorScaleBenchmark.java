@@ -70,7 +70,7 @@ public final class OperatorScaleBenchmark {
             return;
         }
 
-        KwokTestbed cluster = freshCluster(root);
+        KwokTestbed cluster = KwokTestbed.fresh(root);
         try (KubernetesClient client = new KubernetesClientBuilder().withConfig(cluster.config()).build()) {
             CrdInstaller.installAll(client, root.resolve("crds/generated"));
             String opNs = namespace(client, "bench-operator");
@@ -122,7 +122,7 @@ public final class OperatorScaleBenchmark {
 
     /** The plain loop on a new cluster: seconds until its 3N children are created, and until all are Ready. */
     private static double[] loopPhase(Path root, int count) throws Exception {
-        KwokTestbed cluster = freshCluster(root);
+        KwokTestbed cluster = KwokTestbed.fresh(root);
         try (KubernetesClient client = new KubernetesClientBuilder().withConfig(cluster.config()).build()) {
             String rawNs = namespace(client, "bench-raw");
             SharedIndexInformer<Deployment> rawDeployments = client.apps().deployments().inNamespace(rawNs).inform();
@@ -189,15 +189,6 @@ public final class OperatorScaleBenchmark {
         client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(name).endMetadata().build())
                 .create();
         return name;
-    }
-
-    /** Deletes the test cluster, if one runs, and starts a new one (hack/testbed down, then up). */
-    private static KwokTestbed freshCluster(Path root) throws Exception {
-        Process down = new ProcessBuilder(root.resolve("hack/testbed").toString(), "down").inheritIO().start();
-        if (down.waitFor() != 0) {
-            throw new IllegalStateException("hack/testbed down failed");
-        }
-        return KwokTestbed.start(root);
     }
 
     private static void await(BooleanSupplier done, Duration timeout) throws InterruptedException {
