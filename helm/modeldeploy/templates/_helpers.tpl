@@ -51,7 +51,7 @@ app.kubernetes.io/component: operator
   resources: [horizontalpodautoscalers]
   verbs: [get, list, watch, create, patch, update, delete]
 - apiGroups: [gateway.networking.k8s.io]
-  resources: [httproutes]
+  resources: [httproutes, grpcroutes]
   verbs: [get, list, watch, create, patch, update, delete]
 - apiGroups: [""]
   resources: [pods]

@@ -618,6 +618,19 @@ class RealPodsIT {
                 }
                 // Traefik's smooth weighted round robin alternates the two backends; the load's requests interleave.
                 assertThat(byVersion.get("2.0.0")).as("answers by version %s", byVersion).isBetween(35, 65);
+                // gRPC calls through the Gateway are weighed by the GRPCRoute, call by call on one connection.
+                try (ServiceGrpc grpc = ServiceGrpc.toGateway(gateway.url(), "iris")) {
+                    ClusterState.until(cluster, ns.name(), Duration.ofSeconds(30),
+                            () -> "2.0.0".equals(grpc.predict().version()));
+                    var grpcByVersion = new HashMap<String, Integer>();
+                    for (int i = 0; i < 100; i++) {
+                        ServiceTraffic.Answer answer = grpc.predict();
+                        assertThat(answer.status()).as(answer.body()).isEqualTo(200);
+                        grpcByVersion.merge(answer.version(), 1, Integer::sum);
+                    }
+                    assertThat(grpcByVersion.get("2.0.0")).as("gRPC answers by version %s", grpcByVersion)
+                            .isBetween(35, 65);
+                }
 
                 UserEdits.requestRolloutAction(client, Manifests.CANARY, "promote");
                 ClusterState.until(cluster, ns.name(), READY, () -> ModelDeploymentStates.servesVersion(md(client),

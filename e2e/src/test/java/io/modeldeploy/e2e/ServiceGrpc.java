@@ -46,6 +46,12 @@ final class ServiceGrpc implements AutoCloseable {
                 model);
     }
 
+    /** A channel to a Gateway's listener at {@code base} (its host and port), which routes by its GRPCRoutes. */
+    static ServiceGrpc toGateway(java.net.URI base, String model) {
+        return new ServiceGrpc(NettyChannelBuilder.forAddress(base.getHost(), base.getPort()).usePlaintext().build(),
+                model);
+    }
+
     /** One inference on a new channel, waiting up to 30 s for the Service to take the connection. */
     static Answer infer(KubernetesClient client, String service, String model, float[][] rows) {
         try (var grpc = to(client, service, model)) {

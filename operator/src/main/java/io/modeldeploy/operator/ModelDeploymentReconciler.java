@@ -40,6 +40,7 @@ import io.modeldeploy.operator.analysis.CanaryAnalyses;
 import io.modeldeploy.operator.dependents.AutoscalingEnabled;
 import io.modeldeploy.operator.dependents.CanaryDeploymentDependent;
 import io.modeldeploy.operator.dependents.CanaryRuns;
+import io.modeldeploy.operator.dependents.GrpcRouteCrdPresent;
 import io.modeldeploy.operator.dependents.HttpRouteCrdPresent;
 import io.modeldeploy.operator.dependents.PinnedModel;
 import io.modeldeploy.operator.dependents.RolloutTargets;
@@ -48,6 +49,7 @@ import io.modeldeploy.operator.dependents.ServingAutoscalerDependent;
 import io.modeldeploy.operator.dependents.ServingDeploymentDependent;
 import io.modeldeploy.operator.dependents.ServingDeployments;
 import io.modeldeploy.operator.dependents.ServingReplicas;
+import io.modeldeploy.operator.dependents.ServingGrpcRouteDependent;
 import io.modeldeploy.operator.dependents.ServingRouteDependent;
 import io.modeldeploy.operator.dependents.ServingServiceDependent;
 import io.modeldeploy.operator.dependents.ShadowServiceDependent;
@@ -93,6 +95,8 @@ import io.modeldeploy.operator.status.StatusAssessor;
                 useEventSourceWithName = ModelDeploymentReconciler.SERVICES),
         @Dependent(name = "route", type = ServingRouteDependent.class, activationCondition = HttpRouteCrdPresent.class,
                 reconcilePrecondition = RoutedByGateway.class),
+        @Dependent(name = "grpc-route", type = ServingGrpcRouteDependent.class,
+                activationCondition = GrpcRouteCrdPresent.class, reconcilePrecondition = RoutedByGateway.class),
         @Dependent(name = "autoscaler", type = ServingAutoscalerDependent.class,
                 reconcilePrecondition = AutoscalingEnabled.class, dependsOn = ModelDeploymentReconciler.STABLE)
 })

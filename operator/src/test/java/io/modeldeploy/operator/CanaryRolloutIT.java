@@ -22,6 +22,7 @@ import com.sun.net.httpserver.HttpServer;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.GRPCRoute;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.utils.Serialization;
@@ -39,6 +40,7 @@ import io.modeldeploy.api.v1alpha1.RolloutSpec;
 import io.modeldeploy.api.v1alpha1.RuntimeSpec;
 import io.modeldeploy.api.v1alpha1.TrafficSpec;
 import io.modeldeploy.api.v1alpha1.WebhookSpec;
+import io.modeldeploy.operator.resources.ServingGrpcRoute;
 import io.modeldeploy.operator.resources.ServingRoute;
 import io.modeldeploy.operator.rollout.ReplicaSplit;
 import io.modeldeploy.operator.status.Conditions;
@@ -117,6 +119,14 @@ class CanaryRolloutIT {
             assertThat(route.getSpec().getRules()).isEqualTo(desired.getSpec().getRules());
             assertThat(route.getSpec().getParentRefs()).isEqualTo(desired.getSpec().getParentRefs());
             assertThat(weights(route)).containsExactly(Map.entry("iris-stable", 100), Map.entry("iris-canary", 0));
+            GRPCRoute grpc = grpcRoute(client);
+            var desiredGrpc = ServingGrpcRoute.desired(client.resources(ModelDeployment.class).withName("iris").get(), 0);
+            assertThat(grpc.getSpec().getRules()).isEqualTo(desiredGrpc.getSpec().getRules());
+            assertThat(grpc.getSpec().getParentRefs()).isEqualTo(route.getSpec().getParentRefs());
+            assertThat(grpc.getSpec().getHostnames()).containsExactly("iris.example.com");
+            assertThat(grpc.getSpec().getRules()).singleElement().satisfies(rule -> assertThat(rule.getBackendRefs())
+                    .allSatisfy(backend -> assertThat(backend.getPort()).isEqualTo(8081)));
+            assertThat(weights(grpc)).containsExactly(Map.entry("iris-stable", 100), Map.entry("iris-canary", 0));
             assertThat(client.services().withName("iris-stable").get().getSpec().getSelector())
                     .containsEntry("serving.modeldeploy.io/track", "stable");
             assertThat(client.services().withName("iris-canary").get().getSpec().getSelector())
@@ -138,6 +148,7 @@ class CanaryRolloutIT {
                 ReplicaSplit split = ReplicaSplit.routed(REPLICAS, weight, REPLICAS); // once every canary pod is Ready
                 if (weight > 0 && weight < 100 && rollout.effectiveCanaryWeight() == weight
                         && weights(route(client)).equals(Map.of("iris-stable", 100 - weight, "iris-canary", weight))
+                        && weights(grpcRoute(client)).equals(Map.of("iris-stable", 100 - weight, "iris-canary", weight))
                         && replicas(client, "iris") == split.stable()
                         && replicas(client, "iris-canary") == split.canary()) {
                     routeMatched.add(weight);
@@ -156,6 +167,7 @@ class CanaryRolloutIT {
         UserEdits.replaceSpec(client, "iris", modelDeployment("2.0.0", null, null).getSpec());
         await().atMost(TIMEOUT).untilAsserted(() -> {
             assertThat(client.resources(HTTPRoute.class).withName("iris").get()).isNull();
+            assertThat(client.resources(GRPCRoute.class).withName("iris").get()).isNull();
             assertThat(client.services().withName("iris-stable").get()).isNull();
             assertThat(client.services().withName("iris-canary").get()).isNull();
             assertThat(client.services().withName("iris").get()).isNotNull();
@@ -626,6 +638,17 @@ class CanaryRolloutIT {
     }
 
     /** The route's backend Services and their weights, in order. */
+    private static GRPCRoute grpcRoute(KubernetesClient client) {
+        return client.resources(GRPCRoute.class).withName("iris").get();
+    }
+
+    private static Map<String, Integer> weights(GRPCRoute route) {
+        var weights = new LinkedHashMap<String, Integer>();
+        route.getSpec().getRules().stream().flatMap(r -> r.getBackendRefs().stream())
+                .forEach(b -> weights.put(b.getName(), b.getWeight()));
+        return weights;
+    }
+
     private static Map<String, Integer> weights(HTTPRoute route) {
         var weights = new LinkedHashMap<String, Integer>();
         route.getSpec().getRules().stream().flatMap(r -> r.getBackendRefs().stream())

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Map;
+import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Pattern;
@@ -53,10 +54,10 @@ class HelmChartIT {
                 "--set", "watchNamespaces={team-a,team-b}", "--set", "podDisruptionBudget.enabled=true",
                 "--set", "metrics.serviceMonitor.enabled=true", "--set", "replicaCount=3").ok();
         assertThat(kinds(namespaced)).contains("PodDisruptionBudget", "ServiceMonitor");
-        assertThat(namespaced.split("\nkind: ClusterRole\n", -1)).as("one ClusterRole: reading the HTTPRoute CRD")
+        assertThat(namespaced.split("\nkind: ClusterRole\n", -1)).as("one ClusterRole: reading the route CRDs")
                 .hasSize(2);
         assertThat(namespaced).contains("name: md-modeldeploy-gateway-api-check")
-                .contains("resourceNames: [httproutes.gateway.networking.k8s.io]");
+                .contains("resourceNames: [httproutes.gateway.networking.k8s.io, grpcroutes.gateway.networking.k8s.io]");
         assertThat(namespaced).contains("namespace: team-a").contains("namespace: team-b")
                 .contains("value: \"team-a,team-b\"").contains("replicas: 3");
 
@@ -157,12 +158,13 @@ class HelmChartIT {
                         .isNotEmpty().allSatisfy(name -> assertThat(metrics).contains(name));
             }
 
-            assertThat(permissions(cluster, ns.name(), serviceAccount)).isEqualTo(new TreeSet<>(Set.of(
-                    CRD_CHECK,
+            var granted = new TreeSet<>(CRD_CHECK);
+            granted.addAll(Set.of(
                     "deployments.apps [create delete get list patch update watch]",
                     "endpointslices.discovery.k8s.io [list watch]",
                     "events [create]",
                     "horizontalpodautoscalers.autoscaling [create delete get list patch update watch]",
+                    "grpcroutes.gateway.networking.k8s.io [create delete get list patch update watch]",
                     "httproutes.gateway.networking.k8s.io [create delete get list patch update watch]",
                     "leases.coordination.k8s.io [create get patch update]",
                     "modeldeployments.serving.modeldeploy.io [get list watch]",
@@ -170,9 +172,11 @@ class HelmChartIT {
                     "modeldeployments.serving.modeldeploy.io/status [get patch update]",
                     "pods [get list watch]",
                     "replicasets.apps [list]",
-                    "services [create delete get list patch update watch]")));
+                    "services [create delete get list patch update watch]"));
+            assertThat(permissions(cluster, ns.name(), serviceAccount)).isEqualTo(granted);
             assertThat(permissions(cluster, "default", serviceAccount))
-                    .as("nothing outside its namespace but reading the HTTPRoute CRD").containsExactly(CRD_CHECK);
+                    .as("nothing outside its namespace but reading the route CRDs")
+                    .containsExactlyElementsOf(CRD_CHECK);
 
             // The upgrade of docs/operations.md: the CRD first (helm upgrade leaves crds/ alone), then the release.
             Kubectl.kubectl(cluster, ns.name(), "apply", "--server-side", "--force-conflicts", "-f",
@@ -195,9 +199,10 @@ class HelmChartIT {
         return names;
     }
 
-    /** Whether the cluster has Gateway API: reading one CRD, by name. */
-    private static final String CRD_CHECK = "customresourcedefinitions.apiextensions.k8s.io [get] "
-            + "httproutes.gateway.networking.k8s.io";
+    /** Whether the cluster has Gateway API: reading two CRDs, by name. */
+    private static final List<String> CRD_CHECK = List.of(
+            "customresourcedefinitions.apiextensions.k8s.io [get] grpcroutes.gateway.networking.k8s.io",
+            "customresourcedefinitions.apiextensions.k8s.io [get] httproutes.gateway.networking.k8s.io");
 
     /** What kubectl auth can-i --list grants, without what every authenticated user may do. */
     private static Set<String> permissions(TestCluster cluster, String namespace, String user) {

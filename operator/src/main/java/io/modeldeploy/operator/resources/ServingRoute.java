@@ -4,6 +4,8 @@ import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPBackendRef;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPBackendRefBuilder;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRouteBuilder;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.ParentReference;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.ParentReferenceBuilder;
 import io.modeldeploy.api.v1alpha1.GatewayRefSpec;
 import io.modeldeploy.api.v1alpha1.ModelDeployment;
 import io.modeldeploy.api.v1alpha1.TrafficSpec;
@@ -29,21 +31,13 @@ public final class ServingRoute {
 
     /** @param canaryWeight percent of the requests the canary Service gets, 0 to 100 */
     public static HTTPRoute desired(ModelDeployment md, int canaryWeight) {
-        if (canaryWeight < 0 || canaryWeight > 100) {
-            throw new IllegalArgumentException("a canary weight is between 0 and 100, not " + canaryWeight);
-        }
+        checkWeight(canaryWeight);
         TrafficSpec traffic = md.getSpec().rollout().traffic();
         GatewayRefSpec gateway = traffic.gateway();
         return new HTTPRouteBuilder()
                 .withMetadata(Owner.childMetadata(md, name(md)))
                 .withNewSpec()
-                .addNewParentRef()
-                .withGroup(GATEWAY_GROUP)
-                .withKind("Gateway")
-                .withName(gateway.name())
-                .withNamespace(gateway.namespace())
-                .withSectionName(gateway.sectionName())
-                .endParentRef()
+                .withParentRefs(parent(gateway))
                 .withHostnames(traffic.hostnames())
                 .addNewRule()
                 .addNewMatch().withNewPath().withType("PathPrefix").withValue("/").endPath().endMatch()
@@ -51,6 +45,23 @@ public final class ServingRoute {
                         backend(md, Labels.TRACK_CANARY, canaryWeight))
                 .endRule()
                 .endSpec()
+                .build();
+    }
+
+    static void checkWeight(int canaryWeight) {
+        if (canaryWeight < 0 || canaryWeight > 100) {
+            throw new IllegalArgumentException("a canary weight is between 0 and 100, not " + canaryWeight);
+        }
+    }
+
+    /** The spec's Gateway (and listener) as a route's parent, written out whole (the list is atomic). */
+    static ParentReference parent(GatewayRefSpec gateway) {
+        return new ParentReferenceBuilder()
+                .withGroup(GATEWAY_GROUP)
+                .withKind("Gateway")
+                .withName(gateway.name())
+                .withNamespace(gateway.namespace())
+                .withSectionName(gateway.sectionName())
                 .build();
     }
 

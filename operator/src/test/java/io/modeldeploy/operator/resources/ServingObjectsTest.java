@@ -104,6 +104,18 @@ class ServingObjectsTest {
                 .extracting(b -> b.getName() + ":" + b.getPort() + "=" + b.getWeight())
                 .containsExactly("iris-stable:80=90", "iris-canary:80=10"));
         assertThatThrownBy(() -> ServingRoute.desired(md, 101)).hasMessageContaining("between 0 and 100");
+
+        var grpc = ServingGrpcRoute.desired(md, 10);
+        assertThat(grpc.getMetadata().getName()).isEqualTo("iris");
+        assertThat(grpc.getSpec().getParentRefs()).isEqualTo(route.getSpec().getParentRefs());
+        assertThat(grpc.getSpec().getRules()).singleElement().satisfies(rule -> {
+            assertThat(rule.getMatches()).as("the protocol's service only: REST stays on the HTTPRoute")
+                    .singleElement().satisfies(match -> assertThat(match.getMethod().getService())
+                            .isEqualTo("inference.GRPCInferenceService"));
+            assertThat(rule.getBackendRefs()).extracting(b -> b.getName() + ":" + b.getPort() + "=" + b.getWeight())
+                    .containsExactly("iris-stable:8081=90", "iris-canary:8081=10");
+        });
+        assertThatThrownBy(() -> ServingGrpcRoute.desired(md, -1)).hasMessageContaining("between 0 and 100");
     }
 
     @Test

@@ -1,0 +1,31 @@
+package io.modeldeploy.operator.dependents;
+
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.GRPCRoute;
+import io.javaoperatorsdk.operator.api.config.informer.Informer;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.modeldeploy.api.v1alpha1.ModelDeployment;
+import io.modeldeploy.operator.resources.Labels;
+import io.modeldeploy.operator.resources.ServingGrpcRoute;
+
+/** Keeps the GRPCRoute of the GatewayAPI traffic provider at the rollout's effective canary weight. */
+@KubernetesDependent(informer = @Informer(labelSelector = Labels.MANAGED_SELECTOR))
+public class ServingGrpcRouteDependent extends ChildDependent<GRPCRoute> {
+
+    public ServingGrpcRouteDependent() {
+        super(GRPCRoute.class);
+    }
+
+    /** Found by name, so the route can be deleted after the spec's gateway (which desired() needs) is gone. */
+    @Override
+    protected ResourceID targetSecondaryResourceID(ModelDeployment md, Context<ModelDeployment> context) {
+        return new ResourceID(ServingGrpcRoute.name(md), md.getMetadata().getNamespace());
+    }
+
+    @Override
+    protected GRPCRoute desired(ModelDeployment md, Context<ModelDeployment> context) {
+        return ServingGrpcRoute.desired(md, RolloutTargets.of(context).map(t -> t.split().effectiveWeight())
+                .orElse(0));
+    }
+}
