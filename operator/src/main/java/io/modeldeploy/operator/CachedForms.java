@@ -1,12 +1,23 @@
 package io.modeldeploy.operator;
 
+import java.lang.ref.WeakReference;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.WeakHashMap;
+
+import io.fabric8.kubernetes.api.model.FieldsV1;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.ManagedFieldsEntry;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.fabric8.kubernetes.client.informers.cache.ItemStore;
+import io.javaoperatorsdk.operator.processing.dependent.kubernetes.SSABasedGenericKubernetesResourceMatcher;
 import io.javaoperatorsdk.operator.processing.event.source.informer.TransformingItemStore;
+import io.modeldeploy.api.v1alpha1.ModelDeployment;
 
 /**
  * What the operator keeps of the objects it only reads (its serving pods and their Services' EndpointSlices) in its
@@ -14,11 +25,87 @@ import io.javaoperatorsdk.operator.processing.event.source.informer.Transforming
  * sends it is mostly its spec (containers, probes, environment, volumes) and its managed fields, none of which the
  * operator reads; kept whole, the pod cache would grow with the size of every pod and not only with their number.
  * <p>
- * The objects the operator applies (Deployments, Services, autoscalers, HTTPRoutes) are cached whole: server-side
- * apply's comparison of desired and actual reads their managed fields.
+ * The objects the operator applies (Deployments, Services, autoscalers, routes) are cached whole but for their
+ * managed fields: server-side apply's comparison of desired and actual (JOSDK's matcher) reads only the operator's
+ * own apply entry, so the entries of the other writers (the API server's defaults, the controllers' status) are
+ * dropped, and the operator's entry is shared by every object of the same shape. A ModelDeployment is cached
+ * without its managed fields and kubectl's copy of the last applied manifest: the operator reads its spec,
+ * annotations and status, and writes its status from a new object.
  */
 public final class CachedForms {
+    /** kubectl's client-side apply annotation: the whole manifest once more, read by kubectl only. */
+    static final String LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration";
+
+    /**
+     * One instance of each distinct field set of the operator's apply entries: a thousand Deployments of one shape
+     * share one. Weak, so a shape no cached object has any more is collected.
+     */
+    private static final Map<Map<String, Object>, WeakReference<FieldsV1>> FIELD_SETS =
+            Collections.synchronizedMap(new WeakHashMap<>());
+
     private CachedForms() {
+    }
+
+    /** An item store that keeps each object the operator applies in its {@linkplain #applied cached form}. */
+    public static final class Applied<R extends HasMetadata> extends TransformingItemStore<R> {
+        public Applied() {
+            super(CachedForms::applied);
+        }
+    }
+
+    /** An item store that keeps each ModelDeployment in its {@linkplain #modelDeployment cached form}. */
+    public static final class ModelDeployments extends TransformingItemStore<ModelDeployment> {
+        public ModelDeployments() {
+            super(CachedForms::modelDeployment);
+        }
+    }
+
+    /**
+     * An applied object with, of its managed fields, only the operator's own apply entry: the one entry
+     * server-side apply's matcher reads ({@link SSABasedGenericKubernetesResourceMatcher}). Its field set is the
+     * instance every cached object with the same field set shares: they are only read.
+     */
+    public static <R extends HasMetadata> R applied(R object) {
+        ObjectMeta meta = object.getMetadata();
+        if (meta.getManagedFields() != null) {
+            meta.setManagedFields(meta.getManagedFields().stream().filter(CachedForms::operatorsApply)
+                    .map(CachedForms::sharingItsFieldSet).toList());
+        }
+        return object;
+    }
+
+    /** A ModelDeployment without its managed fields and kubectl's last-applied annotation. */
+    public static ModelDeployment modelDeployment(ModelDeployment md) {
+        ObjectMeta meta = md.getMetadata();
+        meta.setManagedFields(null);
+        if (meta.getAnnotations() != null && meta.getAnnotations().containsKey(LAST_APPLIED)) {
+            var annotations = new LinkedHashMap<>(meta.getAnnotations());
+            annotations.remove(LAST_APPLIED);
+            meta.setAnnotations(annotations);
+        }
+        return md;
+    }
+
+    private static boolean operatorsApply(ManagedFieldsEntry entry) {
+        return ModelDeploymentReconciler.FIELD_MANAGER.equals(entry.getManager())
+                && SSABasedGenericKubernetesResourceMatcher.APPLY_OPERATION.equals(entry.getOperation());
+    }
+
+    private static ManagedFieldsEntry sharingItsFieldSet(ManagedFieldsEntry entry) {
+        FieldsV1 fields = entry.getFieldsV1();
+        if (fields == null) {
+            return entry;
+        }
+        synchronized (FIELD_SETS) {
+            WeakReference<FieldsV1> known = FIELD_SETS.get(fields.getAdditionalProperties());
+            FieldsV1 shared = known == null ? null : known.get();
+            if (shared == null) {
+                FIELD_SETS.put(fields.getAdditionalProperties(), new WeakReference<>(fields));
+                shared = fields;
+            }
+            entry.setFieldsV1(shared);
+        }
+        return entry;
     }
 
     /** An item store that keeps each pod in its {@linkplain #pod cached form}. */

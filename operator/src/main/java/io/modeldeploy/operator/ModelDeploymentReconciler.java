@@ -77,7 +77,8 @@ import io.modeldeploy.operator.status.StatusAssessor;
 @ControllerConfiguration(
         fieldManager = ModelDeploymentReconciler.FIELD_MANAGER,
         generationAwareEventProcessing = false,
-        informer = @Informer(onUpdateFilter = SpecOrActionChanged.class),
+        informer = @Informer(onUpdateFilter = SpecOrActionChanged.class,
+                itemStore = CachedForms.ModelDeployments.class),
         maxReconciliationInterval = @MaxReconciliationInterval(interval = 5, timeUnit = TimeUnit.MINUTES))
 @Workflow(explicitInvocation = true, dependents = {
         @Dependent(name = ModelDeploymentReconciler.STABLE, type = ServingDeploymentDependent.class),

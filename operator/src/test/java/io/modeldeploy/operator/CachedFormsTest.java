@@ -2,17 +2,24 @@ package io.modeldeploy.operator;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
 import io.fabric8.kubernetes.api.model.ManagedFieldsEntryBuilder;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSliceBuilder;
 import io.fabric8.kubernetes.client.utils.Serialization;
+import io.modeldeploy.api.v1alpha1.ModelDeployment;
 import io.modeldeploy.operator.resources.Labels;
+import io.modeldeploy.operator.resources.ServingDeployment;
 import io.modeldeploy.operator.resources.ServingPodTemplate;
 import io.modeldeploy.operator.status.PodDiagnosis;
 import io.modeldeploy.operator.status.PodStates;
@@ -74,6 +81,69 @@ class CachedFormsTest {
         assertThat(cached.getMetadata().getManagedFields()).isNullOrEmpty();
     }
 
+    @Test
+    void anAppliedObjectKeepsOnlyTheOperatorsApplyEntryWhichObjectsOfOneShapeShare() {
+        Deployment first = stored("iris", 1);
+        Deployment second = stored("wine", 1);
+        Deployment other = stored("big", 3);
+        var ours = Serialization.clone(first.getMetadata().getManagedFields().get(0));
+
+        Deployment cachedFirst = CachedForms.applied(first);
+        Deployment cachedSecond = CachedForms.applied(second);
+        Deployment cachedOther = CachedForms.applied(other);
+
+        assertThat(cachedFirst.getMetadata().getManagedFields()).singleElement().isEqualTo(ours);
+        assertThat(cachedFirst.getMetadata().getManagedFields().get(0).getFieldsV1())
+                .isSameAs(cachedSecond.getMetadata().getManagedFields().get(0).getFieldsV1())
+                .isNotSameAs(cachedOther.getMetadata().getManagedFields().get(0).getFieldsV1());
+        assertThat(cachedOther.getMetadata().getManagedFields().get(0).getFieldsV1().getAdditionalProperties())
+                .containsKey("f:spec").isNotEqualTo(ours.getFieldsV1().getAdditionalProperties());
+        assertThat(cachedFirst.getSpec()).isEqualTo(stored("iris", 1).getSpec());
+        assertThat(cachedFirst.getStatus()).isEqualTo(stored("iris", 1).getStatus());
+    }
+
+    @Test
+    void aCachedModelDeploymentHoldsItsSpecStatusAndAnnotationsButNeitherManagedFieldsNorKubectlsCopy() {
+        ModelDeployment md = ModelDeployments.iris();
+        md.getMetadata().setAnnotations(new HashMap<>(Map.of(CachedForms.LAST_APPLIED,
+                Serialization.asJson(md), "modeldeploy.io/rollout-action", "promote")));
+        md.getMetadata().setManagedFields(List.of(new ManagedFieldsEntryBuilder().withManager("kubectl")
+                .withOperation("Update").withNewFieldsV1().addToAdditionalProperties("f:spec", Map.of())
+                .endFieldsV1().build()));
+        ModelDeployment whole = Serialization.clone(md);
+
+        ModelDeployment cached = CachedForms.modelDeployment(md);
+
+        assertThat(cached.getMetadata().getManagedFields()).isNullOrEmpty();
+        assertThat(cached.getMetadata().getAnnotations()).containsOnlyKeys("modeldeploy.io/rollout-action");
+        assertThat(cached.getSpec()).isEqualTo(whole.getSpec());
+        assertThat(cached.getStatus()).isEqualTo(whole.getStatus());
+        assertThat(cached.getMetadata().getName()).isEqualTo(whole.getMetadata().getName());
+    }
+
+    /**
+     * A Deployment as the API server sends it after the operator applied it: the operator's apply entry naming
+     * the fields of its desired form, the controller manager's status entry and the status.
+     */
+    private static Deployment stored(String name, int replicas) {
+        Deployment desired = ServingDeployment.desired(ModelDeployments.iris(), ModelDeployments.IMAGE, replicas);
+        var applied = new LinkedHashMap<String, Object>();
+        applied.put("f:metadata", Map.of("f:labels", Map.of()));
+        applied.put("f:spec", replicas == 1 ? Map.of("f:template", Map.of())
+                : Map.of("f:replicas", Map.of(), "f:template", Map.of()));
+        return new DeploymentBuilder(desired).editMetadata().withName(name).withNamespace("ml")
+                .withResourceVersion("4711")
+                .withManagedFields(new ManagedFieldsEntryBuilder().withManager(ModelDeploymentReconciler.FIELD_MANAGER)
+                        .withOperation("Apply").withApiVersion("apps/v1").withFieldsType("FieldsV1")
+                        .withNewFieldsV1().withAdditionalProperties(applied).endFieldsV1().build(),
+                        new ManagedFieldsEntryBuilder().withManager("kube-controller-manager").withOperation("Update")
+                                .withSubresource("status").withNewFieldsV1().addToAdditionalProperties("f:status",
+                                        Map.of("f:replicas", Map.of())).endFieldsV1().build(),
+                        new ManagedFieldsEntryBuilder().withManager(ModelDeploymentReconciler.FIELD_MANAGER)
+                                .withOperation("Update").withNewFieldsV1().endFieldsV1().build())
+                .endMetadata().withNewStatus().withReplicas(replicas).withReadyReplicas(replicas).endStatus().build();
+    }
+
     /** A serving pod as the API server sends it: the operator's own template, its managed fields, a status. */
     private static PodBuilder servingPod(String name) {
         var template = ServingPodTemplate.desired(ModelDeployments.iris(), Labels.TRACK_STABLE,
@@ -85,7 +155,7 @@ class CachedFormsTest {
                 .withManagedFields(new ManagedFieldsEntryBuilder().withManager("kube-controller-manager")
                         .withOperation("Update").withApiVersion("v1").withFieldsType("FieldsV1")
                         .withNewFieldsV1().addToAdditionalProperties("f:spec", Serialization.unmarshal(
-                                Serialization.asJson(template.getSpec()), java.util.Map.class)).endFieldsV1()
+                                Serialization.asJson(template.getSpec()), Map.class)).endFieldsV1()
                         .build(),
                         new ManagedFieldsEntryBuilder().withManager("kubelet").withOperation("Update")
                                 .withSubresource("status").build())

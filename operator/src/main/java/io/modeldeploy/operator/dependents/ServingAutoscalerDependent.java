@@ -7,6 +7,7 @@ import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
 import io.modeldeploy.api.v1alpha1.ModelDeployment;
+import io.modeldeploy.operator.CachedForms;
 import io.modeldeploy.operator.resources.Labels;
 import io.modeldeploy.operator.resources.ServingAutoscaler;
 import io.modeldeploy.operator.resources.ServingDeployment;
@@ -17,7 +18,8 @@ import io.modeldeploy.operator.resources.ServingDeployment;
  * ModelDeployment, the ModelDeployment is scaled (its scale subresource, as the autoscaler would) to the count that
  * autoscaler chose, so the move changes no pod count.
  */
-@KubernetesDependent(informer = @Informer(labelSelector = Labels.MANAGED_SELECTOR))
+@KubernetesDependent(informer = @Informer(labelSelector = Labels.MANAGED_SELECTOR,
+        itemStore = CachedForms.Applied.class))
 public class ServingAutoscalerDependent extends ChildDependent<HorizontalPodAutoscaler> {
 
     public ServingAutoscalerDependent() {

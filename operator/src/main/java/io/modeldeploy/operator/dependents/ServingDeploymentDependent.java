@@ -10,6 +10,7 @@ import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
 import io.modeldeploy.api.v1alpha1.ModelDeployment;
+import io.modeldeploy.operator.CachedForms;
 import io.modeldeploy.operator.OperatorSettings;
 import io.modeldeploy.operator.resources.Labels;
 import io.modeldeploy.operator.resources.ServingDeployment;
@@ -25,7 +26,8 @@ import io.modeldeploy.operator.status.DeploymentProgress;
  * the stable revision's template ({@link StableHistory}). Its replicas
  * are the split's while a canary runs, the wanted count ({@link ServingReplicas}) otherwise.
  */
-@KubernetesDependent(informer = @Informer(labelSelector = Labels.MANAGED_SELECTOR))
+@KubernetesDependent(informer = @Informer(labelSelector = Labels.MANAGED_SELECTOR,
+        itemStore = CachedForms.Applied.class))
 public class ServingDeploymentDependent extends ChildDependent<Deployment> {
 
     public ServingDeploymentDependent() {

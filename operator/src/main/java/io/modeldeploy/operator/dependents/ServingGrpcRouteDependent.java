@@ -6,11 +6,13 @@ import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.modeldeploy.api.v1alpha1.ModelDeployment;
+import io.modeldeploy.operator.CachedForms;
 import io.modeldeploy.operator.resources.Labels;
 import io.modeldeploy.operator.resources.ServingGrpcRoute;
 
 /** Keeps the GRPCRoute of the GatewayAPI traffic provider at the rollout's effective canary weight. */
-@KubernetesDependent(informer = @Informer(labelSelector = Labels.MANAGED_SELECTOR))
+@KubernetesDependent(informer = @Informer(labelSelector = Labels.MANAGED_SELECTOR,
+        itemStore = CachedForms.Applied.class))
 public class ServingGrpcRouteDependent extends ChildDependent<GRPCRoute> {
 
     public ServingGrpcRouteDependent() {

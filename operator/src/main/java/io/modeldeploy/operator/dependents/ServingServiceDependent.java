@@ -5,6 +5,7 @@ import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
 import io.modeldeploy.api.v1alpha1.ModelDeployment;
+import io.modeldeploy.operator.CachedForms;
 import io.modeldeploy.operator.resources.Labels;
 import io.modeldeploy.operator.resources.ServingService;
 
@@ -12,7 +13,8 @@ import io.modeldeploy.operator.resources.ServingService;
  * Keeps the model's ClusterIP Service as {@link ServingService} describes it; during a shadow step it selects the
  * stable pods only.
  */
-@KubernetesDependent(informer = @Informer(labelSelector = Labels.MANAGED_SELECTOR))
+@KubernetesDependent(informer = @Informer(labelSelector = Labels.MANAGED_SELECTOR,
+        itemStore = CachedForms.Applied.class))
 public class ServingServiceDependent extends ChildDependent<Service> {
 
     public ServingServiceDependent() {
