@@ -122,7 +122,7 @@ public final class ServingRuntime implements AutoCloseable {
         if (settings.grpcPort().isPresent()) {
             grpc = Optional.of(GrpcServer.start(settings.host(), settings.grpcPort().getAsInt(),
                     (int) Math.min(Integer.MAX_VALUE, settings.maxBodyBytes()), state, metrics, VERSION,
-                    settings.injectedLatency(), budget));
+                    settings.injectedLatency(), budget, shadow));
             log("gRPC (Open Inference Protocol) on " + settings.host() + ":" + grpc.get().port());
         }
         settings.shadow().ifPresent(url -> log("copies of the prediction requests go to " + url

@@ -5,20 +5,33 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.net.ServerSocket;
 import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.google.protobuf.ByteString;
 
+import io.grpc.netty.NettyChannelBuilder;
+import io.modeldeploy.runtime.grpc.proto.GRPCInferenceServiceGrpc;
+import io.modeldeploy.runtime.grpc.proto.ModelInferRequest;
 import io.modeldeploy.runtime.inference.ModelService;
 import io.modeldeploy.runtime.shadow.ShadowMirror;
 
@@ -68,6 +81,65 @@ class ShadowTrafficTest {
                     + "version=\"1.0.0\"} " + answered);
             assertThat(shadow.get("/metrics").body()).as("the shadow's own metrics count the copies it answered")
                     .contains("modeldeploy_requests_total{endpoint=\"/predict\"");
+        }
+    }
+
+    /**
+     * Tensors sent as raw bytes (the default of Triton's and KServe's clients) and gRPC calls are compared too: their
+     * copies go to the shadow as JSON requests, one tensor per feature, and are counted row by row as JSON copies are.
+     */
+    @Test
+    void rawTensorRequestsAndGrpcCallsAreComparedAsWellAsJsonOnes() throws Exception {
+        try (var shadow = TestRuntime.start(settings(relabelledIris(), "2.0.0"), "iris-canary-7d9f-x2b4q");
+                var served = TestRuntime.start(settings(ExampleModels.iris(), "1.0.0").withGrpcPort(0)
+                        .withShadow(shadow.uri("/")))) {
+            awaitMirroring(served, "{\"features\": [[5.1, 3.5, 1.4, 0.2]]}");
+            String before = awaitCount(served, "modeldeploy_shadow_requests_total{result=\"answered\"}", 1);
+            JsonNode reference = ExampleModels.reference(ExampleModels.iris());
+            int n = reference.size();
+            ByteBuffer raw = ByteBuffer.allocate(n * 4 * 4).order(ByteOrder.LITTLE_ENDIAN);
+            for (JsonNode row : reference) {
+                row.get("features").forEach(feature -> raw.putFloat((float) feature.asDouble()));
+            }
+
+            byte[] header = ("{\"inputs\": [{\"name\": \"input\", \"shape\": [" + n + ", 4], "
+                    + "\"datatype\": \"FP32\", \"parameters\": {\"binary_data_size\": " + raw.capacity() + "}}], "
+                    + "\"outputs\": [{\"name\": \"label\", \"parameters\": {\"binary_data\": false}}]}")
+                    .getBytes(StandardCharsets.UTF_8);
+            byte[] body = Arrays.copyOf(header, header.length + raw.capacity());
+            System.arraycopy(raw.array(), 0, body, header.length, raw.capacity());
+            var rest = served.client().send(HttpRequest.newBuilder(served.uri("/v2/models/iris/infer"))
+                    .header("Content-Type", "application/octet-stream")
+                    .header("Inference-Header-Content-Length", Integer.toString(header.length))
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(rest.statusCode()).as(rest.body()).isEqualTo(200);
+            var restLabels = new ArrayList<String>();
+            JSON.readTree(rest.body()).get("outputs").get(0).get("data").forEach(l -> restLabels.add(l.asText()));
+
+            var channel = NettyChannelBuilder.forAddress("127.0.0.1", served.grpcPort()).usePlaintext().build();
+            List<String> grpcLabels;
+            try {
+                var call = ModelInferRequest.newBuilder().setModelName("iris").addInputs(
+                        ModelInferRequest.InferInputTensor.newBuilder().setName("input").setDatatype("FP32")
+                                .addShape(n).addShape(4)).addRawInputContents(ByteString.copyFrom(raw.array()));
+                grpcLabels = GrpcInferenceTest.labels(GRPCInferenceServiceGrpc.newBlockingStub(channel)
+                        .withDeadlineAfter(10, TimeUnit.SECONDS).modelInfer(call.build()).getRawOutputContents(0));
+            } finally {
+                channel.shutdownNow();
+            }
+
+            String answered = "modeldeploy_shadow_requests_total{result=\"answered\"}";
+            String metrics = awaitCount(served, answered, count(before, answered) + 2);
+            assertThat(count(metrics, answered)).isEqualTo(count(before, answered) + 2);
+            String rows = "modeldeploy_shadow_rows_total{result=\"%s\",shadow_pod=\"iris-canary-7d9f-x2b4q\","
+                    + "shadow_version=\"2.0.0\",version=\"1.0.0\"}";
+            long versicolor = Stream.concat(restLabels.stream(), grpcLabels.stream()).filter("versicolor"::equals)
+                    .count();
+            assertThat(versicolor).as("rows both versions label alike").isPositive();
+            assertThat(count(metrics, rows.formatted("agree")) - count(before, rows.formatted("agree")))
+                    .isEqualTo(versicolor);
+            assertThat(count(metrics, rows.formatted("disagree")) - count(before, rows.formatted("disagree")))
+                    .isEqualTo(2L * n - versicolor);
         }
     }
 

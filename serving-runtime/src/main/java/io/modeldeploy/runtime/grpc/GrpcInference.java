@@ -30,6 +30,7 @@ import io.modeldeploy.runtime.http.ServingState;
 import io.modeldeploy.runtime.inference.BadInput;
 import io.modeldeploy.runtime.inference.ModelService;
 import io.modeldeploy.runtime.inference.Overloaded;
+import io.modeldeploy.runtime.shadow.ShadowMirror;
 
 /**
  * The Open Inference Protocol's gRPC service over the same model service, batcher and metrics as the REST API.
@@ -46,14 +47,16 @@ final class GrpcInference extends GRPCInferenceServiceGrpc.GRPCInferenceServiceI
     private final String serverVersion;
     private final Duration injectedLatency;
     private final BodyBudget budget;
+    private final Optional<ShadowMirror> shadow;
 
     GrpcInference(ServingState state, RuntimeMetrics metrics, String serverVersion, Duration injectedLatency,
-            BodyBudget budget) {
+            BodyBudget budget, Optional<ShadowMirror> shadow) {
         this.state = state;
         this.metrics = metrics;
         this.serverVersion = serverVersion;
         this.injectedLatency = injectedLatency;
         this.budget = budget;
+        this.shadow = shadow;
     }
 
     @Override
@@ -116,6 +119,10 @@ final class GrpcInference extends GRPCInferenceServiceGrpc.GRPCInferenceServiceI
                 var response = ModelInferResponse.newBuilder().setModelName(served.config().name())
                         .setModelVersion(served.version()).setId(request.getId());
                 InferTensors.write(OpenInference.outputTensors(served, predictions, outputs), response);
+                // The shadow gets the call as a JSON request over REST, as a copy of raw REST tensors goes.
+                shadow.filter(ShadowMirror::shadowReady).ifPresent(mirror -> mirror.mirrorAsJson(
+                        OpenInference.inferPath(served), () -> OpenInference.columnsRequest(served, rows),
+                        () -> OpenInference.jsonAnswer(served, predictions)));
                 return response.build();
             });
         } catch (RuntimeException e) {

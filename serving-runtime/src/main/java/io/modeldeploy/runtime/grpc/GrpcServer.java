@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -13,6 +14,7 @@ import io.grpc.netty.NettyServerBuilder;
 import io.modeldeploy.runtime.http.BodyBudget;
 import io.modeldeploy.runtime.http.RuntimeMetrics;
 import io.modeldeploy.runtime.http.ServingState;
+import io.modeldeploy.runtime.shadow.ShadowMirror;
 
 /**
  * The Open Inference Protocol's gRPC service on its own port (the REST API keeps its port; docs/serving-runtime.md,
@@ -38,9 +40,11 @@ public final class GrpcServer implements AutoCloseable {
      * Listens on {@code host:port} (0: any free port).
      *
      * @param maxMessageBytes the largest request; a larger one gets RESOURCE_EXHAUSTED before it is read
+     * @param shadow where copies of the answered inference calls go, as the REST API's copies do; none: nowhere
      */
     public static GrpcServer start(String host, int port, int maxMessageBytes, ServingState state,
-            RuntimeMetrics metrics, String serverVersion, Duration injectedLatency, BodyBudget budget) {
+            RuntimeMetrics metrics, String serverVersion, Duration injectedLatency, BodyBudget budget,
+            Optional<ShadowMirror> shadow) {
         // Reading a request's tensor and answering run here, off Netty's event loops; predictions queue for the model.
         int threads = Math.max(2, Runtime.getRuntime().availableProcessors());
         ExecutorService executor = Executors.newFixedThreadPool(threads, runnable -> {
@@ -48,7 +52,7 @@ public final class GrpcServer implements AutoCloseable {
             thread.setDaemon(true);
             return thread;
         });
-        var inference = new GrpcInference(state, metrics, serverVersion, injectedLatency, budget);
+        var inference = new GrpcInference(state, metrics, serverVersion, injectedLatency, budget, shadow);
         Server server = NettyServerBuilder.forAddress(new InetSocketAddress(host, port))
                 .addService(new InboundMessages(GrpcInference.INFER_ENDPOINT.substring(1), budget, maxMessageBytes,
                         inference::refused).guard(inference.bindService()))

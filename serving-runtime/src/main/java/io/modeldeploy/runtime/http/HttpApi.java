@@ -165,18 +165,28 @@ public final class HttpApi {
                                 ctx.response().putHeader(ShadowMirror.ANSWERED_BY_HEADER, podName);
                             }
                             Object answered = answer.of(model, predictions, request);
+                            boolean raw = answered instanceof OpenInference.BinaryAnswer
+                                    || ctx.request().getHeader(RequestBodies.BINARY_HEADER_LENGTH) != null;
                             if (answered instanceof OpenInference.BinaryAnswer binary) {
                                 sendBinary(ctx, binary);
-                                return; // not mirrored: the shadow comparison reads JSON answers
+                            } else {
+                                Json.send(ctx, 200, answered);
                             }
-                            Json.send(ctx, 200, answered);
-                            shadow.filter(ShadowMirror::shadowReady)
-                                    .filter(m -> !copy)
-                                    // binary tensor requests are not copied: the copy would lack their header
-                                    .filter(m -> ctx.request().getHeader(RequestBodies.BINARY_HEADER_LENGTH) == null)
-                                    .ifPresent(mirror -> mirror.mirror(
-                                    ctx.request().uri(), ctx.request().getHeader("Content-Type"),
-                                    body == null ? new byte[0] : body.getBytes(), Json.MAPPER.valueToTree(answered)));
+                            if (copy) {
+                                return; // a copy is never copied again (two servers that shadow each other)
+                            }
+                            shadow.filter(ShadowMirror::shadowReady).ifPresent(mirror -> {
+                                if (raw) {
+                                    // The comparison reads JSON, and a copy of raw bytes would lack their header.
+                                    mirror.mirrorAsJson(OpenInference.inferPath(model),
+                                            () -> OpenInference.columnsRequest(model, request.rows()),
+                                            () -> OpenInference.jsonAnswer(model, predictions));
+                                } else {
+                                    mirror.mirror(ctx.request().uri(), ctx.request().getHeader("Content-Type"),
+                                            body == null ? new byte[0] : body.getBytes(),
+                                            () -> answered);
+                                }
+                            });
                         } else {
                             ctx.fail(error instanceof CompletionException ? error.getCause() : error);
                         }

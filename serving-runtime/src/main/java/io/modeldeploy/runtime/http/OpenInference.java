@@ -243,6 +243,37 @@ public final class OpenInference {
         return data;
     }
 
+    /**
+     * A prediction's rows as a JSON infer request in the columnar form, one FP64 tensor {@code [rows]} per feature
+     * named as model.json names it: the form any version of the model reads, whatever the order of its features.
+     * What a shadow server gets for a request that came as raw bytes or over gRPC.
+     */
+    public static Map<String, Object> columnsRequest(ModelService model, double[][] rows) {
+        List<String> features = model.config().features();
+        var inputs = new ArrayList<Map<String, Object>>(features.size());
+        for (int f = 0; f < features.size(); f++) {
+            double[] column = new double[rows.length];
+            for (int r = 0; r < rows.length; r++) {
+                column[r] = rows[r][f];
+            }
+            var tensor = json(new TensorSpec(features.get(f), "FP64", List.of(rows.length)));
+            tensor.put("data", column);
+            inputs.add(tensor);
+        }
+        return Map.of("inputs", inputs);
+    }
+
+    /** The JSON infer answer with every output: what a shadow's answer to a {@link #columnsRequest} is compared to. */
+    public static Map<String, Object> jsonAnswer(ModelService model, List<Prediction> predictions) {
+        return Map.of("outputs", outputTensors(model, predictions, List.of()).stream().map(OpenInference::json)
+                .toList());
+    }
+
+    /** The REST path of the model's infer endpoint. */
+    public static String inferPath(ModelService model) {
+        return "/v2/models/" + model.config().name() + "/infer";
+    }
+
     /** Model metadata as REST answers it. */
     static Map<String, Object> metadata(ModelService model) {
         var metadata = new LinkedHashMap<String, Object>();

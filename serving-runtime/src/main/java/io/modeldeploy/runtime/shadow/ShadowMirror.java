@@ -1,16 +1,19 @@
 package io.modeldeploy.runtime.shadow;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -105,7 +108,26 @@ public final class ShadowMirror implements AutoCloseable {
      * Sends a copy of the request this server answered with {@code ownAnswer}: {@code pathAndQuery} and
      * {@code body} as they came; returns at once.
      */
-    public void mirror(String pathAndQuery, String contentType, byte[] body, JsonNode ownAnswer) {
+    public void mirror(String pathAndQuery, String contentType, byte[] body, Supplier<?> ownAnswer) {
+        send(pathAndQuery, contentType, () -> body, ownAnswer);
+    }
+
+    /**
+     * Sends a copy of a request that cannot go as it came (raw tensor bytes, whose header the copy would lack, or a
+     * gRPC call) as the JSON request {@code request} builds, to {@code path}; returns at once. The request and this
+     * server's answer are built on the mirror's threads, and only for a copy that goes.
+     */
+    public void mirrorAsJson(String path, Supplier<?> request, Supplier<?> ownAnswer) {
+        send(path, "application/json", () -> {
+            try {
+                return JSON.writeValueAsBytes(request.get());
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }, ownAnswer);
+    }
+
+    private void send(String pathAndQuery, String contentType, Supplier<byte[]> body, Supplier<?> ownAnswer) {
         if (!shadowReady) {
             return;
         }
@@ -114,27 +136,37 @@ public final class ShadowMirror implements AutoCloseable {
             return;
         }
         long start = System.nanoTime();
-        HttpRequest request = HttpRequest.newBuilder(base.resolve(pathAndQuery)).timeout(TIMEOUT)
-                .header("Content-Type", contentType).header(COPY_HEADER, "1").POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
-        client.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray()).whenComplete((answer, error) -> {
-            inFlight.release();
-            if (error != null) {
-                results.sent("failed");
-            } else if (answer.statusCode() != 200) {
-                results.sent("error");
-            } else {
-                Duration latency = Duration.ofNanos(System.nanoTime() - start);
-                try {
-                    ShadowComparison comparison = ShadowComparison.of(ownAnswer, JSON.readTree(answer.body()));
-                    // Rows first: a reader that sees the copy counted sees its rows too.
-                    results.compared(answer.headers().firstValue(HttpApi.MODEL_VERSION_HEADER).orElse("unknown"),
-                            answer.headers().firstValue(ANSWERED_BY_HEADER).orElse(""), latency, comparison);
-                    results.sent("answered");
-                } catch (IOException e) {
-                    results.sent("error");
-                }
-            }
-        });
+        CompletableFuture.supplyAsync(() -> new Copy(HttpRequest.newBuilder(base.resolve(pathAndQuery))
+                .timeout(TIMEOUT).header("Content-Type", contentType).header(COPY_HEADER, "1")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body.get())).build(),
+                JSON.valueToTree(ownAnswer.get())), io)
+                .thenCompose(copy -> client.sendAsync(copy.request(), HttpResponse.BodyHandlers.ofByteArray())
+                        .thenApply(answer -> compare(copy.ownAnswer(), answer, start)))
+                .whenComplete((result, error) -> {
+                    inFlight.release();
+                    results.sent(error != null ? "failed" : result);
+                });
+    }
+
+    /** A copy as it goes, and this server's answer to compare the shadow's with. */
+    private record Copy(HttpRequest request, JsonNode ownAnswer) {
+    }
+
+    /** Counts the rows of a 200 answer: {@code answered}; else {@code error}. */
+    private String compare(JsonNode ownAnswer, HttpResponse<byte[]> answer, long start) {
+        if (answer.statusCode() != 200) {
+            return "error";
+        }
+        Duration latency = Duration.ofNanos(System.nanoTime() - start);
+        try {
+            ShadowComparison comparison = ShadowComparison.of(ownAnswer, JSON.readTree(answer.body()));
+            // Rows first: a reader that sees the copy counted sees its rows too.
+            results.compared(answer.headers().firstValue(HttpApi.MODEL_VERSION_HEADER).orElse("unknown"),
+                    answer.headers().firstValue(ANSWERED_BY_HEADER).orElse(""), latency, comparison);
+            return "answered";
+        } catch (IOException e) {
+            return "error";
+        }
     }
 
     @Override
