@@ -153,11 +153,16 @@ public final class OperatorScaleBenchmark {
     private static final List<String> CHART_JVM = List.of("-XX:MaxRAM=" + MEMORY_LIMIT, "-XX:MaxRAMPercentage=70",
             "-XX:+UseSerialGC");
 
-    /** What is live on the heap: jcmd's class histogram runs a full collection first and prints the total. */
+    /**
+     * What is live on the heap: jcmd's class histogram runs a full collection first and prints the total. Its top
+     * rows (the classes that hold the most) are printed too.
+     */
     private static long liveHeapBytes(long pid) throws Exception {
         Process jcmd = new ProcessBuilder("jcmd", Long.toString(pid), "GC.class_histogram").start();
         String out = new String(jcmd.getInputStream().readAllBytes());
         jcmd.waitFor();
+        System.out.printf("%nlive heap by class, top 20 (jcmd GC.class_histogram):%n");
+        out.lines().skip(1).limit(22).forEach(System.out::println);
         return out.lines().filter(l -> l.strip().startsWith("Total")).findFirst()
                 .map(l -> Long.parseLong(l.strip().split("\\s+")[2])).orElse(-1L);
     }
