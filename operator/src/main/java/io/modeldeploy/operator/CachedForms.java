@@ -28,20 +28,21 @@ import io.modeldeploy.api.v1alpha1.ModelDeployment;
  * The objects the operator applies (Deployments, Services, autoscalers, routes) are cached whole but for their
  * managed fields: server-side apply's comparison of desired and actual (JOSDK's matcher) reads only the operator's
  * own apply entry, so the entries of the other writers (the API server's defaults, the controllers' status) are
- * dropped, and the operator's entry is shared by every object of the same shape. A ModelDeployment is cached
- * without its managed fields and kubectl's copy of the last applied manifest: the operator reads its spec,
- * annotations and status, and writes its status from a new object.
+ * dropped, and the branches of the operator's entry are shared by every object that has the same ones. A
+ * ModelDeployment is cached without its managed fields and kubectl's copy of the last applied manifest: the operator
+ * reads its spec, annotations and status, and writes its status from a new object. In each cached form, the empty
+ * extension maps of the Fabric8 model objects are one shared map ({@link EmptyExtensions}).
  */
 public final class CachedForms {
     /** kubectl's client-side apply annotation: the whole manifest once more, read by kubectl only. */
     static final String LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration";
 
     /**
-     * One instance of each distinct field set of the operator's apply entries: a thousand Deployments of one shape
-     * share one. Weak, so a shape no cached object has any more is collected.
+     * One instance of each distinct branch of the operator's field sets: the {@code f:spec} of a thousand
+     * Deployments of one shape is one tree, although each field set differs from the others in its owner
+     * reference's uid. Weak, so a branch no cached object holds any more is collected.
      */
-    private static final Map<Map<String, Object>, WeakReference<FieldsV1>> FIELD_SETS =
-            Collections.synchronizedMap(new WeakHashMap<>());
+    private static final Map<Map<String, Object>, WeakReference<Map<String, Object>>> BRANCHES = new WeakHashMap<>();
 
     private CachedForms() {
     }
@@ -62,8 +63,8 @@ public final class CachedForms {
 
     /**
      * An applied object with, of its managed fields, only the operator's own apply entry: the one entry
-     * server-side apply's matcher reads ({@link SSABasedGenericKubernetesResourceMatcher}). Its field set is the
-     * instance every cached object with the same field set shares: they are only read.
+     * server-side apply's matcher reads ({@link SSABasedGenericKubernetesResourceMatcher}). Its field set is
+     * made of the branch instances every cached object with the same branches shares: they are only read.
      */
     public static <R extends HasMetadata> R applied(R object) {
         ObjectMeta meta = object.getMetadata();
@@ -71,7 +72,7 @@ public final class CachedForms {
             meta.setManagedFields(meta.getManagedFields().stream().filter(CachedForms::operatorsApply)
                     .map(CachedForms::sharingItsFieldSet).toList());
         }
-        return object;
+        return EmptyExtensions.share(object);
     }
 
     /** A ModelDeployment without its managed fields and kubectl's last-applied annotation. */
@@ -83,7 +84,7 @@ public final class CachedForms {
             annotations.remove(LAST_APPLIED);
             meta.setAnnotations(annotations);
         }
-        return md;
+        return EmptyExtensions.share(md);
     }
 
     private static boolean operatorsApply(ManagedFieldsEntry entry) {
@@ -93,19 +94,29 @@ public final class CachedForms {
 
     private static ManagedFieldsEntry sharingItsFieldSet(ManagedFieldsEntry entry) {
         FieldsV1 fields = entry.getFieldsV1();
-        if (fields == null) {
-            return entry;
-        }
-        synchronized (FIELD_SETS) {
-            WeakReference<FieldsV1> known = FIELD_SETS.get(fields.getAdditionalProperties());
-            FieldsV1 shared = known == null ? null : known.get();
-            if (shared == null) {
-                FIELD_SETS.put(fields.getAdditionalProperties(), new WeakReference<>(fields));
-                shared = fields;
+        if (fields != null) {
+            var shared = new FieldsV1();
+            synchronized (BRANCHES) {
+                shared.setAdditionalProperties(shared(fields.getAdditionalProperties()));
             }
             entry.setFieldsV1(shared);
         }
         return entry;
+    }
+
+    /** The known instance equal to {@code branch} once its own branches are the known ones (bottom up). */
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> shared(Map<String, Object> branch) {
+        var rebuilt = new LinkedHashMap<String, Object>(branch.size() * 4 / 3 + 1);
+        branch.forEach((key, value) -> rebuilt.put(key,
+                value instanceof Map<?, ?> child ? shared((Map<String, Object>) child) : value));
+        WeakReference<Map<String, Object>> known = BRANCHES.get(rebuilt);
+        Map<String, Object> instance = known == null ? null : known.get();
+        if (instance == null) {
+            instance = Collections.unmodifiableMap(rebuilt);
+            BRANCHES.put(instance, new WeakReference<>(instance));
+        }
+        return instance;
     }
 
     /** An item store that keeps each pod in its {@linkplain #pod cached form}. */
@@ -136,7 +147,7 @@ public final class CachedForms {
             kept.setSpec(spec);
         }
         kept.setStatus(pod.getStatus());
-        return kept;
+        return EmptyExtensions.share(kept);
     }
 
     /** An EndpointSlice's identity, labels (the Service it belongs to), endpoints and ports. */
@@ -148,7 +159,7 @@ public final class CachedForms {
         kept.setAddressType(slice.getAddressType());
         kept.setEndpoints(slice.getEndpoints());
         kept.setPorts(slice.getPorts());
-        return kept;
+        return EmptyExtensions.share(kept);
     }
 
     /** Name, namespace, uid, resource version, labels, creation and deletion: no managed fields, no annotations. */

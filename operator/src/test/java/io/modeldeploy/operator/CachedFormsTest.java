@@ -82,24 +82,44 @@ class CachedFormsTest {
     }
 
     @Test
-    void anAppliedObjectKeepsOnlyTheOperatorsApplyEntryWhichObjectsOfOneShapeShare() {
+    void anAppliedObjectKeepsOnlyTheOperatorsApplyEntryWhoseBranchesObjectsOfOneShapeShare() {
         Deployment first = stored("iris", 1);
         Deployment second = stored("wine", 1);
         Deployment other = stored("big", 3);
         var ours = Serialization.clone(first.getMetadata().getManagedFields().get(0));
 
-        Deployment cachedFirst = CachedForms.applied(first);
-        Deployment cachedSecond = CachedForms.applied(second);
-        Deployment cachedOther = CachedForms.applied(other);
+        Map<String, Object> firstFields = fieldSet(CachedForms.applied(first));
+        Map<String, Object> secondFields = fieldSet(CachedForms.applied(second));
+        Map<String, Object> otherFields = fieldSet(CachedForms.applied(other));
 
-        assertThat(cachedFirst.getMetadata().getManagedFields()).singleElement().isEqualTo(ours);
-        assertThat(cachedFirst.getMetadata().getManagedFields().get(0).getFieldsV1())
-                .isSameAs(cachedSecond.getMetadata().getManagedFields().get(0).getFieldsV1())
-                .isNotSameAs(cachedOther.getMetadata().getManagedFields().get(0).getFieldsV1());
-        assertThat(cachedOther.getMetadata().getManagedFields().get(0).getFieldsV1().getAdditionalProperties())
-                .containsKey("f:spec").isNotEqualTo(ours.getFieldsV1().getAdditionalProperties());
-        assertThat(cachedFirst.getSpec()).isEqualTo(stored("iris", 1).getSpec());
-        assertThat(cachedFirst.getStatus()).isEqualTo(stored("iris", 1).getStatus());
+        assertThat(first.getMetadata().getManagedFields()).singleElement().isEqualTo(ours);
+        assertThat(firstFields).as("the owner reference's uid differs").isNotEqualTo(secondFields);
+        assertThat(firstFields.get("f:spec")).isSameAs(secondFields.get("f:spec"))
+                .isNotSameAs(otherFields.get("f:spec"));
+        assertThat(firstFields.get("f:spec")).isNotEqualTo(otherFields.get("f:spec"));
+        assertThat(((Map<?, ?>) firstFields.get("f:metadata")).get("f:labels"))
+                .isSameAs(((Map<?, ?>) otherFields.get("f:metadata")).get("f:labels"));
+        assertThat(first.getSpec()).isEqualTo(stored("iris", 1).getSpec());
+        assertThat(first.getStatus()).isEqualTo(stored("iris", 1).getStatus());
+    }
+
+    @Test
+    void cachedObjectsShareOneEmptyExtensionMapAndSerializeAsBefore() {
+        Deployment whole = stored("iris", 1);
+        Pod pod = ready();
+        String wholeSpec = Serialization.asJson(whole.getSpec());
+
+        Deployment cached = CachedForms.applied(Serialization.clone(whole));
+        Pod cachedPod = CachedForms.pod(copy(pod));
+
+        var container = cached.getSpec().getTemplate().getSpec().getContainers().get(0);
+        assertThat(container.getAdditionalProperties()).isEmpty();
+        assertThat(container.getAdditionalProperties()).isSameAs(cached.getMetadata().getAdditionalProperties())
+                .isSameAs(container.getReadinessProbe().getHttpGet().getAdditionalProperties())
+                .isSameAs(cachedPod.getStatus().getConditions().get(0).getAdditionalProperties())
+                .isNotSameAs(whole.getMetadata().getAdditionalProperties());
+        assertThat(Serialization.asJson(cached.getSpec())).isEqualTo(wholeSpec);
+        assertThat(Serialization.asJson(cachedPod.getStatus())).isEqualTo(Serialization.asJson(pod.getStatus()));
     }
 
     @Test
@@ -128,9 +148,10 @@ class CachedFormsTest {
     private static Deployment stored(String name, int replicas) {
         Deployment desired = ServingDeployment.desired(ModelDeployments.iris(), ModelDeployments.IMAGE, replicas);
         var applied = new LinkedHashMap<String, Object>();
-        applied.put("f:metadata", Map.of("f:labels", Map.of()));
-        applied.put("f:spec", replicas == 1 ? Map.of("f:template", Map.of())
-                : Map.of("f:replicas", Map.of(), "f:template", Map.of()));
+        applied.put("f:metadata", Map.of("f:labels", Map.of("f:app.kubernetes.io/name", Map.of()),
+                "f:ownerReferences", Map.of("k:{\"uid\":\"uid-" + name + "\"}", Map.of())));
+        applied.put("f:spec", replicas == 1 ? Map.of("f:template", Map.of("f:spec", Map.of()))
+                : Map.of("f:replicas", Map.of(), "f:template", Map.of("f:spec", Map.of())));
         return new DeploymentBuilder(desired).editMetadata().withName(name).withNamespace("ml")
                 .withResourceVersion("4711")
                 .withManagedFields(new ManagedFieldsEntryBuilder().withManager(ModelDeploymentReconciler.FIELD_MANAGER)
@@ -142,6 +163,10 @@ class CachedFormsTest {
                         new ManagedFieldsEntryBuilder().withManager(ModelDeploymentReconciler.FIELD_MANAGER)
                                 .withOperation("Update").withNewFieldsV1().endFieldsV1().build())
                 .endMetadata().withNewStatus().withReplicas(replicas).withReadyReplicas(replicas).endStatus().build();
+    }
+
+    private static Map<String, Object> fieldSet(Deployment cached) {
+        return cached.getMetadata().getManagedFields().get(0).getFieldsV1().getAdditionalProperties();
     }
 
     /** A serving pod as the API server sends it: the operator's own template, its managed fields, a status. */
