@@ -120,9 +120,8 @@ final class GrpcInference extends GRPCInferenceServiceGrpc.GRPCInferenceServiceI
                         .setModelVersion(served.version()).setId(request.getId());
                 InferTensors.write(OpenInference.outputTensors(served, predictions, outputs), response);
                 // The shadow gets the call as a JSON request over REST, as a copy of raw REST tensors goes.
-                shadow.filter(ShadowMirror::shadowReady).ifPresent(mirror -> mirror.mirrorAsJson(
-                        OpenInference.inferPath(served), () -> OpenInference.columnsRequest(served, rows),
-                        () -> OpenInference.jsonAnswer(served, predictions)));
+                shadow.filter(ShadowMirror::shadowReady).ifPresent(mirror -> mirror.mirrorRows(served, rows,
+                        predictions));
                 return response.build();
             });
         } catch (RuntimeException e) {

@@ -178,9 +178,7 @@ public final class HttpApi {
                             shadow.filter(ShadowMirror::shadowReady).ifPresent(mirror -> {
                                 if (raw) {
                                     // The comparison reads JSON, and a copy of raw bytes would lack their header.
-                                    mirror.mirrorAsJson(OpenInference.inferPath(model),
-                                            () -> OpenInference.columnsRequest(model, request.rows()),
-                                            () -> OpenInference.jsonAnswer(model, predictions));
+                                    mirror.mirrorRows(model, request.rows(), predictions);
                                 } else {
                                     mirror.mirror(ctx.request().uri(), ctx.request().getHeader("Content-Type"),
                                             body == null ? new byte[0] : body.getBytes(),

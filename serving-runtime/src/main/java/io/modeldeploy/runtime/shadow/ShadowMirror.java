@@ -7,6 +7,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -19,6 +20,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.modeldeploy.runtime.http.HttpApi;
+import io.modeldeploy.runtime.http.OpenInference;
+import io.modeldeploy.runtime.inference.ModelService;
+import io.modeldeploy.runtime.inference.Prediction;
 
 /**
  * Sends a copy of each answered prediction request to a shadow server (another model version) and compares its
@@ -114,17 +118,18 @@ public final class ShadowMirror implements AutoCloseable {
 
     /**
      * Sends a copy of a request that cannot go as it came (raw tensor bytes, whose header the copy would lack, or a
-     * gRPC call) as the JSON request {@code request} builds, to {@code path}; returns at once. The request and this
-     * server's answer are built on the mirror's threads, and only for a copy that goes.
+     * gRPC call) as a JSON infer request of the {@code rows} the model read ({@link OpenInference#columnsRequest}),
+     * compared with this server's JSON answer to them; returns at once. Both are built on the mirror's threads, and
+     * only for a copy that goes.
      */
-    public void mirrorAsJson(String path, Supplier<?> request, Supplier<?> ownAnswer) {
-        send(path, "application/json", () -> {
+    public void mirrorRows(ModelService model, double[][] rows, List<Prediction> predictions) {
+        send(OpenInference.inferPath(model), "application/json", () -> {
             try {
-                return JSON.writeValueAsBytes(request.get());
+                return JSON.writeValueAsBytes(OpenInference.columnsRequest(model, rows));
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
-        }, ownAnswer);
+        }, () -> OpenInference.jsonAnswer(model, predictions));
     }
 
     private void send(String pathAndQuery, String contentType, Supplier<byte[]> body, Supplier<?> ownAnswer) {
