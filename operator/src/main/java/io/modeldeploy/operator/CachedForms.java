@@ -31,7 +31,8 @@ import io.modeldeploy.api.v1alpha1.ModelDeployment;
  * dropped, and the branches of the operator's entry are shared by every object that has the same ones. A
  * ModelDeployment is cached without its managed fields and kubectl's copy of the last applied manifest: the operator
  * reads its spec, annotations and status, and writes its status from a new object. In each cached form, the empty
- * extension maps of the Fabric8 model objects are one shared map ({@link EmptyExtensions}).
+ * extension maps of the Fabric8 model objects are one shared map and its strings are their canonical instances
+ * ({@link SharedValues}).
  */
 public final class CachedForms {
     /** kubectl's client-side apply annotation: the whole manifest once more, read by kubectl only. */
@@ -72,7 +73,7 @@ public final class CachedForms {
             meta.setManagedFields(meta.getManagedFields().stream().filter(CachedForms::operatorsApply)
                     .map(CachedForms::sharingItsFieldSet).toList());
         }
-        return EmptyExtensions.share(object);
+        return SharedValues.share(object);
     }
 
     /** A ModelDeployment without its managed fields and kubectl's last-applied annotation. */
@@ -84,7 +85,7 @@ public final class CachedForms {
             annotations.remove(LAST_APPLIED);
             meta.setAnnotations(annotations);
         }
-        return EmptyExtensions.share(md);
+        return SharedValues.share(md);
     }
 
     private static boolean operatorsApply(ManagedFieldsEntry entry) {
@@ -147,7 +148,7 @@ public final class CachedForms {
             kept.setSpec(spec);
         }
         kept.setStatus(pod.getStatus());
-        return EmptyExtensions.share(kept);
+        return SharedValues.share(kept);
     }
 
     /** An EndpointSlice's identity, labels (the Service it belongs to), endpoints and ports. */
@@ -159,7 +160,7 @@ public final class CachedForms {
         kept.setAddressType(slice.getAddressType());
         kept.setEndpoints(slice.getEndpoints());
         kept.setPorts(slice.getPorts());
-        return EmptyExtensions.share(kept);
+        return SharedValues.share(kept);
     }
 
     /** Name, namespace, uid, resource version, labels, creation and deletion: no managed fields, no annotations. */

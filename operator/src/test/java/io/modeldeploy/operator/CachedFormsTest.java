@@ -104,7 +104,7 @@ class CachedFormsTest {
     }
 
     @Test
-    void cachedObjectsShareOneEmptyExtensionMapAndSerializeAsBefore() {
+    void cachedObjectsShareOneEmptyListAndMapAndSerializeAsBefore() {
         Deployment whole = stored("iris", 1);
         Pod pod = ready();
         String wholeSpec = Serialization.asJson(whole.getSpec());
@@ -118,8 +118,48 @@ class CachedFormsTest {
                 .isSameAs(container.getReadinessProbe().getHttpGet().getAdditionalProperties())
                 .isSameAs(cachedPod.getStatus().getConditions().get(0).getAdditionalProperties())
                 .isNotSameAs(whole.getMetadata().getAdditionalProperties());
+        assertThat(container.getArgs()).isEmpty();
+        assertThat(container.getArgs()).isSameAs(cached.getMetadata().getFinalizers())
+                .isSameAs(cachedPod.getSpec().getTolerations())
+                .isNotSameAs(whole.getMetadata().getFinalizers());
+        assertThat(cached.getSpec().getTemplate().getSpec().getNodeSelector()).isEmpty();
+        assertThat(cached.getSpec().getTemplate().getSpec().getNodeSelector())
+                .isSameAs(container.getAdditionalProperties());
         assertThat(Serialization.asJson(cached.getSpec())).isEqualTo(wholeSpec);
         assertThat(Serialization.asJson(cachedPod.getStatus())).isEqualTo(Serialization.asJson(pod.getStatus()));
+    }
+
+    @Test
+    void cachedObjectsParsedApartHoldOneInstanceOfEachStringValue() {
+        String json = Serialization.asJson(stored("iris", 1));
+        Deployment first = Serialization.unmarshal(json, Deployment.class);
+        Deployment second = Serialization.unmarshal(json, Deployment.class);
+        assertThat(first.getMetadata().getNamespace()).as("each parse has its own copies")
+                .isNotSameAs(second.getMetadata().getNamespace());
+
+        CachedForms.applied(first);
+        CachedForms.applied(second);
+
+        var one = first.getSpec().getTemplate().getSpec();
+        var other = second.getSpec().getTemplate().getSpec();
+        assertThat(first.getMetadata().getNamespace()).isSameAs(second.getMetadata().getNamespace());
+        assertThat(one.getContainers().get(0).getImage()).isSameAs(other.getContainers().get(0).getImage());
+        assertThat(one.getContainers().get(0).getEnv().get(0).getName())
+                .isSameAs(other.getContainers().get(0).getEnv().get(0).getName());
+        assertThat(one.getContainers().get(0).getReadinessProbe().getHttpGet().getPath())
+                .isSameAs(other.getContainers().get(0).getReadinessProbe().getHttpGet().getPath());
+        assertThat(one.getContainers().get(0).getReadinessProbe().getHttpGet().getPort().getStrVal())
+                .isSameAs(other.getContainers().get(0).getReadinessProbe().getHttpGet().getPort().getStrVal());
+        assertThat(one.getVolumes().get(0).getEmptyDir().getSizeLimit().getAmount())
+                .isSameAs(other.getVolumes().get(0).getEmptyDir().getSizeLimit().getAmount());
+        assertThat(one.getContainers().get(0).getSecurityContext().getCapabilities().getDrop().get(0))
+                .isSameAs(other.getContainers().get(0).getSecurityContext().getCapabilities().getDrop().get(0));
+        String labelKey = first.getMetadata().getLabels().keySet().iterator().next();
+        assertThat(second.getMetadata().getLabels().keySet().iterator().next()).isSameAs(labelKey);
+        assertThat(first.getMetadata().getLabels().get(labelKey)).isSameAs(second.getMetadata().getLabels().get(labelKey));
+        assertThat(first.getMetadata().getLabels().keySet()).as("in their order")
+                .containsExactlyElementsOf(stored("iris", 1).getMetadata().getLabels().keySet());
+        assertThat(Serialization.asJson(first)).isEqualTo(Serialization.asJson(CachedForms.applied(stored("iris", 1))));
     }
 
     @Test
@@ -139,6 +179,27 @@ class CachedFormsTest {
         assertThat(cached.getSpec()).isEqualTo(whole.getSpec());
         assertThat(cached.getStatus()).isEqualTo(whole.getStatus());
         assertThat(cached.getMetadata().getName()).isEqualTo(whole.getMetadata().getName());
+    }
+
+    @Test
+    void cachedModelDeploymentsParsedApartShareTheStringsOfTheirStatusConditions() {
+        @SuppressWarnings("unchecked")
+        Map<String, Object> tree = Serialization.unmarshal(Serialization.asJson(ModelDeployments.iris()), Map.class);
+        tree.put("status", Map.of("phase", "Ready", "conditions", List.of(Map.of("type", "Ready", "status", "True",
+                "reason", "Reconciled", "message", "1 of 1 serving pods ready",
+                "lastTransitionTime", "2026-12-04T04:00:00Z"))));
+        String json = Serialization.asJson(tree);
+        ModelDeployment first = CachedForms.modelDeployment(Serialization.unmarshal(json, ModelDeployment.class));
+        ModelDeployment second = CachedForms.modelDeployment(Serialization.unmarshal(json, ModelDeployment.class));
+
+        var one = first.getStatus().conditions().get(0);
+        var other = second.getStatus().conditions().get(0);
+        assertThat(one.getReason()).isEqualTo("Reconciled").isSameAs(other.getReason());
+        assertThat(one.getMessage()).isSameAs(other.getMessage());
+        assertThat(one.getLastTransitionTime()).isSameAs(other.getLastTransitionTime());
+        assertThat(first.getMetadata().getNamespace()).isSameAs(second.getMetadata().getNamespace());
+        assertThat(Serialization.asJson(first)).isEqualTo(Serialization.asJson(
+                CachedForms.modelDeployment(Serialization.unmarshal(json, ModelDeployment.class))));
     }
 
     /**

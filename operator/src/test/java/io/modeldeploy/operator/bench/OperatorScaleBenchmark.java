@@ -94,12 +94,18 @@ public final class OperatorScaleBenchmark {
                     client.resource(modelDeployment(opNs, i)).inNamespace(opNs).create();
                 }
                 double opCreated = seconds(opStart);
-                await(() -> mds.getStore().list().stream().filter(OperatorScaleBenchmark::ready).count() == count,
-                        Duration.ofMinutes(60));
-                double opReady = seconds(opStart);
+                boolean allReady = within(() -> mds.getStore().list().stream()
+                        .filter(OperatorScaleBenchmark::ready).count() == count, Duration.ofMinutes(WAIT_MINUTES));
+                double opReady = allReady ? seconds(opStart) : Double.NaN;
+                if (!allReady) {
+                    System.out.printf("%nnot all Ready within %d minutes: %d of %d; the figures \"at Ready\" below "
+                            + "are at that point%n", WAIT_MINUTES, mds.getStore().list().stream()
+                            .filter(OperatorScaleBenchmark::ready).count(), count);
+                }
                 OperatorCounts ready = OperatorCounts.of(operator.metrics());
                 long readyRss = operator.residentBytes();
                 long liveHeap = liveHeapBytes(operator.pid());
+                heapDump(operator.pid());
                 sampler.shutdownNow();
                 mds.close();
 
@@ -165,6 +171,9 @@ public final class OperatorScaleBenchmark {
      * 768 MiB): the heap's ceiling at 70% of it, and the serial collector, which the JVM picks by itself in a
      * container of less than 1,792 MiB.
      */
+    /** How long the operator's phase waits for all to be Ready before it reports where it stands. */
+    private static final int WAIT_MINUTES = Integer.getInteger("modeldeploy.bench.wait.minutes", 60);
+
     private static final String MEMORY_LIMIT = System.getProperty("modeldeploy.bench.operator.memory", "768m");
     private static final List<String> CHART_JVM = List.of("-XX:MaxRAM=" + MEMORY_LIMIT, "-XX:MaxRAMPercentage=70",
             "-XX:+UseSerialGC");
@@ -181,6 +190,18 @@ public final class OperatorScaleBenchmark {
         out.lines().skip(1).limit(22).forEach(System.out::println);
         return out.lines().filter(l -> l.strip().startsWith("Total")).findFirst()
                 .map(l -> Long.parseLong(l.strip().split("\\s+")[2])).orElse(-1L);
+    }
+
+    /**
+     * A dump of the operator's live heap when MODELDEPLOY_BENCH_HEAP_DUMP names a file, for what the class histogram
+     * does not say (which values the strings hold, who holds them).
+     */
+    private static void heapDump(long pid) throws Exception {
+        String file = System.getenv("MODELDEPLOY_BENCH_HEAP_DUMP");
+        if (file != null && !file.isBlank()) {
+            new ProcessBuilder("jcmd", Long.toString(pid), "GC.heap_dump", Path.of(file).toAbsolutePath().toString())
+                    .inheritIO().start().waitFor();
+        }
     }
 
     private static boolean ready(Deployment d) {
@@ -213,13 +234,21 @@ public final class OperatorScaleBenchmark {
     }
 
     private static void await(BooleanSupplier done, Duration timeout) throws InterruptedException {
+        if (!within(done, timeout)) {
+            throw new IllegalStateException("not done within " + timeout);
+        }
+    }
+
+    /** Whether {@code done} became true within {@code timeout}. */
+    private static boolean within(BooleanSupplier done, Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (!done.getAsBoolean()) {
             if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("not done within " + timeout);
+                return false;
             }
             TimeUnit.SECONDS.sleep(1);
         }
+        return true;
     }
 
     private static double seconds(long start) {
