@@ -78,6 +78,31 @@ public record SelfSignedTls(Path certificate, Path key) {
         }
     }
 
+    /** A TLS context that serves this certificate: what the test server itself uses. */
+    public javax.net.ssl.SSLContext serverContext() {
+        try {
+            String keyPem = Files.readString(key).replaceAll("-----[A-Z ]+-----", "").replaceAll("\\s", "");
+            var privateKey = java.security.KeyFactory.getInstance("EC").generatePrivate(
+                    new java.security.spec.PKCS8EncodedKeySpec(java.util.Base64.getDecoder().decode(keyPem)));
+            java.security.cert.Certificate cert;
+            try (var in = Files.newInputStream(certificate)) {
+                cert = java.security.cert.CertificateFactory.getInstance("X.509").generateCertificate(in);
+            }
+            char[] password = "test".toCharArray();
+            var store = java.security.KeyStore.getInstance("PKCS12");
+            store.load(null, null);
+            store.setKeyEntry("server", privateKey, password, new java.security.cert.Certificate[] {cert});
+            var managers = javax.net.ssl.KeyManagerFactory.getInstance(
+                    javax.net.ssl.KeyManagerFactory.getDefaultAlgorithm());
+            managers.init(store, password);
+            var context = javax.net.ssl.SSLContext.getInstance("TLS");
+            context.init(managers.getKeyManagers(), null, null);
+            return context;
+        } catch (IOException | GeneralSecurityException e) {
+            throw new IllegalStateException("cannot serve the test certificate " + certificate, e);
+        }
+    }
+
     private static String pem(Object object) throws IOException {
         var text = new StringWriter();
         try (var writer = new JcaPEMWriter(text)) {
