@@ -5,6 +5,9 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.WeakHashMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.UnaryOperator;
+import java.util.stream.Stream;
 
 import io.fabric8.kubernetes.api.model.FieldsV1;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -14,9 +17,9 @@ import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
+import io.fabric8.kubernetes.client.informers.cache.Cache;
 import io.fabric8.kubernetes.client.informers.cache.ItemStore;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.SSABasedGenericKubernetesResourceMatcher;
-import io.javaoperatorsdk.operator.processing.event.source.informer.TransformingItemStore;
 import io.modeldeploy.api.v1alpha1.ModelDeployment;
 
 /**
@@ -48,15 +51,73 @@ public final class CachedForms {
     private CachedForms() {
     }
 
+    /**
+     * An informer's item store that keeps each object in a cached form. Unlike JOSDK's {@code
+     * TransformingItemStore}, it does not put the object's own name, namespace and resource version back after the
+     * cached form is made (for forms that drop them): every cached form keeps them, as their canonical instances
+     * ({@link SharedValues}), so that the namespace is one string for all the objects in it and not a copy in each
+     * (and in each key JOSDK makes from it). The keys ({@code namespace/name}) are shared by the caches of all
+     * kinds too.
+     */
+    public static class Store<R extends HasMetadata> implements ItemStore<R> {
+        private final ConcurrentHashMap<String, R> objects = new ConcurrentHashMap<>();
+        private final UnaryOperator<R> form;
+
+        public Store(UnaryOperator<R> form) {
+            this.form = form;
+        }
+
+        @Override
+        public String getKey(R object) {
+            return Cache.metaNamespaceKeyFunc(object).intern();
+        }
+
+        @Override
+        public R put(String key, R object) {
+            return objects.put(key, form.apply(object));
+        }
+
+        @Override
+        public R remove(String key) {
+            return objects.remove(key);
+        }
+
+        @Override
+        public Stream<String> keySet() {
+            return objects.keySet().stream();
+        }
+
+        @Override
+        public Stream<R> values() {
+            return objects.values().stream();
+        }
+
+        @Override
+        public int size() {
+            return objects.size();
+        }
+
+        @Override
+        public R get(String key) {
+            return objects.get(key);
+        }
+
+        /** Not the objects as the API server sent them: an informer must not compare them with those. */
+        @Override
+        public boolean isFullState() {
+            return false;
+        }
+    }
+
     /** An item store that keeps each object the operator applies in its {@linkplain #applied cached form}. */
-    public static final class Applied<R extends HasMetadata> extends TransformingItemStore<R> {
+    public static final class Applied<R extends HasMetadata> extends Store<R> {
         public Applied() {
             super(CachedForms::applied);
         }
     }
 
     /** An item store that keeps each ModelDeployment in its {@linkplain #modelDeployment cached form}. */
-    public static final class ModelDeployments extends TransformingItemStore<ModelDeployment> {
+    public static final class ModelDeployments extends Store<ModelDeployment> {
         public ModelDeployments() {
             super(CachedForms::modelDeployment);
         }
@@ -122,12 +183,12 @@ public final class CachedForms {
 
     /** An item store that keeps each pod in its {@linkplain #pod cached form}. */
     public static ItemStore<Pod> pods() {
-        return new TransformingItemStore<>(CachedForms::pod);
+        return new Store<>(CachedForms::pod);
     }
 
     /** An item store that keeps each EndpointSlice in its {@linkplain #endpointSlice cached form}. */
     public static ItemStore<EndpointSlice> endpointSlices() {
-        return new TransformingItemStore<>(CachedForms::endpointSlice);
+        return new Store<>(CachedForms::endpointSlice);
     }
 
     /**

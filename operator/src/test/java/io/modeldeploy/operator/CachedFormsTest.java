@@ -182,6 +182,34 @@ class CachedFormsTest {
     }
 
     @Test
+    void aStoreKeepsTheCachedFormWithItsIdentityInSharedStrings() {
+        String json = Serialization.asJson(stored("iris", 1));
+        Deployment first = Serialization.unmarshal(json, Deployment.class);
+        Deployment second = Serialization.unmarshal(json.replace("\"name\":\"iris\"", "\"name\":\"wine\""),
+                Deployment.class);
+        var deployments = new CachedForms.Applied<Deployment>();
+        var other = new CachedForms.Applied<Deployment>();
+
+        String firstKey = deployments.getKey(first);
+        deployments.put(firstKey, first);
+        other.put(other.getKey(second), second);
+
+        Deployment cached = deployments.get("ml/iris");
+        assertThat(firstKey).isEqualTo("ml/iris").isSameAs(other.getKey(Serialization.unmarshal(json,
+                Deployment.class)));
+        assertThat(cached.getMetadata().getName()).isEqualTo("iris");
+        assertThat(cached.getMetadata().getResourceVersion()).isEqualTo("4711");
+        assertThat(cached.getMetadata().getNamespace()).isEqualTo("ml")
+                .isSameAs(other.get("ml/wine").getMetadata().getNamespace());
+        assertThat(cached.getMetadata().getManagedFields()).singleElement();
+        assertThat(deployments.size()).isEqualTo(1);
+        assertThat(deployments.keySet()).containsExactly("ml/iris");
+        assertThat(deployments.isFullState()).isFalse();
+        assertThat(deployments.remove("ml/iris")).isSameAs(cached);
+        assertThat(deployments.values()).isEmpty();
+    }
+
+    @Test
     void cachedModelDeploymentsParsedApartShareTheStringsOfTheirStatusConditions() {
         @SuppressWarnings("unchecked")
         Map<String, Object> tree = Serialization.unmarshal(Serialization.asJson(ModelDeployments.iris()), Map.class);
