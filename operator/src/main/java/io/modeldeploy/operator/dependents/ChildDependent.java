@@ -4,8 +4,11 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.processing.dependent.Matcher;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernetesDependentResource;
+import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependentResourceConfig;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import io.modeldeploy.api.v1alpha1.ModelDeployment;
 import io.modeldeploy.operator.resources.StoredQuantities;
 
@@ -32,6 +35,18 @@ abstract class ChildDependent<R extends HasMetadata> extends CRUDKubernetesDepen
             return super.match(actual, (R) StoredQuantities.asStored(wanted, stored), primary, context);
         }
         return super.match(actual, desired, primary, context);
+    }
+
+    /** The informer for this kind, when this dependent is the one that starts it: see {@link ChildInformer}. */
+    @Override
+    protected InformerEventSource<R, ModelDeployment> createEventSource(EventSourceContext<ModelDeployment> context) {
+        var configuration = informerConfigurationBuilder(context)
+                .withSecondaryToPrimaryMapper(getSecondaryToPrimaryMapper(context).orElseThrow())
+                .withName(name());
+        configuration().map(KubernetesDependentResourceConfig::informerConfig).ifPresent(configuration::updateFrom);
+        var informer = new ChildInformer<>(configuration.build(), context);
+        setEventSource(informer);
+        return informer;
     }
 
     @Override
