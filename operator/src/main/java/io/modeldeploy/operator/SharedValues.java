@@ -39,13 +39,13 @@ final class SharedValues {
     private static final Map<Object, Object> NO_ENTRIES = Map.of();
     private static final List<Object> NO_ITEMS = List.of();
     private static final Map<Class<?>, List<MethodHandle>> COMPONENTS = new ConcurrentHashMap<>();
-    private static final Map<Class<?>, Accessors> ACCESSORS = new ConcurrentHashMap<>();
+    private static final Map<Class<?>, List<Property>> PROPERTIES = new ConcurrentHashMap<>();
     private static final MethodHandles.Lookup LOOKUP = MethodHandles.publicLookup();
 
     private SharedValues() {
     }
 
-    /** Shares the strings and the empty extension map of {@code object} and of every model object it holds. */
+    /** Shares the strings and the empty lists and maps of {@code object} and of every model object it holds. */
     static <T> T share(T object) {
         visit(object);
         return object;
@@ -56,18 +56,12 @@ final class SharedValues {
             return text.intern();
         }
         if (node != null && model(node.getClass())) {
-            Accessors accessors = ACCESSORS.computeIfAbsent(node.getClass(), SharedValues::accessors);
             try {
-                if (accessors.extensions() != null) {
-                    Object extensions = accessors.extensions().invoke(node);
-                    if (extensions instanceof Map<?, ?> map && map.isEmpty() && map != NO_ENTRIES) {
-                        accessors.setExtensions().invoke(node, NO_ENTRIES);
-                    }
-                }
-                for (Property property : accessors.properties()) {
+                for (Property property : PROPERTIES.computeIfAbsent(node.getClass(), SharedValues::properties)) {
                     Object value = property.get().invoke(node);
                     Object shared = value instanceof ArrayList<?> list && list.isEmpty() ? NO_ITEMS
                             : value instanceof HashMap<?, ?> map && map.isEmpty() ? NO_ENTRIES
+                            : property.extensions() ? value
                             : visit(value);
                     if (shared != value && property.set() != null) {
                         property.set().invoke(node, shared);
@@ -131,15 +125,22 @@ final class SharedValues {
         }
     }
 
-    /** A map's keys and values: put anew, in their order, as a key cannot be replaced in place. */
+    /**
+     * A map's keys and values. Its values are replaced in place; a key cannot be, so a map with a key that is not
+     * yet the canonical one is put anew, in its order (the first time it is seen: labels, selectors, annotations).
+     */
     @SuppressWarnings("unchecked")
     private static void visitEntries(HashMap<?, ?> map) {
+        var writable = (HashMap<Object, Object>) map;
+        if (map.keySet().stream().allMatch(key -> visit(key) == key)) {
+            writable.replaceAll((key, value) -> visit(value));
+            return;
+        }
         var entries = new ArrayList<Object>(2 * map.size());
         map.forEach((key, value) -> {
             entries.add(visit(key));
             entries.add(visit(value));
         });
-        var writable = (HashMap<Object, Object>) map;
         writable.clear();
         for (int i = 0; i < entries.size(); i += 2) {
             writable.put(entries.get(i), entries.get(i + 1));
@@ -152,38 +153,32 @@ final class SharedValues {
                 || type.getName().startsWith("io.fabric8.kubernetes.api.model.");
     }
 
-    /** A property that may hold strings or model objects; {@code set} is null where the model has no setter. */
-    private record Property(MethodHandle get, MethodHandle set) {
+    /**
+     * A property that may hold strings, model objects, lists or maps; {@code set} is null where the model has no
+     * setter. The extension map ({@code additionalProperties}) is only replaced when empty: what it holds when it is
+     * not (a managed-fields entry's field set) is {@link CachedForms}' to share.
+     */
+    private record Property(MethodHandle get, MethodHandle set, boolean extensions) {
     }
 
-    /** A model class's extension map getter and setter, and its other properties but primitives and numbers. */
-    private record Accessors(MethodHandle extensions, MethodHandle setExtensions, List<Property> properties) {
-    }
-
-    private static Accessors accessors(Class<?> type) {
-        MethodHandle extensions = null;
-        MethodHandle setExtensions = null;
+    private static List<Property> properties(Class<?> type) {
         var properties = new ArrayList<Property>();
         for (Method method : type.getMethods()) {
+            Class<?> result = method.getReturnType();
             if (Modifier.isStatic(method.getModifiers()) || method.getParameterCount() != 0
-                    || !method.getName().startsWith("get") || method.getDeclaringClass() == Object.class) {
+                    || !method.getName().startsWith("get") || method.getDeclaringClass() == Object.class
+                    || !(result == String.class || result == Object.class || model(result)
+                            || Collection.class.isAssignableFrom(result) || Map.class.isAssignableFrom(result))) {
                 continue;
             }
-            Class<?> result = method.getReturnType();
             try {
-                if (method.getName().equals("getAdditionalProperties")) {
-                    extensions = LOOKUP.unreflect(method);
-                    setExtensions = LOOKUP.findVirtual(type, "setAdditionalProperties",
-                            MethodType.methodType(void.class, Map.class));
-                } else if (result == String.class || result == Object.class || model(result)
-                        || Collection.class.isAssignableFrom(result) || Map.class.isAssignableFrom(result)) {
-                    properties.add(new Property(LOOKUP.unreflect(method), setter(type, method)));
-                }
-            } catch (ReflectiveOperationException e) {
+                properties.add(new Property(LOOKUP.unreflect(method), setter(type, method),
+                        method.getName().equals("getAdditionalProperties")));
+            } catch (IllegalAccessException e) {
                 // Not a property this class exposes publicly: nothing of it is shared.
             }
         }
-        return new Accessors(extensions, setExtensions, List.copyOf(properties));
+        return List.copyOf(properties);
     }
 
     private static MethodHandle setter(Class<?> type, Method getter) {
