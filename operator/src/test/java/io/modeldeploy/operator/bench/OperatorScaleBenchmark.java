@@ -1,5 +1,7 @@
 package io.modeldeploy.operator.bench;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -104,6 +106,7 @@ public final class OperatorScaleBenchmark {
                 }
                 OperatorCounts ready = OperatorCounts.of(operator.metrics());
                 long readyRss = operator.residentBytes();
+                String threads = procStatus(operator.pid(), "Threads:");
                 long liveHeap = liveHeapBytes(operator.pid());
                 heapDump(operator.pid());
                 sampler.shutdownNow();
@@ -119,6 +122,7 @@ public final class OperatorScaleBenchmark {
                 System.out.printf("| operator, %d ModelDeployments | %.1f | %.1f | %d / %d / %d | %d |%n", count,
                         opCreated, opReady, idleRss >> 20, peak.get() >> 20, readyRss >> 20, liveHeap >> 20);
                 System.out.printf("| ratio operator / plain loop (all Ready) | | %.2f | | |%n", opReady / loop[1]);
+                System.out.printf("operator threads at Ready: %s%n", threads);
                 System.out.printf("reconciliations: %.0f (%.1f per ModelDeployment, %.1f/s until all Ready)%n",
                         reconciles, reconciles / count, reconciles / opReady);
                 System.out.printf("API requests to Ready (no watches, no leases): %d (%.1f per ModelDeployment) %s%n",
@@ -166,15 +170,15 @@ public final class OperatorScaleBenchmark {
         return autoscaler;
     }
 
+    /** How long the operator's phase waits for all to be Ready before it reports where it stands. */
+    private static final int WAIT_MINUTES = Integer.getInteger("modeldeploy.bench.wait.minutes", 60);
+
+    private static final String MEMORY_LIMIT = System.getProperty("modeldeploy.bench.operator.memory", "768m");
     /**
      * The operator's JVM as the Helm chart runs it in a container with this memory limit (the chart's default is
      * 768 MiB): the heap's ceiling at 70% of it, and the serial collector, which the JVM picks by itself in a
      * container of less than 1,792 MiB.
      */
-    /** How long the operator's phase waits for all to be Ready before it reports where it stands. */
-    private static final int WAIT_MINUTES = Integer.getInteger("modeldeploy.bench.wait.minutes", 60);
-
-    private static final String MEMORY_LIMIT = System.getProperty("modeldeploy.bench.operator.memory", "768m");
     private static final List<String> CHART_JVM = List.of("-XX:MaxRAM=" + MEMORY_LIMIT, "-XX:MaxRAMPercentage=70",
             "-XX:+UseSerialGC");
 
@@ -190,6 +194,17 @@ public final class OperatorScaleBenchmark {
         out.lines().skip(1).limit(22).forEach(System.out::println);
         return out.lines().filter(l -> l.strip().startsWith("Total")).findFirst()
                 .map(l -> Long.parseLong(l.strip().split("\\s+")[2])).orElse(-1L);
+    }
+
+    /** A field of the process's /proc status (such as "Threads:"), or "?" when it cannot be read. */
+    private static String procStatus(long pid, String field) {
+        try {
+            return Files.readAllLines(Path.of("/proc", Long.toString(pid), "status")).stream()
+                    .filter(line -> line.startsWith(field)).map(line -> line.substring(field.length()).strip())
+                    .findFirst().orElse("?");
+        } catch (IOException e) {
+            return "?";
+        }
     }
 
     /**
