@@ -25,10 +25,16 @@ import io.modeldeploy.api.v1alpha1.ModelDeployment;
  * ModelDeployments the answers to 4,278 Service applies (docs/benchmarks.md). Here the answer is not kept when this
  * informer has already handled an event of its namespace at or past its version: events of one namespace come in
  * the order of their versions, so the informer's own copy is that version or a later one.
+ *
+ * <p>An event's version is counted as handled before JOSDK handles it, and the count and the check each hold the
+ * temporary cache's lock (its methods are synchronized), so that the check and JOSDK's put are one step against
+ * it. Either the answer is put first, and the event finds it and drops it; or the event is counted first, and the
+ * answer is not put. In the second case, when the write has ended before JOSDK handles the event, JOSDK takes its
+ * own event for someone else's and reconciles once more, which writes nothing.
  */
 final class ChildInformer<R extends HasMetadata> extends InformerEventSource<R, ModelDeployment> {
 
-    /** The latest resource version of each namespace whose event this informer has handled. */
+    /** The latest resource version of each namespace whose event this informer has handled or is handling. */
     private final Map<String, String> handled = new ConcurrentHashMap<>();
 
     ChildInformer(InformerEventSourceConfiguration<R> configuration, EventSourceContext<ModelDeployment> context) {
@@ -37,35 +43,41 @@ final class ChildInformer<R extends HasMetadata> extends InformerEventSource<R, 
 
     @Override
     public void onAdd(R resource) {
+        handling(resource);
         super.onAdd(resource);
-        handled(resource);
     }
 
     @Override
     public void onUpdate(R old, R resource) {
+        handling(resource);
         super.onUpdate(old, resource);
-        handled(resource);
     }
 
     @Override
     public void handleRecentResourceCreate(ResourceID id, R resource) {
-        if (!alreadyHandled(resource)) {
-            super.handleRecentResourceCreate(id, resource);
+        synchronized (temporaryResourceCache) {
+            if (!alreadyHandled(resource)) {
+                super.handleRecentResourceCreate(id, resource);
+            }
         }
     }
 
     @Override
     public void handleRecentResourceUpdate(ResourceID id, R resource, R previous) {
-        if (!alreadyHandled(resource)) {
-            super.handleRecentResourceUpdate(id, resource, previous);
+        synchronized (temporaryResourceCache) {
+            if (!alreadyHandled(resource)) {
+                super.handleRecentResourceUpdate(id, resource, previous);
+            }
         }
     }
 
-    private void handled(R resource) {
+    private void handling(R resource) {
         String version = resource.getMetadata().getResourceVersion();
         if (version != null) {
-            handled.merge(namespace(resource), version,
-                    (last, next) -> ReconcilerUtilsInternal.compareResourceVersions(next, last) > 0 ? next : last);
+            synchronized (temporaryResourceCache) {
+                handled.merge(namespace(resource), version, (last, next) ->
+                        ReconcilerUtilsInternal.compareResourceVersions(next, last) > 0 ? next : last);
+            }
         }
     }
 
