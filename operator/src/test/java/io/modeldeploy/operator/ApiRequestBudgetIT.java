@@ -9,12 +9,8 @@ import java.util.stream.IntStream;
 
 import org.junit.jupiter.api.Test;
 
-import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.modeldeploy.api.v1alpha1.ModelDeployment;
-import io.modeldeploy.api.v1alpha1.ModelDeploymentSpec;
-import io.modeldeploy.api.v1alpha1.ModelFormat;
-import io.modeldeploy.api.v1alpha1.ModelSpec;
 import io.modeldeploy.testing.OperatorProcess;
 
 /**
@@ -42,7 +38,7 @@ class ApiRequestBudgetIT {
             OperatorProcess operator) {
         OperatorCounts before = OperatorCounts.of(operator.metrics());
         List<String> names = IntStream.range(0, MODEL_DEPLOYMENTS).mapToObj(i -> "iris-" + i).toList();
-        names.forEach(name -> client.resource(iris(name)).create());
+        names.forEach(name -> client.resource(ModelDeployments.named(name, 2)).create());
         await().atMost(Duration.ofMinutes(3)).until(() -> names.stream().allMatch(name ->
                 ModelDeploymentStates.servesVersion(client.resources(ModelDeployment.class).withName(name).get(),
                         "1.0.0")));
@@ -87,13 +83,5 @@ class ApiRequestBudgetIT {
                 .containsEntry("LIST services", 1.0)
                 .containsEntry("WATCH deployments", 1.0)
                 .containsEntry("WATCH services", 1.0);
-    }
-
-    private static ModelDeployment iris(String name) {
-        var md = new ModelDeployment();
-        md.setMetadata(new ObjectMetaBuilder().withName(name).build());
-        md.setSpec(new ModelDeploymentSpec(new ModelSpec("iris", "1.0.0", ModelFormat.ONNX, "file:///models/iris",
-                null, null), null, 2, null, null, null, null, null, 600, null));
-        return md;
     }
 }

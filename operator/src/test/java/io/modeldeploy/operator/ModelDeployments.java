@@ -34,6 +34,15 @@ public final class ModelDeployments {
         return with(spec("file:///models/iris", "1.0.0", 2, null, null, null));
     }
 
+    /** An Iris ModelDeployment to create: a name, the model and its replicas, the API's defaults for the rest. */
+    public static ModelDeployment named(String name, int replicas) {
+        var md = new ModelDeployment();
+        md.setMetadata(new ObjectMetaBuilder().withName(name).build());
+        md.setSpec(new ModelDeploymentSpec(model("file:///models/iris", "1.0.0"), null, replicas, null, null, null,
+                null, null, 600, null));
+        return md;
+    }
+
     public static ModelSpec model(String uri, String version) {
         return new ModelSpec("iris", version, ModelFormat.ONNX, uri, null, null);
     }

@@ -6,22 +6,33 @@ import java.util.TreeMap;
 
 /**
  * The operator's own counts from its /q/metrics: requests to the API server by "VERB resource"
- * ({@code modeldeploy_api_requests_total}) and reconciliations. Read by ApiRequestBudgetIT and the scale benchmark.
+ * ({@code modeldeploy_api_requests_total}), reconciliations, and the Events waiting and dropped. Read by ApiRequestBudgetIT and the scale benchmark.
  */
-public record OperatorCounts(Map<String, Double> byRequest, double reconciles) {
+public record OperatorCounts(Map<String, Double> byRequest, double reconciles, double eventsQueued,
+        double eventsDropped) {
     public static OperatorCounts of(String metrics) {
         var byRequest = new TreeMap<String, Double>();
         double reconciles = 0;
+        double eventsQueued = 0;
+        double eventsDropped = 0;
         for (String line : metrics.split("\n")) {
             if (line.startsWith("modeldeploy_api_requests_total{")) {
                 String verb = line.replaceAll(".*verb=\"([A-Z]+)\".*", "$1");
                 String resource = line.replaceAll(".*resource=\"([^\"]+)\".*", "$1");
                 byRequest.put(verb + " " + resource, Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)));
             } else if (line.startsWith("modeldeploy_reconciliations_total")) {
-                reconciles = Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+                reconciles = value(line);
+            } else if (line.startsWith("modeldeploy_events_queued")) {
+                eventsQueued = value(line);
+            } else if (line.startsWith("modeldeploy_events_dropped_total")) {
+                eventsDropped = value(line);
             }
         }
-        return new OperatorCounts(byRequest, reconciles);
+        return new OperatorCounts(byRequest, reconciles, eventsQueued, eventsDropped);
+    }
+
+    private static double value(String line) {
+        return Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
     }
 
     /** Every request but watches and the leader Lease's renewals, which do not grow with ModelDeployments. */

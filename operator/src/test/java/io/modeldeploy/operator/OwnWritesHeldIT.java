@@ -3,20 +3,15 @@ package io.modeldeploy.operator;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.stream.IntStream;
 
 import org.junit.jupiter.api.Test;
 
-import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.modeldeploy.api.v1alpha1.ModelDeployment;
-import io.modeldeploy.api.v1alpha1.ModelDeploymentSpec;
-import io.modeldeploy.api.v1alpha1.ModelFormat;
-import io.modeldeploy.api.v1alpha1.ModelSpec;
 import io.modeldeploy.operator.resources.Labels;
 import io.modeldeploy.testing.OperatorProcess;
 
@@ -34,7 +29,7 @@ class OwnWritesHeldIT {
     void theOperatorHoldsEachServiceItAppliedOnce(KubernetesClient client, OperatorProcess operator)
             throws Exception {
         List<String> names = IntStream.range(0, MODEL_DEPLOYMENTS).mapToObj(i -> "held-" + i).toList();
-        names.forEach(name -> client.resource(modelDeployment(name)).create());
+        names.forEach(name -> client.resource(ModelDeployments.named(name, 1)).create());
         await().atMost(Duration.ofMinutes(3)).until(() -> names.stream().allMatch(name ->
                 ModelDeploymentStates.servesVersion(client.resources(ModelDeployment.class).withName(name).get(),
                         "1.0.0")));
@@ -45,31 +40,12 @@ class OwnWritesHeldIT {
         await().pollInterval(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
             counts[0] = client.services().inAnyNamespace().withLabelSelector(Labels.MANAGED_SELECTOR).list()
                     .getItems().size();
-            counts[1] = liveInstances(operator, Service.class);
+            counts[1] = operator.liveHeap().instances(Service.class);
             assertThat(counts[0]).as("managed Services").isGreaterThanOrEqualTo(MODEL_DEPLOYMENTS);
             assertThat(counts[1]).as("Services in the operator's live heap, against %d managed ones", counts[0])
                     .isEqualTo(counts[0]);
         });
         System.out.printf("[own-writes] %d managed Services in the cluster, %d Services in the operator's heap%n",
                 counts[0], counts[1]);
-    }
-
-    /** Instances of the class in the process's heap after a full collection, as jcmd's class histogram counts. */
-    private static long liveInstances(OperatorProcess operator, Class<?> type) throws Exception {
-        Process jcmd = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
-                Long.toString(operator.pid()), "GC.class_histogram").redirectErrorStream(true).start();
-        String out = new String(jcmd.getInputStream().readAllBytes());
-        assertThat(jcmd.waitFor()).as("jcmd: %s", out).isZero();
-        return out.lines().map(String::strip).map(line -> line.split("\\s+"))
-                .filter(columns -> columns.length == 4 && columns[3].equals(type.getName()))
-                .mapToLong(columns -> Long.parseLong(columns[1])).sum();
-    }
-
-    private static ModelDeployment modelDeployment(String name) {
-        var md = new ModelDeployment();
-        md.setMetadata(new ObjectMetaBuilder().withName(name).build());
-        md.setSpec(new ModelDeploymentSpec(new ModelSpec("iris", "1.0.0", ModelFormat.ONNX, "file:///models/iris",
-                null, null), null, 1, null, null, null, null, null, 600, null));
-        return md;
     }
 }

@@ -13,6 +13,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -107,17 +108,61 @@ public final class OperatorProcess implements AutoCloseable {
         return get("/q/metrics").body();
     }
 
-    /** The operator's resident set size now, in bytes (Linux /proc). */
+    /** The operator's resident set size now, in bytes (Linux /proc), or 0 once it has exited. */
     public long residentBytes() {
+        return status("VmRSS:").map(kib -> Long.parseLong(kib.replaceAll("[^0-9]", "")) * 1024).orElse(0L);
+    }
+
+    /** A field of the operator's /proc status (such as {@code "VmRSS:"} or {@code "Threads:"}), as Linux writes it. */
+    public Optional<String> status(String field) {
         try {
-            for (String line : Files.readAllLines(Path.of("/proc", Long.toString(process.pid()), "status"))) {
-                if (line.startsWith("VmRSS:")) {
-                    return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
-                }
-            }
-            return 0;
+            return Files.readAllLines(Path.of("/proc", Long.toString(process.pid()), "status")).stream()
+                    .filter(line -> line.startsWith(field)).map(line -> line.substring(field.length()).strip())
+                    .findFirst();
         } catch (IOException e) {
-            return 0;
+            return Optional.empty();
+        }
+    }
+
+    /** What jcmd prints for this command run on the operator ({@code GC.heap_dump FILE}, {@code VM.flags}, ...). */
+    public String jcmd(String... command) {
+        var line = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+                Long.toString(process.pid())));
+        line.addAll(List.of(command));
+        try {
+            Process jcmd = new ProcessBuilder(line).redirectErrorStream(true).start();
+            String out = new String(jcmd.getInputStream().readAllBytes());
+            if (jcmd.waitFor() != 0) {
+                throw new IllegalStateException(String.join(" ", line) + " failed: " + out);
+            }
+            return out;
+        } catch (IOException e) {
+            throw new IllegalStateException(String.join(" ", line) + " did not run: " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while running jcmd", e);
+        }
+    }
+
+    /** What is live on the operator's heap: jcmd's class histogram, which runs a full collection first. */
+    public ClassHistogram liveHeap() {
+        return new ClassHistogram(jcmd("GC.class_histogram"));
+    }
+
+    /** jcmd's class histogram: its text, the total it ends with, and the instances of one class. */
+    public record ClassHistogram(String text) {
+        /** The bytes of all live objects ({@code Total} row). */
+        public long totalBytes() {
+            return text.lines().map(String::strip).filter(line -> line.startsWith("Total")).findFirst()
+                    .map(line -> Long.parseLong(line.split("\\s+")[2]))
+                    .orElseThrow(() -> new IllegalStateException("no Total row in " + text));
+        }
+
+        /** Live instances of the class (its row {@code num: #instances #bytes class name}). */
+        public long instances(Class<?> type) {
+            return text.lines().map(String::strip).map(line -> line.split("\\s+"))
+                    .filter(columns -> columns.length >= 4 && columns[3].equals(type.getName()))
+                    .mapToLong(columns -> Long.parseLong(columns[1])).sum();
         }
     }
 

@@ -1,9 +1,8 @@
 package io.modeldeploy.operator.bench;
 
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -11,6 +10,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
+import java.util.stream.Stream;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
@@ -106,11 +106,24 @@ public final class OperatorScaleBenchmark {
                 }
                 OperatorCounts ready = OperatorCounts.of(operator.metrics());
                 long readyRss = operator.residentBytes();
-                String threads = procStatus(operator.pid(), "Threads:");
-                long liveHeap = liveHeapBytes(operator.pid());
-                heapDump(operator.pid());
+                String threads = operator.status("Threads:").orElse("?");
+                OperatorProcess.ClassHistogram histogram = operator.liveHeap();
+                long liveHeap = histogram.totalBytes();
+                System.out.printf("%nlive heap by class, top 20 (jcmd GC.class_histogram):%n");
+                histogram.text().lines().skip(1).limit(22).forEach(System.out::println);
+                if (CHART_JVM.stream().anyMatch(o -> o.startsWith("-XX:NativeMemoryTracking="))) {
+                    System.out.printf("%nnative memory at Ready (jcmd VM.native_memory summary):%n%s%n",
+                            operator.jcmd("VM.native_memory", "summary"));
+                }
+                heapDump(operator);
                 sampler.shutdownNow();
                 mds.close();
+                // The operator writes Events in the background: how many still waited at Ready, and when it had
+                // written (or dropped) them all.
+                boolean eventsWritten = within(() -> OperatorCounts.of(operator.metrics()).eventsQueued() == 0,
+                        Duration.ofMinutes(WAIT_MINUTES));
+                double eventsDone = eventsWritten ? seconds(opStart) : Double.NaN;
+                OperatorCounts drained = OperatorCounts.of(operator.metrics());
 
                 double reconciles = ready.reconciles() - before.reconciles();
                 System.out.printf("%noperator JVM: %s%n", String.join(" ", CHART_JVM));
@@ -128,6 +141,8 @@ public final class OperatorScaleBenchmark {
                 System.out.printf("API requests to Ready (no watches, no leases): %d (%.1f per ModelDeployment) %s%n",
                         ready.requests() - before.requests(), (ready.requests() - before.requests()) / (double) count,
                         ready.minus(before));
+                System.out.printf("Events waiting at Ready: %.0f; all written at %.1f s; dropped: %.0f%n",
+                        ready.eventsQueued(), eventsDone, drained.eventsDropped());
             }
         }
     }
@@ -179,43 +194,18 @@ public final class OperatorScaleBenchmark {
      * 768 MiB): the heap's ceiling at 70% of it, and the serial collector, which the JVM picks by itself in a
      * container of less than 1,792 MiB.
      */
-    private static final List<String> CHART_JVM = List.of("-XX:MaxRAM=" + MEMORY_LIMIT, "-XX:MaxRAMPercentage=70",
-            "-XX:+UseSerialGC");
-
-    /**
-     * What is live on the heap: jcmd's class histogram runs a full collection first and prints the total. Its top
-     * rows (the classes that hold the most) are printed too.
-     */
-    private static long liveHeapBytes(long pid) throws Exception {
-        Process jcmd = new ProcessBuilder("jcmd", Long.toString(pid), "GC.class_histogram").start();
-        String out = new String(jcmd.getInputStream().readAllBytes());
-        jcmd.waitFor();
-        System.out.printf("%nlive heap by class, top 20 (jcmd GC.class_histogram):%n");
-        out.lines().skip(1).limit(22).forEach(System.out::println);
-        return out.lines().filter(l -> l.strip().startsWith("Total")).findFirst()
-                .map(l -> Long.parseLong(l.strip().split("\\s+")[2])).orElse(-1L);
-    }
-
-    /** A field of the process's /proc status (such as "Threads:"), or "?" when it cannot be read. */
-    private static String procStatus(long pid, String field) {
-        try {
-            return Files.readAllLines(Path.of("/proc", Long.toString(pid), "status")).stream()
-                    .filter(line -> line.startsWith(field)).map(line -> line.substring(field.length()).strip())
-                    .findFirst().orElse("?");
-        } catch (IOException e) {
-            return "?";
-        }
-    }
+    private static final List<String> CHART_JVM = Stream.concat(Stream.of("-XX:MaxRAM=" + MEMORY_LIMIT,
+            "-XX:MaxRAMPercentage=70", "-XX:+UseSerialGC"), Arrays.stream(System.getProperty(
+            "modeldeploy.bench.operator.jvm", "").split("\\s+")).filter(o -> !o.isEmpty())).toList();
 
     /**
      * A dump of the operator's live heap when MODELDEPLOY_BENCH_HEAP_DUMP names a file, for what the class histogram
      * does not say (which values the strings hold, who holds them).
      */
-    private static void heapDump(long pid) throws Exception {
+    private static void heapDump(OperatorProcess operator) {
         String file = System.getenv("MODELDEPLOY_BENCH_HEAP_DUMP");
         if (file != null && !file.isBlank()) {
-            new ProcessBuilder("jcmd", Long.toString(pid), "GC.heap_dump", Path.of(file).toAbsolutePath().toString())
-                    .inheritIO().start().waitFor();
+            System.out.print(operator.jcmd("GC.heap_dump", Path.of(file).toAbsolutePath().toString()));
         }
     }
 
