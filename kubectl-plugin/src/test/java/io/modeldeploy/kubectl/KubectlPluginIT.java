@@ -57,7 +57,10 @@ class KubectlPluginIT {
         Run set = plugin("set", "version", "iris", "2.0.0");
         assertThat(set.exit()).as(set.err()).isZero();
         assertThat(set.out()).isEqualTo("modeldeployment/iris: version set to 2.0.0\n");
-        await().atMost(TIMEOUT).until(() -> "Paused".equals(rolloutPhase(client)) && readyCanaryPods(client) == 1);
+        // Events are written in the background and may trail the status (StatusEvents): the last is the pause.
+        await().atMost(TIMEOUT).until(() -> "Paused".equals(rolloutPhase(client)) && readyCanaryPods(client) == 1
+                && client.v1().events().withField("involvedObject.name", "iris").list().getItems().stream()
+                        .anyMatch(e -> "Paused".equals(e.getReason())));
 
         Run tree = plugin("get", "iris");
         assertThat(tree.exit()).as(tree.err()).isZero();

@@ -6,16 +6,24 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 
+import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
 import org.jboss.logging.Logger;
 
 import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.EventBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.modeldeploy.api.v1alpha1.ModelDeployment;
 import io.modeldeploy.api.v1alpha1.ModelDeploymentStatus;
 import io.modeldeploy.api.v1alpha1.TemplateStatus;
@@ -25,6 +33,12 @@ import io.modeldeploy.operator.status.Conditions;
 /**
  * Records a Kubernetes Event on the ModelDeployment when its status changes in a way a person wants to see in
  * {@code kubectl describe}: a new revision, becoming Ready, a problem and its cause, stalling.
+ * <p>
+ * Events are written in the background, one at a time, as client-go's event recorder writes them: the status a
+ * reconcile decided is patched without waiting for its Event, so that a busy API server delays the Events, not the
+ * ModelDeployment's status. At most {@value #QUEUED} Events wait ({@code modeldeploy_events_queued}); one more is
+ * dropped and counted in {@code modeldeploy_events_dropped_total} (an Event is a courtesy: the status and its
+ * history say the same).
  */
 @ApplicationScoped
 public class StatusEvents {
@@ -32,9 +46,44 @@ public class StatusEvents {
     private static final Set<String> NORMAL = Set.of(Conditions.AVAILABLE, Conditions.SCALED_TO_ZERO,
             Conditions.CREATING, Conditions.ROLLOUT_IN_PROGRESS);
     static final String COMPONENT = "modeldeploy-operator";
+    /** Events waiting to be written, at most: about 1 KiB each. */
+    static final int QUEUED = 4096;
+    /** How long stopping waits for the Events still queued. */
+    private static final long FLUSH_SECONDS = 5;
+
+    private final KubernetesClient client;
+    private final Counter dropped;
+    private final ThreadPoolExecutor writer;
 
     @Inject
-    KubernetesClient client;
+    public StatusEvents(KubernetesClient client, MeterRegistry registry) {
+        this.client = client;
+        this.dropped = Counter.builder("modeldeploy.events.dropped")
+                .description("Events not written because " + QUEUED + " were waiting already").register(registry);
+        this.writer = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS, new ArrayBlockingQueue<>(QUEUED),
+                task -> {
+                    Thread thread = new Thread(task, "modeldeploy-events");
+                    thread.setDaemon(true);
+                    return thread;
+                }, (task, executor) -> {
+                    dropped.increment();
+                    if ((long) dropped.count() % 1000 == 1) {
+                        LOG.warnf("%d Events are waiting to be written: dropped one (%.0f so far)", QUEUED,
+                                dropped.count());
+                    }
+                });
+        Gauge.builder("modeldeploy.events.queued", writer, w -> w.getQueue().size())
+                .description("Events waiting to be written").register(registry);
+    }
+
+    /** Writes what is queued, for a few seconds at most, when the operator stops. */
+    @PreDestroy
+    void flush() throws InterruptedException {
+        writer.shutdown();
+        if (!writer.awaitTermination(FLUSH_SECONDS, TimeUnit.SECONDS)) {
+            LOG.warnf("stopping with %d Events not written", writer.shutdownNow().size());
+        }
+    }
 
     public void recordTransitions(ModelDeployment md, ModelDeploymentStatus before, ModelDeploymentStatus after) {
         String oldRevision = before == null ? null : before.revision();
@@ -97,12 +146,16 @@ public class StatusEvents {
                 .withReportingComponent(COMPONENT)
                 .withFirstTimestamp(now).withLastTimestamp(now).withCount(1)
                 .build();
+        writer.execute(() -> write(event));
+    }
+
+    private void write(Event event) {
         try {
-            client.v1().events().inNamespace(md.getMetadata().getNamespace()).resource(event).create();
+            client.v1().events().inNamespace(event.getMetadata().getNamespace()).resource(event).create();
         } catch (KubernetesClientException e) {
-            // An event is a courtesy; failing to record one must not fail the reconcile.
-            LOG.warnf("could not record event %s on %s/%s: %s", reason, md.getMetadata().getNamespace(),
-                    md.getMetadata().getName(), e.getMessage());
+            // An event is a courtesy; failing to record one must not stop the next.
+            LOG.warnf("could not record event %s on %s/%s: %s", event.getReason(), event.getMetadata().getNamespace(),
+                    event.getInvolvedObject().getName(), e.getMessage());
         }
     }
 }

@@ -96,6 +96,9 @@ class CanaryRolloutIT {
         assertThat(done.getStatus().rollout().stableRevision()).isEqualTo(done.getStatus().revision());
         assertThat(done.getStatus().history()).extracting(e -> e.reason())
                 .containsSubsequence("Progressing", "Progressing", "Progressing", "Promoting", "Stable");
+        // Events are written in the background and may trail the status (StatusEvents): Stable is the last one.
+        await().atMost(TIMEOUT).until(() -> client.v1().events().withField("involvedObject.name", "iris").list()
+                .getItems().stream().anyMatch(e -> "Stable".equals(e.getReason())));
         assertThat(client.v1().events().withField("involvedObject.name", "iris").list().getItems())
                 .as("a healthy rollout is no cause for warnings").isNotEmpty()
                 .allSatisfy(e -> assertThat(e.getType()).as(e.getReason() + ": " + e.getMessage()).isEqualTo("Normal"));
@@ -519,11 +522,11 @@ class CanaryRolloutIT {
             assertThat(c.getReason()).isEqualTo(Conditions.ROLLED_BACK);
         });
         assertThat(md.getStatus().modelVersion()).as("the stable version still serves").isEqualTo("1.0.0");
-        assertThat(client.v1().events().withField("involvedObject.name", "iris").list().getItems())
-                .anySatisfy(e -> {
+        await().atMost(TIMEOUT).untilAsserted(() -> assertThat(client.v1().events()
+                .withField("involvedObject.name", "iris").list().getItems()).anySatisfy(e -> {
                     assertThat(e.getReason()).isEqualTo("RolledBack");
                     assertThat(e.getType()).isEqualTo("Warning");
-                });
+                }));
 
         await().during(Duration.ofSeconds(4)).atMost(Duration.ofSeconds(8)).until(() ->
                 client.apps().deployments().withName("iris-canary").get() == null && "RolledBack".equals(

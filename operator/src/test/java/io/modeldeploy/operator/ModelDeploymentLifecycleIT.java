@@ -318,8 +318,8 @@ class ModelDeploymentLifecycleIT {
             assertThat(condition(md, Conditions.STALLED).getStatus()).isEqualTo(Conditions.TRUE);
             assertThat(md.getStatus().phase()).isEqualTo(Conditions.PHASE_STALLED);
         });
-        assertThat(events(client, "sick")).extracting(Event::getReason)
-                .contains("RevisionCreated", Conditions.PROGRESS_DEADLINE_EXCEEDED);
+        await().atMost(TIMEOUT).untilAsserted(() -> assertThat(events(client, "sick")).extracting(Event::getReason)
+                .contains("RevisionCreated", Conditions.PROGRESS_DEADLINE_EXCEEDED));
     }
 
     @Test
@@ -332,7 +332,8 @@ class ModelDeploymentLifecycleIT {
                 .extracting(Event::getReason).contains("RevisionCreated", Conditions.AVAILABLE));
         assertThat(operator.metrics()).contains("modeldeploy_reconciliations_total")
                 .contains("modeldeploy_reconciliation_seconds_bucket")
-                .contains("modeldeploy_reconciliation_errors_total");
+                .contains("modeldeploy_reconciliation_errors_total")
+                .contains("modeldeploy_events_dropped_total 0.0");
     }
 
     // --- helpers ---

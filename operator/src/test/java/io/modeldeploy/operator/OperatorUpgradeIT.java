@@ -61,10 +61,11 @@ class OperatorUpgradeIT {
             await().during(Duration.ofSeconds(5)).atMost(Duration.ofSeconds(8)).until(() ->
                     image(client, "plain").equals(OLD) && image(client, "canaried").equals(OLD)
                             && client.apps().deployments().withName("canaried-canary").get() == null);
-            assertThat(client.v1().events().list().getItems()).anySatisfy(e -> {
-                assertThat(e.getReason()).isEqualTo("UpgradeHeld");
-                assertThat(e.getMessage()).contains("set the " + OperatorUpgrade.ANNOTATION + " annotation");
-            });
+            await().atMost(TIMEOUT).untilAsserted(() -> assertThat(client.v1().events().list().getItems())
+                    .anySatisfy(e -> {
+                        assertThat(e.getReason()).isEqualTo("UpgradeHeld");
+                        assertThat(e.getMessage()).contains("set the " + OperatorUpgrade.ANNOTATION + " annotation");
+                    }));
 
             // Scaling is not an opt-in: it changes no template input.
             UserEdits.scale(client, "plain", 3);

@@ -29,6 +29,7 @@ import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.ValidatingWebhookConfiguration;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.ValidatingWebhookConfigurationBuilder;
 import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.EventBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.modeldeploy.api.v1alpha1.ModelDeployment;
 import io.modeldeploy.operator.status.Conditions;
@@ -39,7 +40,8 @@ import io.modeldeploy.testing.SelfSignedTls;
  * queued the operator's applies that long (docs/benchmarks.md), and here an admission webhook holds every write of
  * a Service in the test's namespace for {@value #HELD_SECONDS} s before it allows it. The operator waits for the
  * answer, as kubectl and controller-runtime's clients do, instead of giving up, reporting {@code ApplyFailed} and
- * sending the same apply again (which the webhook would hold again, and so on).
+ * sending the same apply again (which the webhook would hold again, and so on). With the webhook holding Events
+ * instead, the status does not wait for them.
  */
 @RunningOperator
 class SlowApiServerIT {
@@ -54,8 +56,8 @@ class SlowApiServerIT {
         String namespace = client.getNamespace();
         Queue<String> held = new ConcurrentLinkedQueue<>();
         HttpsServer webhook = holdingWebhook(held);
-        ValidatingWebhookConfiguration configuration = configuration(namespace, webhook.getAddress().getPort(),
-                Files.readString(tls.certificate()));
+        ValidatingWebhookConfiguration configuration = configuration(namespace, "services",
+                webhook.getAddress().getPort(), Files.readString(tls.certificate()));
         try {
             client.resource(configuration).create();
             // The API server reads webhook configurations from its own informer: a dry run that the webhook sees
@@ -67,10 +69,7 @@ class SlowApiServerIT {
             });
             held.clear();
 
-            var iris = new ModelDeployment();
-            iris.setMetadata(new ObjectMetaBuilder().withName("iris").build());
-            iris.setSpec(ModelDeployments.iris().getSpec());
-            client.resource(iris).create();
+            client.resource(iris()).create();
 
             ModelDeploymentStates.awaitServes(client, "iris", "1.0.0", Duration.ofMinutes(2));
             List<String> applied = List.copyOf(held);
@@ -88,8 +87,56 @@ class SlowApiServerIT {
     }
 
     /**
-     * A validating webhook on 127.0.0.1 that allows every request, a Service named {@code probe} at once and any
-     * other after {@value #HELD_SECONDS} s; it notes the name of each Service it saw.
+     * Events wait for the API server, the status does not: with each Event's create held {@value #HELD_SECONDS} s,
+     * the ModelDeployment says it is Ready before the API server has taken its {@code Available} Event (written
+     * before the status patch, Ready would come only after it), and the Events are all written later, in order.
+     */
+    @Test
+    void aSlowEventWriteDoesNotHoldTheStatus(KubernetesClient client) throws Exception {
+        String namespace = client.getNamespace();
+        Queue<String> held = new ConcurrentLinkedQueue<>();
+        HttpsServer webhook = holdingWebhook(held);
+        ValidatingWebhookConfiguration configuration = configuration(namespace, "events",
+                webhook.getAddress().getPort(), Files.readString(tls.certificate()));
+        try {
+            client.resource(configuration).create();
+            await().atMost(Duration.ofSeconds(30)).until(() -> {
+                client.v1().events().resource(new EventBuilder().withNewMetadata().withName("probe").endMetadata()
+                        .withNewInvolvedObject().withKind("Pod").withName("probe").withNamespace(namespace)
+                        .endInvolvedObject().withReason("Probe").build()).dryRun().create();
+                return held.contains("Probe");
+            });
+            held.clear();
+
+            client.resource(iris()).create();
+
+            ModelDeploymentStates.awaitServes(client, "iris", "1.0.0", Duration.ofMinutes(2));
+            assertThat(held).as("Events the API server has taken when the status said Ready")
+                    .doesNotContain(Conditions.AVAILABLE);
+            // The controller manager's and the scheduler's Events are held too.
+            await().atMost(Duration.ofSeconds(3 * HELD_SECONDS)).untilAsserted(() -> assertThat(
+                    client.v1().events().inNamespace(namespace).withField("involvedObject.kind", "ModelDeployment")
+                            .list().getItems()).extracting(Event::getReason)
+                    .containsExactlyInAnyOrder("RevisionCreated", Conditions.AVAILABLE));
+            assertThat(held).as("the operator's Events, in the order it recorded them")
+                    .filteredOn(List.of("RevisionCreated", Conditions.AVAILABLE)::contains)
+                    .containsExactly("RevisionCreated", Conditions.AVAILABLE);
+        } finally {
+            client.resource(configuration).delete();
+            webhook.stop(0);
+        }
+    }
+
+    private static ModelDeployment iris() {
+        var iris = new ModelDeployment();
+        iris.setMetadata(new ObjectMetaBuilder().withName("iris").build());
+        iris.setSpec(ModelDeployments.iris().getSpec());
+        return iris;
+    }
+
+    /**
+     * A validating webhook on 127.0.0.1 that allows every request, one named {@code probe} at once and any other
+     * after {@value #HELD_SECONDS} s; once it allows a request, it notes the object's name (an Event's reason).
      */
     private HttpsServer holdingWebhook(Queue<String> seen) throws IOException {
         HttpsServer server = HttpsServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
@@ -108,7 +155,8 @@ class SlowApiServerIT {
             if (!"probe".equals(name)) {
                 Thread.sleep(Duration.ofSeconds(HELD_SECONDS).toMillis());
             }
-            seen.add(name);
+            JsonNode reason = request.path("object").path("reason");
+            seen.add(reason.isMissingNode() ? name : reason.asText());
             byte[] body = JSON.writeValueAsBytes(Map.of("apiVersion", "admission.k8s.io/v1",
                     "kind", "AdmissionReview", "response", Map.of("uid", request.path("uid").asText(),
                             "allowed", true)));
@@ -128,17 +176,20 @@ class SlowApiServerIT {
         }
     }
 
-    private static ValidatingWebhookConfiguration configuration(String namespace, int port, String certificate) {
-        return new ValidatingWebhookConfigurationBuilder().withNewMetadata().withName("hold-services-" + namespace)
+    /** Holds the creates and updates of one kind of the core API group in the test's namespace. */
+    private static ValidatingWebhookConfiguration configuration(String namespace, String resource, int port,
+            String certificate) {
+        return new ValidatingWebhookConfigurationBuilder().withNewMetadata()
+                .withName("hold-" + resource + "-" + namespace)
                 .endMetadata()
-                .addNewWebhook().withName("hold.services.modeldeploy.io").withAdmissionReviewVersions("v1")
+                .addNewWebhook().withName("hold." + resource + ".modeldeploy.io").withAdmissionReviewVersions("v1")
                 .withSideEffects("None").withFailurePolicy("Fail").withTimeoutSeconds(HELD_SECONDS + 8)
                 .withNewClientConfig().withUrl("https://127.0.0.1:" + port + "/validate")
                 .withCaBundle(Base64.getEncoder().encodeToString(certificate.getBytes(StandardCharsets.UTF_8)))
                 .endClientConfig()
                 .withNewNamespaceSelector().addToMatchLabels("kubernetes.io/metadata.name", namespace)
                 .endNamespaceSelector()
-                .addNewRule().withApiGroups("").withApiVersions("v1").withResources("services")
+                .addNewRule().withApiGroups("").withApiVersions("v1").withResources(resource)
                 .withOperations("CREATE", "UPDATE").endRule()
                 .endWebhook().build();
     }
