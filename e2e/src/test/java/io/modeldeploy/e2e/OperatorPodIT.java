@@ -4,6 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -18,6 +22,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.modeldeploy.testing.ClusterTest;
 import io.modeldeploy.testing.Kubectl;
@@ -36,6 +41,9 @@ class OperatorPodIT {
     private static final String CHART = RepositoryRoot.find().resolve("helm/modeldeploy").toString();
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
     private static final Duration LEASE_RENEWALS = Duration.ofSeconds(30);
+    /** Not the chart's default (70), so that a default fixed elsewhere shows. */
+    private static final int HEAP_PERCENT = 40;
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     @Test
     void theOperatorInstalledWithHelmRunsInARealPodAndServesTheIrisExample(KubernetesClient client,
@@ -46,6 +54,7 @@ class OperatorPodIT {
                 "replicaCount", 1,
                 "watchNamespaces", List.of(ns.name()),
                 "nodeSelector", RealNode.nodeSelector(),
+                "javaMaxRamPercentage", HEAP_PERCENT,
                 "tolerations", List.of(Map.of("key", RealNode.TAINT, "operator", "Exists", "effect", "NoSchedule"))));
         String release = "md-" + ns.name().substring(ns.name().length() - 4);
         try {
@@ -57,6 +66,15 @@ class OperatorPodIT {
             assertThat(operator.getSpec().getNodeName()).isEqualTo(RealNode.NAME);
             assertThat(operator.getSpec().getContainers().get(0).getImage())
                     .isEqualTo(RealNode.image("operator"));
+            // The chart's heap share reaches the JVM: the image's own default must not override it.
+            long limit = Quantity.getAmountInBytes(operator.getSpec().getContainers().get(0).getResources()
+                    .getLimits().get("memory")).longValue();
+            String metrics = client.services().withName(release + "-modeldeploy-metrics").get().getSpec()
+                    .getClusterIP();
+            await().atMost(Duration.ofSeconds(30)).ignoreExceptions().untilAsserted(() -> assertThat(
+                    heapMaxBytes(metrics)).as("the heap's ceiling (jvm_memory_max_bytes) for %d%% of %d bytes",
+                            HEAP_PERCENT, limit)
+                    .isBetween(0.9 * limit * HEAP_PERCENT / 100, 1.0 * limit * HEAP_PERCENT / 100));
 
             Kubectl.kubectl(cluster, ns.name(), "apply", "--server-side", "-f",
                     Manifests.onRealNode(Manifests.example("iris.yaml")).toString()).ok();
@@ -83,5 +101,13 @@ class OperatorPodIT {
         } finally {
             Kubectl.helm(cluster, "uninstall", release, "--namespace", ns.name(), "--wait");
         }
+    }
+
+    /** The sum of the heap pools' maxima the operator reports on its metrics Service (port 8080). */
+    private static double heapMaxBytes(String address) throws IOException, InterruptedException {
+        String body = HTTP.send(HttpRequest.newBuilder(URI.create("http://" + address + ":8080/q/metrics"))
+                .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString()).body();
+        return body.lines().filter(line -> line.startsWith("jvm_memory_max_bytes{") && line.contains("area=\"heap\""))
+                .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1))).sum();
     }
 }
