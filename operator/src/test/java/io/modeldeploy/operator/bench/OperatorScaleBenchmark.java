@@ -80,6 +80,8 @@ public final class OperatorScaleBenchmark {
             String opNs = namespace(client, "bench-operator");
             SharedIndexInformer<ModelDeployment> mds = client.resources(ModelDeployment.class).inNamespace(opNs)
                     .inform();
+            // When the children were all Ready, apart from when the operator said so in the ModelDeployments.
+            SharedIndexInformer<Deployment> children = client.apps().deployments().inNamespace(opNs).inform();
             Path log = root.resolve("operator/target/bench-operator.log");
             try (OperatorProcess operator = OperatorProcess.start(
                     Path.of(System.getProperty("modeldeploy.bench.operator.jar",
@@ -88,10 +90,16 @@ public final class OperatorScaleBenchmark {
                 var sampler = Executors.newSingleThreadScheduledExecutor();
                 long idleRss = operator.residentBytes();
                 AtomicLong peak = new AtomicLong(idleRss);
-                sampler.scheduleAtFixedRate(() -> peak.accumulateAndGet(operator.residentBytes(), Math::max),
-                        0, 500, TimeUnit.MILLISECONDS);
-                OperatorCounts before = OperatorCounts.of(operator.metrics());
+                AtomicLong childrenReady = new AtomicLong();
                 long opStart = System.nanoTime();
+                sampler.scheduleAtFixedRate(() -> {
+                    peak.accumulateAndGet(operator.residentBytes(), Math::max);
+                    if (childrenReady.get() == 0 && children.getStore().list().stream()
+                            .filter(OperatorScaleBenchmark::ready).count() == count) {
+                        childrenReady.set(System.nanoTime());
+                    }
+                }, 0, 500, TimeUnit.MILLISECONDS);
+                OperatorCounts before = OperatorCounts.of(operator.metrics());
                 for (int i = 0; i < count; i++) {
                     client.resource(modelDeployment(opNs, i)).inNamespace(opNs).create();
                 }
@@ -118,6 +126,7 @@ public final class OperatorScaleBenchmark {
                 heapDump(operator);
                 sampler.shutdownNow();
                 mds.close();
+                children.close();
                 // The operator writes Events in the background: how many still waited at Ready, and when it had
                 // written (or dropped) them all.
                 boolean eventsWritten = within(() -> OperatorCounts.of(operator.metrics()).eventsQueued() == 0,
@@ -136,8 +145,12 @@ public final class OperatorScaleBenchmark {
                         opCreated, opReady, idleRss >> 20, peak.get() >> 20, readyRss >> 20, liveHeap >> 20);
                 System.out.printf("| ratio operator / plain loop (all Ready) | | %.2f | | |%n", opReady / loop[1]);
                 System.out.printf("operator threads at Ready: %s%n", threads);
-                System.out.printf("reconciliations: %.0f (%.1f per ModelDeployment, %.1f/s until all Ready)%n",
-                        reconciles, reconciles / count, reconciles / opReady);
+                System.out.printf("reconciliations: %.0f (%.1f per ModelDeployment, %.1f/s until all Ready, %.0f ms "
+                        + "each on average)%n", reconciles, reconciles / count, reconciles / opReady,
+                        1000 * (ready.reconcileSeconds() - before.reconcileSeconds()) / reconciles);
+                System.out.printf("all Deployments Ready at %.1f s (the operator said all were Ready %.1f s later)%n",
+                        childrenReady.get() == 0 ? Double.NaN : (childrenReady.get() - opStart) / 1e9,
+                        childrenReady.get() == 0 ? Double.NaN : opReady - (childrenReady.get() - opStart) / 1e9);
                 System.out.printf("API requests to Ready (no watches, no leases): %d (%.1f per ModelDeployment) %s%n",
                         ready.requests() - before.requests(), (ready.requests() - before.requests()) / (double) count,
                         ready.minus(before));
