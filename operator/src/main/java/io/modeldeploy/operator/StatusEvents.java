@@ -66,6 +66,9 @@ public class StatusEvents {
                     thread.setDaemon(true);
                     return thread;
                 }, (task, executor) -> {
+                    if (executor.isShutdown()) {
+                        return; // the operator stops: what a last reconcile records is not written
+                    }
                     dropped.increment();
                     if ((long) dropped.count() % 1000 == 1) {
                         LOG.warnf("%d Events are waiting to be written: dropped one (%.0f so far)", QUEUED,
