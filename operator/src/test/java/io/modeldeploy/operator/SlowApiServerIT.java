@@ -54,25 +54,13 @@ class SlowApiServerIT {
     void anApplyTheApiServerAnswersAfterTwelveSecondsLandsAtTheFirstAttempt(KubernetesClient client)
             throws Exception {
         String namespace = client.getNamespace();
-        Queue<String> held = new ConcurrentLinkedQueue<>();
-        HttpsServer webhook = holdingWebhook(held);
-        ValidatingWebhookConfiguration configuration = configuration(namespace, "services",
-                webhook.getAddress().getPort(), Files.readString(tls.certificate()));
-        try {
-            client.resource(configuration).create();
-            // The API server reads webhook configurations from its own informer: a dry run that the webhook sees
-            // (and answers at once) says this one is in force.
-            await().atMost(Duration.ofSeconds(30)).until(() -> {
-                client.services().resource(new ServiceBuilder().withNewMetadata().withName("probe").endMetadata()
-                        .withNewSpec().addNewPort().withPort(80).endPort().endSpec().build()).dryRun().create();
-                return held.contains("probe");
-            });
-            held.clear();
-
+        try (Holding services = new Holding(client, "services", () -> client.services().resource(new ServiceBuilder()
+                .withNewMetadata().withName("probe").endMetadata().withNewSpec().addNewPort().withPort(80).endPort()
+                .endSpec().build()).dryRun().create(), "probe")) {
             client.resource(iris()).create();
 
             ModelDeploymentStates.awaitServes(client, "iris", "1.0.0", Duration.ofMinutes(2));
-            List<String> applied = List.copyOf(held);
+            List<String> applied = List.copyOf(services.held);
             List<Event> events = client.v1().events().inNamespace(namespace).list().getItems();
             assertThat(applied).as("Service writes the webhook held %d s each", HELD_SECONDS).isNotEmpty()
                     .doesNotHaveDuplicates();
@@ -80,9 +68,6 @@ class SlowApiServerIT {
                     .noneMatch(e -> Conditions.APPLY_FAILED.equals(e.getReason()));
             assertThat(client.resources(ModelDeployment.class).withName("iris").get().getStatus().conditions())
                     .noneMatch(c -> Conditions.APPLY_FAILED.equals(c.getReason()));
-        } finally {
-            client.resource(configuration).delete();
-            webhook.stop(0);
         }
     }
 
@@ -94,34 +79,57 @@ class SlowApiServerIT {
     @Test
     void aSlowEventWriteDoesNotHoldTheStatus(KubernetesClient client) throws Exception {
         String namespace = client.getNamespace();
-        Queue<String> held = new ConcurrentLinkedQueue<>();
-        HttpsServer webhook = holdingWebhook(held);
-        ValidatingWebhookConfiguration configuration = configuration(namespace, "events",
-                webhook.getAddress().getPort(), Files.readString(tls.certificate()));
-        try {
-            client.resource(configuration).create();
-            await().atMost(Duration.ofSeconds(30)).until(() -> {
-                client.v1().events().resource(new EventBuilder().withNewMetadata().withName("probe").endMetadata()
-                        .withNewInvolvedObject().withKind("Pod").withName("probe").withNamespace(namespace)
-                        .endInvolvedObject().withReason("Probe").build()).dryRun().create();
-                return held.contains("Probe");
-            });
-            held.clear();
-
+        try (Holding events = new Holding(client, "events", () -> client.v1().events().resource(new EventBuilder()
+                .withNewMetadata().withName("probe").endMetadata().withNewInvolvedObject().withKind("Pod")
+                .withName("probe").withNamespace(namespace).endInvolvedObject().withReason("Probe").build())
+                .dryRun().create(), "Probe")) {
             client.resource(iris()).create();
 
             ModelDeploymentStates.awaitServes(client, "iris", "1.0.0", Duration.ofMinutes(2));
-            assertThat(held).as("Events the API server has taken when the status said Ready")
+            assertThat(events.held).as("Events the API server has taken when the status said Ready")
                     .doesNotContain(Conditions.AVAILABLE);
             // The controller manager's and the scheduler's Events are held too.
             await().atMost(Duration.ofSeconds(3 * HELD_SECONDS)).untilAsserted(() -> assertThat(
                     client.v1().events().inNamespace(namespace).withField("involvedObject.kind", "ModelDeployment")
                             .list().getItems()).extracting(Event::getReason)
                     .containsExactlyInAnyOrder("RevisionCreated", Conditions.AVAILABLE));
-            assertThat(held).as("the operator's Events, in the order it recorded them")
+            assertThat(events.held).as("the operator's Events, in the order it recorded them")
                     .filteredOn(List.of("RevisionCreated", Conditions.AVAILABLE)::contains)
                     .containsExactly("RevisionCreated", Conditions.AVAILABLE);
-        } finally {
+        }
+    }
+
+    /**
+     * The holding webhook for one kind of the core API group, in force from construction (the API server reads
+     * webhook configurations from its own informer: a dry run of a probe that the webhook sees, and answers at once,
+     * says this one is) until closed; {@link #held} notes what it allowed since.
+     */
+    private final class Holding implements AutoCloseable {
+        final Queue<String> held = new ConcurrentLinkedQueue<>();
+        private final KubernetesClient client;
+        private final HttpsServer webhook;
+        private final ValidatingWebhookConfiguration configuration;
+
+        Holding(KubernetesClient client, String resource, Runnable dryRunProbe, String probeSeen) throws IOException {
+            this.client = client;
+            webhook = holdingWebhook(held);
+            configuration = configuration(client.getNamespace(), resource, webhook.getAddress().getPort(),
+                    Files.readString(tls.certificate()));
+            try {
+                client.resource(configuration).create();
+                await().atMost(Duration.ofSeconds(30)).until(() -> {
+                    dryRunProbe.run();
+                    return held.contains(probeSeen);
+                });
+                held.clear();
+            } catch (RuntimeException e) {
+                close();
+                throw e;
+            }
+        }
+
+        @Override
+        public void close() {
             client.resource(configuration).delete();
             webhook.stop(0);
         }
