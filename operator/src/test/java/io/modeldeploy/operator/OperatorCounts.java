@@ -21,7 +21,7 @@ public record OperatorCounts(Map<String, Double> byRequest, double reconciles, d
             if (line.startsWith("modeldeploy_api_requests_total{")) {
                 String verb = line.replaceAll(".*verb=\"([A-Z]+)\".*", "$1");
                 String resource = line.replaceAll(".*resource=\"([^\"]+)\".*", "$1");
-                byRequest.put(verb + " " + resource, Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)));
+                byRequest.put(verb + " " + resource, value(line));
             } else if (line.startsWith("modeldeploy_reconciliations_total")) {
                 reconciles = value(line);
             } else if (line.startsWith("modeldeploy_reconciliation_seconds_sum")) {
