@@ -108,6 +108,8 @@ public class ModelDeploymentReconciler implements Reconciler<ModelDeployment> {
     static final String PODS = "pods";
     static final String ENDPOINTS = "endpoints";
     private static final Duration RESOLVING_RECHECK = Duration.ofSeconds(1);
+    /** What, changed in a status write's answer, needs another reconcile: what starts one from a watch event. */
+    private static final SpecOrActionChanged CHANGED_MEANWHILE = new SpecOrActionChanged();
     /**
      * While a revision rolls out, the operator looks again this often even without a watch event, so that an event
      * it missed costs seconds rather than the 5-minute resync.
@@ -185,18 +187,19 @@ public class ModelDeploymentReconciler implements Reconciler<ModelDeployment> {
         Optional<String> denied = settings.policy().tenancy().violation(md.getSpec(), settings.runtimeImage());
         if (denied.isPresent()) {
             // Nothing is applied: what runs keeps running, as it was before this spec.
-            return statusUpdate(md, StatusAssessor.stalled(md, Conditions.POLICY_DENIED, denied.get(), now));
+            return statusUpdate(md, context, StatusAssessor.stalled(md, Conditions.POLICY_DENIED, denied.get(), now),
+                    Optional.empty());
         }
         String inputs = ServingPodTemplate.inputs(md);
         ModelPins.Pin pin = pins.of(md, inputs, now);
         if (pin instanceof ModelPins.Resolving) {
             // What runs keeps running; the registry's answer is picked up within a second.
-            return statusUpdate(md, StatusAssessor.waiting(md, Conditions.RESOLVING_MODEL, "asking the registry for "
-                    + "the digest of " + md.getSpec().model().uri(), now)).rescheduleAfter(RESOLVING_RECHECK);
+            return statusUpdate(md, context, StatusAssessor.waiting(md, Conditions.RESOLVING_MODEL, "asking the "
+                    + "registry for the digest of " + md.getSpec().model().uri(), now), Optional.of(RESOLVING_RECHECK));
         }
         if (pin instanceof ModelPins.Unresolvable unresolvable) {
-            return statusUpdate(md, StatusAssessor.stalled(md, Conditions.MODEL_UNRESOLVABLE, unresolvable.message(),
-                    now)).rescheduleAfter(ModelPins.RETRY);
+            return statusUpdate(md, context, StatusAssessor.stalled(md, Conditions.MODEL_UNRESOLVABLE,
+                    unresolvable.message(), now), Optional.of(ModelPins.RETRY));
         }
         ModelDeployment pinned = pin.applyTo(md);
         PinnedModel.put(context, pinned);
@@ -260,8 +263,7 @@ public class ModelDeploymentReconciler implements Reconciler<ModelDeployment> {
                         changed(route, context.getSecondaryResource(HTTPRoute.class)) ? OWN_WRITE_RECHECK
                                 : PROGRESS_RECHECK))
                 .or(() -> reconciling(status) ? Optional.of(PROGRESS_RECHECK) : Optional.empty());
-        UpdateControl<ModelDeployment> update = statusUpdate(md, status);
-        return recheck.map(update::rescheduleAfter).orElse(update);
+        return statusUpdate(md, context, status, recheck);
     }
 
     /** Whether this reconcile's workflow wrote the object (its own writes send no event to reconcile again). */
@@ -270,13 +272,30 @@ public class ModelDeploymentReconciler implements Reconciler<ModelDeployment> {
                 after.map(o -> o.getMetadata().getResourceVersion()));
     }
 
-    /** Patches the status when it changed, recording its transitions as Events; otherwise changes nothing. */
-    private UpdateControl<ModelDeployment> statusUpdate(ModelDeployment md, ModelDeploymentStatus status) {
-        if (Objects.equals(status, md.getStatus())) {
-            return UpdateControl.noUpdate();
+    /**
+     * Writes the status when it changed, recording its transitions as Events, and asks to be reconciled again after
+     * {@code recheck}, or at once when the ModelDeployment changed while this reconcile ran.
+     * <p>
+     * The write is the one JOSDK makes for {@code UpdateControl.patchStatus} (server-side apply of the status, its
+     * watch event filtered as the operator's own), made here to read its answer: a spec or action change committed
+     * before it but seen by the informer only while it was under way is in that answer, and nowhere else. JOSDK
+     * 5.3.2 drops such a change's event as older than its own write (fixed in 5.3.5, not served by the reachable
+     * Maven Central), so without this look it would wait for the periodic reconcile, 5 minutes later.
+     */
+    private UpdateControl<ModelDeployment> statusUpdate(ModelDeployment md, Context<ModelDeployment> context,
+            ModelDeploymentStatus status, Optional<Duration> recheck) {
+        UpdateControl<ModelDeployment> update = UpdateControl.noUpdate();
+        if (!Objects.equals(status, md.getStatus())) {
+            events.recordTransitions(md, md.getStatus(), status);
+            ModelDeployment written = context.resourceOperations()
+                    .serverSideApplyPrimaryStatus(statusPatch(md, status));
+            if (CHANGED_MEANWHILE.accept(written, md)) {
+                LOG.debugf("%s/%s changed while its status was written; reconciling it again",
+                        md.getMetadata().getNamespace(), md.getMetadata().getName());
+                return update.reschedule();
+            }
         }
-        events.recordTransitions(md, md.getStatus(), status);
-        return UpdateControl.patchStatus(statusPatch(md, status));
+        return recheck.map(update::rescheduleAfter).orElse(update);
     }
 
     /** The object to patch the status with: name, namespace and status only. */
