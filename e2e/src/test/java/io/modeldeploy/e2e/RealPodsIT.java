@@ -122,6 +122,47 @@ class RealPodsIT {
     }
 
     /**
+     * A runtime's heap is the image's share of the pod's memory limit (75%, runtime.flags), and a JAVA_TOOL_OPTIONS
+     * in spec.runtime.env replaces the image's JVM settings: the image keeps them in its environment, not on its
+     * command line, where they would override the user's. The runtime says its heap's ceiling as it starts.
+     */
+    @Test
+    void theHeapIsTheImagesShareOfTheMemoryLimitUnlessTheSpecSetsJavaToolOptions(KubernetesClient client,
+            TestNamespace ns, TestCluster cluster) throws IOException {
+        String limits = """
+                resources:
+                      limits: {memory: 512Mi}
+                      requests: {memory: 512Mi}""";
+        applyOnRealNode(cluster, ns, Manifests.irisWithRuntime("iris-image-heap", limits));
+        applyOnRealNode(cluster, ns, Manifests.irisWithRuntime("iris-own-heap", """
+                env:
+                    - name: JAVA_TOOL_OPTIONS
+                      value: "-XX:MaxRAMPercentage=40 -XX:+UseSerialGC -Xms16m"
+                    %s""".formatted(limits)));
+        for (String name : List.of("iris-image-heap", "iris-own-heap")) {
+            ClusterState.await(cluster, ns.name(), "md/" + name, "--for=condition=Ready",
+                    "--timeout=" + READY.toSeconds() + "s");
+        }
+
+        double image = heapCeilingMiB(cluster, ns, client, "iris-image-heap");
+        double own = heapCeilingMiB(cluster, ns, client, "iris-own-heap");
+        System.out.printf("[e2e] heap ceiling in a 512 MiB pod: %.0f MiB (image), %.0f MiB (JAVA_TOOL_OPTIONS 40%%)%n",
+                image, own);
+        assertThat(image).as("75% of 512 MiB, less a survivor space").isBetween(0.9 * 0.75 * 512, 0.75 * 512);
+        assertThat(own).as("40% of 512 MiB, less a survivor space").isBetween(0.9 * 0.40 * 512, 0.40 * 512);
+    }
+
+    /** The heap's ceiling a ModelDeployment's pod said it has as it started (its log's "listening on" line). */
+    private static double heapCeilingMiB(TestCluster cluster, TestNamespace ns, KubernetesClient client, String name) {
+        String pod = servingPods(client, name).get(0).getMetadata().getName();
+        String log = Kubectl.kubectl(cluster, ns.name(), "logs", pod).ok();
+        var ceiling = java.util.regex.Pattern.compile("\\[modeldeploy-runtime] listening on .*; heap ceiling (\\d+) MiB;")
+                .matcher(log);
+        assertThat(ceiling.find()).as("the runtime's start in the log of %s:%n%s", pod, log).isTrue();
+        return Double.parseDouble(ceiling.group(1));
+    }
+
+    /**
      * What a person reads in status when the runtime's pods cannot serve, as the real node's kubelet reports it:
      * a setting the runtime refuses, a memory limit it cannot start in, a request no node can take.
      */

@@ -117,7 +117,9 @@ public final class ServingRuntime implements AutoCloseable {
                         settings.injectedLatency()))
                 .listen(settings.port(), settings.host())
                 .toCompletionStage().toCompletableFuture().join();
-        log("listening on " + settings.host() + ":" + server.actualPort() + "; prediction requests held at once: "
+        // The heap's ceiling, for sizing pods: the image's share of the memory limit, or JAVA_TOOL_OPTIONS's.
+        log("listening on " + settings.host() + ":" + server.actualPort() + "; heap ceiling "
+                + (Runtime.getRuntime().maxMemory() >> 20) + " MiB; prediction requests held at once: "
                 + (budget.bytes() >> 20) + " MiB");
         if (settings.grpcPort().isPresent()) {
             grpc = Optional.of(GrpcServer.start(settings.host(), settings.grpcPort().getAsInt(),
