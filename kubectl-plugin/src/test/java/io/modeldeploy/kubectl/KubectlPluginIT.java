@@ -24,6 +24,7 @@ import io.modeldeploy.api.v1alpha1.ModelDeployment;
 import io.modeldeploy.operator.ModelDeploymentStates;
 import io.modeldeploy.operator.RunningOperator;
 import io.modeldeploy.testing.Kubectl;
+import io.modeldeploy.testing.RepositoryRoot;
 import io.modeldeploy.testing.TestCluster;
 import io.modeldeploy.testing.TestNamespace;
 
@@ -141,19 +142,35 @@ class KubectlPluginIT {
     @Test
     void kubectlFindsThePluginUnpackedFromItsReleaseArchiveAndItsErrorsAreSentencesWithExitCodes(
             TestCluster cluster, KubernetesClient client) throws Exception {
-        Path unpacked = Files.createTempDirectory("kubectl-plugin-release-");
-        Process tar = new ProcessBuilder("tar", "xzf", System.getProperty("modeldeploy.plugin.archive"), "-C",
+        // One place for every run (not a new temporary folder), so that its class-data archive is replaced, not added.
+        Path archive = Path.of(System.getProperty("modeldeploy.plugin.archive"));
+        Path unpacked = archive.resolveSibling("release-unpacked");
+        if (Files.exists(unpacked)) {
+            try (var files = Files.walk(unpacked)) {
+                for (Path file : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                    Files.delete(file);
+                }
+            }
+        }
+        Files.createDirectories(unpacked);
+        Process tar = new ProcessBuilder("tar", "xzf", archive.toString(), "-C",
                 unpacked.toString(), "--strip-components=1").inheritIO().start();
         assertThat(tar.waitFor()).as("tar xzf of the release archive").isZero();
         Path plugin = unpacked;
         Kubectl.Result listed = Kubectl.withPlugins(cluster, plugin, "plugin", "list");
         assertThat(listed.output()).contains(plugin.resolve("kubectl-modeldeploy").toString());
 
-        Kubectl.Result missing = Kubectl.withPlugins(cluster, plugin, "modeldeploy", "get", "absent", "-n",
-                namespace);
-        assertThat(missing.exitCode()).isEqualTo(KubectlModeldeploy.REFUSED);
-        assertThat(missing.output()).isEqualTo("error: modeldeployment \"absent\" not found in namespace "
-                + namespace + "\n");
+        // The build's launcher has run (and written its class-data archive) before the installed copy of the same
+        // jar runs: each has its own archive, valid for its path, so neither run prints the JVM's warning about an
+        // archive it cannot map.
+        Path built = RepositoryRoot.find().resolve("kubectl-plugin");
+        for (Path place : List.of(built, built, plugin, plugin)) {
+            Kubectl.Result missing = Kubectl.withPlugins(cluster, place, "modeldeploy", "get", "absent", "-n",
+                    namespace);
+            assertThat(missing.exitCode()).as("from %s", place).isEqualTo(KubectlModeldeploy.REFUSED);
+            assertThat(missing.output()).as("from %s", place).isEqualTo("error: modeldeployment \"absent\" not "
+                    + "found in namespace " + namespace + "\n");
+        }
 
         client.resource(Serialization.unmarshal(new ByteArrayInputStream("""
                 apiVersion: serving.modeldeploy.io/v1alpha1
