@@ -12,9 +12,14 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.autoscaling.v2.CrossVersionObjectReferenceBuilder;
 import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
@@ -201,15 +206,40 @@ public final class OperatorScaleBenchmark {
     /** How long the operator's phase waits for all to be Ready before it reports where it stands. */
     private static final int WAIT_MINUTES = Integer.getInteger("modeldeploy.bench.wait.minutes", 60);
 
-    private static final String MEMORY_LIMIT = System.getProperty("modeldeploy.bench.operator.memory", "768m");
+    /** The Helm chart's defaults (helm/modeldeploy/values.yaml), which the operator's JVM is sized by. */
+    private static final JsonNode CHART_VALUES = chartValues();
     /**
-     * The operator's JVM as the Helm chart runs it in a container with this memory limit (the chart's default is
-     * 768 MiB): the heap's ceiling at 70% of it, and the serial collector, which the JVM picks by itself in a
-     * container of less than 1,792 MiB.
+     * The container memory limit the operator's JVM sizes itself for, as {@code -XX:MaxRAM} takes it: the run's
+     * (JVM syntax: 768m, 2g), else the chart's limit in bytes.
      */
-    private static final List<String> CHART_JVM = Stream.concat(Stream.of("-XX:MaxRAM=" + MEMORY_LIMIT,
-            "-XX:MaxRAMPercentage=70", "-XX:+UseSerialGC"), Arrays.stream(System.getProperty(
-            "modeldeploy.bench.operator.jvm", "").split("\\s+")).filter(o -> !o.isEmpty())).toList();
+    private static final String MEMORY_LIMIT = Optional.ofNullable(System.getProperty("modeldeploy.bench.operator.memory"))
+            .filter(m -> !m.isBlank())
+            .orElseGet(() -> Quantity.getAmountInBytes(new Quantity(CHART_VALUES.at("/resources/limits/memory")
+                    .asText())).toBigInteger().toString());
+    /**
+     * The operator's JVM as the Helm chart runs it in a container with this memory limit: the heap's ceiling at the
+     * chart's share of it, and the serial collector, which the JVM picks by itself in a container of less than
+     * 1,792 MiB; then the run's own options.
+     */
+    private static final List<String> CHART_JVM = Stream.concat(Stream.of(
+            "-XX:MaxRAM=" + MEMORY_LIMIT,
+            "-XX:MaxRAMPercentage=" + CHART_VALUES.path("javaMaxRamPercentage").asInt(), "-XX:+UseSerialGC"),
+            Arrays.stream(System.getProperty("modeldeploy.bench.operator.jvm", "").split("\\s+"))
+                    .filter(o -> !o.isEmpty())).toList();
+
+    private static JsonNode chartValues() {
+        try {
+            JsonNode values = new ObjectMapper(new YAMLFactory()).readTree(
+                    RepositoryRoot.find().resolve("helm/modeldeploy/values.yaml").toFile());
+            if (values.at("/resources/limits/memory").isMissingNode() || !values.path("javaMaxRamPercentage").isInt()) {
+                throw new IllegalStateException("helm/modeldeploy/values.yaml has no resources.limits.memory or "
+                        + "javaMaxRamPercentage, which the benchmark sizes the operator's JVM by");
+            }
+            return values;
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
 
     /**
      * A dump of the operator's live heap when MODELDEPLOY_BENCH_HEAP_DUMP names a file, for what the class histogram
