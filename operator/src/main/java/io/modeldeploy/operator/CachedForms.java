@@ -12,7 +12,6 @@ import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 
 import io.fabric8.kubernetes.api.model.Container;
-import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.FieldsV1;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ManagedFieldsEntry;
@@ -168,8 +167,8 @@ public final class CachedForms {
             if (known != null) {
                 return known;
             }
-            spec.setContainers(sharedContainers(spec.getContainers()));
-            spec.setInitContainers(sharedContainers(spec.getInitContainers()));
+            spec.setContainers(sharedList(spec.getContainers(), CachedForms::sharedContainer));
+            spec.setInitContainers(sharedList(spec.getInitContainers(), CachedForms::sharedContainer));
             spec.setVolumes(sharedPart(spec.getVolumes()));
             spec.setSecurityContext(sharedPart(spec.getSecurityContext()));
             spec.setAffinity(sharedPart(spec.getAffinity()));
@@ -179,13 +178,13 @@ public final class CachedForms {
         }
     }
 
-    private static List<Container> sharedContainers(List<Container> containers) {
-        if (containers == null) {
+    /** The known instance of the list, else the list of the known instances of its elements, now known. */
+    private static <T> List<T> sharedList(List<T> list, UnaryOperator<T> element) {
+        if (list == null) {
             return null;
         }
-        List<Container> known = canonical(containers);
-        return known != null ? known
-                : sharedPart(new ArrayList<>(containers.stream().map(CachedForms::sharedContainer).toList()));
+        List<T> known = canonical(list);
+        return known != null ? known : sharedPart(new ArrayList<>(list.stream().map(element).toList()));
     }
 
     private static Container sharedContainer(Container container) {
@@ -200,11 +199,7 @@ public final class CachedForms {
         container.setSecurityContext(sharedPart(container.getSecurityContext()));
         container.setVolumeMounts(sharedPart(container.getVolumeMounts()));
         container.setPorts(sharedPart(container.getPorts()));
-        if (container.getEnv() != null) {
-            List<EnvVar> env = canonical(container.getEnv());
-            container.setEnv(env != null ? env
-                    : sharedPart(new ArrayList<>(container.getEnv().stream().map(CachedForms::sharedPart).toList())));
-        }
+        container.setEnv(sharedList(container.getEnv(), CachedForms::sharedPart));
         return sharedPart(container);
     }
 
