@@ -53,7 +53,7 @@ public final class CachedForms {
      * reference's uid. Weak, so a branch no cached object holds any more is collected.
      */
     private static final Map<Map<String, Object>, WeakReference<Map<String, Object>>> BRANCHES = new WeakHashMap<>();
-    /** The known instances of pod specs and their container and volume lists ({@link #sharedPodSpec}). */
+    /** The known instances of pod specs and of their parts ({@link #sharedPodSpec}). */
     private static final Map<Object, WeakReference<Object>> POD_SPEC_PARTS = new WeakHashMap<>();
 
     private CachedForms() {
