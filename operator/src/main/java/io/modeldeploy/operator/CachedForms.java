@@ -1,17 +1,14 @@
 package io.modeldeploy.operator;
 
 import java.lang.ref.WeakReference;
-import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.WeakHashMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 
-import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.FieldsV1;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ManagedFieldsEntry;
@@ -19,8 +16,6 @@ import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodSpec;
-import io.fabric8.kubernetes.api.model.PodTemplateSpec;
-import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.fabric8.kubernetes.client.informers.cache.Cache;
 import io.fabric8.kubernetes.client.informers.cache.ItemStore;
@@ -36,8 +31,7 @@ import io.modeldeploy.api.v1alpha1.ModelDeployment;
  * The objects the operator applies (Deployments, Services, autoscalers, routes) are cached whole but for their
  * managed fields: server-side apply's comparison of desired and actual (JOSDK's matcher) reads only the operator's
  * own apply entry, so the entries of the other writers (the API server's defaults, the controllers' status) are
- * dropped, and the branches of the operator's entry are shared by every object that has the same ones; so are the
- * Deployments' pod specs ({@link #sharedPodSpec}). A
+ * dropped, and the branches of the operator's entry are shared by every object that has the same ones. A
  * ModelDeployment is cached without its managed fields and kubectl's copy of the last applied manifest: the operator
  * reads its spec, annotations and status, and writes its status from a new object. In each cached form, the empty
  * extension maps of the Fabric8 model objects are one shared map and its strings are their canonical instances
@@ -53,8 +47,6 @@ public final class CachedForms {
      * reference's uid. Weak, so a branch no cached object holds any more is collected.
      */
     private static final Map<Map<String, Object>, WeakReference<Map<String, Object>>> BRANCHES = new WeakHashMap<>();
-    /** The known instances of pod specs and of their parts ({@link #sharedPodSpec}). */
-    private static final Map<Object, WeakReference<Object>> POD_SPEC_PARTS = new WeakHashMap<>();
 
     private CachedForms() {
     }
@@ -142,83 +134,7 @@ public final class CachedForms {
             meta.setManagedFields(meta.getManagedFields().stream().filter(CachedForms::operatorsApply)
                     .map(CachedForms::sharingItsFieldSet).toList());
         }
-        R shared = SharedValues.share(object);
-        if (shared instanceof Deployment deployment && deployment.getSpec() != null
-                && deployment.getSpec().getTemplate() != null && deployment.getSpec().getTemplate().getSpec() != null) {
-            PodTemplateSpec template = deployment.getSpec().getTemplate();
-            template.setSpec(sharedPodSpec(template.getSpec()));
-        }
-        return shared;
-    }
-
-    /**
-     * One instance of each distinct pod spec of the cached Deployments, and of each distinct part of one (their
-     * templates' labels, which name the ModelDeployment and the revision, stay each Deployment's own). Two
-     * ModelDeployments of different models differ in a container's model variables; their probes, resources,
-     * security contexts, volume mounts, volumes and other variables are one instance each, and two of the same model
-     * and runtime share the whole spec: the pod specs cost memory for what differs between them, not for each
-     * Deployment (about 7 KiB each before). Weak, so a part no cached Deployment holds any more is collected. Cached
-     * objects are only read; each part is put in only once its own parts are shared, as a key's hash must not change
-     * once it is in the map.
-     */
-    static PodSpec sharedPodSpec(PodSpec spec) {
-        synchronized (POD_SPEC_PARTS) {
-            PodSpec known = canonical(spec);
-            if (known != null) {
-                return known;
-            }
-            spec.setContainers(sharedList(spec.getContainers(), CachedForms::sharedContainer));
-            spec.setInitContainers(sharedList(spec.getInitContainers(), CachedForms::sharedContainer));
-            spec.setVolumes(sharedPart(spec.getVolumes()));
-            spec.setSecurityContext(sharedPart(spec.getSecurityContext()));
-            spec.setAffinity(sharedPart(spec.getAffinity()));
-            spec.setTolerations(sharedPart(spec.getTolerations()));
-            spec.setTopologySpreadConstraints(sharedPart(spec.getTopologySpreadConstraints()));
-            return sharedPart(spec);
-        }
-    }
-
-    /** The known instance of the list, else the list of the known instances of its elements, now known. */
-    private static <T> List<T> sharedList(List<T> list, UnaryOperator<T> element) {
-        if (list == null) {
-            return null;
-        }
-        List<T> known = canonical(list);
-        return known != null ? known : sharedPart(new ArrayList<>(list.stream().map(element).toList()));
-    }
-
-    private static Container sharedContainer(Container container) {
-        Container known = canonical(container);
-        if (known != null) {
-            return known;
-        }
-        container.setLivenessProbe(sharedPart(container.getLivenessProbe()));
-        container.setReadinessProbe(sharedPart(container.getReadinessProbe()));
-        container.setStartupProbe(sharedPart(container.getStartupProbe()));
-        container.setResources(sharedPart(container.getResources()));
-        container.setSecurityContext(sharedPart(container.getSecurityContext()));
-        container.setVolumeMounts(sharedPart(container.getVolumeMounts()));
-        container.setPorts(sharedPart(container.getPorts()));
-        container.setEnv(sharedList(container.getEnv(), CachedForms::sharedPart));
-        return sharedPart(container);
-    }
-
-    @SuppressWarnings("unchecked")
-    private static <T> T canonical(T part) {
-        WeakReference<Object> known = POD_SPEC_PARTS.get(part);
-        return known == null ? null : (T) known.get();
-    }
-
-    private static <T> T sharedPart(T part) {
-        if (part == null) {
-            return null;
-        }
-        T known = canonical(part);
-        if (known != null) {
-            return known;
-        }
-        POD_SPEC_PARTS.put(part, new WeakReference<>(part));
-        return part;
+        return SharedValues.share(object);
     }
 
     /** A ModelDeployment without its managed fields and kubectl's last-applied annotation. */

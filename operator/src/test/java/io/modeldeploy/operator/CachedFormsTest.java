@@ -9,7 +9,6 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
-import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.ManagedFieldsEntryBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
@@ -102,61 +101,6 @@ class CachedFormsTest {
                 .isSameAs(((Map<?, ?>) otherFields.get("f:metadata")).get("f:labels"));
         assertThat(first.getSpec()).isEqualTo(stored("iris", 1).getSpec());
         assertThat(first.getStatus()).isEqualTo(stored("iris", 1).getStatus());
-    }
-
-    @Test
-    void cachedDeploymentsOfOneModelAndRuntimeShareOnePodSpecAndKeepTheirOwnTemplateLabels() {
-        Deployment irisWhole = parsed(ServingDeployment.desired(irisNamed("iris"), ModelDeployments.IMAGE, 1));
-        Deployment wineWhole = parsed(ServingDeployment.desired(irisNamed("wine"), ModelDeployments.IMAGE, 2));
-        Deployment otherWhole = parsed(ServingDeployment.desired(irisNamed("other"), ModelDeployments.IMAGE, 1));
-        otherWhole.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv()
-                .add(new EnvVar("MODELDEPLOY_EXTRA", "1", null));
-        String irisJson = Serialization.asJson(irisWhole);
-        String otherJson = Serialization.asJson(otherWhole);
-
-        Deployment iris = CachedForms.applied(irisWhole);
-        Deployment wine = CachedForms.applied(wineWhole);
-        Deployment other = CachedForms.applied(otherWhole);
-
-        var irisPod = iris.getSpec().getTemplate().getSpec();
-        assertThat(wine.getSpec().getTemplate().getSpec()).as("parsed apart, equal").isSameAs(irisPod);
-        assertThat(wine.getSpec().getTemplate().getMetadata().getLabels()).as("the ModelDeployment's own")
-                .isNotEqualTo(iris.getSpec().getTemplate().getMetadata().getLabels())
-                .containsEntry(Labels.MODEL_DEPLOYMENT, "wine");
-        var otherPod = other.getSpec().getTemplate().getSpec();
-        assertThat(otherPod).isNotSameAs(irisPod).isNotEqualTo(irisPod);
-        assertThat(otherPod.getContainers()).isNotEqualTo(irisPod.getContainers());
-        assertThat(otherPod.getVolumes()).as("the same volumes, shared").isSameAs(irisPod.getVolumes());
-        var irisContainer = irisPod.getContainers().get(0);
-        var otherContainer = otherPod.getContainers().get(0);
-        assertThat(otherContainer.getReadinessProbe()).isNotNull().isSameAs(irisContainer.getReadinessProbe());
-        assertThat(otherContainer.getResources()).isSameAs(irisContainer.getResources());
-        assertThat(otherContainer.getSecurityContext()).isNotNull().isSameAs(irisContainer.getSecurityContext());
-        assertThat(otherContainer.getVolumeMounts()).isNotEmpty().isSameAs(irisContainer.getVolumeMounts());
-        assertThat(otherContainer.getEnv()).hasSize(irisContainer.getEnv().size() + 1);
-        for (int i = 0; i < irisContainer.getEnv().size(); i++) {
-            assertThat(otherContainer.getEnv().get(i)).as("variable %d", i).isSameAs(irisContainer.getEnv().get(i));
-        }
-        assertThat(Serialization.asJson(iris)).isEqualTo(Serialization.asJson(parsedForm(irisJson)));
-        assertThat(Serialization.asJson(other)).isEqualTo(Serialization.asJson(parsedForm(otherJson)));
-        assertThat(other.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv())
-                .extracting(EnvVar::getName).contains("MODELDEPLOY_EXTRA");
-    }
-
-    private static ModelDeployment irisNamed(String name) {
-        ModelDeployment md = ModelDeployments.iris();
-        md.getMetadata().setName(name);
-        return md;
-    }
-
-    /** The object as the informer gets it: parsed from the API server's JSON, its own instances throughout. */
-    private static Deployment parsed(Deployment deployment) {
-        return Serialization.unmarshal(Serialization.asJson(deployment), Deployment.class);
-    }
-
-    /** What the cached form of the object with this JSON serializes to, made apart from the shared instances. */
-    private static Deployment parsedForm(String json) {
-        return Serialization.unmarshal(json, Deployment.class);
     }
 
     @Test
