@@ -54,11 +54,14 @@ public record AcceptanceGate(OptionalDouble minAccuracy, OptionalDouble maxAbsol
                     + "{features, value}");
         }
         double[][] rows = new double[reference.size()][];
+        var categories = model.categories();
         for (int r = 0; r < rows.length; r++) {
             JsonNode features = reference.get(r).path("features");
             rows[r] = new double[features.size()];
             for (int i = 0; i < rows[r].length; i++) {
-                rows[r][i] = features.get(i).asDouble();
+                // A categorical feature's value is a string, held as its code (-1 for one the model does not know).
+                rows[r][i] = categories.categorical(i) ? categories.code(i, features.get(i).asText())
+                        : features.get(i).asDouble();
             }
         }
         List<Prediction> predictions = new java.util.ArrayList<>(rows.length);

@@ -109,7 +109,7 @@ final class GrpcInference extends GRPCInferenceServiceGrpc.GRPCInferenceServiceI
             ModelService served = served(request.getModelName(), request.getModelVersion());
             List<String> outputs = OpenInference.checkedOutputs(served, request.getOutputsList().stream()
                     .map(ModelInferRequest.InferRequestedOutputTensor::getName).toList());
-            double[][] rows = InferTensors.rows(request, served.config().features());
+            double[][] rows = InferTensors.rows(request, served.config().features(), served.categories());
             CompletableFuture<Void> delay = injectedLatency.isZero() ? CompletableFuture.completedFuture(null)
                     : CompletableFuture.runAsync(() -> { }, CompletableFuture.delayedExecutor(
                             injectedLatency.toMillis(), TimeUnit.MILLISECONDS));

@@ -10,6 +10,7 @@ import io.modeldeploy.runtime.grpc.proto.ModelInferResponse;
 import io.modeldeploy.runtime.http.OpenInference;
 import io.modeldeploy.runtime.http.RawTensors;
 import io.modeldeploy.runtime.inference.BadInput;
+import io.modeldeploy.runtime.inference.Categories;
 
 /**
  * A gRPC infer request's one input tensor into rows of raw features, and output tensors into a response: the same
@@ -20,11 +21,17 @@ final class InferTensors {
     private InferTensors() {
     }
 
+    /** The rows of a request to a model whose features are all numbers. */
+    static double[][] rows(ModelInferRequest request, List<String> features) {
+        return rows(request, features, Categories.none(features));
+    }
+
     /**
      * The rows the request's inputs hold: one tensor {@code [rows, features]}, or one tensor {@code [rows]} per
-     * feature named as the model's {@code features} (in any order).
+     * feature named as the model's {@code features} (in any order), BYTES for a categorical feature (held as its
+     * code), which a model with one takes in this form only.
      */
-    static double[][] rows(ModelInferRequest request, List<String> features) {
+    static double[][] rows(ModelInferRequest request, List<String> features, Categories categories) {
         int width = features.size();
         if (request.getInputsCount() == 0) {
             throw new BadInput("'inputs' is required: one tensor {name, datatype, shape, contents}");
@@ -32,8 +39,11 @@ final class InferTensors {
         if (request.getInputsCount() > Math.max(width, 1)) {
             throw new BadInput(OpenInference.Columns.tooMany(width, request.getInputsCount()));
         }
-        if (request.getInputsCount() > 1) {
-            return columns(request, features);
+        if (request.getInputsCount() == 1) {
+            OpenInference.Columns.checkOneTensor(request.getInputs(0).getName(), features, categories);
+        }
+        if (request.getInputsCount() > 1 || categories.any()) {
+            return columns(request, features, categories);
         }
         var input = request.getInputs(0);
         String datatype = input.getDatatype();
@@ -61,7 +71,7 @@ final class InferTensors {
     }
 
     /** One tensor per feature, each its typed contents or its entry of raw_input_contents, as rows. */
-    private static double[][] columns(ModelInferRequest request, List<String> features) {
+    private static double[][] columns(ModelInferRequest request, List<String> features, Categories categories) {
         var names = request.getInputsList().stream().map(i -> i.getName()).toList();
         int[] byFeature = OpenInference.Columns.byFeature(names, features);
         boolean raw = request.getRawInputContentsCount() > 0;
@@ -75,21 +85,20 @@ final class InferTensors {
             var input = request.getInputs(byFeature[f]);
             var shape = OpenInference.Columns.checked(input.getName(), input.getDatatype(),
                     input.getShapeList().stream().mapToLong(Long::longValue).toArray(),
-                    input.getShapeList().toString().replace(" ", ""));
+                    input.getShapeList().toString().replace(" ", ""), categories, f);
+            boolean strings = categories.categorical(f);
             double[] column;
             if (raw) {
                 if (input.hasContents()) {
                     throw new BadInput("input '" + input.getName() + "' has contents although the request sends "
                             + "raw_input_contents; send its values in one of them");
                 }
-                double[][] values = RawTensors.rows(request.getRawInputContents(byFeature[f]).asReadOnlyByteBuffer(),
-                        input.getDatatype(), shape);
-                column = new double[values.length];
-                for (int r = 0; r < values.length; r++) {
-                    column[r] = values[r][0];
-                }
+                var bytes = request.getRawInputContents(byFeature[f]).asReadOnlyByteBuffer();
+                column = strings ? RawTensors.codes(bytes, shape, categories, f, input.getName())
+                        : RawTensors.column(bytes, input.getDatatype(), shape);
             } else {
-                column = typed(input.getContents(), input.getDatatype());
+                column = strings ? codes(input.getName(), input.getContents(), categories, f)
+                        : typed(input.getContents(), input.getDatatype());
                 shape.checkCount(column.length);
             }
             rows = OpenInference.Columns.sameRows(shape.rows(), input.getName(), rows,
@@ -102,6 +111,19 @@ final class InferTensors {
             }
         }
         return matrix;
+    }
+
+    /** The codes of a categorical feature's values in bytes_contents, each a UTF-8 string. */
+    private static double[] codes(String name, InferTensorContents contents, Categories categories, int feature) {
+        double[] codes = new double[contents.getBytesContentsCount()];
+        for (int r = 0; r < codes.length; r++) {
+            String value = contents.getBytesContents(r).toStringUtf8();
+            codes[r] = categories.code(feature, value);
+            if (codes[r] < 0) {
+                throw categories.unknown(feature, "input '" + name + "' row " + r, Categories.quote(value));
+            }
+        }
+        return codes;
     }
 
     /** The values in the contents field of the datatype; FP16 has none, it travels raw only. */

