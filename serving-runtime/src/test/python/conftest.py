@@ -21,13 +21,13 @@ def free_port():
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="session")
-def runtime(tmp_path_factory):
+def start_runtime(model, cache):
+    """The runtime serving the model folder, version 1.0.0, until the generator is closed: its addresses."""
     http_port, grpc_port = free_port(), free_port()
     process = subprocess.Popen(
-        ["java", "-jar", os.environ["RUNTIME_JAR"], "--model", os.environ["IRIS_MODEL"], "--host", "127.0.0.1",
+        ["java", "-jar", os.environ["RUNTIME_JAR"], "--model", model, "--host", "127.0.0.1",
          "--port", str(http_port), "--grpc-port", str(grpc_port), "--version", "1.0.0",
-         "--cache-dir", str(tmp_path_factory.mktemp("cache"))],
+         "--cache-dir", str(cache)],
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     deadline = time.time() + 60
     while time.time() < deadline:
@@ -45,6 +45,32 @@ def runtime(tmp_path_factory):
     yield {"http": f"127.0.0.1:{http_port}", "grpc": f"127.0.0.1:{grpc_port}"}
     process.terminate()
     process.wait(timeout=30)
+
+
+@pytest.fixture(scope="session")
+def runtime(tmp_path_factory):
+    """The runtime serving the Iris example."""
+    yield from start_runtime(os.environ["IRIS_MODEL"], tmp_path_factory.mktemp("cache"))
+
+
+@pytest.fixture(scope="session")
+def penguins(tmp_path_factory):
+    """The runtime serving the penguins example, whose island and sex are strings (BYTES)."""
+    yield from start_runtime(os.environ["PENGUINS_MODEL"], tmp_path_factory.mktemp("penguins-cache"))
+
+
+@pytest.fixture(scope="session")
+def penguins_reference():
+    """Every penguin row (island, four measurements, sex) with the training library's label."""
+    return json.loads((pathlib.Path(os.environ["PENGUINS_MODEL"]) / "reference.json").read_text())
+
+
+PENGUIN_FEATURES = ["island", "culmen_length_mm", "culmen_depth_mm", "flipper_length_mm", "body_mass_g", "sex"]
+
+
+def penguin_columns(reference):
+    """The rows as a table's columns, by feature name: strings for island and sex, numbers for the others."""
+    return {name: [row["features"][index] for row in reference] for index, name in enumerate(PENGUIN_FEATURES)}
 
 
 @pytest.fixture(scope="session")

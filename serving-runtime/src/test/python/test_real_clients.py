@@ -6,7 +6,7 @@ import requests
 import tritonclient.grpc as triton_grpc
 import tritonclient.http as triton
 
-from conftest import SEED_FEATURES
+from conftest import PENGUIN_FEATURES, SEED_FEATURES, penguin_columns
 
 
 def test_seed_client_call_works_unchanged(server):
@@ -164,3 +164,60 @@ def test_triton_grpc_client_sees_bad_requests_as_errors_with_the_reason(grpc_ser
     strings.set_data_from_numpy(np.array([[b"a", b"b", b"c", b"d"]], dtype=np.object_))
     with pytest.raises(triton_grpc.InferenceServerException, match="send a numeric tensor"):
         client.infer("iris", inputs=[strings])
+
+
+def triton_penguin_inputs(module, reference, binary_data):
+    """One input per feature, in Triton's way: BYTES from a numpy object array, FP32 from float32."""
+    inputs = []
+    for name, values in penguin_columns(reference).items():
+        strings = name in ("island", "sex")
+        array = np.array(values, dtype=np.object_ if strings else np.float32)
+        tensor = module.InferInput(name, [len(values)], "BYTES" if strings else "FP32")
+        if module is triton:
+            tensor.set_data_from_numpy(array, binary_data=binary_data)
+        else:
+            tensor.set_data_from_numpy(array)
+        inputs.append(tensor)
+    return inputs
+
+
+@pytest.mark.parametrize("binary_data", [True, False], ids=["raw bytes", "JSON"])
+def test_triton_http_client_sends_strings_as_bytes_tensors(penguins, penguins_reference, binary_data):
+    client = triton.InferenceServerClient(url=penguins["http"])
+    metadata = client.get_model_metadata("penguins")
+    assert [(t["name"], t["datatype"]) for t in metadata["inputs"]] == [
+        (name, "BYTES" if name in ("island", "sex") else "FP32") for name in PENGUIN_FEATURES]
+
+    result = client.infer("penguins", inputs=triton_penguin_inputs(triton, penguins_reference, binary_data))
+
+    assert [label.decode() for label in result.as_numpy("label")] == [row["label"] for row in penguins_reference]
+
+
+def test_triton_grpc_client_sends_strings_as_bytes_tensors(penguins, penguins_reference):
+    client = triton_grpc.InferenceServerClient(url=penguins["grpc"])
+
+    result = client.infer("penguins", inputs=triton_penguin_inputs(triton_grpc, penguins_reference, True))
+
+    assert [label.decode() for label in result.as_numpy("label")] == [row["label"] for row in penguins_reference]
+
+
+def test_triton_clients_see_an_unknown_category_as_an_error_naming_the_known_ones(penguins, penguins_reference):
+    row = dict(penguin_columns(penguins_reference[:1]), island=["Atlantis"])
+    message = r'input .island. row 0 is "Atlantis"; the categorical feature island takes one of "Biscoe", "Dream"'
+    for module, address in ((triton, penguins["http"]), (triton_grpc, penguins["grpc"])):
+        inputs = []
+        for name, values in row.items():
+            strings = name in ("island", "sex")
+            tensor = module.InferInput(name, [1], "BYTES" if strings else "FP32")
+            tensor.set_data_from_numpy(np.array(values, dtype=np.object_ if strings else np.float32))
+            inputs.append(tensor)
+        with pytest.raises(module.InferenceServerException, match=message):
+            module.InferenceServerClient(url=address).infer("penguins", inputs=inputs)
+
+
+def test_seed_style_client_sends_rows_mixing_strings_and_numbers(penguins, penguins_reference):
+    response = requests.post(f"http://{penguins['http']}/predict",
+                             json={"features": [row["features"] for row in penguins_reference]}, timeout=10)
+
+    assert response.status_code == 200, response.text
+    assert response.json()["predictions"] == [row["label"] for row in penguins_reference]

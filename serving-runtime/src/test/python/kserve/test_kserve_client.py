@@ -9,6 +9,8 @@ import pytest
 from kserve import InferenceGRPCClient, InferenceRESTClient, InferInput, InferRequest, RESTConfig
 from kserve.protocol.infer_type import RequestedOutput
 
+from conftest import penguin_columns
+
 
 def labels(response, name="label"):
     output = next(o for o in response.outputs if o.name == name)
@@ -27,12 +29,12 @@ def feature_columns(reference):
     return columns
 
 
-def infer_rest(server, request):
+def infer_rest(server, request, model_name="iris"):
     """One call of KServe's REST client (JSON, one retry) to the runtime at server (host:port)."""
     async def call():
         client = InferenceRESTClient(RESTConfig(protocol="v2", retries=1))
         try:
-            return await client.infer(f"http://{server}", request, model_name="iris")
+            return await client.infer(f"http://{server}", request, model_name=model_name)
         finally:
             await client.close()
     return asyncio.run(call())
@@ -140,3 +142,28 @@ def test_kserve_rest_client_with_binary_tensors(server, reference):
     assert labels(response) == [row["label"] for row in reference]
     probabilities = next(o for o in response.outputs if o.name == "probabilities").as_numpy()
     assert probabilities.shape == (len(reference), 3)
+
+
+def penguin_inputs(reference, binary_data):
+    """One input per feature: BYTES for island and sex (a numpy object array), FP32 for the measurements."""
+    inputs = []
+    for name, values in penguin_columns(reference).items():
+        strings = name in ("island", "sex")
+        tensor = InferInput(name=name, shape=[len(values)], datatype="BYTES" if strings else "FP32")
+        tensor.set_data_from_numpy(np.array(values, dtype=np.object_ if strings else np.float32),
+                                   binary_data=binary_data)
+        inputs.append(tensor)
+    return inputs
+
+
+def test_kserve_clients_send_strings_as_bytes_tensors(penguins, penguins_reference):
+    expected = [row["label"] for row in penguins_reference]
+
+    over_grpc = infer_grpc(penguins["grpc"], InferRequest(model_name="penguins",
+                                                          infer_inputs=penguin_inputs(penguins_reference, True)))
+    over_rest = infer_rest(penguins["http"], InferRequest(model_name="penguins",
+                                                          infer_inputs=penguin_inputs(penguins_reference, False)),
+                           model_name="penguins")
+
+    assert labels(over_grpc) == expected
+    assert labels(over_rest) == expected
