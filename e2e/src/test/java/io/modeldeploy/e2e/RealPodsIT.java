@@ -390,6 +390,27 @@ class RealPodsIT {
                 pod.getSpec().getContainers().get(0).getImage()).isEqualTo(RealNode.image("serving-runtime-pytorch")));
     }
 
+    /** A model that takes strings: the penguins example, from the ONNX image, through its Service. */
+    @Test
+    void thePenguinsExampleTakesStringsThroughItsServiceFromARealPod(KubernetesClient client, TestNamespace ns,
+            TestCluster cluster) throws IOException {
+        applyOnRealNode(cluster, ns, Manifests.example("penguins.yaml"));
+        ClusterState.await(cluster, ns.name(), "md/penguins", "--for=condition=Ready",
+                "--timeout=" + READY.toSeconds() + "s");
+
+        ServiceTraffic.Answer answer = ServiceTraffic.to(client, "penguins").firstAnswer("{\"features\": ["
+                + "[\"Torgersen\", 39.1, 18.7, 181, 3750, \"MALE\"], [\"Biscoe\", 46.1, 13.2, 211, 4500, \"FEMALE\"]]}");
+        assertThat(answer.status()).as(answer.body()).isEqualTo(200);
+        assertThat(JSON.readTree(answer.body()).get("predictions").toString()).isEqualTo("[\"Adelie\",\"Gentoo\"]");
+        ServiceTraffic.Answer unknown = ServiceTraffic.to(client, "penguins").firstAnswer("{\"features\": "
+                + "[\"Mars\", 39.1, 18.7, 181, 3750, \"MALE\"]}");
+        assertThat(unknown.status()).as(unknown.body()).isEqualTo(400);
+        assertThat(JSON.readTree(unknown.body()).get("error").asText()).isEqualTo("'features' row 0, value 0 is "
+                + "\"Mars\"; the categorical feature island takes one of \"Biscoe\", \"Dream\", \"Torgersen\"");
+        assertThat(servingPods(client, "penguins")).singleElement().satisfies(pod -> assertThat(
+                pod.getSpec().getContainers().get(0).getImage()).isEqualTo(RealNode.image("serving-runtime")));
+    }
+
     @Test
     void aCanarySplitsRealTrafficByItsWeightAndAfterPromotionOnlyVersion2Answers(KubernetesClient client,
             TestNamespace ns, TestCluster cluster) throws IOException {

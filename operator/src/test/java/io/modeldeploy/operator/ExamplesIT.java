@@ -40,7 +40,7 @@ class ExamplesIT {
         assertThat(manifests).extracting(p -> p.getFileName().toString())
                 .contains("iris.yaml", "iris-autoscaling.yaml", "iris-canary.yaml", "iris-gateway.yaml",
                         "xgboost.yaml", "iris-torch.yaml", "iris-http.yaml", "iris-s3.yaml", "iris-oci.yaml",
-                        "iris-shadow.yaml");
+                        "iris-shadow.yaml", "penguins.yaml");
 
         for (Path manifest : manifests) {
             Kubectl.kubectl(cluster, ns.name(), "apply", "--server-side", "-f", manifest.toString()).ok();
