@@ -97,7 +97,8 @@ class CategoricalFeaturesTest {
         assertThat(metadata.get("inputs").toString()).isEqualTo("[{\"name\":\"island\",\"datatype\":\"BYTES\","
                 + "\"shape\":[-1]},{\"name\":\"culmen_length_mm\",\"datatype\":\"FP32\",\"shape\":[-1]},"
                 + "{\"name\":\"culmen_depth_mm\",\"datatype\":\"FP32\",\"shape\":[-1]},{\"name\":\"flipper_length_mm\","
-                + "\"datatype\":\"FP32\",\"shape\":[-1]},{\"name\":\"body_mass_g\",\"datatype\":\"FP32\",\"shape\":[-1]},"
+                + "\"datatype\":\"FP32\",\"shape\":[-1]},"
+                + "{\"name\":\"body_mass_g\",\"datatype\":\"FP32\",\"shape\":[-1]},"
                 + "{\"name\":\"sex\",\"datatype\":\"BYTES\",\"shape\":[-1]}]");
         var grpc = GRPCInferenceServiceGrpc.newBlockingStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS)
                 .modelMetadata(ModelMetadataRequest.newBuilder().setName("penguins").build());

@@ -281,7 +281,10 @@ final class RequestBodies {
         private String notANumber;
         /** The first value that is not a string (for a BYTES input's error), or null. */
         private String notAString;
-        /** The first string no categorical feature has, or null; each string is held as its {@link Categories#anyCode}. */
+        /**
+         * The first string no categorical feature has, or null; each string is held as its
+         * {@link Categories#anyCode}.
+         */
         private String unknownString;
         private final Categories categories;
         /** The input's {@code parameters.binary_data_size}: its raw bytes follow the JSON; -1 without. */

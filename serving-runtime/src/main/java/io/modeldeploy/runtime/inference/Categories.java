@@ -2,6 +2,7 @@ package io.modeldeploy.runtime.inference;
 
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 
@@ -12,15 +13,17 @@ import io.modeldeploy.runtime.config.ModelConfig;
  * string, the row holds its code (its index in the feature's {@code categories}, as a double), and the
  * pre-processing turns the code into the model's one-hot inputs. Parsers that read values before they know the
  * feature (a JSON tensor's data may come before its name) keep a value's index among all features' values
- * ({@link #anyCode}), which costs no allocation per value, and map it with {@link #codeFromAny} once they do.
+ * ({@link #anyCode(char[], int, int)}), which costs no allocation per value, and map it with {@link #codeFromAny}
+ * once they do. Every lookup is a hash lookup, so a feature of thousands of values costs no more per value.
  */
 public final class Categories {
     private final List<String> features;
     /** Per feature in client order: its values, or null for a numeric feature. */
     private final List<List<String>> values;
-    /** Every feature's values, each once, and their index there. */
+    /** Per feature in client order: each value's code, or null for a numeric feature. */
+    private final List<Map<String, Integer>> codes;
+    /** Every feature's values, each once. */
     private final List<String> all = new ArrayList<>();
-    private final Map<String, Integer> indexInAll = new HashMap<>();
     /** {@link #all}'s indexes by hash, for {@link #anyCode(char[], int, int)}. */
     private final int[] table;
     /** Per feature: the code of each of {@link #all}'s values, -1 for one the feature does not have. */
@@ -37,18 +40,22 @@ public final class Categories {
 
     private Categories(List<String> features, java.util.function.Function<String, List<String>> categoriesOf) {
         this.features = features;
-        values = features.stream().map(f -> java.util.Optional.ofNullable(categoriesOf.apply(f))).map(
-                o -> o.orElse(null)).collect(java.util.stream.Collectors.toList());
+        values = new ArrayList<>(); // nulls: List.of and toList() take none
+        features.forEach(feature -> values.add(categoriesOf.apply(feature)));
+        codes = new ArrayList<>();
+        var distinct = new LinkedHashSet<String>();
         for (List<String> feature : values) {
+            Map<String, Integer> byValue = null;
             if (feature != null) {
-                for (String value : feature) {
-                    indexInAll.computeIfAbsent(value, v -> {
-                        all.add(v);
-                        return all.size() - 1;
-                    });
+                byValue = new HashMap<>();
+                for (int code = 0; code < feature.size(); code++) {
+                    byValue.put(feature.get(code), code);
                 }
+                distinct.addAll(feature);
             }
+            codes.add(byValue);
         }
+        all.addAll(distinct);
         // Open addressing by String.hashCode, at most half full: index + 1 per slot, 0 for an empty one.
         table = new int[Integer.highestOneBit(Math.max(all.size(), 1) * 4)];
         for (int i = 0; i < all.size(); i++) {
@@ -63,7 +70,7 @@ public final class Categories {
             if (values.get(f) != null) {
                 codeFromAll[f] = new int[all.size()];
                 for (int i = 0; i < all.size(); i++) {
-                    codeFromAll[f][i] = values.get(f).indexOf(all.get(i));
+                    codeFromAll[f][i] = code(f, all.get(i));
                 }
             }
         }
@@ -91,7 +98,7 @@ public final class Categories {
 
     /** The code of {@code value} for the categorical {@code feature}, or -1 when the feature has no such value. */
     public int code(int feature, String value) {
-        return values.get(feature).indexOf(value);
+        return codes.get(feature).getOrDefault(value, -1);
     }
 
     /** The value a code of the categorical {@code feature} stands for. */
@@ -108,15 +115,10 @@ public final class Categories {
         return values.get(feature).size();
     }
 
-    /** The index of {@code value} among all categorical features' values, or -1 for one no feature has. */
-    public int anyCode(String value) {
-        Integer index = indexInAll.get(value);
-        return index == null ? -1 : index;
-    }
-
     /**
-     * {@link #anyCode(String)} of the characters {@code chars[offset, offset + length)}, without making a string of
-     * them: a parser's text buffer, so a request's strings cost nothing but their codes.
+     * The index among all categorical features' values of the characters {@code chars[offset, offset + length)}, or
+     * -1 for a value no feature has; read without making a string of them (from a parser's text buffer), so a
+     * request's strings cost nothing but their codes.
      */
     public int anyCode(char[] chars, int offset, int length) {
         int hash = 0;
@@ -148,12 +150,15 @@ public final class Categories {
         return hash ^ (hash >>> 16);
     }
 
-    /** The value at an {@link #anyCode} index. */
+    /** The value at an {@link #anyCode(char[], int, int)} index. */
     public String anyValue(int index) {
         return all.get(index);
     }
 
-    /** The code, for the categorical {@code feature}, of the value at an {@link #anyCode} index; -1 if it has none. */
+    /**
+     * The code, for the categorical {@code feature}, of the value at an {@link #anyCode(char[], int, int)} index; -1
+     * if it has none.
+     */
     public int codeFromAny(int feature, int index) {
         return index < 0 ? -1 : codeFromAll[feature][index];
     }
