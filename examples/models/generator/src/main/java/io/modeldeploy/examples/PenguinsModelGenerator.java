@@ -10,14 +10,11 @@ import java.util.List;
 import java.util.Map;
 
 import org.tribuo.Example;
-import org.tribuo.MutableDataset;
 import org.tribuo.Prediction;
 import org.tribuo.classification.Label;
 import org.tribuo.classification.LabelFactory;
 import org.tribuo.classification.sgd.linear.LinearSGDModel;
-import org.tribuo.classification.sgd.linear.LogisticRegressionTrainer;
 import org.tribuo.impl.ArrayExample;
-import org.tribuo.provenance.SimpleDataSourceProvenance;
 
 /**
  * Trains a model that takes strings: a Palmer penguin's species from the island it was seen on and its sex (both
@@ -55,28 +52,15 @@ public final class PenguinsModelGenerator {
             }
         }
 
-        var factory = new LabelFactory();
-        var dataset = new MutableDataset<Label>(new SimpleDataSourceProvenance("penguins (" + args[1] + ")",
-                factory), factory);
+        var examples = new ArrayList<Example<Label>>();
         for (Row row : rows) {
-            dataset.add(example(row.features, mean, scale, new Label(row.species)));
+            examples.add(example(row.features, mean, scale, new Label(row.species)));
         }
-        LinearSGDModel model = new LogisticRegressionTrainer().train(dataset);
-        // Without Tribuo's provenance, the same data and seed give the same bytes on every build (see
-        // IrisModelGenerator).
-        try (var file = Files.newOutputStream(out.resolve("model.onnx"))) {
-            model.exportONNXModel("io.modeldeploy.examples", 1).toBuilder().clearMetadataProps()
-                    .setDocString("Penguin species, Tribuo logistic regression (seed 12345)").build().writeTo(file);
-        }
-
-        // Tribuo orders the ONNX input by its feature ids (alphabetical names) and the output by its label ids.
-        List<String> modelInputs = new ArrayList<>();
-        model.getFeatureIDMap().forEach(info -> modelInputs.add(info.getName()));
-        modelInputs.sort((a, b) -> Integer.compare(model.getFeatureIDMap().getID(a), model.getFeatureIDMap().getID(b)));
-        List<String> labels = new ArrayList<>();
-        for (int id = 0; id < model.getOutputIDInfo().size(); id++) {
-            labels.add(model.getOutputIDInfo().getOutput(id).getLabel());
-        }
+        var trained = TribuoClassifier.train(examples, "penguins (" + args[1] + ")", out,
+                "Penguin species, Tribuo logistic regression (seed 12345)");
+        LinearSGDModel model = trained.model();
+        List<String> modelInputs = trained.modelInputs();
+        List<String> labels = trained.labels();
 
         var config = new LinkedHashMap<String, Object>();
         config.put("name", "penguins");
@@ -89,7 +73,7 @@ public final class PenguinsModelGenerator {
         config.put("scaler", Map.of("mean", Arrays.asList(mean), "scale", Arrays.asList(scale)));
         config.put("modelInputOrder", modelInputs);
         config.put("output", Map.of("type", "classification", "labels", labels, "probabilities", true));
-        config.put("trainedWith", "org.tribuo:tribuo-classification-sgd LogisticRegressionTrainer");
+        config.put("trainedWith", TribuoClassifier.TRAINED_WITH);
 
         var reference = new ArrayList<Map<String, Object>>();
         int agree = 0;
