@@ -57,7 +57,10 @@ public class LeaderElectionSetup {
             return;
         }
         LOG.error("lost the leader Lease while running; exiting so that only the new leader reconciles");
-        System.exit(1);
+        // Not on this thread: the leader elector calls back holding its lock, and the shutdown that System.exit
+        // starts stops the elector, which waits for that lock; called here, System.exit waited for ever (a replica
+        // that lost its Lease hung, reconciling nothing, until the kubelet's liveness probe or never).
+        new Thread(() -> System.exit(1), "exit-after-lost-lease").start();
     }
 
     /** Clears the Lease's holder if it is still this replica (an optimistic update: a newer holder wins). */

@@ -3,6 +3,7 @@ package io.modeldeploy.operator;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -128,6 +129,36 @@ class CanaryControlIT {
                     .isIn(0, 143);
             assertThat(holder(client, leaseNamespace, lease)).as("the Lease is released for the next leader")
                     .isNullOrEmpty();
+        }
+    }
+
+    /**
+     * A leader that cannot renew its Lease (another replica holds it: after a stall longer than the Lease, one would)
+     * exits, so that it never reconciles beside the new leader; the tests' operators are then started again, as the
+     * kubelet starts a pod's container again, and the new process leads once the other holder's Lease expires.
+     */
+    @Test
+    void aLeaderThatLosesItsLeaseExitsAndIsStartedAgainAsAPodWouldBe(KubernetesClient client, TestCluster cluster)
+            throws IOException {
+        String lease = "modeldeploy-test-" + UUID.randomUUID();
+        String leaseNamespace = LeaderElectionSetup.FALLBACK_NAMESPACE;
+        try (OperatorProcess operator = operator(cluster, lease, "lost").restartingAfterALostLease()) {
+            await().atMost(TIMEOUT).until(() -> holder(client, leaseNamespace, lease) != null);
+            long first = operator.pid();
+
+            client.leases().inNamespace(leaseNamespace).withName(lease).edit(taken -> {
+                taken.getSpec().setHolderIdentity("another-replica");
+                taken.getSpec().setRenewTime(java.time.ZonedDateTime.now(java.time.ZoneOffset.UTC));
+                return taken;
+            });
+
+            await().atMost(TIMEOUT).until(() -> operator.pid() != first && operator.isAlive());
+            assertThat(java.nio.file.Files.readString(operator.log()))
+                    .contains("lost the leader Lease while running; exiting");
+            await().atMost(TIMEOUT).until(() -> {
+                String holder = holder(client, leaseNamespace, lease);
+                return holder != null && !holder.isEmpty() && !"another-replica".equals(holder);
+            });
         }
     }
 

@@ -19,8 +19,9 @@ import io.modeldeploy.testing.OperatorProcess;
 
 /**
  * A cluster test with the packaged operator running against the test cluster, started once for the test class
- * and stopped after it, so that no other test class finds an operator it did not ask for. Test methods may take
- * the {@link OperatorProcess}.
+ * and stopped after it, so that no other test class finds an operator it did not ask for. Like a pod's container,
+ * it is started again when it exits after losing its leader Lease ({@link OperatorProcess#restartingAfterALostLease}).
+ * Test methods may take the {@link OperatorProcess}.
  */
 @Target(ElementType.TYPE)
 @Retention(RetentionPolicy.RUNTIME)
@@ -59,7 +60,8 @@ public @interface RunningOperator {
                             "target/quarkus-app/quarkus-run.jar")),
                     KubernetesClusterExtension.cluster(context), Path.of(log),
                     // A Lease of its own: one left by an operator of an earlier run would make it wait to lead.
-                    Map.of("MODELDEPLOY_LEADER_ELECTION_LEASE_NAME", "modeldeploy-test-" + java.util.UUID.randomUUID()));
+                    Map.of("MODELDEPLOY_LEADER_ELECTION_LEASE_NAME", "modeldeploy-test-" + java.util.UUID.randomUUID()))
+                    .restartingAfterALostLease();
         }
     }
 }

@@ -24,14 +24,67 @@ public final class OperatorProcess implements AutoCloseable {
     private static final Duration STARTUP = Duration.ofSeconds(90);
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
-    private final Process process;
+    /** What the operator logs when it exits because it lost its leader Lease (LeaderElectionSetup). */
+    static final String LOST_LEASE = "lost the leader Lease while running";
+
+    private final ProcessBuilder builder;
     private final int port;
     private final Path log;
+    private volatile Process process;
+    /** Where the current process's lines start in the log. */
+    private volatile long logStart;
+    private volatile boolean restartAfterLostLease;
+    private volatile boolean stopping;
 
-    private OperatorProcess(Process process, int port, Path log) {
-        this.process = process;
+    private OperatorProcess(ProcessBuilder builder, int port, Path log) throws IOException {
+        this.builder = builder;
         this.port = port;
         this.log = log;
+        launch();
+    }
+
+    private void launch() throws IOException {
+        logStart = Files.exists(log) ? Files.size(log) : 0;
+        process = builder.start();
+    }
+
+    /**
+     * From now on, an operator that exits because it lost its leader Lease is started again, as the kubelet
+     * restarts a pod's container that exits. It loses the Lease when it cannot renew it for 10 s: when the machine
+     * stalls (on 2026-12-04 a test machine's clocks jumped 21 s, etcd's log shows it, and the operator exited in
+     * the middle of a test). The restart is printed; the test still waits for what the operator does next.
+     */
+    public OperatorProcess restartingAfterALostLease() {
+        restartAfterLostLease = true;
+        watch(process);
+        return this;
+    }
+
+    private void watch(Process watched) {
+        watched.onExit().thenRun(() -> {
+            if (stopping || !restartAfterLostLease || watched != process || !linesOfThisRun().contains(LOST_LEASE)) {
+                return;
+            }
+            System.err.printf("[operator-process] the operator exited with %d after it lost its leader Lease; "
+                    + "starting it again, as the kubelet would; see %s%n", watched.exitValue(), log);
+            try {
+                launch();
+                watch(process);
+            } catch (IOException e) {
+                System.err.printf("[operator-process] cannot start the operator again: %s%n", e.getMessage());
+            }
+        });
+    }
+
+    /** What the current process wrote to the log. */
+    private String linesOfThisRun() {
+        try {
+            byte[] all = Files.readAllBytes(log);
+            int from = (int) Math.min(logStart, all.length);
+            return new String(all, from, all.length - from, java.nio.charset.StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            return "";
+        }
     }
 
     /**
@@ -65,7 +118,7 @@ public final class OperatorProcess implements AutoCloseable {
             builder.environment().put("KUBECONFIG", kubeconfig.toString());
             builder.environment().put("QUARKUS_HTTP_PORT", Integer.toString(port));
             builder.environment().putAll(env);
-            var operator = new OperatorProcess(builder.start(), port, log);
+            var operator = new OperatorProcess(builder, port, log);
             operator.awaitReady();
             return operator;
         } catch (IOException e) {
@@ -181,6 +234,7 @@ public final class OperatorProcess implements AutoCloseable {
 
     /** Kills the process at once, as a crash or a node loss would. */
     public void kill() {
+        stopping = true;
         process.destroyForcibly();
         waitForExit(10);
     }
@@ -190,6 +244,7 @@ public final class OperatorProcess implements AutoCloseable {
      * later is killed and this fails.
      */
     public int stop() {
+        stopping = true;
         process.destroy();
         if (!waitForExit(30)) {
             kill();
@@ -202,6 +257,7 @@ public final class OperatorProcess implements AutoCloseable {
     /** Stops the operator gracefully (SIGTERM), forcing it after 30 seconds. */
     @Override
     public void close() {
+        stopping = true;
         if (process.isAlive()) {
             process.destroy();
             if (!waitForExit(30)) {
