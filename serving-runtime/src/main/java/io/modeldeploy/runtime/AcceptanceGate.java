@@ -59,9 +59,13 @@ public record AcceptanceGate(OptionalDouble minAccuracy, OptionalDouble maxAbsol
             JsonNode features = reference.get(r).path("features");
             rows[r] = new double[features.size()];
             for (int i = 0; i < rows[r].length; i++) {
-                // A categorical feature's value is a string, held as its code (-1 for one the model does not know).
-                rows[r][i] = categories.categorical(i) ? categories.code(i, features.get(i).asText())
-                        : features.get(i).asDouble();
+                // A categorical feature's value is a string, held as its code.
+                try {
+                    rows[r][i] = categories.categorical(i) ? categories.checkedCode(i, features.get(i).asText(),
+                            "row " + r + ", value " + i) : features.get(i).asDouble();
+                } catch (io.modeldeploy.runtime.inference.BadInput e) {
+                    throw new ModelLoadException("acceptance: " + file + " " + e.getMessage());
+                }
             }
         }
         List<Prediction> predictions = new java.util.ArrayList<>(rows.length);

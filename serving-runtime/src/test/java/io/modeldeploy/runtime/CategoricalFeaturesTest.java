@@ -252,6 +252,26 @@ class CategoricalFeaturesTest {
         }
     }
 
+    @Test
+    void aReferenceRowWithAValueTheModelDoesNotKnowFailsTheGateNamingIt(@TempDir Path bundle) throws Exception {
+        for (String file : List.of("model.json", "model.onnx", "reference.json")) {
+            java.nio.file.Files.copy(PENGUINS.resolve(file), bundle.resolve(file));
+        }
+        Path reference = bundle.resolve("reference.json");
+        java.nio.file.Files.writeString(reference, java.nio.file.Files.readString(reference)
+                .replaceFirst("\"Torgersen\"", "\"Mars\""));
+        var located = ModelSource.locate(bundle.toString(), java.util.Optional.empty(), cache);
+        try (var model = new io.modeldeploy.runtime.inference.ModelService(located, "1",
+                io.modeldeploy.runtime.inference.DjlEngine.load(located.modelFile(), "onnx"),
+                new io.modeldeploy.runtime.inference.ModelService.BatchingSettings(32, 0, 1000), rows -> { })) {
+            var gate = new AcceptanceGate(OptionalDouble.of(0.99), OptionalDouble.empty());
+
+            assertThatThrownBy(() -> gate.check(model, bundle)).hasMessage("acceptance: " + reference + " row 0, "
+                    + "value 0 is \"Mars\"; the categorical feature island takes one of \"Biscoe\", \"Dream\", "
+                    + "\"Torgersen\"");
+        }
+    }
+
     private static List<String> expectedLabels() {
         var labels = new ArrayList<String>();
         REFERENCE.forEach(row -> labels.add(row.get("label").asText()));

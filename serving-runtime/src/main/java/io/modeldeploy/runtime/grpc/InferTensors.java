@@ -117,11 +117,8 @@ final class InferTensors {
     private static double[] codes(String name, InferTensorContents contents, Categories categories, int feature) {
         double[] codes = new double[contents.getBytesContentsCount()];
         for (int r = 0; r < codes.length; r++) {
-            String value = contents.getBytesContents(r).toStringUtf8();
-            codes[r] = categories.code(feature, value);
-            if (codes[r] < 0) {
-                throw categories.unknown(feature, "input '" + name + "' row " + r, Categories.quote(value));
-            }
+            codes[r] = categories.checkedCode(feature, contents.getBytesContents(r).toStringUtf8(),
+                    "input '" + name + "' row " + r);
         }
         return codes;
     }

@@ -112,11 +112,8 @@ public final class RawTensors {
         for (int r = 0; r < codes.length; r++) {
             byte[] utf8 = new byte[bytes.getInt()];
             bytes.get(utf8);
-            String value = new String(utf8, StandardCharsets.UTF_8);
-            codes[r] = categories.code(feature, value);
-            if (codes[r] < 0) {
-                throw categories.unknown(feature, "input '" + name + "' row " + r, Categories.quote(value));
-            }
+            codes[r] = categories.checkedCode(feature, new String(utf8, StandardCharsets.UTF_8),
+                    "input '" + name + "' row " + r);
         }
         return codes;
     }

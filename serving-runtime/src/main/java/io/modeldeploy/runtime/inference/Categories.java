@@ -101,6 +101,18 @@ public final class Categories {
         return codes.get(feature).getOrDefault(value, -1);
     }
 
+    /**
+     * The code of {@code value} for the categorical {@code feature}; a value the feature does not have is a
+     * {@link #unknown} error saying {@code where} it is.
+     */
+    public int checkedCode(int feature, String value, String where) {
+        int code = code(feature, value);
+        if (code < 0) {
+            throw unknown(feature, where, quote(value));
+        }
+        return code;
+    }
+
     /** The value a code of the categorical {@code feature} stands for. */
     public String value(int feature, int code) {
         return values.get(feature).get(code);
