@@ -38,6 +38,13 @@ public final class Preprocessor {
             mean = null;
             scale = null;
         }
+        // Each one-hot input's feature and code, by its name: one pass over the values, not one per input.
+        var oneHotInputs = new java.util.HashMap<String, int[]>();
+        for (int f = 0; f < width; f++) {
+            for (int c = 0; categories.categorical(f) && c < categories.size(f); c++) {
+                oneHotInputs.put(ModelConfig.oneHotInput(features.get(f), categories.value(f, c)), new int[] {f, c});
+            }
+        }
         List<String> order = config.inputOrder();
         inputs = order.size();
         sourceOfInput = new int[inputs];
@@ -47,16 +54,9 @@ public final class Preprocessor {
             int feature = features.indexOf(input);
             codeOfInput[i] = -1;
             if (feature < 0) { // a categorical feature's value: feature=value
-                for (int f = 0; f < width && feature < 0; f++) {
-                    if (categories.categorical(f)) {
-                        for (int c = 0; c < categories.size(f); c++) {
-                            if (ModelConfig.oneHotInput(features.get(f), categories.value(f, c)).equals(input)) {
-                                feature = f;
-                                codeOfInput[i] = c;
-                            }
-                        }
-                    }
-                }
+                int[] oneHot = oneHotInputs.get(input);
+                feature = oneHot[0];
+                codeOfInput[i] = oneHot[1];
             }
             sourceOfInput[i] = feature;
         }
