@@ -1,15 +1,21 @@
 package io.modeldeploy.operator;
 
-import java.lang.ref.WeakReference;
-import java.util.Collections;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
-import java.util.Map;
-import java.util.WeakHashMap;
+import java.util.Objects;
+import java.util.Queue;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
+import java.util.zip.DataFormatException;
+import java.util.zip.Deflater;
+import java.util.zip.Inflater;
 
-import io.fabric8.kubernetes.api.model.FieldsV1;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ManagedFieldsEntry;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
@@ -19,49 +25,59 @@ import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.fabric8.kubernetes.client.informers.cache.Cache;
 import io.fabric8.kubernetes.client.informers.cache.ItemStore;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.SSABasedGenericKubernetesResourceMatcher;
 import io.modeldeploy.api.v1alpha1.ModelDeployment;
 
 /**
- * What the operator keeps of the objects it only reads (its serving pods and their Services' EndpointSlices) in its
- * informers' caches: the fields its status, rollout and analysis code reads, nothing else. A pod as the API server
- * sends it is mostly its spec (containers, probes, environment, volumes) and its managed fields, none of which the
- * operator reads; kept whole, the pod cache would grow with the size of every pod and not only with their number.
- * <p>
- * The objects the operator applies (Deployments, Services, autoscalers, routes) are cached whole but for their
- * managed fields: server-side apply's comparison of desired and actual (JOSDK's matcher) reads only the operator's
- * own apply entry, so the entries of the other writers (the API server's defaults, the controllers' status) are
- * dropped, and the branches of the operator's entry are shared by every object that has the same ones. A
- * ModelDeployment is cached without its managed fields and kubectl's copy of the last applied manifest: the operator
- * reads its spec, annotations and status, and writes its status from a new object. In each cached form, the empty
- * extension maps of the Fabric8 model objects are one shared map and its strings are their canonical instances
- * ({@link SharedValues}).
+ * What the operator keeps of the objects in its informers' caches, and how. Each object is kept in a cached form
+ * that holds what the operator reads of it:
+ * <ul>
+ * <li>The objects it only reads (its serving pods and their Services' EndpointSlices): the fields its status,
+ * rollout and analysis code reads, nothing else. A pod as the API server sends it is mostly its spec (containers,
+ * probes, environment, volumes) and its managed fields, none of which the operator reads.
+ * <li>The objects it applies (Deployments, Services, autoscalers, routes): whole but for their managed fields.
+ * Server-side apply's comparison of desired and actual (JOSDK's matcher) reads only the operator's own apply entry,
+ * so the entries of the other writers (the API server's defaults, the controllers' status) are dropped. The pod
+ * template stays: a promotion or an operator upgrade's hold carries a Deployment's template over as it is.
+ * <li>A ModelDeployment: without its managed fields and kubectl's copy of the last applied manifest. The operator
+ * reads its spec, annotations and status, and writes its status from a new object.
+ * </ul>
+ * Each cached form is kept as its JSON, deflated with the JSON of the first object of its store as the preset
+ * dictionary ({@link Store}): the objects of one kind that the operator makes differ in a few names and values, so
+ * each compresses to what sets it apart. A Deployment of the operator's is about 7.5 KB of JSON and 7.7 KB as model
+ * objects on the heap, and about 250 bytes packed; at 10,000 ModelDeployments the children's caches held 124 MB as
+ * objects (docs/benchmarks.md). A read parses the object anew (about 35 µs for a Deployment), so each read is the
+ * caller's own copy.
  */
 public final class CachedForms {
     /** kubectl's client-side apply annotation: the whole manifest once more, read by kubectl only. */
     static final String LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration";
-
-    /**
-     * One instance of each distinct branch of the operator's field sets: the {@code f:spec} of a thousand
-     * Deployments of one shape is one tree, although each field set differs from the others in its owner
-     * reference's uid. Weak, so a branch no cached object holds any more is collected.
-     */
-    private static final Map<Map<String, Object>, WeakReference<Map<String, Object>>> BRANCHES = new WeakHashMap<>();
+    /** zlib reads no more of a preset dictionary than its 32 KiB window. */
+    private static final int DICTIONARY_LIMIT = 32 * 1024;
+    private static final KubernetesSerialization JSON = new KubernetesSerialization();
 
     private CachedForms() {
     }
 
     /**
-     * An informer's item store that keeps each object in a cached form. Unlike JOSDK's {@code
-     * TransformingItemStore}, it does not put the object's own name, namespace and resource version back after the
-     * cached form is made (for forms that drop them): every cached form keeps them, as their canonical instances
-     * ({@link SharedValues}), so that the namespace is one string for all the objects in it and not a copy in each
-     * (and in each key JOSDK makes from it). The keys ({@code namespace/name}) are shared by the caches of all
-     * kinds too.
+     * An informer's item store that keeps each object's cached form packed: its JSON, deflated with a preset
+     * dictionary, the JSON of the first object put in this store. Every object of a store is of one kind and, for
+     * the operator's own, of one shape, so the dictionary holds nearly all of each. It is kept for the store's
+     * life, whatever becomes of that first object. {@link #get}, {@link #values} and the objects that {@link #put}
+     * and {@link #remove} return are parsed anew from the packed form: each is the caller's own, and writing to
+     * it changes nothing in the cache.
+     * <p>
+     * The keys ({@code namespace/name}) are their canonical instances, shared by the caches of all kinds.
      */
     public static class Store<R extends HasMetadata> implements ItemStore<R> {
-        private final ConcurrentHashMap<String, R> objects = new ConcurrentHashMap<>();
+        private final ConcurrentHashMap<String, byte[]> objects = new ConcurrentHashMap<>();
         private final UnaryOperator<R> form;
+        /** Puts come one at a time from the informer; they share one deflater. */
+        private final Deflater deflater = new Deflater();
+        private final Queue<Inflater> inflaters = new ConcurrentLinkedQueue<>();
+        private volatile Class<? extends R> type;
+        private volatile byte[] dictionary;
 
         public Store(UnaryOperator<R> form) {
             this.form = form;
@@ -74,12 +90,12 @@ public final class CachedForms {
 
         @Override
         public R put(String key, R object) {
-            return objects.put(key, form.apply(object));
+            return unpack(objects.put(key, pack(form.apply(object))));
         }
 
         @Override
         public R remove(String key) {
-            return objects.remove(key);
+            return unpack(objects.remove(key));
         }
 
         @Override
@@ -89,7 +105,7 @@ public final class CachedForms {
 
         @Override
         public Stream<R> values() {
-            return objects.values().stream();
+            return objects.values().stream().map(this::unpack);
         }
 
         @Override
@@ -99,13 +115,69 @@ public final class CachedForms {
 
         @Override
         public R get(String key) {
-            return objects.get(key);
+            return unpack(objects.get(key));
         }
 
         /** Not the objects as the API server sent them: an informer must not compare them with those. */
         @Override
         public boolean isFullState() {
             return false;
+        }
+
+        /** The bytes this store holds for its objects, without the map's own. */
+        long packedBytes() {
+            return objects.values().stream().mapToLong(packed -> packed.length).sum();
+        }
+
+        /** The JSON's length in four bytes, then the JSON deflated. */
+        @SuppressWarnings("unchecked")
+        private byte[] pack(R kept) {
+            byte[] json = JSON.asJson(kept).getBytes(StandardCharsets.UTF_8);
+            synchronized (deflater) {
+                if (dictionary == null) {
+                    type = (Class<? extends R>) kept.getClass();
+                    dictionary = Arrays.copyOfRange(json, Math.max(0, json.length - DICTIONARY_LIMIT), json.length);
+                }
+                deflater.reset();
+                deflater.setDictionary(dictionary);
+                deflater.setInput(json);
+                deflater.finish();
+                var packed = new ByteArrayOutputStream(json.length / 8 + 16);
+                packed.writeBytes(ByteBuffer.allocate(4).putInt(json.length).array());
+                byte[] chunk = new byte[Math.max(256, json.length / 4)];
+                while (!deflater.finished()) {
+                    packed.write(chunk, 0, deflater.deflate(chunk));
+                }
+                return packed.toByteArray();
+            }
+        }
+
+        private R unpack(byte[] packed) {
+            if (packed == null) {
+                return null;
+            }
+            byte[] json = new byte[ByteBuffer.wrap(packed, 0, 4).getInt()];
+            Inflater inflater = Objects.requireNonNullElseGet(inflaters.poll(), Inflater::new);
+            try {
+                inflater.setInput(packed, 4, packed.length - 4);
+                int length = 0;
+                while (!inflater.finished()) {
+                    if (inflater.needsDictionary()) {
+                        inflater.setDictionary(dictionary);
+                    }
+                    int read = inflater.inflate(json, length, json.length - length);
+                    if (read == 0 && inflater.needsInput()) {
+                        throw new IllegalStateException("a packed " + type.getSimpleName() + " ends early");
+                    }
+                    length += read;
+                }
+            } catch (DataFormatException e) {
+                throw new IllegalStateException("a packed " + type.getSimpleName() + " is not deflated JSON", e);
+            } finally {
+                inflater.reset();
+                inflaters.offer(inflater);
+            }
+            return JSON.unmarshal(new ByteArrayInputStream(json), type);
         }
     }
 
@@ -125,16 +197,14 @@ public final class CachedForms {
 
     /**
      * An applied object with, of its managed fields, only the operator's own apply entry: the one entry
-     * server-side apply's matcher reads ({@link SSABasedGenericKubernetesResourceMatcher}). Its field set is
-     * made of the branch instances every cached object with the same branches shares: they are only read.
+     * server-side apply's matcher reads ({@link SSABasedGenericKubernetesResourceMatcher}).
      */
     public static <R extends HasMetadata> R applied(R object) {
         ObjectMeta meta = object.getMetadata();
         if (meta.getManagedFields() != null) {
-            meta.setManagedFields(meta.getManagedFields().stream().filter(CachedForms::operatorsApply)
-                    .map(CachedForms::sharingItsFieldSet).toList());
+            meta.setManagedFields(meta.getManagedFields().stream().filter(CachedForms::operatorsApply).toList());
         }
-        return SharedValues.share(object);
+        return object;
     }
 
     /** A ModelDeployment without its managed fields and kubectl's last-applied annotation. */
@@ -146,39 +216,12 @@ public final class CachedForms {
             annotations.remove(LAST_APPLIED);
             meta.setAnnotations(annotations);
         }
-        return SharedValues.share(md);
+        return md;
     }
 
     private static boolean operatorsApply(ManagedFieldsEntry entry) {
         return ModelDeploymentReconciler.FIELD_MANAGER.equals(entry.getManager())
                 && SSABasedGenericKubernetesResourceMatcher.APPLY_OPERATION.equals(entry.getOperation());
-    }
-
-    private static ManagedFieldsEntry sharingItsFieldSet(ManagedFieldsEntry entry) {
-        FieldsV1 fields = entry.getFieldsV1();
-        if (fields != null) {
-            var shared = new FieldsV1();
-            synchronized (BRANCHES) {
-                shared.setAdditionalProperties(shared(fields.getAdditionalProperties()));
-            }
-            entry.setFieldsV1(shared);
-        }
-        return entry;
-    }
-
-    /** The known instance equal to {@code branch} once its own branches are the known ones (bottom up). */
-    @SuppressWarnings("unchecked")
-    private static Map<String, Object> shared(Map<String, Object> branch) {
-        var rebuilt = new LinkedHashMap<String, Object>(branch.size() * 4 / 3 + 1);
-        branch.forEach((key, value) -> rebuilt.put(key,
-                value instanceof Map<?, ?> child ? shared((Map<String, Object>) child) : value));
-        WeakReference<Map<String, Object>> known = BRANCHES.get(rebuilt);
-        Map<String, Object> instance = known == null ? null : known.get();
-        if (instance == null) {
-            instance = Collections.unmodifiableMap(rebuilt);
-            BRANCHES.put(instance, new WeakReference<>(instance));
-        }
-        return instance;
     }
 
     /** An item store that keeps each pod in its {@linkplain #pod cached form}. */
@@ -209,7 +252,7 @@ public final class CachedForms {
             kept.setSpec(spec);
         }
         kept.setStatus(pod.getStatus());
-        return SharedValues.share(kept);
+        return kept;
     }
 
     /** An EndpointSlice's identity, labels (the Service it belongs to), endpoints and ports. */
@@ -221,7 +264,7 @@ public final class CachedForms {
         kept.setAddressType(slice.getAddressType());
         kept.setEndpoints(slice.getEndpoints());
         kept.setPorts(slice.getPorts());
-        return SharedValues.share(kept);
+        return kept;
     }
 
     /** Name, namespace, uid, resource version, labels, creation and deletion: no managed fields, no annotations. */

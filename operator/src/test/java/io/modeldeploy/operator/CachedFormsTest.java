@@ -2,10 +2,13 @@ package io.modeldeploy.operator;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 import org.junit.jupiter.api.Test;
 
@@ -62,17 +65,7 @@ class CachedFormsTest {
 
     @Test
     void aCachedEndpointSliceListsTheSameReadyPods() {
-        EndpointSlice slice = new EndpointSliceBuilder().withNewMetadata().withName("iris-x7k2p").withNamespace("ml")
-                .addToLabels(ServiceEndpoints.SERVICE_NAME_LABEL, "iris").addToAnnotations("endpoints.kubernetes.io/"
-                        + "last-change-trigger-time", "2026-12-03T21:00:00Z")
-                .withManagedFields(new ManagedFieldsEntryBuilder().withManager("endpointslice-controller")
-                        .withOperation("Update").build())
-                .endMetadata().withAddressType("IPv4")
-                .addNewEndpoint().withAddresses("10.0.0.7").withNewConditions().withReady(true).endConditions()
-                .withNewTargetRef().withKind("Pod").withName("iris-1").endTargetRef().endEndpoint()
-                .addNewEndpoint().withAddresses("10.0.0.8").withNewConditions().withReady(false).endConditions()
-                .withNewTargetRef().withKind("Pod").withName("iris-2").endTargetRef().endEndpoint()
-                .addNewPort().withName("http").withPort(8080).endPort().build();
+        EndpointSlice slice = slice();
 
         EndpointSlice cached = CachedForms.endpointSlice(Serialization.clone(slice));
 
@@ -82,84 +75,15 @@ class CachedFormsTest {
     }
 
     @Test
-    void anAppliedObjectKeepsOnlyTheOperatorsApplyEntryWhoseBranchesObjectsOfOneShapeShare() {
-        Deployment first = stored("iris", 1);
-        Deployment second = stored("wine", 1);
-        Deployment other = stored("big", 3);
-        var ours = Serialization.clone(first.getMetadata().getManagedFields().get(0));
-
-        Map<String, Object> firstFields = fieldSet(CachedForms.applied(first));
-        Map<String, Object> secondFields = fieldSet(CachedForms.applied(second));
-        Map<String, Object> otherFields = fieldSet(CachedForms.applied(other));
-
-        assertThat(first.getMetadata().getManagedFields()).singleElement().isEqualTo(ours);
-        assertThat(firstFields).as("the owner reference's uid differs").isNotEqualTo(secondFields);
-        assertThat(firstFields.get("f:spec")).isSameAs(secondFields.get("f:spec"))
-                .isNotSameAs(otherFields.get("f:spec"));
-        assertThat(firstFields.get("f:spec")).isNotEqualTo(otherFields.get("f:spec"));
-        assertThat(((Map<?, ?>) firstFields.get("f:metadata")).get("f:labels"))
-                .isSameAs(((Map<?, ?>) otherFields.get("f:metadata")).get("f:labels"));
-        assertThat(first.getSpec()).isEqualTo(stored("iris", 1).getSpec());
-        assertThat(first.getStatus()).isEqualTo(stored("iris", 1).getStatus());
-    }
-
-    @Test
-    void cachedObjectsShareOneEmptyListAndMapAndSerializeAsBefore() {
-        Deployment whole = stored("iris", 1);
-        Pod pod = ready();
-        String wholeSpec = Serialization.asJson(whole.getSpec());
+    void anAppliedObjectKeepsOnlyTheOperatorsApplyEntry() {
+        Deployment whole = parsed(stored("iris", 1));
+        var ours = Serialization.clone(whole.getMetadata().getManagedFields().get(0));
 
         Deployment cached = CachedForms.applied(Serialization.clone(whole));
-        Pod cachedPod = CachedForms.pod(copy(pod));
 
-        var container = cached.getSpec().getTemplate().getSpec().getContainers().get(0);
-        assertThat(container.getAdditionalProperties()).isEmpty();
-        assertThat(container.getAdditionalProperties()).isSameAs(cached.getMetadata().getAdditionalProperties())
-                .isSameAs(container.getReadinessProbe().getHttpGet().getAdditionalProperties())
-                .isSameAs(cachedPod.getStatus().getConditions().get(0).getAdditionalProperties())
-                .isNotSameAs(whole.getMetadata().getAdditionalProperties());
-        assertThat(container.getArgs()).isEmpty();
-        assertThat(container.getArgs()).isSameAs(cached.getMetadata().getFinalizers())
-                .isSameAs(cachedPod.getSpec().getTolerations())
-                .isNotSameAs(whole.getMetadata().getFinalizers());
-        assertThat(cached.getSpec().getTemplate().getSpec().getNodeSelector()).isEmpty();
-        assertThat(cached.getSpec().getTemplate().getSpec().getNodeSelector())
-                .isSameAs(container.getAdditionalProperties());
-        assertThat(Serialization.asJson(cached.getSpec())).isEqualTo(wholeSpec);
-        assertThat(Serialization.asJson(cachedPod.getStatus())).isEqualTo(Serialization.asJson(pod.getStatus()));
-    }
-
-    @Test
-    void cachedObjectsParsedApartHoldOneInstanceOfEachStringValue() {
-        String json = Serialization.asJson(stored("iris", 1));
-        Deployment first = Serialization.unmarshal(json, Deployment.class);
-        Deployment second = Serialization.unmarshal(json, Deployment.class);
-        assertThat(first.getMetadata().getNamespace()).as("each parse has its own copies")
-                .isNotSameAs(second.getMetadata().getNamespace());
-
-        CachedForms.applied(first);
-        CachedForms.applied(second);
-
-        var one = first.getSpec().getTemplate().getSpec();
-        var other = second.getSpec().getTemplate().getSpec();
-        assertThat(first.getMetadata().getNamespace()).isSameAs(second.getMetadata().getNamespace());
-        assertThat(one.getContainers().get(0).getImage()).isSameAs(other.getContainers().get(0).getImage());
-        assertThat(one.getContainers().get(0).getEnv().get(0).getName())
-                .isSameAs(other.getContainers().get(0).getEnv().get(0).getName());
-        assertThat(one.getContainers().get(0).getReadinessProbe().getHttpGet().getPath())
-                .isSameAs(other.getContainers().get(0).getReadinessProbe().getHttpGet().getPath());
-        assertThat(one.getContainers().get(0).getReadinessProbe().getHttpGet().getPort().getStrVal())
-                .isSameAs(other.getContainers().get(0).getReadinessProbe().getHttpGet().getPort().getStrVal());
-        assertThat(one.getVolumes().get(0).getEmptyDir().getSizeLimit().getAmount())
-                .isSameAs(other.getVolumes().get(0).getEmptyDir().getSizeLimit().getAmount());
-        assertThat(one.getContainers().get(0).getSecurityContext().getCapabilities().getDrop().get(0))
-                .isSameAs(other.getContainers().get(0).getSecurityContext().getCapabilities().getDrop().get(0));
-        String labelKey = first.getMetadata().getLabels().keySet().iterator().next();
-        assertThat(second.getMetadata().getLabels().keySet().iterator().next()).isSameAs(labelKey);
-        assertThat(first.getMetadata().getLabels().get(labelKey)).isSameAs(second.getMetadata().getLabels().get(labelKey));
-        assertThat(first.getMetadata().getLabels().keySet()).as("in their order")
-                .containsExactlyElementsOf(stored("iris", 1).getMetadata().getLabels().keySet());
-        assertThat(Serialization.asJson(first)).isEqualTo(Serialization.asJson(CachedForms.applied(stored("iris", 1))));
+        assertThat(cached.getMetadata().getManagedFields()).singleElement().isEqualTo(ours);
+        assertThat(cached.getSpec()).isEqualTo(whole.getSpec());
+        assertThat(cached.getStatus()).isEqualTo(whole.getStatus());
     }
 
     @Test
@@ -182,52 +106,100 @@ class CachedFormsTest {
     }
 
     @Test
-    void aStoreKeepsTheCachedFormWithItsIdentityInSharedStrings() {
+    void aStoreGivesBackTheCachedFormOfEachKindAsItWasPut() {
+        Deployment deployment = stored("iris", 1);
+        Pod pod = ready();
+        EndpointSlice slice = slice();
+        ModelDeployment md = withStatus(ModelDeployments.iris());
+        var deployments = new CachedForms.Applied<Deployment>();
+        var pods = CachedForms.pods();
+        var slices = CachedForms.endpointSlices();
+        var mds = new CachedForms.ModelDeployments();
+
+        deployments.put(deployments.getKey(deployment), Serialization.clone(deployment));
+        pods.put(pods.getKey(pod), copy(pod));
+        slices.put(slices.getKey(slice), Serialization.clone(slice));
+        mds.put(mds.getKey(md), Serialization.clone(md));
+
+        assertThat(deployments.get("ml/iris")).isEqualTo(parsed(CachedForms.applied(Serialization.clone(deployment))));
+        assertThat(pods.get("ml/iris-1")).isEqualTo(parsed(CachedForms.pod(copy(pod))));
+        assertThat(slices.get("ml/iris-x7k2p")).isEqualTo(parsed(CachedForms.endpointSlice(Serialization.clone(slice))));
+        assertThat(mds.get(mds.getKey(md))).isEqualTo(parsed(CachedForms.modelDeployment(Serialization.clone(md))));
+        assertThat(mds.get(mds.getKey(md)).getStatus().conditions()).isNotEmpty()
+                .isEqualTo(md.getStatus().conditions());
+    }
+
+    @Test
+    void eachReadIsTheCallersOwnCopy() {
+        var deployments = new CachedForms.Applied<Deployment>();
+        deployments.put("ml/iris", stored("iris", 1));
+
+        Deployment read = deployments.get("ml/iris");
+        read.getSpec().setReplicas(7);
+        read.getMetadata().getLabels().put("written", "by a caller");
+
+        assertThat(deployments.get("ml/iris")).isNotSameAs(read).isEqualTo(parsed(CachedForms.applied(stored("iris", 1))));
+    }
+
+    @Test
+    void aStoreHoldsEachObjectOfTheKindItHoldsInAFractionOfItsJson() {
+        var deployments = new CachedForms.Applied<Deployment>();
+        List<String> names = List.of("iris", "wine", "penguins", "digits", "housing", "churn", "fraud", "ranking");
+        names.forEach(name -> deployments.put("ml/" + name, stored(name, 1 + name.length() % 3)));
+        long json = names.stream().mapToLong(name -> Serialization.asJson(deployments.get("ml/" + name)).length())
+                .sum();
+
+        assertThat(deployments.packedBytes()).as("bytes held for %d bytes of JSON", json).isLessThan(json / 10);
+        names.forEach(name -> assertThat(deployments.get("ml/" + name))
+                .isEqualTo(parsed(CachedForms.applied(stored(name, 1 + name.length() % 3)))));
+    }
+
+    @Test
+    void aStoreAnswersAsAnInformersItemStore() {
         String json = Serialization.asJson(stored("iris", 1));
         Deployment first = Serialization.unmarshal(json, Deployment.class);
-        Deployment second = Serialization.unmarshal(json.replace("\"name\":\"iris\"", "\"name\":\"wine\""),
-                Deployment.class);
         var deployments = new CachedForms.Applied<Deployment>();
         var other = new CachedForms.Applied<Deployment>();
 
         String firstKey = deployments.getKey(first);
-        deployments.put(firstKey, first);
-        other.put(other.getKey(second), second);
+        assertThat(deployments.put(firstKey, first)).isNull();
+        Deployment scaled = stored("iris", 3);
 
-        Deployment cached = deployments.get("ml/iris");
+        assertThat(deployments.put(firstKey, scaled)).as("the object it replaces")
+                .isEqualTo(parsed(CachedForms.applied(stored("iris", 1))));
         assertThat(firstKey).isEqualTo("ml/iris").isSameAs(other.getKey(Serialization.unmarshal(json,
                 Deployment.class)));
-        assertThat(cached.getMetadata().getName()).isEqualTo("iris");
-        assertThat(cached.getMetadata().getResourceVersion()).isEqualTo("4711");
-        assertThat(cached.getMetadata().getNamespace()).isEqualTo("ml")
-                .isSameAs(other.get("ml/wine").getMetadata().getNamespace());
-        assertThat(cached.getMetadata().getManagedFields()).singleElement();
+        assertThat(deployments.get("ml/iris").getSpec().getReplicas()).isEqualTo(3);
+        assertThat(deployments.get("ml/iris").getMetadata().getResourceVersion()).isEqualTo("4711");
+        assertThat(deployments.get("ml/nope")).isNull();
         assertThat(deployments.size()).isEqualTo(1);
         assertThat(deployments.keySet()).containsExactly("ml/iris");
+        assertThat(deployments.values()).containsExactly(deployments.get("ml/iris"));
         assertThat(deployments.isFullState()).isFalse();
-        assertThat(deployments.remove("ml/iris")).isSameAs(cached);
+        assertThat(deployments.remove("ml/iris")).isEqualTo(parsed(CachedForms.applied(stored("iris", 3))));
+        assertThat(deployments.remove("ml/iris")).isNull();
         assertThat(deployments.values()).isEmpty();
     }
 
     @Test
-    void cachedModelDeploymentsParsedApartShareTheStringsOfTheirStatusConditions() {
-        @SuppressWarnings("unchecked")
-        Map<String, Object> tree = Serialization.unmarshal(Serialization.asJson(ModelDeployments.iris()), Map.class);
-        tree.put("status", Map.of("phase", "Ready", "conditions", List.of(Map.of("type", "Ready", "status", "True",
-                "reason", "Reconciled", "message", "1 of 1 serving pods ready",
-                "lastTransitionTime", "2026-12-04T04:00:00Z"))));
-        String json = Serialization.asJson(tree);
-        ModelDeployment first = CachedForms.modelDeployment(Serialization.unmarshal(json, ModelDeployment.class));
-        ModelDeployment second = CachedForms.modelDeployment(Serialization.unmarshal(json, ModelDeployment.class));
-
-        var one = first.getStatus().conditions().get(0);
-        var other = second.getStatus().conditions().get(0);
-        assertThat(one.getReason()).isEqualTo("Reconciled").isSameAs(other.getReason());
-        assertThat(one.getMessage()).isSameAs(other.getMessage());
-        assertThat(one.getLastTransitionTime()).isSameAs(other.getLastTransitionTime());
-        assertThat(first.getMetadata().getNamespace()).isSameAs(second.getMetadata().getNamespace());
-        assertThat(Serialization.asJson(first)).isEqualTo(Serialization.asJson(
-                CachedForms.modelDeployment(Serialization.unmarshal(json, ModelDeployment.class))));
+    void readersOnManyThreadsEachGetTheWholeObject() throws Exception {
+        var deployments = new CachedForms.Applied<Deployment>();
+        List<String> names = List.of("iris", "wine", "penguins", "digits");
+        names.forEach(name -> deployments.put("ml/" + name, stored(name, 1)));
+        var pool = Executors.newFixedThreadPool(8);
+        try {
+            var reads = new ArrayList<Future<Boolean>>();
+            for (int i = 0; i < 400; i++) {
+                String name = names.get(i % names.size());
+                reads.add(pool.submit(() -> deployments.get("ml/" + name)
+                        .equals(parsed(CachedForms.applied(stored(name, 1))))));
+            }
+            for (Future<Boolean> read : reads) {
+                assertThat(read.get()).isTrue();
+            }
+        } finally {
+            pool.shutdownNow();
+        }
     }
 
     /**
@@ -252,10 +224,6 @@ class CachedFormsTest {
                         new ManagedFieldsEntryBuilder().withManager(ModelDeploymentReconciler.FIELD_MANAGER)
                                 .withOperation("Update").withNewFieldsV1().endFieldsV1().build())
                 .endMetadata().withNewStatus().withReplicas(replicas).withReadyReplicas(replicas).endStatus().build();
-    }
-
-    private static Map<String, Object> fieldSet(Deployment cached) {
-        return cached.getMetadata().getManagedFields().get(0).getFieldsV1().getAdditionalProperties();
     }
 
     /** A serving pod as the API server sends it: the operator's own template, its managed fields, a status. */
@@ -308,6 +276,40 @@ class CachedFormsTest {
                 .withImage(ModelDeployments.IMAGE).withNewState().withNewWaiting().withReason("ImagePullBackOff")
                 .withMessage("Back-off pulling image \"" + model + "\": not found").endWaiting().endState()
                 .endContainerStatus().endStatus().build();
+    }
+
+    private static EndpointSlice slice() {
+        return new EndpointSliceBuilder().withNewMetadata().withName("iris-x7k2p").withNamespace("ml")
+                .addToLabels(ServiceEndpoints.SERVICE_NAME_LABEL, "iris").addToAnnotations("endpoints.kubernetes.io/"
+                        + "last-change-trigger-time", "2026-12-03T21:00:00Z")
+                .withManagedFields(new ManagedFieldsEntryBuilder().withManager("endpointslice-controller")
+                        .withOperation("Update").build())
+                .endMetadata().withAddressType("IPv4")
+                .addNewEndpoint().withAddresses("10.0.0.7").withNewConditions().withReady(true).endConditions()
+                .withNewTargetRef().withKind("Pod").withName("iris-1").endTargetRef().endEndpoint()
+                .addNewEndpoint().withAddresses("10.0.0.8").withNewConditions().withReady(false).endConditions()
+                .withNewTargetRef().withKind("Pod").withName("iris-2").endTargetRef().endEndpoint()
+                .addNewPort().withName("http").withPort(8080).endPort().build();
+    }
+
+    /** A ModelDeployment as the operator has written its status: a phase and a condition. */
+    @SuppressWarnings("unchecked")
+    private static ModelDeployment withStatus(ModelDeployment md) {
+        Map<String, Object> tree = Serialization.unmarshal(Serialization.asJson(md), Map.class);
+        tree.put("status", Map.of("phase", "Ready", "conditions", List.of(Map.of("type", "Ready", "status", "True",
+                "reason", "Reconciled", "message", "1 of 1 serving pods ready",
+                "lastTransitionTime", "2026-12-04T04:00:00Z"))));
+        ModelDeployment parsed = Serialization.unmarshal(Serialization.asJson(tree), ModelDeployment.class);
+        parsed.getMetadata().setNamespace("ml");
+        return parsed;
+    }
+
+    /**
+     * An object as it reads after a trip through JSON, as the API server's objects come: an empty list or map
+     * that a builder left null reads as empty.
+     */
+    private static <T> T parsed(T object) {
+        return Serialization.clone(object);
     }
 
     private static Pod copy(Pod pod) {
