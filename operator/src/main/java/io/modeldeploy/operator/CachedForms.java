@@ -51,6 +51,13 @@ import io.modeldeploy.api.v1alpha1.ModelDeployment;
  * caller's own copy.
  */
 public final class CachedForms {
+    /**
+     * The objects an informer asks for per list request when it starts (client-go's page). Without a limit the API
+     * server sends every object of the kind in one answer, which the client parses whole before it caches any: a
+     * restart over 10,000 ModelDeployments would hold 10,000 whole Deployments at once (about 75 MB of JSON and
+     * as much as model objects), where a page holds 500.
+     */
+    public static final long LIST_PAGE = 500;
     /** kubectl's client-side apply annotation: the whole manifest once more, read by kubectl only. */
     static final String LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration";
     /** zlib reads no more of a preset dictionary than its 32 KiB window. */

@@ -77,7 +77,7 @@ import io.modeldeploy.operator.status.StatusAssessor;
 @ControllerConfiguration(
         fieldManager = ModelDeploymentReconciler.FIELD_MANAGER,
         generationAwareEventProcessing = false,
-        informer = @Informer(onUpdateFilter = SpecOrActionChanged.class,
+        informer = @Informer(onUpdateFilter = SpecOrActionChanged.class, informerListLimit = CachedForms.LIST_PAGE,
                 itemStore = CachedForms.ModelDeployments.class),
         maxReconciliationInterval = @MaxReconciliationInterval(interval = 5, timeUnit = TimeUnit.MINUTES))
 @Workflow(explicitInvocation = true, dependents = {
@@ -150,6 +150,7 @@ public class ModelDeploymentReconciler implements Reconciler<ModelDeployment> {
                 .withLabelSelector(Labels.MANAGED_SELECTOR)
                 .withSecondaryToPrimaryMapper(ModelDeploymentReconciler::owningModelDeployment)
                 .withItemStore(CachedForms.pods())
+                .withInformerListLimit(CachedForms.LIST_PAGE)
                 .build();
         // A Service's slices carry its labels: the ModelDeployment's, and the managed-by label selected here.
         var endpoints = InformerEventSourceConfiguration.from(EndpointSlice.class, ModelDeployment.class)
@@ -157,6 +158,7 @@ public class ModelDeploymentReconciler implements Reconciler<ModelDeployment> {
                 .withLabelSelector(Labels.MANAGED_SELECTOR)
                 .withSecondaryToPrimaryMapper(ModelDeploymentReconciler::owningModelDeployment)
                 .withItemStore(CachedForms.endpointSlices())
+                .withInformerListLimit(CachedForms.LIST_PAGE)
                 .build();
         return List.of(new InformerEventSource<>(pods, context), new InformerEventSource<>(endpoints, context));
     }

@@ -287,6 +287,30 @@ class ModelDeploymentLifecycleIT {
     }
 
     @Test
+    void aServiceWithTheOperatorsLabelsButAnotherOwnerIsNotTheModelDeploymentsChild(KubernetesClient client) {
+        // Copied from a ModelDeployment's Service elsewhere, labels and all: the operator's informer holds it, and
+        // its name is the one the ModelDeployment's Service would take, but the ModelDeployment does not control it.
+        client.resource(new io.fabric8.kubernetes.api.model.ServiceBuilder().withNewMetadata().withName("copied")
+                .addToLabels(Labels.MANAGED_BY, Labels.MANAGER).endMetadata().withNewSpec()
+                .addToSelector("app", "web").addNewPort().withPort(80).withNewTargetPort(8000).endPort().endSpec()
+                .build()).create();
+
+        apply(client, fixed("copied", 1));
+
+        await().atMost(TIMEOUT).untilAsserted(() -> {
+            ModelDeployment md = client.resources(ModelDeployment.class).withName("copied").get();
+            assertThat(md.getStatus()).isNotNull();
+            Condition stalled = condition(md, Conditions.STALLED);
+            assertThat(stalled.getReason()).isEqualTo(Conditions.APPLY_FAILED);
+            assertThat(stalled.getMessage()).isEqualTo("a Service named copied already exists in this namespace "
+                    + "and is not this ModelDeployment's: rename the ModelDeployment, or delete that Service");
+        });
+        var service = client.services().withName("copied").get();
+        assertThat(service.getSpec().getSelector()).as("the other Service is untouched").isEqualTo(Map.of("app", "web"));
+        assertThat(service.getMetadata().getOwnerReferences()).isEmpty();
+    }
+
+    @Test
     void reapplyingTheSameManifestChangesNothing(KubernetesClient client, TestNamespace ns, TestCluster cluster)
             {
         Path manifest = RepositoryRoot.find().resolve("examples/iris-autoscaling.yaml");

@@ -1,5 +1,9 @@
 package io.modeldeploy.operator.dependents;
 
+import java.util.List;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -8,19 +12,32 @@ import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.processing.dependent.Matcher;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernetesDependentResource;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependentResourceConfig;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import io.modeldeploy.api.v1alpha1.ModelDeployment;
+import io.modeldeploy.operator.resources.Owner;
 import io.modeldeploy.operator.resources.StoredQuantities;
 
 /**
  * A child of a ModelDeployment, applied with server-side apply. It is created only where no object of its name
  * exists (JOSDK's create-only apply): when one does and this ModelDeployment does not control it, the reconcile
  * fails with {@link NameTaken}, which status reports, and the other object is left as it was.
+ * <p>
+ * A ModelDeployment's children of a kind are found by their names, which follow from its own ({@code names}), in
+ * the informer of their kind, and kept when the ModelDeployment controls them ({@link ChildInformer}). JOSDK's
+ * other way, an index from each ModelDeployment to its children built from their owner references, held about
+ * 650 bytes per ModelDeployment and kind (docs/benchmarks.md).
  */
 abstract class ChildDependent<R extends HasMetadata> extends CRUDKubernetesDependentResource<R, ModelDeployment> {
+    private final Function<ModelDeployment, List<String>> names;
 
-    ChildDependent(Class<R> type) {
+    /**
+     * @param names every name a ModelDeployment's object of this kind may have: the same for each dependent of the
+     *        kind, since they share one informer
+     */
+    ChildDependent(Class<R> type, Function<ModelDeployment, List<String>> names) {
         super(type);
+        this.names = names;
     }
 
     /**
@@ -42,6 +59,9 @@ abstract class ChildDependent<R extends HasMetadata> extends CRUDKubernetesDepen
     protected InformerEventSource<R, ModelDeployment> createEventSource(EventSourceContext<ModelDeployment> context) {
         var configuration = informerConfigurationBuilder(context)
                 .withSecondaryToPrimaryMapper(getSecondaryToPrimaryMapper(context).orElseThrow())
+                .withPrimaryToSecondaryMapper((ModelDeployment md) -> names.apply(md).stream()
+                        .map(name -> new ResourceID(name, md.getMetadata().getNamespace()))
+                        .collect(Collectors.toSet()))
                 .withName(name());
         configuration().map(KubernetesDependentResourceConfig::informerConfig).ifPresent(configuration::updateFrom);
         var informer = new ChildInformer<>(configuration.build(), context);
@@ -58,15 +78,10 @@ abstract class ChildDependent<R extends HasMetadata> extends CRUDKubernetesDepen
                 throw e;
             }
             R existing = context.getClient().resource(desired).get();
-            if (existing == null || controlledBy(existing, md)) {
+            if (existing == null || Owner.controls(md, existing)) {
                 throw e; // created or deleted meanwhile, or ours and not yet in the cache: the next pass settles it
             }
             throw new NameTaken(existing.getKind(), existing.getMetadata().getName(), e);
         }
-    }
-
-    private static boolean controlledBy(HasMetadata object, ModelDeployment md) {
-        return object.getMetadata().getOwnerReferences().stream().anyMatch(
-                ref -> Boolean.TRUE.equals(ref.getController()) && md.getMetadata().getUid().equals(ref.getUid()));
     }
 }

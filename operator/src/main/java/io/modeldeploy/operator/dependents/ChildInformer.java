@@ -2,7 +2,9 @@ package io.modeldeploy.operator.dependents;
 
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Collectors;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.javaoperatorsdk.operator.ReconcilerUtilsInternal;
@@ -11,10 +13,17 @@ import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import io.modeldeploy.api.v1alpha1.ModelDeployment;
+import io.modeldeploy.operator.resources.Owner;
 
 /**
- * The informer of a kind of ModelDeployment child, which keeps the API server's answer to the operator's own write
- * only while the informer has not yet delivered that version.
+ * The informer of a kind of ModelDeployment child, which finds a ModelDeployment's children by their names and keeps
+ * those it controls, and keeps the API server's answer to the operator's own write only while the informer has not
+ * yet delivered that version.
+ *
+ * <p>The names ({@link ChildDependent}) are JOSDK's primary-to-secondary mapper, so that JOSDK keeps no index of
+ * its own; an object of one of those names that this ModelDeployment does not control (another ModelDeployment's,
+ * whose name ends like a child's, or one left behind by a deleted ModelDeployment of the same name) is not its
+ * child, as it was not one in that index.
  *
  * <p>JOSDK keeps that answer in a temporary cache so that a read right after the write sees it, and drops it when
  * an event of the same or a later version is handled. When the write's own event is handled while the write is
@@ -39,6 +48,12 @@ final class ChildInformer<R extends HasMetadata> extends InformerEventSource<R, 
 
     ChildInformer(InformerEventSourceConfiguration<R> configuration, EventSourceContext<ModelDeployment> context) {
         super(configuration, context);
+    }
+
+    @Override
+    public Set<R> getSecondaryResources(ModelDeployment md) {
+        return super.getSecondaryResources(md).stream().filter(child -> Owner.controls(md, child))
+                .collect(Collectors.toSet());
     }
 
     @Override

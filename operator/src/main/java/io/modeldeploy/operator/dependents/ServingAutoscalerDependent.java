@@ -18,12 +18,12 @@ import io.modeldeploy.operator.resources.ServingDeployment;
  * ModelDeployment, the ModelDeployment is scaled (its scale subresource, as the autoscaler would) to the count that
  * autoscaler chose, so the move changes no pod count.
  */
-@KubernetesDependent(informer = @Informer(labelSelector = Labels.MANAGED_SELECTOR,
+@KubernetesDependent(informer = @Informer(labelSelector = Labels.MANAGED_SELECTOR, informerListLimit = CachedForms.LIST_PAGE,
         itemStore = CachedForms.Applied.class))
 public class ServingAutoscalerDependent extends ChildDependent<HorizontalPodAutoscaler> {
 
     public ServingAutoscalerDependent() {
-        super(HorizontalPodAutoscaler.class);
+        super(HorizontalPodAutoscaler.class, ServingAutoscaler::names);
     }
 
     @Override

@@ -26,12 +26,12 @@ import io.modeldeploy.operator.status.DeploymentProgress;
  * the stable revision's template ({@link StableHistory}). Its replicas
  * are the split's while a canary runs, the wanted count ({@link ServingReplicas}) otherwise.
  */
-@KubernetesDependent(informer = @Informer(labelSelector = Labels.MANAGED_SELECTOR,
+@KubernetesDependent(informer = @Informer(labelSelector = Labels.MANAGED_SELECTOR, informerListLimit = CachedForms.LIST_PAGE,
         itemStore = CachedForms.Applied.class))
 public class ServingDeploymentDependent extends ChildDependent<Deployment> {
 
     public ServingDeploymentDependent() {
-        super(Deployment.class);
+        super(Deployment.class, ServingDeployment::names);
     }
 
     @Inject

@@ -11,12 +11,12 @@ import io.modeldeploy.operator.resources.Labels;
 import io.modeldeploy.operator.resources.ServingGrpcRoute;
 
 /** Keeps the GRPCRoute of the GatewayAPI traffic provider at the rollout's effective canary weight. */
-@KubernetesDependent(informer = @Informer(labelSelector = Labels.MANAGED_SELECTOR,
+@KubernetesDependent(informer = @Informer(labelSelector = Labels.MANAGED_SELECTOR, informerListLimit = CachedForms.LIST_PAGE,
         itemStore = CachedForms.Applied.class))
 public class ServingGrpcRouteDependent extends ChildDependent<GRPCRoute> {
 
     public ServingGrpcRouteDependent() {
-        super(GRPCRoute.class);
+        super(GRPCRoute.class, ServingGrpcRoute::names);
     }
 
     /** Found by name, so the route can be deleted after the spec's gateway (which desired() needs) is gone. */

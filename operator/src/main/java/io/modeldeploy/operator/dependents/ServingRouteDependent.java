@@ -11,12 +11,12 @@ import io.modeldeploy.operator.resources.Labels;
 import io.modeldeploy.operator.resources.ServingRoute;
 
 /** Keeps the HTTPRoute of the GatewayAPI traffic provider at the rollout's effective canary weight. */
-@KubernetesDependent(informer = @Informer(labelSelector = Labels.MANAGED_SELECTOR,
+@KubernetesDependent(informer = @Informer(labelSelector = Labels.MANAGED_SELECTOR, informerListLimit = CachedForms.LIST_PAGE,
         itemStore = CachedForms.Applied.class))
 public class ServingRouteDependent extends ChildDependent<HTTPRoute> {
 
     public ServingRouteDependent() {
-        super(HTTPRoute.class);
+        super(HTTPRoute.class, ServingRoute::names);
     }
 
     /** Found by name, so the route can be deleted after the spec's gateway (which desired() needs) is gone. */

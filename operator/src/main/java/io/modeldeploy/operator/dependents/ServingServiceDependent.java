@@ -13,12 +13,12 @@ import io.modeldeploy.operator.resources.ServingService;
  * Keeps the model's ClusterIP Service as {@link ServingService} describes it; during a shadow step it selects the
  * stable pods only.
  */
-@KubernetesDependent(informer = @Informer(labelSelector = Labels.MANAGED_SELECTOR,
+@KubernetesDependent(informer = @Informer(labelSelector = Labels.MANAGED_SELECTOR, informerListLimit = CachedForms.LIST_PAGE,
         itemStore = CachedForms.Applied.class))
 public class ServingServiceDependent extends ChildDependent<Service> {
 
     public ServingServiceDependent() {
-        super(Service.class);
+        super(Service.class, ServingService::names);
     }
 
     @Override

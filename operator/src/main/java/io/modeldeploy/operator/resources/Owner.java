@@ -1,5 +1,6 @@
 package io.modeldeploy.operator.resources;
 
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.OwnerReference;
@@ -23,6 +24,12 @@ public final class Owner {
                 .withController(true)
                 .withBlockOwnerDeletion(true)
                 .build();
+    }
+
+    /** Whether {@code md} is {@code object}'s controller. */
+    public static boolean controls(ModelDeployment md, HasMetadata object) {
+        return object.getMetadata().getOwnerReferences().stream().anyMatch(
+                ref -> Boolean.TRUE.equals(ref.getController()) && md.getMetadata().getUid().equals(ref.getUid()));
     }
 
     /** Metadata of a child object named {@code name} in the ModelDeployment's namespace. */

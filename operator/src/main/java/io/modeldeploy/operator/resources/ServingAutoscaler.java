@@ -26,6 +26,11 @@ public final class ServingAutoscaler {
         return md.getMetadata().getName();
     }
 
+    /** The names of a ModelDeployment's objects of this kind: one. */
+    public static List<String> names(ModelDeployment md) {
+        return List.of(name(md));
+    }
+
     public static HorizontalPodAutoscaler desired(ModelDeployment md) {
         AutoscalingSpec autoscaling = md.getSpec().autoscaling();
         return new HorizontalPodAutoscalerBuilder()

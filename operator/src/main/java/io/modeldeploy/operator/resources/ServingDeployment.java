@@ -1,5 +1,6 @@
 package io.modeldeploy.operator.resources;
 
+import java.util.List;
 import java.util.Optional;
 
 import io.fabric8.kubernetes.api.model.IntOrString;
@@ -20,6 +21,11 @@ public final class ServingDeployment {
 
     public static String name(ModelDeployment md) {
         return md.getMetadata().getName();
+    }
+
+    /** The names of a ModelDeployment's Deployments: the stable and the canary track's. */
+    public static List<String> names(ModelDeployment md) {
+        return List.of(name(md, Labels.TRACK_STABLE), name(md, Labels.TRACK_CANARY));
     }
 
     /** The Deployment of a track: the stable one is named after the ModelDeployment, others get a suffix. */

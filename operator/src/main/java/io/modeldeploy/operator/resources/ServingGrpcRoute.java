@@ -1,5 +1,7 @@
 package io.modeldeploy.operator.resources;
 
+import java.util.List;
+
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.GRPCBackendRef;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.GRPCBackendRefBuilder;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.GRPCRoute;
@@ -25,6 +27,11 @@ public final class ServingGrpcRoute {
     /** Named as the HTTPRoute: the kinds differ. */
     public static String name(ModelDeployment md) {
         return ServingRoute.name(md);
+    }
+
+    /** The names of a ModelDeployment's objects of this kind: one. */
+    public static List<String> names(ModelDeployment md) {
+        return List.of(name(md));
     }
 
     /** @param canaryWeight percent of the calls the canary Service gets, 0 to 100 */

@@ -1,5 +1,7 @@
 package io.modeldeploy.operator.resources;
 
+import java.util.List;
+
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPBackendRef;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPBackendRefBuilder;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
@@ -27,6 +29,11 @@ public final class ServingRoute {
 
     public static String name(ModelDeployment md) {
         return md.getMetadata().getName();
+    }
+
+    /** The names of a ModelDeployment's objects of this kind: one. */
+    public static List<String> names(ModelDeployment md) {
+        return List.of(name(md));
     }
 
     /** @param canaryWeight percent of the requests the canary Service gets, 0 to 100 */

@@ -1,5 +1,6 @@
 package io.modeldeploy.operator.resources;
 
+import java.util.List;
 import java.util.Map;
 
 import io.fabric8.kubernetes.api.model.IntOrString;
@@ -17,6 +18,11 @@ public final class ServingService {
 
     public static String name(ModelDeployment md) {
         return md.getMetadata().getName();
+    }
+
+    /** The names of a ModelDeployment's Services: its own, each track's and the shadow one. */
+    public static List<String> names(ModelDeployment md) {
+        return List.of(name(md), name(md, Labels.TRACK_STABLE), name(md, Labels.TRACK_CANARY), shadowName(md));
     }
 
     /** The in-cluster URL clients call. */

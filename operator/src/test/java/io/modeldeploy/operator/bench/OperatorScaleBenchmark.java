@@ -162,6 +162,33 @@ public final class OperatorScaleBenchmark {
                 System.out.printf("Events waiting at Ready: %.0f; all written at %.1f s; dropped: %.0f%n",
                         ready.eventsQueued(), eventsDone, drained.eventsDropped());
             }
+            restart(root, cluster, count, log);
+        }
+    }
+
+    /**
+     * The operator started again over the N Ready ModelDeployments, as after an upgrade or a lost Lease: its
+     * informers list every object at once. Until it has reconciled each ModelDeployment once: seconds, RSS peak,
+     * and the requests it sent (none are needed: nothing changed).
+     */
+    private static void restart(Path root, KwokTestbed cluster, int count, Path log) throws Exception {
+        Path restartLog = log.resolveSibling("bench-operator-restart.log");
+        long start = System.nanoTime();
+        try (OperatorProcess operator = OperatorProcess.start(
+                Path.of(System.getProperty("modeldeploy.bench.operator.jar",
+                        root.resolve("operator/target/quarkus-app/quarkus-run.jar").toString())), cluster, restartLog,
+                Map.of("MODELDEPLOY_RUNTIME_IMAGE", IMAGE), CHART_JVM)) {
+            boolean done = within(() -> OperatorCounts.of(operator.metrics()).reconciles() >= count,
+                    Duration.ofMinutes(WAIT_MINUTES));
+            double seconds = seconds(start);
+            OperatorCounts after = OperatorCounts.of(operator.metrics());
+            // The kernel's high-water mark of the process's resident memory: the lists at start included.
+            String peak = operator.status("VmHWM:").orElse("?");
+            long liveHeap = operator.liveHeap().totalBytes();
+            System.out.printf("%nrestart over %d Ready ModelDeployments: %s at %.1f s; RSS peak (VmHWM) %s, live "
+                    + "heap then %d MiB; API requests %d, writes %d %s%n", count,
+                    done ? "each reconciled once" : "NOT each reconciled", seconds, peak, liveHeap >> 20,
+                    after.requests(), after.writes(), after.minus(new OperatorCounts(Map.of(), 0, 0, 0, 0)));
         }
     }
 
