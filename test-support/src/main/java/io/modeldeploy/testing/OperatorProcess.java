@@ -21,7 +21,9 @@ import java.util.concurrent.TimeUnit;
  * and restart it, read its metrics and its log.
  */
 public final class OperatorProcess implements AutoCloseable {
-    private static final Duration STARTUP = Duration.ofSeconds(90);
+    /** How long a start may take until ready; the scale benchmark's restart over thousands takes longer. */
+    private static final Duration STARTUP = Duration.ofSeconds(Long.getLong("modeldeploy.operator.startup.seconds",
+            90));
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     /** What the operator logs when it exits because it lost its leader Lease (LeaderElectionSetup). */
