@@ -273,17 +273,7 @@ class ModelDeploymentLifecycleIT {
 
         apply(client, fixed("taken", 1));
 
-        await().atMost(TIMEOUT).untilAsserted(() -> {
-            ModelDeployment md = client.resources(ModelDeployment.class).withName("taken").get();
-            assertThat(md.getStatus()).isNotNull();
-            Condition stalled = condition(md, Conditions.STALLED);
-            assertThat(stalled.getReason()).isEqualTo(Conditions.APPLY_FAILED);
-            assertThat(stalled.getMessage()).isEqualTo("a Service named taken already exists in this namespace "
-                    + "and is not this ModelDeployment's: rename the ModelDeployment, or delete that Service");
-        });
-        var service = client.services().withName("taken").get();
-        assertThat(service.getSpec().getSelector()).as("the other Service is untouched").isEqualTo(Map.of("app", "web"));
-        assertThat(service.getMetadata().getOwnerReferences()).isEmpty();
+        assertStalledLeavingTheOtherServiceAlone(client, "taken");
     }
 
     @Test
@@ -297,15 +287,20 @@ class ModelDeploymentLifecycleIT {
 
         apply(client, fixed("copied", 1));
 
+        assertStalledLeavingTheOtherServiceAlone(client, "copied");
+    }
+
+    /** The ModelDeployment {@code name} says the Service of its name is someone else's, and that one is as it was. */
+    private static void assertStalledLeavingTheOtherServiceAlone(KubernetesClient client, String name) {
         await().atMost(TIMEOUT).untilAsserted(() -> {
-            ModelDeployment md = client.resources(ModelDeployment.class).withName("copied").get();
+            ModelDeployment md = client.resources(ModelDeployment.class).withName(name).get();
             assertThat(md.getStatus()).isNotNull();
             Condition stalled = condition(md, Conditions.STALLED);
             assertThat(stalled.getReason()).isEqualTo(Conditions.APPLY_FAILED);
-            assertThat(stalled.getMessage()).isEqualTo("a Service named copied already exists in this namespace "
-                    + "and is not this ModelDeployment's: rename the ModelDeployment, or delete that Service");
+            assertThat(stalled.getMessage()).isEqualTo("a Service named " + name + " already exists in this "
+                    + "namespace and is not this ModelDeployment's: rename the ModelDeployment, or delete that Service");
         });
-        var service = client.services().withName("copied").get();
+        var service = client.services().withName(name).get();
         assertThat(service.getSpec().getSelector()).as("the other Service is untouched").isEqualTo(Map.of("app", "web"));
         assertThat(service.getMetadata().getOwnerReferences()).isEmpty();
     }
