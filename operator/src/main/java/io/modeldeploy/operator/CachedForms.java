@@ -163,18 +163,21 @@ public final class CachedForms {
             if (packed == null) {
                 return null;
             }
-            byte[] json = new byte[ByteBuffer.wrap(packed, 0, 4).getInt()];
+            int declared = ByteBuffer.wrap(packed, 0, 4).getInt();
+            // One byte to spare, so that the inflater always has room to reach the stream's end.
+            byte[] json = new byte[declared + 1];
+            int length = 0;
             Inflater inflater = Objects.requireNonNullElseGet(inflaters.poll(), Inflater::new);
             try {
                 inflater.setInput(packed, 4, packed.length - 4);
-                int length = 0;
                 while (!inflater.finished()) {
                     if (inflater.needsDictionary()) {
                         inflater.setDictionary(dictionary);
+                        continue;
                     }
                     int read = inflater.inflate(json, length, json.length - length);
-                    if (read == 0 && inflater.needsInput()) {
-                        throw new IllegalStateException("a packed " + type.getSimpleName() + " ends early");
+                    if (read == 0 && (inflater.needsInput() || length == json.length)) {
+                        break;
                     }
                     length += read;
                 }
@@ -184,7 +187,11 @@ public final class CachedForms {
                 inflater.reset();
                 inflaters.offer(inflater);
             }
-            return JSON.unmarshal(new ByteArrayInputStream(json), type);
+            if (length != declared) {
+                throw new IllegalStateException("a packed " + type.getSimpleName() + " holds " + length
+                        + " bytes of JSON where it says " + declared);
+            }
+            return JSON.unmarshal(new ByteArrayInputStream(json, 0, length), type);
         }
     }
 
