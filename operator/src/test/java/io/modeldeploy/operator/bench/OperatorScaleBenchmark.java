@@ -88,10 +88,7 @@ public final class OperatorScaleBenchmark {
             // When the children were all Ready, apart from when the operator said so in the ModelDeployments.
             SharedIndexInformer<Deployment> children = client.apps().deployments().inNamespace(opNs).inform();
             Path log = root.resolve("operator/target/bench-operator.log");
-            try (OperatorProcess operator = OperatorProcess.start(
-                    Path.of(System.getProperty("modeldeploy.bench.operator.jar",
-                            root.resolve("operator/target/quarkus-app/quarkus-run.jar").toString())), cluster, log,
-                    Map.of("MODELDEPLOY_RUNTIME_IMAGE", IMAGE), CHART_JVM)) {
+            try (OperatorProcess operator = startOperator(root, cluster, log)) {
                 var sampler = Executors.newSingleThreadScheduledExecutor();
                 long idleRss = operator.residentBytes();
                 AtomicLong peak = new AtomicLong(idleRss);
@@ -174,10 +171,7 @@ public final class OperatorScaleBenchmark {
     private static void restart(Path root, KwokTestbed cluster, int count, Path log) throws Exception {
         Path restartLog = log.resolveSibling("bench-operator-restart.log");
         long start = System.nanoTime();
-        try (OperatorProcess operator = OperatorProcess.start(
-                Path.of(System.getProperty("modeldeploy.bench.operator.jar",
-                        root.resolve("operator/target/quarkus-app/quarkus-run.jar").toString())), cluster, restartLog,
-                Map.of("MODELDEPLOY_RUNTIME_IMAGE", IMAGE), CHART_JVM)) {
+        try (OperatorProcess operator = startOperator(root, cluster, restartLog)) {
             boolean done = within(() -> OperatorCounts.of(operator.metrics()).reconciles() >= count,
                     Duration.ofMinutes(WAIT_MINUTES));
             double seconds = seconds(start);
@@ -190,6 +184,13 @@ public final class OperatorScaleBenchmark {
                     done ? "each reconciled once" : "NOT each reconciled", seconds, peak, liveHeap >> 20,
                     after.requests(), after.writes(), after.minus(new OperatorCounts(Map.of(), 0, 0, 0, 0)));
         }
+    }
+
+    /** The run's operator jar (this checkout's unless another is given) with the chart's JVM, logging to {@code log}. */
+    private static OperatorProcess startOperator(Path root, KwokTestbed cluster, Path log) {
+        return OperatorProcess.start(Path.of(System.getProperty("modeldeploy.bench.operator.jar",
+                root.resolve("operator/target/quarkus-app/quarkus-run.jar").toString())), cluster, log,
+                Map.of("MODELDEPLOY_RUNTIME_IMAGE", IMAGE), CHART_JVM);
     }
 
     /** The plain loop on a new cluster: seconds until its 3N children are created, and until all are Ready. */
