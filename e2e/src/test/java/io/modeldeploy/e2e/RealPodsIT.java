@@ -238,8 +238,12 @@ class RealPodsIT {
             });
             var ready = client.resources(ModelDeployment.class).withName("iris-s3-wrong").get().getStatus()
                     .conditions().stream().filter(c -> "Ready".equals(c.getType())).findFirst().orElseThrow();
+            System.out.printf("[e2e] status sample iris-s3-wrong: Ready=%s %s: %s%n", ready.getStatus(),
+                    ready.getReason(), ready.getMessage());
             assertThat(ready.getStatus()).isEqualTo("False");
-            assertThat(ready.getMessage()).contains("check the credentials, AWS_ACCESS_KEY_ID and "
+            assertThat(ready.getReason()).isEqualTo("ModelLoadFailed");
+            assertThat(ready.getMessage()).startsWith("pod iris-s3-wrong-").contains(" could not load the model: ")
+                    .contains("check the credentials, AWS_ACCESS_KEY_ID and "
                     + "AWS_SECRET_ACCESS_KEY (from the Secret named by spec.model.s3.credentialsSecret)");
         }
     }

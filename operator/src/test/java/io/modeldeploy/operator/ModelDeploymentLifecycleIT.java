@@ -342,6 +342,40 @@ class ModelDeploymentLifecycleIT {
     }
 
     @Test
+    void aModelDeploymentScaledToZeroIsReadyAndPodsFailingReadinessAreNamedWhileTheDeadlineRuns(
+            KubernetesClient client) {
+        apply(client, fixed("zero", 0));
+        ModelDeployment unready = fixed("unready", 1);
+        var spec = unready.getSpec();
+        unready.setSpec(new ModelDeploymentSpec(spec.model(), spec.runtime(), spec.replicas(), null, spec.probes(),
+                null, null, Map.of(UnreadyMarker.ANNOTATION, "true"), null, null));
+        apply(client, unready);
+
+        await().atMost(TIMEOUT).untilAsserted(() -> {
+            ModelDeployment md = client.resources(ModelDeployment.class).withName("zero").get();
+            Condition ready = condition(md, Conditions.READY);
+            assertThat(ready.getStatus()).isEqualTo(Conditions.TRUE);
+            assertThat(ready.getReason()).isEqualTo(Conditions.SCALED_TO_ZERO);
+            assertThat(ready.getMessage()).isEqualTo("replicas is 0, so no pod serves model iris version 1.0.0");
+            assertThat(condition(md, Conditions.RECONCILING).getStatus()).isEqualTo(Conditions.FALSE);
+        });
+        await().atMost(TIMEOUT).untilAsserted(() -> {
+            ModelDeployment md = client.resources(ModelDeployment.class).withName("unready").get();
+            Condition ready = condition(md, Conditions.READY);
+            assertThat(ready.getStatus()).isEqualTo(Conditions.FALSE);
+            assertThat(ready.getReason()).isEqualTo(Conditions.PODS_NOT_READY);
+            assertThat(ready.getMessage()).matches("pod unready-\\S+ is running but fails its readiness probe");
+            assertThat(condition(md, Conditions.RECONCILING).getStatus()).isEqualTo(Conditions.TRUE);
+            assertThat(condition(md, Conditions.STALLED).getStatus()).isEqualTo(Conditions.FALSE);
+        });
+        // kubectl describe md shows each as an Event.
+        await().atMost(TIMEOUT).untilAsserted(() -> {
+            assertThat(events(client, "zero")).extracting(Event::getReason).contains(Conditions.SCALED_TO_ZERO);
+            assertThat(events(client, "unready")).extracting(Event::getReason).contains(Conditions.PODS_NOT_READY);
+        });
+    }
+
+    @Test
     void operatorRecordsEventsAndExportsReconcileMetrics(KubernetesClient client, OperatorProcess operator)
             {
         apply(client, fixed("observed", 1));
