@@ -2,6 +2,8 @@ package io.modeldeploy.operator;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.lang.reflect.Constructor;
+import java.lang.reflect.InvocationTargetException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -16,13 +18,20 @@ import java.util.zip.DataFormatException;
 import java.util.zip.Deflater;
 import java.util.zip.Inflater;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ManagedFieldsEntry;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.GRPCRoute;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
 import io.fabric8.kubernetes.client.informers.cache.Cache;
 import io.fabric8.kubernetes.client.informers.cache.ItemStore;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
@@ -49,6 +58,10 @@ import io.modeldeploy.api.v1alpha1.ModelDeployment;
  * defaults and managed fields, to 110 bytes; at 10,000 ModelDeployments the children's caches had held 124 MB as
  * objects (docs/benchmarks.md, hack/bench-cached-forms). A read parses the object anew (18 µs for that
  * Deployment), so each read is the caller's own copy.
+ * <p>
+ * Of the objects a child's store is handed and hands on, only their identities stay whole ({@link Store}): what
+ * the informer passes on to JOSDK's handlers, which read no more than an object's metadata, would otherwise be
+ * every object of the kind at once while an informer (re)starts.
  */
 public final class CachedForms {
     /**
@@ -75,19 +88,41 @@ public final class CachedForms {
      * and {@link #remove} return are parsed anew from the packed form: each is the caller's own, and writing to
      * it changes nothing in the cache.
      * <p>
+     * A store of one of the operator's children ({@code identities}) keeps memory to what it holds packed while
+     * an informer starts, when the API server sends every object of the kind at once:
+     * <ul>
+     * <li>{@link #values} lists each object's identity, its metadata without managed fields, and no spec or
+     * status. Only Fabric8 and JOSDK list a store, and only for identities: after each full list, Fabric8 lists
+     * it to find the keys that are gone, and JOSDK lists it at start to index each child under its
+     * ModelDeployment (by labels). Each lists the whole store into one list: at 10,000 ModelDeployments, 10,000
+     * Deployments parsed at once, where identities are a tenth of that.
+     * <li>{@link #put} returns the identity of the object it replaces, and leaves of the object it was handed
+     * only its identity: the informer hands both on to JOSDK's handlers (as an update's old and new, or an add),
+     * which map a child to its ModelDeployment by its metadata and compare resource versions. While they catch up
+     * with an informer's first list, its objects wait in the informer's queue: as the API server sent them, that
+     * was every object of the kind whole.
+     * </ul>
+     * A ModelDeployment's store hands on whole objects: the update filter compares the old spec and the new.
+     * <p>
      * The keys ({@code namespace/name}) are their canonical instances, shared by the caches of all kinds.
      */
     public static class Store<R extends HasMetadata> implements ItemStore<R> {
         private final ConcurrentHashMap<String, byte[]> objects = new ConcurrentHashMap<>();
         private final UnaryOperator<R> form;
+        private final boolean identities;
         /** Puts come one at a time from the informer; they share one deflater. */
         private final Deflater deflater = new Deflater();
         private final Queue<Inflater> inflaters = new ConcurrentLinkedQueue<>();
         private volatile Class<? extends R> type;
         private volatile byte[] dictionary;
 
-        public Store(UnaryOperator<R> form) {
+        /**
+         * A store that keeps each object in its cached {@code form}; with {@code identities}, one that lists and
+         * hands on identities only.
+         */
+        public Store(UnaryOperator<R> form, boolean identities) {
             this.form = form;
+            this.identities = identities;
         }
 
         @Override
@@ -97,12 +132,18 @@ public final class CachedForms {
 
         @Override
         public R put(String key, R object) {
-            return unpack(objects.put(key, pack(form.apply(object))));
+            byte[] previous = objects.put(key, pack(form.apply(object)));
+            if (!identities) {
+                return unpack(previous);
+            }
+            leaveIdentity(object);
+            return identity(previous);
         }
 
         @Override
         public R remove(String key) {
-            return unpack(objects.remove(key));
+            byte[] removed = objects.remove(key);
+            return identities ? identity(removed) : unpack(removed);
         }
 
         @Override
@@ -112,7 +153,7 @@ public final class CachedForms {
 
         @Override
         public Stream<R> values() {
-            return objects.values().stream().map(this::unpack);
+            return objects.values().stream().map(identities ? this::identity : this::unpack);
         }
 
         @Override
@@ -160,9 +201,36 @@ public final class CachedForms {
         }
 
         private R unpack(byte[] packed) {
+            return packed == null ? null : JSON.unmarshal(json(packed), type);
+        }
+
+        /** A new object of the store's kind with the packed object's metadata but its managed fields. */
+        private R identity(byte[] packed) {
             if (packed == null) {
                 return null;
             }
+            ObjectMeta meta = JSON.unmarshal(json(packed), Identity.class).metadata();
+            meta.setManagedFields(null);
+            try {
+                R identity = constructor().newInstance();
+                identity.setMetadata(meta);
+                return identity;
+            } catch (InstantiationException | IllegalAccessException | InvocationTargetException e) {
+                throw new IllegalStateException("cannot make an empty " + type.getName(), e);
+            }
+        }
+
+        @SuppressWarnings("unchecked")
+        private Constructor<? extends R> constructor() {
+            try {
+                return (Constructor<? extends R>) type.getConstructor();
+            } catch (NoSuchMethodException e) {
+                throw new IllegalStateException(type.getName() + " has no public constructor without arguments", e);
+            }
+        }
+
+        /** The JSON a packed form holds. */
+        private ByteArrayInputStream json(byte[] packed) {
             int declared = ByteBuffer.wrap(packed, 0, 4).getInt();
             // One byte to spare, so that the inflater always has room to reach the stream's end.
             byte[] json = new byte[declared + 1];
@@ -191,21 +259,26 @@ public final class CachedForms {
                 throw new IllegalStateException("a packed " + type.getSimpleName() + " holds " + length
                         + " bytes of JSON where it says " + declared);
             }
-            return JSON.unmarshal(new ByteArrayInputStream(json, 0, length), type);
+            return new ByteArrayInputStream(json, 0, length);
         }
+    }
+
+    /** An object's metadata, read from its JSON without the rest of it. */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    record Identity(ObjectMeta metadata) {
     }
 
     /** An item store that keeps each object the operator applies in its {@linkplain #applied cached form}. */
     public static final class Applied<R extends HasMetadata> extends Store<R> {
         public Applied() {
-            super(CachedForms::applied);
+            super(CachedForms::applied, true);
         }
     }
 
     /** An item store that keeps each ModelDeployment in its {@linkplain #modelDeployment cached form}. */
     public static final class ModelDeployments extends Store<ModelDeployment> {
         public ModelDeployments() {
-            super(CachedForms::modelDeployment);
+            super(CachedForms::modelDeployment, false);
         }
     }
 
@@ -233,6 +306,37 @@ public final class CachedForms {
         return md;
     }
 
+    /**
+     * Leaves of an object of a kind the operator caches its metadata without managed fields: no spec, no status,
+     * no endpoints. An object of another kind keeps all but its managed fields.
+     */
+    static void leaveIdentity(HasMetadata object) {
+        object.getMetadata().setManagedFields(null);
+        if (object instanceof Deployment deployment) {
+            deployment.setSpec(null);
+            deployment.setStatus(null);
+        } else if (object instanceof Service service) {
+            service.setSpec(null);
+            service.setStatus(null);
+        } else if (object instanceof HorizontalPodAutoscaler autoscaler) {
+            autoscaler.setSpec(null);
+            autoscaler.setStatus(null);
+        } else if (object instanceof HTTPRoute route) {
+            route.setSpec(null);
+            route.setStatus(null);
+        } else if (object instanceof GRPCRoute route) {
+            route.setSpec(null);
+            route.setStatus(null);
+        } else if (object instanceof Pod pod) {
+            pod.setSpec(null);
+            pod.setStatus(null);
+        } else if (object instanceof EndpointSlice slice) {
+            slice.setAddressType(null);
+            slice.setEndpoints(null);
+            slice.setPorts(null);
+        }
+    }
+
     private static boolean operatorsApply(ManagedFieldsEntry entry) {
         return ModelDeploymentReconciler.FIELD_MANAGER.equals(entry.getManager())
                 && SSABasedGenericKubernetesResourceMatcher.APPLY_OPERATION.equals(entry.getOperation());
@@ -240,12 +344,12 @@ public final class CachedForms {
 
     /** An item store that keeps each pod in its {@linkplain #pod cached form}. */
     public static ItemStore<Pod> pods() {
-        return new Store<>(CachedForms::pod);
+        return new Store<>(CachedForms::pod, true);
     }
 
     /** An item store that keeps each EndpointSlice in its {@linkplain #endpointSlice cached form}. */
     public static ItemStore<EndpointSlice> endpointSlices() {
-        return new Store<>(CachedForms::endpointSlice);
+        return new Store<>(CachedForms::endpointSlice, true);
     }
 
     /**

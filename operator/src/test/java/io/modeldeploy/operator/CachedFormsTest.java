@@ -12,7 +12,17 @@ import java.util.concurrent.Future;
 
 import org.junit.jupiter.api.Test;
 
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ManagedFieldsEntryBuilder;
+import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.ServiceBuilder;
+import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
+import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscalerBuilder;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.GRPCRoute;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.GRPCRouteBuilder;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRouteBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -165,20 +175,90 @@ class CachedFormsTest {
         assertThat(deployments.put(firstKey, first)).isNull();
         Deployment scaled = stored("iris", 3);
 
-        assertThat(deployments.put(firstKey, scaled)).as("the object it replaces")
-                .isEqualTo(parsed(CachedForms.applied(stored("iris", 1))));
+        scaled.getMetadata().setResourceVersion("4712");
+        assertThat(deployments.put(firstKey, scaled)).as("the identity of the object it replaces")
+                .isEqualTo(identity(stored("iris", 1)));
         assertThat(firstKey).isEqualTo("ml/iris").isSameAs(other.getKey(Serialization.unmarshal(json,
                 Deployment.class)));
         assertThat(deployments.get("ml/iris").getSpec().getReplicas()).isEqualTo(3);
-        assertThat(deployments.get("ml/iris").getMetadata().getResourceVersion()).isEqualTo("4711");
+        assertThat(deployments.get("ml/iris").getMetadata().getResourceVersion()).isEqualTo("4712");
         assertThat(deployments.get("ml/nope")).isNull();
         assertThat(deployments.size()).isEqualTo(1);
         assertThat(deployments.keySet()).containsExactly("ml/iris");
-        assertThat(deployments.values()).containsExactly(deployments.get("ml/iris"));
+        assertThat(deployments.values()).containsExactly(identity(deployments.get("ml/iris")));
         assertThat(deployments.isFullState()).isFalse();
-        assertThat(deployments.remove("ml/iris")).isEqualTo(parsed(CachedForms.applied(stored("iris", 3))));
+        Deployment last = deployments.get("ml/iris");
+        assertThat(deployments.remove("ml/iris")).isEqualTo(identity(last));
         assertThat(deployments.remove("ml/iris")).isNull();
         assertThat(deployments.values()).isEmpty();
+    }
+
+    @Test
+    void aChildsStoreListsAndHandsOnOnlyIdentitiesAndStillGivesWholeObjects() {
+        var deployments = new CachedForms.Applied<Deployment>();
+        Deployment handed = stored("iris", 1);
+        handed.getMetadata().setOwnerReferences(List.of(new OwnerReferenceBuilder().withKind("ModelDeployment")
+                .withName("iris").withUid("uid-iris").withController(true).build()));
+        Deployment whole = parsed(CachedForms.applied(Serialization.clone(handed)));
+
+        deployments.put(deployments.getKey(handed), handed);
+
+        assertThat(handed.getSpec()).as("what the informer hands on").isNull();
+        assertThat(handed.getStatus()).isNull();
+        assertThat(handed.getMetadata().getManagedFields()).isNullOrEmpty();
+        assertThat(handed.getMetadata().getLabels()).isEqualTo(whole.getMetadata().getLabels());
+        assertThat(handed.getMetadata().getOwnerReferences()).isEqualTo(whole.getMetadata().getOwnerReferences());
+        assertThat(handed.getMetadata().getResourceVersion()).isEqualTo("4711");
+        assertThat(deployments.get("ml/iris")).as("what the cache gives").isEqualTo(whole);
+        assertThat(deployments.values()).singleElement().satisfies(listed -> {
+            assertThat(listed.getSpec()).isNull();
+            assertThat(listed.getStatus()).isNull();
+            assertThat(listed.getKind()).isEqualTo("Deployment");
+            assertThat(listed.getMetadata()).isEqualTo(identity(whole).getMetadata());
+            assertThat(Serialization.asJson(listed).length()).as("bytes of a listed identity")
+                    .isLessThan(Serialization.asJson(whole).length() / 5);
+        });
+    }
+
+    @Test
+    void eachKindACacheHoldsIsHandedOnAsItsMetadataOnly() {
+        Service service = new ServiceBuilder().withNewMetadata().withName("iris").withNamespace("ml").endMetadata()
+                .withNewSpec().addNewPort().withPort(80).endPort().endSpec().withNewStatus().endStatus().build();
+        HorizontalPodAutoscaler autoscaler = new HorizontalPodAutoscalerBuilder().withNewMetadata().withName("iris")
+                .withNamespace("ml").endMetadata().withNewSpec().withMaxReplicas(4).endSpec().withNewStatus()
+                .withCurrentReplicas(1).endStatus().build();
+        HTTPRoute route = new HTTPRouteBuilder().withNewMetadata().withName("iris").withNamespace("ml").endMetadata()
+                .withNewSpec().withHostnames("iris.example").endSpec().withNewStatus().endStatus().build();
+        GRPCRoute grpc = new GRPCRouteBuilder().withNewMetadata().withName("iris-grpc").withNamespace("ml")
+                .endMetadata().withNewSpec().withHostnames("iris.example").endSpec().withNewStatus().endStatus()
+                .build();
+        List<HasMetadata> objects = List.of(stored("iris", 1), service, autoscaler, route, grpc, ready(), slice());
+        for (HasMetadata object : objects) {
+            var kept = Serialization.clone(object);
+            var store = object instanceof Pod ? CachedForms.pods() : object instanceof EndpointSlice
+                    ? CachedForms.endpointSlices() : new CachedForms.Applied<>();
+            @SuppressWarnings({"unchecked", "rawtypes"})
+            var any = (io.fabric8.kubernetes.client.informers.cache.ItemStore) store;
+            any.put(any.getKey(kept), kept);
+
+            @SuppressWarnings("unchecked")
+            Map<String, Object> handed = Serialization.unmarshal(Serialization.asJson(kept), Map.class);
+            assertThat(handed).as(object.getKind()).containsOnlyKeys("apiVersion", "kind", "metadata");
+            assertThat(kept.getMetadata().getName()).isEqualTo(object.getMetadata().getName());
+        }
+    }
+
+    @Test
+    void aModelDeploymentsStoreHandsOnWholeObjectsForTheSpecFilter() {
+        var mds = new CachedForms.ModelDeployments();
+        ModelDeployment first = withStatus(ModelDeployments.iris());
+        ModelDeployment handed = Serialization.clone(first);
+        mds.put(mds.getKey(first), Serialization.clone(first));
+
+        ModelDeployment replaced = mds.put(mds.getKey(handed), handed);
+
+        assertThat(handed.getSpec()).isEqualTo(first.getSpec());
+        assertThat(replaced).isEqualTo(parsed(CachedForms.modelDeployment(Serialization.clone(first))));
     }
 
     @Test
@@ -310,6 +390,14 @@ class CachedFormsTest {
      */
     private static <T> T parsed(T object) {
         return Serialization.clone(object);
+    }
+
+    /** An object's identity as a child's store lists it: its kind and its metadata without managed fields. */
+    private static Deployment identity(Deployment deployment) {
+        var identity = new Deployment();
+        identity.setMetadata(parsed(deployment.getMetadata()));
+        identity.getMetadata().setManagedFields(null);
+        return identity;
     }
 
     private static Pod copy(Pod pod) {
