@@ -9,6 +9,7 @@ import java.util.UUID;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
 
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -21,7 +22,7 @@ import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.EventBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.modeldeploy.api.v1alpha1.ModelDeployment;
@@ -52,13 +53,14 @@ public class StatusEvents {
     private static final long FLUSH_SECONDS = 5;
 
     private final KubernetesClient client;
-    private final Counter dropped;
+    /** Kept here, not in a Counter of the root registry, which drops counts until Quarkus adds its registry. */
+    private final LongAdder dropped = new LongAdder();
     private final ThreadPoolExecutor writer;
 
     @Inject
     public StatusEvents(KubernetesClient client, MeterRegistry registry) {
         this.client = client;
-        this.dropped = Counter.builder("modeldeploy.events.dropped")
+        FunctionCounter.builder("modeldeploy.events.dropped", dropped, LongAdder::doubleValue)
                 .description("Events not written because " + QUEUED + " were waiting already").register(registry);
         this.writer = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS, new ArrayBlockingQueue<>(QUEUED),
                 task -> {
@@ -70,9 +72,9 @@ public class StatusEvents {
                         return; // the operator stops: what a last reconcile records is not written
                     }
                     dropped.increment();
-                    if ((long) dropped.count() % 1000 == 1) {
-                        LOG.warnf("%d Events are waiting to be written: dropped one (%.0f so far)", QUEUED,
-                                dropped.count());
+                    if (dropped.sum() % 1000 == 1) {
+                        LOG.warnf("%d Events are waiting to be written: dropped one (%d so far)", QUEUED,
+                                dropped.sum());
                     }
                 });
         Gauge.builder("modeldeploy.events.queued", writer, w -> w.getQueue().size())

@@ -94,6 +94,35 @@ class OperatorUpgradeIT {
     }
 
     /**
+     * An operator started over running ModelDeployments (an upgrade, a new leader) reconciles each at once, before
+     * Quarkus has finished starting and bound its metrics registry; those reconciles are counted too, so that
+     * {@code modeldeploy_reconciliations_total} never reads fewer than the reconciles that ended.
+     */
+    @Test
+    void anOperatorStartedOverRunningModelDeploymentsCountsEveryReconcile(KubernetesClient client,
+            TestCluster cluster) {
+        String lease = "modeldeploy-test-" + UUID.randomUUID();
+        List<String> names = List.of("counted-a", "counted-b", "counted-c", "counted-d", "counted-e", "counted-f");
+        try (OperatorProcess before = operator(cluster, lease, "counted-before", OLD)) {
+            names.forEach(name -> client.resource(modelDeployment(name, "1.0.0", null)).create());
+            await().atMost(TIMEOUT).until(() -> names.stream().allMatch(name -> serves(client, name, "1.0.0", OLD)));
+        }
+
+        try (OperatorProcess after = operator(cluster, lease, "counted-after", OLD)) {
+            await().atMost(TIMEOUT).until(() -> ended(after.metrics()) >= names.size());
+            String metrics = after.metrics();
+            assertThat(OperatorCounts.of(metrics).reconciles()).as("reconciles started, of %s ended",
+                    ended(metrics)).isGreaterThanOrEqualTo(ended(metrics));
+        }
+    }
+
+    /** The reconciles the operator's histogram holds: those that ended. */
+    private static double ended(String metrics) {
+        return metrics.lines().filter(line -> line.startsWith("modeldeploy_reconciliation_seconds_count"))
+                .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1))).sum();
+    }
+
+    /**
      * Operator versions before autoscaling moved to the ModelDeployment pointed the HorizontalPodAutoscaler at the
      * stable Deployment, which then held the autoscaler's count while spec.replicas kept its default. The upgraded
      * operator carries that count over to the ModelDeployment before it points the autoscaler there: the Deployment
