@@ -321,11 +321,7 @@ class ModelDeploymentLifecycleIT {
 
     @Test
     void podsFailingReadinessTurnReadyFalseAndStallAtTheProgressDeadline(KubernetesClient client) {
-        ModelDeployment sick = fixed("sick", 1);
-        var spec = sick.getSpec();
-        sick.setSpec(new ModelDeploymentSpec(spec.model(), spec.runtime(),
-                spec.replicas(), null, spec.probes(), null, null, Map.of(UnreadyMarker.ANNOTATION, "true"), 5, null));
-        apply(client, sick);
+        apply(client, unready("sick", 5));
 
         await().atMost(TIMEOUT).untilAsserted(() -> {
             ModelDeployment md = client.resources(ModelDeployment.class).withName("sick").get();
@@ -345,11 +341,7 @@ class ModelDeploymentLifecycleIT {
     void aModelDeploymentScaledToZeroIsReadyAndPodsFailingReadinessAreNamedWhileTheDeadlineRuns(
             KubernetesClient client) {
         apply(client, fixed("zero", 0));
-        ModelDeployment unready = fixed("unready", 1);
-        var spec = unready.getSpec();
-        unready.setSpec(new ModelDeploymentSpec(spec.model(), spec.runtime(), spec.replicas(), null, spec.probes(),
-                null, null, Map.of(UnreadyMarker.ANNOTATION, "true"), null, null));
-        apply(client, unready);
+        apply(client, unready("unready", null));
 
         await().atMost(TIMEOUT).untilAsserted(() -> {
             ModelDeployment md = client.resources(ModelDeployment.class).withName("zero").get();
@@ -405,6 +397,18 @@ class ModelDeploymentLifecycleIT {
         var spec = md.getSpec();
         md.setSpec(new ModelDeploymentSpec(spec.model(), spec.runtime(), replicas, null,
                 spec.probes(), null, null, null, null, null));
+        return md;
+    }
+
+    /**
+     * One replica whose pods fail their readiness probe ({@link UnreadyMarker}), with {@code deadline} as
+     * spec.progressDeadlineSeconds (null: the default).
+     */
+    private static ModelDeployment unready(String name, Integer deadline) {
+        ModelDeployment md = fixed(name, 1);
+        var spec = md.getSpec();
+        md.setSpec(new ModelDeploymentSpec(spec.model(), spec.runtime(), spec.replicas(), null, spec.probes(), null,
+                null, Map.of(UnreadyMarker.ANNOTATION, "true"), deadline, null));
         return md;
     }
 
