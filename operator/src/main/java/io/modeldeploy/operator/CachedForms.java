@@ -114,6 +114,8 @@ public final class CachedForms {
         private final Deflater deflater = new Deflater();
         private final Queue<Inflater> inflaters = new ConcurrentLinkedQueue<>();
         private volatile Class<? extends R> type;
+        /** How an identity of the store's kind is made: its constructor without arguments. */
+        private volatile Constructor<? extends R> empty;
         private volatile byte[] dictionary;
 
         /**
@@ -184,6 +186,7 @@ public final class CachedForms {
             synchronized (deflater) {
                 if (dictionary == null) {
                     type = (Class<? extends R>) kept.getClass();
+                    empty = identities ? emptyOf(type) : null;
                     dictionary = Arrays.copyOfRange(json, Math.max(0, json.length - DICTIONARY_LIMIT), json.length);
                 }
                 deflater.reset();
@@ -212,7 +215,7 @@ public final class CachedForms {
             ObjectMeta meta = JSON.unmarshal(json(packed), Identity.class).metadata();
             meta.setManagedFields(null);
             try {
-                R identity = constructor().newInstance();
+                R identity = empty.newInstance();
                 identity.setMetadata(meta);
                 return identity;
             } catch (InstantiationException | IllegalAccessException | InvocationTargetException e) {
@@ -220,10 +223,9 @@ public final class CachedForms {
             }
         }
 
-        @SuppressWarnings("unchecked")
-        private Constructor<? extends R> constructor() {
+        private static <T> Constructor<? extends T> emptyOf(Class<? extends T> type) {
             try {
-                return (Constructor<? extends R>) type.getConstructor();
+                return type.getConstructor();
             } catch (NoSuchMethodException e) {
                 throw new IllegalStateException(type.getName() + " has no public constructor without arguments", e);
             }
