@@ -41,7 +41,7 @@ class OperatorPodIT {
     private static final String CHART = RepositoryRoot.find().resolve("helm/modeldeploy").toString();
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
     private static final Duration LEASE_RENEWALS = Duration.ofSeconds(30);
-    /** Not the chart's default (70), so that a default fixed elsewhere shows. */
+    /** Not the chart's default (30), so that a default fixed elsewhere shows. */
     private static final int HEAP_PERCENT = 40;
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 

@@ -6,14 +6,15 @@ import java.util.TreeMap;
 
 /**
  * The operator's own counts from its /q/metrics: requests to the API server by "VERB resource"
- * ({@code modeldeploy_api_requests_total}), reconciliations and the seconds they took, and the Events waiting and
- * dropped. Read by ApiRequestBudgetIT and the scale benchmark.
+ * ({@code modeldeploy_api_requests_total}), reconciliations started and ended and the seconds they took, and the Events
+ * waiting and dropped. Read by ApiRequestBudgetIT and the scale benchmark.
  */
-public record OperatorCounts(Map<String, Double> byRequest, double reconciles, double reconcileSeconds,
-        double eventsQueued, double eventsDropped) {
+public record OperatorCounts(Map<String, Double> byRequest, double reconciles, double reconcilesEnded,
+        double reconcileSeconds, double eventsQueued, double eventsDropped) {
     public static OperatorCounts of(String metrics) {
         var byRequest = new TreeMap<String, Double>();
         double reconciles = 0;
+        double reconcilesEnded = 0;
         double reconcileSeconds = 0;
         double eventsQueued = 0;
         double eventsDropped = 0;
@@ -24,6 +25,8 @@ public record OperatorCounts(Map<String, Double> byRequest, double reconciles, d
                 byRequest.put(verb + " " + resource, value(line));
             } else if (line.startsWith("modeldeploy_reconciliations_total")) {
                 reconciles = value(line);
+            } else if (line.startsWith("modeldeploy_reconciliation_seconds_count")) {
+                reconcilesEnded = value(line);
             } else if (line.startsWith("modeldeploy_reconciliation_seconds_sum")) {
                 reconcileSeconds = value(line);
             } else if (line.startsWith("modeldeploy_events_queued")) {
@@ -32,7 +35,8 @@ public record OperatorCounts(Map<String, Double> byRequest, double reconciles, d
                 eventsDropped = value(line);
             }
         }
-        return new OperatorCounts(byRequest, reconciles, reconcileSeconds, eventsQueued, eventsDropped);
+        return new OperatorCounts(byRequest, reconciles, reconcilesEnded, reconcileSeconds, eventsQueued,
+                eventsDropped);
     }
 
     private static double value(String line) {

@@ -109,17 +109,12 @@ class OperatorUpgradeIT {
         }
 
         try (OperatorProcess after = operator(cluster, lease, "counted-after", OLD)) {
-            await().atMost(TIMEOUT).until(() -> ended(after.metrics()) >= names.size());
-            String metrics = after.metrics();
-            assertThat(OperatorCounts.of(metrics).reconciles()).as("reconciles started, of %s ended",
-                    ended(metrics)).isGreaterThanOrEqualTo(ended(metrics));
+            await().atMost(TIMEOUT).until(() -> OperatorCounts.of(after.metrics()).reconcilesEnded()
+                    >= names.size());
+            OperatorCounts counts = OperatorCounts.of(after.metrics());
+            assertThat(counts.reconciles()).as("reconciles started, of %s ended", counts.reconcilesEnded())
+                    .isGreaterThanOrEqualTo(counts.reconcilesEnded());
         }
-    }
-
-    /** The reconciles the operator's histogram holds: those that ended. */
-    private static double ended(String metrics) {
-        return metrics.lines().filter(line -> line.startsWith("modeldeploy_reconciliation_seconds_count"))
-                .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1))).sum();
     }
 
     /**

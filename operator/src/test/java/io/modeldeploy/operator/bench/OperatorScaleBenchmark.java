@@ -182,7 +182,7 @@ public final class OperatorScaleBenchmark {
             System.out.printf("%nrestart over %d Ready ModelDeployments: %s at %.1f s; RSS peak (VmHWM) %s, live "
                     + "heap then %d MiB; API requests %d, writes %d %s%n", count,
                     done ? "each reconciled once" : "NOT each reconciled", seconds, peak, liveHeap >> 20,
-                    after.requests(), after.writes(), after.minus(new OperatorCounts(Map.of(), 0, 0, 0, 0)));
+                    after.requests(), after.writes(), after.minus(new OperatorCounts(Map.of(), 0, 0, 0, 0, 0)));
         }
     }
 
