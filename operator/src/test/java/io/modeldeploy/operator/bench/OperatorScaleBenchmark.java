@@ -93,6 +93,7 @@ public final class OperatorScaleBenchmark {
                 long idleRss = operator.residentBytes();
                 AtomicLong peak = new AtomicLong(idleRss);
                 AtomicLong childrenReady = new AtomicLong();
+                ClusterWork opWorkStart = ClusterWork.now(client, operator.pid());
                 long opStart = System.nanoTime();
                 sampler.scheduleAtFixedRate(() -> {
                     peak.accumulateAndGet(operator.residentBytes(), Math::max);
@@ -109,6 +110,7 @@ public final class OperatorScaleBenchmark {
                 boolean allReady = within(() -> mds.getStore().list().stream()
                         .filter(OperatorScaleBenchmark::ready).count() == count, Duration.ofMinutes(WAIT_MINUTES));
                 double opReady = allReady ? seconds(opStart) : Double.NaN;
+                ClusterWork opWork = ClusterWork.now(client, operator.pid()).minus(opWorkStart);
                 if (!allReady) {
                     System.out.printf("%nnot all Ready within %d minutes: %d of %d; the figures \"at Ready\" below "
                             + "are at that point%n", WAIT_MINUTES, mds.getStore().list().stream()
@@ -158,6 +160,7 @@ public final class OperatorScaleBenchmark {
                         ready.minus(before));
                 System.out.printf("Events waiting at Ready: %.0f; all written at %.1f s; dropped: %.0f%n",
                         ready.eventsQueued(), eventsDone, drained.eventsDropped());
+                System.out.printf("operator phase, from the first create to all Ready:%n%s%n", opWork.report(12));
             }
             restart(root, cluster, count, log);
         }
@@ -199,6 +202,7 @@ public final class OperatorScaleBenchmark {
         try (KubernetesClient client = new KubernetesClientBuilder().withConfig(cluster.config()).build()) {
             String rawNs = namespace(client, "bench-raw");
             SharedIndexInformer<Deployment> rawDeployments = client.apps().deployments().inNamespace(rawNs).inform();
+            ClusterWork workStart = ClusterWork.now(client, 0);
             long rawStart = System.nanoTime();
             for (int i = 0; i < count; i++) {
                 ModelDeployment md = modelDeployment(rawNs, i);
@@ -212,6 +216,8 @@ public final class OperatorScaleBenchmark {
             await(() -> rawDeployments.getStore().list().stream().filter(OperatorScaleBenchmark::ready).count()
                     == count, Duration.ofMinutes(60));
             double ready = seconds(rawStart);
+            System.out.printf("%nplain loop phase, from the first create to all Ready:%n%s%n",
+                    ClusterWork.now(client, 0).minus(workStart).report(12));
             rawDeployments.close();
             return new double[] {created, ready};
         }
