@@ -23,7 +23,7 @@ import io.modeldeploy.operator.rollout.RolloutCoordinator;
 public class CanaryDeploymentDependent extends ChildDependent<Deployment> {
 
     public CanaryDeploymentDependent() {
-        super(Deployment.class, ServingDeployment::names);
+        super(Deployment.class, ServingDeployment::names, md -> ServingDeployment.name(md, Labels.TRACK_CANARY));
     }
 
     @Inject

@@ -23,7 +23,7 @@ import io.modeldeploy.operator.resources.ServingDeployment;
 public class ServingAutoscalerDependent extends ChildDependent<HorizontalPodAutoscaler> {
 
     public ServingAutoscalerDependent() {
-        super(HorizontalPodAutoscaler.class, ServingAutoscaler::names);
+        super(HorizontalPodAutoscaler.class, ServingAutoscaler::names, ServingAutoscaler::name);
     }
 
     @Override

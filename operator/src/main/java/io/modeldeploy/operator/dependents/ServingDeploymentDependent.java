@@ -31,7 +31,7 @@ import io.modeldeploy.operator.status.DeploymentProgress;
 public class ServingDeploymentDependent extends ChildDependent<Deployment> {
 
     public ServingDeploymentDependent() {
-        super(Deployment.class, ServingDeployment::names);
+        super(Deployment.class, ServingDeployment::names, ServingDeployment::name);
     }
 
     @Inject

@@ -4,7 +4,6 @@ import io.fabric8.kubernetes.api.model.gatewayapi.v1.GRPCRoute;
 import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
-import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.modeldeploy.api.v1alpha1.ModelDeployment;
 import io.modeldeploy.operator.CachedForms;
 import io.modeldeploy.operator.resources.Labels;
@@ -16,13 +15,7 @@ import io.modeldeploy.operator.resources.ServingGrpcRoute;
 public class ServingGrpcRouteDependent extends ChildDependent<GRPCRoute> {
 
     public ServingGrpcRouteDependent() {
-        super(GRPCRoute.class, ServingGrpcRoute::names);
-    }
-
-    /** Found by name, so the route can be deleted after the spec's gateway (which desired() needs) is gone. */
-    @Override
-    protected ResourceID targetSecondaryResourceID(ModelDeployment md, Context<ModelDeployment> context) {
-        return new ResourceID(ServingGrpcRoute.name(md), md.getMetadata().getNamespace());
+        super(GRPCRoute.class, ServingGrpcRoute::names, ServingGrpcRoute::name);
     }
 
     @Override

@@ -4,7 +4,6 @@ import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
 import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
-import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.modeldeploy.api.v1alpha1.ModelDeployment;
 import io.modeldeploy.operator.CachedForms;
 import io.modeldeploy.operator.resources.Labels;
@@ -16,13 +15,7 @@ import io.modeldeploy.operator.resources.ServingRoute;
 public class ServingRouteDependent extends ChildDependent<HTTPRoute> {
 
     public ServingRouteDependent() {
-        super(HTTPRoute.class, ServingRoute::names);
-    }
-
-    /** Found by name, so the route can be deleted after the spec's gateway (which desired() needs) is gone. */
-    @Override
-    protected ResourceID targetSecondaryResourceID(ModelDeployment md, Context<ModelDeployment> context) {
-        return new ResourceID(ServingRoute.name(md), md.getMetadata().getNamespace());
+        super(HTTPRoute.class, ServingRoute::names, ServingRoute::name);
     }
 
     @Override

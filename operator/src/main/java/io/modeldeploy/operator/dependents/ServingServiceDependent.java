@@ -18,7 +18,7 @@ import io.modeldeploy.operator.resources.ServingService;
 public class ServingServiceDependent extends ChildDependent<Service> {
 
     public ServingServiceDependent() {
-        super(Service.class, ServingService::names);
+        super(Service.class, ServingService::names, ServingService::name);
     }
 
     @Override

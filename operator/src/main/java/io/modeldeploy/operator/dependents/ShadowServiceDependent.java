@@ -12,7 +12,7 @@ import io.modeldeploy.operator.rollout.RolloutCoordinator;
  */
 public class ShadowServiceDependent extends ChildDependent<Service> {
     public ShadowServiceDependent() {
-        super(Service.class, ServingService::names);
+        super(Service.class, ServingService::names, ServingService::shadowName);
     }
 
     @Override

@@ -11,7 +11,7 @@ public abstract class TrackServiceDependent extends ChildDependent<Service> {
     private final String track;
 
     TrackServiceDependent(String track) {
-        super(Service.class, ServingService::names);
+        super(Service.class, ServingService::names, md -> ServingService.name(md, track));
         this.track = track;
     }
 
