@@ -13,6 +13,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.Test;
 
@@ -44,10 +46,11 @@ class OperatorPodIT {
     /** Not the chart's default (30), so that a default fixed elsewhere shows. */
     private static final int HEAP_PERCENT = 40;
     private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static final Pattern CODE_POOL = Pattern.compile("id=\"(Code[^\"]*)\"");
 
     @Test
     void theOperatorInstalledWithHelmRunsInARealPodAndServesTheIrisExample(KubernetesClient client,
-            TestNamespace ns, TestCluster cluster) throws IOException {
+            TestNamespace ns, TestCluster cluster) throws IOException, InterruptedException {
         Path values = Files.createTempFile("values-", ".yaml");
         YAML.writeValue(values.toFile(), Map.of(
                 "imageRegistry", RealNode.registry(),
@@ -72,9 +75,13 @@ class OperatorPodIT {
             String metrics = client.services().withName(release + "-modeldeploy-metrics").get().getSpec()
                     .getClusterIP();
             await().atMost(Duration.ofSeconds(30)).ignoreExceptions().untilAsserted(() -> assertThat(
-                    heapMaxBytes(metrics)).as("the heap's ceiling (jvm_memory_max_bytes) for %d%% of %d bytes",
+                    heapMaxBytes(metrics(metrics))).as("the heap's ceiling (jvm_memory_max_bytes) for %d%% of %d bytes",
                             HEAP_PERCENT, limit)
                     .isBetween(0.9 * limit * HEAP_PERCENT / 100, 1.0 * limit * HEAP_PERCENT / 100));
+            // And so do its further options (javaOptions): with the JIT's first tier only, the JVM keeps one code
+            // cache, where with both tiers it splits it into profiled and optimized code.
+            assertThat(codeCachePools(metrics(metrics))).as("the code cache's memory pools (jvm_memory_max_bytes)")
+                    .containsExactly("CodeCache");
 
             Kubectl.kubectl(cluster, ns.name(), "apply", "--server-side", "-f",
                     Manifests.onRealNode(Manifests.example("iris.yaml")).toString()).ok();
@@ -103,11 +110,22 @@ class OperatorPodIT {
         }
     }
 
-    /** The sum of the heap pools' maxima the operator reports on its metrics Service (port 8080). */
-    private static double heapMaxBytes(String address) throws IOException, InterruptedException {
-        String body = HTTP.send(HttpRequest.newBuilder(URI.create("http://" + address + ":8080/q/metrics"))
+    /** What the operator reports on its metrics Service (port 8080). */
+    private static String metrics(String address) throws IOException, InterruptedException {
+        return HTTP.send(HttpRequest.newBuilder(URI.create("http://" + address + ":8080/q/metrics"))
                 .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString()).body();
-        return body.lines().filter(line -> line.startsWith("jvm_memory_max_bytes{") && line.contains("area=\"heap\""))
+    }
+
+    /** The sum of the heap pools' maxima. */
+    private static double heapMaxBytes(String metrics) {
+        return metrics.lines().filter(line -> line.startsWith("jvm_memory_max_bytes{") && line.contains("area=\"heap\""))
                 .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1))).sum();
+    }
+
+    /** The names of the memory pools that hold compiled code ("CodeCache", or "CodeHeap '...'" when split). */
+    private static List<String> codeCachePools(String metrics) {
+        return metrics.lines().filter(line -> line.startsWith("jvm_memory_max_bytes{"))
+                .map(line -> CODE_POOL.matcher(line)).filter(Matcher::find).map(m -> m.group(1))
+                .sorted().toList();
     }
 }

@@ -252,15 +252,21 @@ public final class OperatorScaleBenchmark {
                     .asText())).toBigInteger().toString());
     /**
      * The operator's JVM as the Helm chart runs it in a container with this memory limit: the heap's ceiling at the
-     * chart's share of it, the serial collector, which the JVM picks by itself in a container of less than
-     * 1,792 MiB, and the image's exit on an out-of-memory error (hack/images); then the run's own options.
+     * chart's share of it, the chart's further options ({@code javaOptions}), the serial collector, which the JVM
+     * picks by itself in a container of less than 1,792 MiB, and the image's exit on an out-of-memory error
+     * (hack/images); then the run's own options.
      */
-    private static final List<String> CHART_JVM = Stream.concat(Stream.of(
-            "-XX:MaxRAM=" + MEMORY_LIMIT,
-            "-XX:MaxRAMPercentage=" + CHART_VALUES.path("javaMaxRamPercentage").asInt(), "-XX:+UseSerialGC",
-            "-XX:+ExitOnOutOfMemoryError"),
-            Arrays.stream(System.getProperty("modeldeploy.bench.operator.jvm", "").split("\\s+"))
-                    .filter(o -> !o.isEmpty())).toList();
+    private static final List<String> CHART_JVM = Stream.of(
+            Stream.of("-XX:MaxRAM=" + MEMORY_LIMIT,
+                    "-XX:MaxRAMPercentage=" + CHART_VALUES.path("javaMaxRamPercentage").asInt()),
+            options(CHART_VALUES.path("javaOptions").asText("")),
+            Stream.of("-XX:+UseSerialGC", "-XX:+ExitOnOutOfMemoryError"),
+            options(System.getProperty("modeldeploy.bench.operator.jvm", "")))
+            .flatMap(o -> o).toList();
+
+    private static Stream<String> options(String line) {
+        return Arrays.stream(line.split("\\s+")).filter(o -> !o.isEmpty());
+    }
 
     private static JsonNode chartValues() {
         try {
