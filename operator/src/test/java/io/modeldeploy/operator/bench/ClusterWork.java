@@ -29,7 +29,7 @@ record ClusterWork(Map<String, Double> cpuSeconds, double idleSeconds, Map<Strin
     private static final double TICKS = 100;
     /** The test cluster's processes, by the name the kernel gives them (15 characters at most). */
     private static final List<String> CLUSTER = List.of("kube-apiserver", "etcd", "kube-controller", "kube-scheduler",
-            "kwok");
+            "kwok-controller");
     private static final Pattern REQUESTS = Pattern.compile(
             "^apiserver_request_total\\{([^}]*)} ([0-9.e+]+)$", Pattern.MULTILINE);
     private static final Pattern LABEL = Pattern.compile("(\\w+)=\"([^\"]*)\"");
