@@ -63,7 +63,8 @@ abstract class ChildDependent<R extends HasMetadata> extends CRUDKubernetesDepen
      * This dependent's object, read from its informer by its name alone. JOSDK's default reads every object of the
      * kind the ModelDeployment may have (each parsed from its cached form, {@link io.modeldeploy.operator.CachedForms}),
      * also for a dependent whose precondition does not hold and that has no object, and keeps the one of this name;
-     * profiled at 1,000 ModelDeployments, that parsing was an eighth of the operator's work (docs/benchmarks.md).
+     * profiled at 1,000 ModelDeployments, that parsing took an eighth of the operator's Java threads' CPU
+     * (docs/benchmarks.md).
      */
     @Override
     public Optional<R> getSecondaryResource(ModelDeployment md, Context<ModelDeployment> context) {
