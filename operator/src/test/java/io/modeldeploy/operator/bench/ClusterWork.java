@@ -3,7 +3,6 @@ package io.modeldeploy.operator.bench;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -72,17 +71,12 @@ record ClusterWork(Map<String, Double> cpuSeconds, double idleSeconds, Map<Strin
                     .append('\n');
         }
         Map<String, Double> byVerb = new TreeMap<>();
-        Map<String, Double> byResource = new TreeMap<>();
-        requests.forEach((key, count) -> {
-            String[] verbAndResource = key.split(" ", 2);
-            byVerb.merge(verbAndResource[0], count, Double::sum);
-            byResource.merge(key, count, Double::sum);
-        });
+        requests.forEach((key, count) -> byVerb.merge(key.split(" ", 2)[0], count, Double::sum));
         text.append("API server requests by verb: ").append(byVerb.entrySet().stream()
                 .filter(e -> e.getValue() > 0)
                 .map(e -> "%s %.0f".formatted(e.getKey(), e.getValue())).collect(Collectors.joining(", ")))
                 .append('\n');
-        text.append("busiest verb and resource: ").append(byResource.entrySet().stream()
+        text.append("busiest verb and resource: ").append(requests.entrySet().stream()
                 .sorted(Map.Entry.<String, Double>comparingByValue().reversed()).limit(topResources)
                 .map(e -> "%s %.0f".formatted(e.getKey(), e.getValue())).collect(Collectors.joining(", ")));
         return text.toString();
@@ -96,7 +90,7 @@ record ClusterWork(Map<String, Double> cpuSeconds, double idleSeconds, Map<Strin
 
     /** The API server's requests since it started, by "VERB group/resource[/subresource]" (watches included). */
     private static Map<String, Double> requests(KubernetesClient client) {
-        Map<String, Double> counts = new TreeMap<>(Comparator.naturalOrder());
+        Map<String, Double> counts = new TreeMap<>();
         Matcher line = REQUESTS.matcher(client.raw("/metrics"));
         while (line.find()) {
             Map<String, String> labels = new LinkedHashMap<>();
