@@ -64,13 +64,14 @@ abstract class ChildDependent<R extends HasMetadata> extends CRUDKubernetesDepen
      * kind the ModelDeployment may have (each parsed from its cached form, {@link io.modeldeploy.operator.CachedForms}),
      * also for a dependent whose precondition does not hold and that has no object, and keeps the one of this name;
      * profiled at 1,000 ModelDeployments, that parsing took an eighth of the operator's Java threads' CPU
-     * (docs/benchmarks.md).
+     * (docs/benchmarks.md). Read once per reconcile ({@link ChildReads}).
      */
     @Override
     public Optional<R> getSecondaryResource(ModelDeployment md, Context<ModelDeployment> context) {
         InformerEventSource<R, ModelDeployment> informer = eventSource().orElseThrow(() -> new IllegalStateException(
                 name() + " has no event source to read its " + resourceType().getSimpleName() + " from"));
-        return informer.get(targetSecondaryResourceID(md, context)).filter(child -> Owner.controls(md, child));
+        return ChildReads.read(context, informer, targetSecondaryResourceID(md, context))
+                .filter(child -> Owner.controls(md, child));
     }
 
     /**
@@ -110,6 +111,17 @@ abstract class ChildDependent<R extends HasMetadata> extends CRUDKubernetesDepen
                 throw e; // created or deleted meanwhile, or ours and not yet in the cache: the next pass settles it
             }
             throw new NameTaken(existing.getKind(), existing.getMetadata().getName(), e);
+        } finally {
+            ChildReads.forget(context, resourceType(), ResourceID.fromResource(desired));
+        }
+    }
+
+    @Override
+    public R update(R actual, R desired, ModelDeployment md, Context<ModelDeployment> context) {
+        try {
+            return super.update(actual, desired, md, context);
+        } finally {
+            ChildReads.forget(context, resourceType(), ResourceID.fromResource(desired));
         }
     }
 }

@@ -11,7 +11,7 @@ import io.modeldeploy.operator.resources.ServingDeployment;
 
 /**
  * The observed Deployment of a track, looked up by name: a ModelDeployment owns two Deployments during a canary,
- * so "the" Deployment of an informer is ambiguous.
+ * so "the" Deployment of an informer is ambiguous. Read once per reconcile ({@link ChildReads}).
  */
 public final class ServingDeployments {
     /** The event source both Deployment dependents' caches can be read through (the stable dependent's). */
@@ -24,6 +24,7 @@ public final class ServingDeployments {
     public static Optional<Deployment> observed(Context<ModelDeployment> context, ModelDeployment md, String track) {
         var informer = (InformerEventSource<Deployment, ModelDeployment>) context.eventSourceRetriever()
                 .getEventSourceFor(Deployment.class, EVENT_SOURCE);
-        return informer.get(new ResourceID(ServingDeployment.name(md, track), md.getMetadata().getNamespace()));
+        return ChildReads.read(context, informer,
+                new ResourceID(ServingDeployment.name(md, track), md.getMetadata().getNamespace()));
     }
 }
