@@ -1,11 +1,10 @@
 package io.modeldeploy.operator;
 
-import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.InvocationTargetException;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Objects;
@@ -19,6 +18,8 @@ import java.util.zip.Deflater;
 import java.util.zip.Inflater;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ManagedFieldsEntry;
@@ -75,9 +76,19 @@ public final class CachedForms {
     static final String LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration";
     /** zlib reads no more of a preset dictionary than its 32 KiB window. */
     private static final int DICTIONARY_LIMIT = 32 * 1024;
-    private static final KubernetesSerialization JSON = new KubernetesSerialization();
+    /**
+     * Writes and parses cached forms, configured as Fabric8 configures the client's: its modules, what it leaves out
+     * when it writes. Used on bytes directly, without Fabric8's stream wrappers and strings.
+     */
+    private static final ObjectMapper MAPPER = kubernetesMapper();
 
     private CachedForms() {
+    }
+
+    private static ObjectMapper kubernetesMapper() {
+        ObjectMapper mapper = new ObjectMapper();
+        new KubernetesSerialization(mapper, true); // configures the mapper it is given
+        return mapper;
     }
 
     /**
@@ -182,7 +193,12 @@ public final class CachedForms {
         /** The JSON's length in four bytes, then the JSON deflated. */
         @SuppressWarnings("unchecked")
         private byte[] pack(R kept) {
-            byte[] json = JSON.asJson(kept).getBytes(StandardCharsets.UTF_8);
+            byte[] json;
+            try {
+                json = MAPPER.writeValueAsBytes(kept);
+            } catch (JsonProcessingException e) {
+                throw new IllegalStateException("cannot write a " + kept.getKind() + " as JSON", e);
+            }
             synchronized (deflater) {
                 if (dictionary == null) {
                     type = (Class<? extends R>) kept.getClass();
@@ -204,7 +220,7 @@ public final class CachedForms {
         }
 
         private R unpack(byte[] packed) {
-            return packed == null ? null : JSON.unmarshal(json(packed), type);
+            return packed == null ? null : parse(packed, type);
         }
 
         /** A new object of the store's kind with the packed object's metadata but its managed fields. */
@@ -212,7 +228,7 @@ public final class CachedForms {
             if (packed == null) {
                 return null;
             }
-            ObjectMeta meta = JSON.unmarshal(json(packed), Identity.class).metadata();
+            ObjectMeta meta = parse(packed, Identity.class).metadata();
             meta.setManagedFields(null);
             try {
                 R identity = empty.newInstance();
@@ -231,8 +247,19 @@ public final class CachedForms {
             }
         }
 
-        /** The JSON a packed form holds. */
-        private ByteArrayInputStream json(byte[] packed) {
+        /** The object of {@code kind} whose JSON a packed form holds. */
+        private <T> T parse(byte[] packed, Class<T> kind) {
+            byte[] json = json(packed);
+            try {
+                return MAPPER.readValue(json, 0, json.length - 1, kind);
+            } catch (IOException e) {
+                throw new IllegalStateException("a packed " + type.getSimpleName() + " is not a " + kind.getSimpleName(),
+                        e);
+            }
+        }
+
+        /** The JSON a packed form holds, and one byte more. */
+        private byte[] json(byte[] packed) {
             int declared = ByteBuffer.wrap(packed, 0, 4).getInt();
             // One byte to spare, so that the inflater always has room to reach the stream's end.
             byte[] json = new byte[declared + 1];
@@ -261,7 +288,7 @@ public final class CachedForms {
                 throw new IllegalStateException("a packed " + type.getSimpleName() + " holds " + length
                         + " bytes of JSON where it says " + declared);
             }
-            return new ByteArrayInputStream(json, 0, length);
+            return json;
         }
     }
 
