@@ -152,11 +152,15 @@ public class ModelDeploymentReconciler implements Reconciler<ModelDeployment> {
                 .withItemStore(CachedForms.pods())
                 .withInformerListLimit(CachedForms.LIST_PAGE)
                 .build();
-        // A Service's slices carry its labels: the ModelDeployment's, and the managed-by label selected here.
+        // A Service's slices carry its labels: the ModelDeployment's, and the managed-by label selected here. Only a
+        // canary rollout reads them (which pods a track's traffic reaches), so a change to the slices of any other
+        // ModelDeployment starts no reconcile; they are cached all the same, for when it starts one.
         var endpoints = InformerEventSourceConfiguration.from(EndpointSlice.class, ModelDeployment.class)
                 .withName(ENDPOINTS)
                 .withLabelSelector(Labels.MANAGED_SELECTOR)
                 .withSecondaryToPrimaryMapper(ModelDeploymentReconciler::owningModelDeployment)
+                .withGenericFilter(slice -> owningModelDeployment(slice).stream()
+                        .anyMatch(id -> context.getPrimaryCache().get(id).filter(RolloutCoordinator::canary).isPresent()))
                 .withItemStore(CachedForms.endpointSlices())
                 .withInformerListLimit(CachedForms.LIST_PAGE)
                 .build();
