@@ -45,6 +45,39 @@ public final class Kubectl {
         return run(cluster, "helm", List.of(args));
     }
 
+    /**
+     * What {@code helm args...} writes to its standard output (such as the manifests of {@code helm template}, which
+     * needs no cluster),
+     * without what it logs to its standard error; an AssertionError with both when it fails.
+     */
+    public static String helmOutput(String... args) {
+        try {
+            Path errors = Files.createTempFile("modeldeploy-helm-", ".err");
+            try {
+                var command = new ArrayList<>(List.of(binDir().resolve("helm").toString()));
+                command.addAll(List.of(args));
+                Process process = new ProcessBuilder(command).redirectError(errors.toFile()).start();
+                String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+                if (!process.waitFor(120, TimeUnit.SECONDS)) {
+                    process.destroyForcibly();
+                    throw new AssertionError("helm " + String.join(" ", args) + " did not finish in 120s");
+                }
+                if (process.exitValue() != 0) {
+                    throw new AssertionError("helm " + String.join(" ", args) + " failed with exit code "
+                            + process.exitValue() + ":\n" + Files.readString(errors) + out);
+                }
+                return out;
+            } finally {
+                Files.deleteIfExists(errors);
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot run helm", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
     private static Result run(TestCluster cluster, String binary, List<String> args) {
         return run(cluster, binary, args, null);
     }
