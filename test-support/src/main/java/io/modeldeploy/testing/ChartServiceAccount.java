@@ -102,12 +102,7 @@ public final class ChartServiceAccount implements TestCluster {
         }
     }
 
-    /** Client configuration with the ServiceAccount's token: the chart's rights, not an admin's. */
-    @Override
-    public Config config() {
-        return Config.fromKubeconfig(kubeconfig);
-    }
-
+    /** Kubeconfig YAML with the ServiceAccount's token: the chart's rights, not an admin's. */
     @Override
     public String kubeconfig() {
         return kubeconfig;

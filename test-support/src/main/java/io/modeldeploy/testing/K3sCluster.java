@@ -4,7 +4,6 @@ import org.testcontainers.DockerClientFactory;
 import org.testcontainers.k3s.K3sContainer;
 import org.testcontainers.utility.DockerImageName;
 
-import io.fabric8.kubernetes.client.Config;
 
 /** k3s in a container through Testcontainers, for machines with a Docker engine. */
 public final class K3sCluster implements TestCluster {
@@ -30,11 +29,6 @@ public final class K3sCluster implements TestCluster {
         var container = new K3sContainer(DockerImageName.parse(IMAGE));
         container.start();
         return new K3sCluster(container);
-    }
-
-    @Override
-    public Config config() {
-        return Config.fromKubeconfig(container.getKubeConfigYaml());
     }
 
     @Override

@@ -6,7 +6,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
-import io.fabric8.kubernetes.client.Config;
 
 /**
  * The local test cluster of {@code hack/testbed}: real kube-apiserver, controller manager, scheduler and etcd with
@@ -73,11 +72,6 @@ public final class KwokTestbed implements TestCluster {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while running " + script + " " + command, e);
         }
-    }
-
-    @Override
-    public Config config() {
-        return Config.fromKubeconfig(kubeconfig);
     }
 
     @Override

@@ -5,10 +5,15 @@ import io.fabric8.kubernetes.client.Config;
 /** A running Kubernetes control plane that tests talk to. */
 public interface TestCluster extends AutoCloseable {
 
-    /** Client configuration for the cluster's API server, with admin rights. */
-    Config config();
+    /** Client configuration for the cluster's API server, with the {@linkplain #kubeconfig() kubeconfig}'s rights. */
+    default Config config() {
+        return Config.fromKubeconfig(kubeconfig());
+    }
 
-    /** Kubeconfig YAML for the same API server, for processes the tests start (kubectl, helm, the operator). */
+    /**
+     * Kubeconfig YAML for the cluster's API server (an admin's, unless the implementation says otherwise), for the
+     * tests' clients and the processes they start (kubectl, helm, the operator).
+     */
     String kubeconfig();
 
     /** A short description for logs and skip messages, e.g. "kwok testbed v1.36.1". */
