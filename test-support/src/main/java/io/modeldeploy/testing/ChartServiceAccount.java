@@ -1,9 +1,7 @@
 package io.modeldeploy.testing;
 
 import java.io.ByteArrayInputStream;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Base64;
@@ -41,9 +39,9 @@ public final class ChartServiceAccount implements TestCluster {
      * chart lets the operator hold its leader Lease.
      */
     public static ChartServiceAccount install(TestCluster admin, Path root, String namespace, Duration validFor) {
-        String rendered = Kubectl.helmOutput("template", "modeldeploy", root.resolve("helm/modeldeploy").toString(),
-                "--namespace", namespace, "--show-only", "templates/serviceaccount.yaml",
-                "--show-only", "templates/rbac.yaml");
+        String rendered = Kubectl.helmOutput(admin, "template", "modeldeploy",
+                root.resolve("helm/modeldeploy").toString(), "--namespace", namespace,
+                "--show-only", "templates/serviceaccount.yaml", "--show-only", "templates/rbac.yaml");
         Config config = admin.config();
         try (KubernetesClient client = new KubernetesClientBuilder().withConfig(config).build()) {
             if (client.namespaces().withName(namespace).get() == null) {
@@ -62,11 +60,12 @@ public final class ChartServiceAccount implements TestCluster {
                     .tokenRequest(new TokenRequestBuilder().withNewSpec()
                             .withExpirationSeconds(validFor.toSeconds()).endSpec().build())
                     .getStatus().getToken();
-            return new ChartServiceAccount(admin, kubeconfig(config, token, namespace), namespace + "/" + account);
+            return new ChartServiceAccount(admin, kubeconfig(config.getMasterUrl(), admin.certificateAuthority(), token,
+                    namespace), namespace + "/" + account);
         }
     }
 
-    private static String kubeconfig(Config admin, String token, String namespace) {
+    private static String kubeconfig(String server, byte[] authority, String token, String namespace) {
         return """
                 apiVersion: v1
                 kind: Config
@@ -86,20 +85,7 @@ public final class ChartServiceAccount implements TestCluster {
                     user: chart-service-account
                     namespace: "%s"
                 current-context: chart-service-account
-                """.formatted(admin.getMasterUrl(), authority(admin), token, namespace);
-    }
-
-    /** The API server's certificate authority, base64-encoded, as the admin's configuration holds it. */
-    private static String authority(Config admin) {
-        if (admin.getCaCertData() != null) {
-            return admin.getCaCertData();
-        }
-        try {
-            return Base64.getEncoder().encodeToString(Files.readAllBytes(Path.of(admin.getCaCertFile())));
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot read the cluster's certificate authority " + admin.getCaCertFile(),
-                    e);
-        }
+                """.formatted(server, Base64.getEncoder().encodeToString(authority), token, namespace);
     }
 
     /** Kubeconfig YAML with the ServiceAccount's token: the chart's rights, not an admin's. */

@@ -37,7 +37,7 @@ public final class Kubectl {
      * the cluster's kubeconfig in {@code KUBECONFIG} (kubectl refuses its own flags before a plugin's name).
      */
     public static Result withPlugins(TestCluster cluster, Path pluginDir, String... args) {
-        return run(cluster, "kubectl", List.of(args), pluginDir);
+        return run(cluster, "kubectl", List.of(args), pluginDir, null);
     }
 
     /** Runs {@code helm args...} against the cluster. */
@@ -46,47 +46,37 @@ public final class Kubectl {
     }
 
     /**
-     * What {@code helm args...} writes to its standard output (such as the manifests of {@code helm template}, which
-     * needs no cluster),
+     * What {@code helm args...} writes to its standard output (such as the manifests of {@code helm template}),
      * without what it logs to its standard error; an AssertionError with both when it fails.
      */
-    public static String helmOutput(String... args) {
+    public static String helmOutput(TestCluster cluster, String... args) {
+        Path errors = null;
         try {
-            Path errors = Files.createTempFile("modeldeploy-helm-", ".err");
-            try {
-                var command = new ArrayList<>(List.of(binDir().resolve("helm").toString()));
-                command.addAll(List.of(args));
-                Process process = new ProcessBuilder(command).redirectError(errors.toFile()).start();
-                String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-                if (!process.waitFor(120, TimeUnit.SECONDS)) {
-                    process.destroyForcibly();
-                    throw new AssertionError("helm " + String.join(" ", args) + " did not finish in 120s");
-                }
-                if (process.exitValue() != 0) {
-                    throw new AssertionError("helm " + String.join(" ", args) + " failed with exit code "
-                            + process.exitValue() + ":\n" + Files.readString(errors) + out);
-                }
-                return out;
-            } finally {
-                Files.deleteIfExists(errors);
+            errors = Files.createTempFile("modeldeploy-helm-", ".err");
+            Result result = run(cluster, "helm", List.of(args), null, errors);
+            if (result.exitCode() != 0) {
+                throw new AssertionError("helm " + String.join(" ", args) + " failed with exit code "
+                        + result.exitCode() + ":\n" + Files.readString(errors) + result.output());
             }
+            return result.output();
         } catch (IOException e) {
             throw new IllegalStateException("cannot run helm", e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
+        } finally {
+            if (errors != null) {
+                errors.toFile().delete();
+            }
         }
     }
 
     private static Result run(TestCluster cluster, String binary, List<String> args) {
-        return run(cluster, binary, args, null);
+        return run(cluster, binary, args, null, null);
     }
 
     /**
      * Runs the binary with the cluster's kubeconfig: as {@code --kubeconfig}, or, with a plugin folder put first on
-     * the PATH, in {@code KUBECONFIG}.
+     * the PATH, in {@code KUBECONFIG}. Its standard error goes to {@code errors} when given, else into the output.
      */
-    private static Result run(TestCluster cluster, String binary, List<String> args, Path pluginDir) {
+    private static Result run(TestCluster cluster, String binary, List<String> args, Path pluginDir, Path errors) {
         Path kubeconfig = null;
         try {
             kubeconfig = Files.createTempFile("modeldeploy-", ".kubeconfig");
@@ -96,7 +86,12 @@ public final class Kubectl {
                 command.addAll(List.of("--kubeconfig", kubeconfig.toString()));
             }
             command.addAll(args);
-            var builder = new ProcessBuilder(command).redirectErrorStream(true);
+            var builder = new ProcessBuilder(command);
+            if (errors == null) {
+                builder.redirectErrorStream(true);
+            } else {
+                builder.redirectError(errors.toFile());
+            }
             if (pluginDir != null) {
                 builder.environment().put("KUBECONFIG", kubeconfig.toString());
                 builder.environment().put("PATH", pluginDir + File.pathSeparator + System.getenv("PATH"));

@@ -1,5 +1,11 @@
 package io.modeldeploy.testing;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Base64;
+
 import io.fabric8.kubernetes.client.Config;
 
 /** A running Kubernetes control plane that tests talk to. */
@@ -15,6 +21,20 @@ public interface TestCluster extends AutoCloseable {
      * tests' clients and the processes they start (kubectl, helm, the operator).
      */
     String kubeconfig();
+
+    /** The API server's certificate authority (PEM), as the {@linkplain #config() configuration} names it. */
+    default byte[] certificateAuthority() {
+        Config config = config();
+        if (config.getCaCertData() != null) {
+            return Base64.getDecoder().decode(config.getCaCertData());
+        }
+        try {
+            return Files.readAllBytes(Path.of(config.getCaCertFile()));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the cluster's certificate authority " + config.getCaCertFile(),
+                    e);
+        }
+    }
 
     /** A short description for logs and skip messages, e.g. "kwok testbed v1.36.1". */
     String description();

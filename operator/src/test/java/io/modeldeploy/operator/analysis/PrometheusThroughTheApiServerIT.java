@@ -11,7 +11,6 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -76,7 +75,7 @@ class PrometheusThroughTheApiServerIT {
                             "rbac.authorization.k8s.io").withKind("Role").withName("prometheus-proxy").endRoleRef()
                     .addNewSubject().withKind("ServiceAccount").withName("analysis-reader")
                     .withNamespace(ns.name()).endSubject().build()).create();
-            Path ca = Files.write(dir.resolve("cluster-ca.crt"), clusterAuthority(cluster));
+            Path ca = Files.write(dir.resolve("cluster-ca.crt"), cluster.certificateAuthority());
             URI proxy = URI.create(cluster.config().getMasterUrl().replaceAll("/+$", "") + "/api/v1/namespaces/"
                     + ns.name() + "/services/http:prometheus:web/proxy");
             var settings = PrometheusSettings.of(Optional.of(proxy)).trusting(ca);
@@ -105,14 +104,6 @@ class PrometheusThroughTheApiServerIT {
         String token = client.serviceAccounts().withName(serviceAccount).tokenRequest(new TokenRequestBuilder()
                 .withNewSpec().withExpirationSeconds(3600L).endSpec().build()).getStatus().getToken();
         return Files.writeString(dir.resolve(serviceAccount + ".token"), token + "\n");
-    }
-
-    private static byte[] clusterAuthority(TestCluster cluster) throws Exception {
-        var config = cluster.config();
-        if (config.getCaCertData() != null) {
-            return Base64.getDecoder().decode(config.getCaCertData());
-        }
-        return Files.readAllBytes(Path.of(config.getCaCertFile()));
     }
 
     /** An IPv4 address of this machine that the API server can be sent to: not loopback, not link-local. */

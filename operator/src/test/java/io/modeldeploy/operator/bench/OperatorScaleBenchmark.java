@@ -2,6 +2,7 @@ package io.modeldeploy.operator.bench;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -75,7 +76,7 @@ public final class OperatorScaleBenchmark {
         List<String> phases = Arrays.stream(System.getProperty("modeldeploy.bench.phases", "loop,operator")
                 .split(",")).map(String::strip).filter(p -> !p.isEmpty()).toList();
         double[] loop = {Double.NaN, Double.NaN};
-        var loopsReady = new java.util.ArrayList<Double>();
+        var loopsReady = new ArrayList<Double>();
         double operatorReady = Double.NaN;
         for (String phase : phases) {
             switch (phase) {
