@@ -27,7 +27,7 @@ record ClusterWork(Map<String, Double> cpuSeconds, double idleSeconds, Map<Strin
     /** Clock ticks per second of /proc's times: 100 on Linux for every architecture this runs on. */
     private static final double TICKS = 100;
     /** The test cluster's processes, by the name the kernel gives them (15 characters at most). */
-    private static final List<String> CLUSTER = List.of("kube-apiserver", "etcd", "kube-controller", "kube-scheduler",
+    static final List<String> CLUSTER = List.of("kube-apiserver", "etcd", "kube-controller", "kube-scheduler",
             "kwok-controller");
     private static final Pattern REQUESTS = Pattern.compile(
             "^apiserver_request_total\\{([^}]*)} ([0-9.e+]+)$", Pattern.MULTILINE);

@@ -54,7 +54,7 @@ import io.modeldeploy.testing.TestCluster;
  * children on the same cluster in the same run. Not a test: run it with hack/bench-operator. See docs/benchmarks.md.
  */
 public final class OperatorScaleBenchmark {
-    private static final String IMAGE = "registry.example/modeldeploy/serving-runtime:bench";
+    static final String IMAGE = "registry.example/modeldeploy/serving-runtime:bench";
 
     public static void main(String[] args) {
         try {
@@ -343,7 +343,7 @@ public final class OperatorScaleBenchmark {
                         && c.getStatus().equals(Conditions.TRUE));
     }
 
-    private static ModelDeployment modelDeployment(String namespace, int i) {
+    static ModelDeployment modelDeployment(String namespace, int i) {
         var md = new ModelDeployment();
         md.setMetadata(new ObjectMetaBuilder().withName("model-" + i).withNamespace(namespace).build());
         md.setSpec(new ModelDeploymentSpec(
