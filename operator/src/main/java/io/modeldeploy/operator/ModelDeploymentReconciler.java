@@ -72,7 +72,9 @@ import io.modeldeploy.operator.status.StatusAssessor;
  * Reconciles a ModelDeployment: decides the canary rollout's step (Canary strategy), lets the workflow apply the
  * stable and canary Deployments, the Service, (when autoscaling) the HorizontalPodAutoscaler, (with a shadow step)
  * the shadow Service and (with the GatewayAPI traffic provider) the per-track Services and the HTTPRoute with
- * server-side apply, then turns what it observed into the status.
+ * server-side apply, then turns what it observed into the status. The canary Deployment is applied after the
+ * Service: at a shadow step the Service leaves the canary's pods out before they exist, so that no client reaches a
+ * pod that should answer copies only, however long the API server takes with the Service.
  */
 @ControllerConfiguration(
         fieldManager = ModelDeploymentReconciler.FIELD_MANAGER,
@@ -83,7 +85,8 @@ import io.modeldeploy.operator.status.StatusAssessor;
 @Workflow(explicitInvocation = true, dependents = {
         @Dependent(name = ModelDeploymentReconciler.STABLE, type = ServingDeploymentDependent.class),
         @Dependent(name = ModelDeploymentReconciler.CANARY, type = CanaryDeploymentDependent.class,
-                reconcilePrecondition = CanaryRuns.class, useEventSourceWithName = ModelDeploymentReconciler.STABLE),
+                reconcilePrecondition = CanaryRuns.class, useEventSourceWithName = ModelDeploymentReconciler.STABLE,
+                dependsOn = ModelDeploymentReconciler.SERVICES),
         @Dependent(name = ModelDeploymentReconciler.SERVICES, type = ServingServiceDependent.class),
         @Dependent(name = "stable-service", type = TrackServiceDependent.Stable.class,
                 reconcilePrecondition = RoutedByGateway.class,

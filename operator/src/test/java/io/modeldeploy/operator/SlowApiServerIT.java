@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 
 import org.junit.jupiter.api.Test;
@@ -26,14 +27,20 @@ import com.sun.net.httpserver.HttpsServer;
 
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.ValidatingWebhookConfiguration;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.ValidatingWebhookConfigurationBuilder;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.EventBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import io.modeldeploy.api.v1alpha1.AnalysisSpec;
+import io.modeldeploy.api.v1alpha1.CanaryStepSpec;
 import io.modeldeploy.api.v1alpha1.ModelDeployment;
+import io.modeldeploy.api.v1alpha1.ModelDeploymentSpec;
+import io.modeldeploy.api.v1alpha1.RolloutSpec;
 import io.modeldeploy.operator.status.Conditions;
 import io.modeldeploy.testing.SelfSignedTls;
 
@@ -44,7 +51,8 @@ import io.modeldeploy.testing.SelfSignedTls;
  * answer, as kubectl and controller-runtime's clients do, instead of giving up, reporting {@code ApplyFailed} and
  * sending the same apply again (which the webhook would hold again, and so on). With the webhook holding Events
  * instead, the status does not wait for them; with it holding the ModelDeployment's status writes, a spec change made
- * meanwhile is not lost.
+ * meanwhile is not lost; with it holding the Service's update at the start of a shadow step, the canary Deployment
+ * waits for it.
  */
 @RunningOperator
 class SlowApiServerIT {
@@ -126,6 +134,62 @@ class SlowApiServerIT {
                     .as("the stable Deployment's replicas").isEqualTo(2));
             assertThat(statusWrites.held).as("status writes the webhook held").contains("iris");
         }
+    }
+
+    /**
+     * A shadow step's canary answers copies of requests, never clients: the ModelDeployment's Service leaves the
+     * canary's pods out before the canary Deployment is made, also when the API server takes its time with the
+     * Service's update (here {@value #HELD_SECONDS} s). Were both applied at once, the canary's pods could be Ready
+     * first (on the fake nodes they are at once) and the Service would send them clients until its update lands.
+     */
+    @Test
+    void aShadowStepsCanaryIsMadeOnlyOnceTheServiceLeavesItsPodsOut(KubernetesClient client) throws Exception {
+        var iris = client.resources(ModelDeployment.class).withName("iris");
+        ModelDeployment v1 = ModelDeployments.named("iris", 2);
+        v1.setSpec(shadowFirst(ModelDeployments.iris().getSpec()));
+        client.resource(v1).create();
+        ModelDeploymentStates.awaitServes(client, "iris", "1.0.0", Duration.ofMinutes(2));
+        assertThat(client.services().withName("iris").get().getSpec().getSelector()).as("before the rollout")
+                .doesNotContainKey(TRACK);
+        var selectorWhenTheCanaryAppeared = new CopyOnWriteArrayList<Map<String, String>>();
+        try (Holding services = new Holding(client, "", "v1", "services", () -> client.services().resource(
+                new ServiceBuilder().withNewMetadata().withName("probe").endMetadata().withNewSpec().addNewPort()
+                        .withPort(80).endPort().endSpec().build()).dryRun().create(), "probe");
+                var canary = client.apps().deployments().withName("iris-canary").inform(
+                        new ResourceEventHandler<>() {
+                            @Override
+                            public void onAdd(Deployment deployment) {
+                                selectorWhenTheCanaryAppeared.add(
+                                        client.services().withName("iris").get().getSpec().getSelector());
+                            }
+
+                            @Override
+                            public void onUpdate(Deployment before, Deployment after) {
+                            }
+
+                            @Override
+                            public void onDelete(Deployment deployment, boolean finalStateUnknown) {
+                            }
+                        })) {
+            iris.patch(PatchContext.of(PatchType.JSON_MERGE), "{\"spec\":{\"model\":{\"version\":\"2.0.0\"}}}");
+
+            await().atMost(Duration.ofSeconds(3 * HELD_SECONDS + 20))
+                    .until(() -> !selectorWhenTheCanaryAppeared.isEmpty());
+            assertThat(selectorWhenTheCanaryAppeared.get(0)).as("the Service's selector when the canary Deployment "
+                    + "appeared").containsEntry(TRACK, "stable");
+            assertThat(services.arrived).as("Service writes that came to the webhook").contains("iris");
+        }
+    }
+
+    private static final String TRACK = "serving.modeldeploy.io/track";
+
+    /** The spec with a canary rollout whose first step is a shadow step (an hour), then 50%. */
+    private static ModelDeploymentSpec shadowFirst(ModelDeploymentSpec spec) {
+        return new ModelDeploymentSpec(spec.model(), spec.runtime(), spec.replicas(), spec.autoscaling(),
+                spec.probes(), spec.scheduling(), spec.securityContext(), spec.podAnnotations(),
+                spec.progressDeadlineSeconds(), new RolloutSpec(RolloutSpec.Strategy.Canary,
+                        List.of(new CanaryStepSpec(0, "1h", true), new CanaryStepSpec(50, null)),
+                        new AnalysisSpec(1, 3, 3), spec.rollout().traffic()));
     }
 
     /**
