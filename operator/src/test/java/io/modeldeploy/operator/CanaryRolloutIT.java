@@ -229,11 +229,15 @@ class CanaryRolloutIT {
 
         UserEdits.replaceSpec(client, "iris", v2.getSpec());
 
-        await().atMost(TIMEOUT).until(() -> canaryPods(client).size() == REPLICAS
-                && canaryPods(client).stream().allMatch(PodStates::ready)
-                && readyInService(client, "iris-shadow").size() == REPLICAS);
-        ModelDeployment shadowing = client.resources(ModelDeployment.class).withName("iris").get();
-        assertThat(shadowing.getStatus().rollout().step()).as(shadowing.getStatus().rollout().message()).isEqualTo(1);
+        // The status is written after the reconcile that made the canary, which the fake nodes' pods can outrun.
+        await().atMost(TIMEOUT).untilAsserted(() -> {
+            ModelDeployment shadowing = client.resources(ModelDeployment.class).withName("iris").get();
+            assertThat(shadowing.getStatus().rollout()).as("the rollout's status").isNotNull();
+            assertThat(shadowing.getStatus().rollout().step()).as(shadowing.getStatus().rollout().message())
+                    .isEqualTo(1);
+            assertThat(canaryPods(client)).hasSize(REPLICAS).allMatch(PodStates::ready);
+            assertThat(readyInService(client, "iris-shadow")).hasSize(REPLICAS);
+        });
         assertThat(client.services().withName("iris").get().getSpec().getSelector())
                 .containsEntry("serving.modeldeploy.io/track", "stable");
         assertThat(readyInService(client, "iris")).as("what clients reach during the shadow step")
