@@ -308,7 +308,7 @@ public class ModelDeploymentReconciler implements Reconciler<ModelDeployment> {
     }
 
     /** The object to patch the status with: name, namespace and status only. */
-    private static ModelDeployment statusPatch(ModelDeployment md, ModelDeploymentStatus status) {
+    public static ModelDeployment statusPatch(ModelDeployment md, ModelDeploymentStatus status) {
         var patch = new ModelDeployment();
         patch.setMetadata(new ObjectMetaBuilder().withName(md.getMetadata().getName())
                 .withNamespace(md.getMetadata().getNamespace()).build());

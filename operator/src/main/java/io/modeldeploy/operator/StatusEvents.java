@@ -135,8 +135,14 @@ public class StatusEvents {
     }
 
     private void record(ModelDeployment md, String type, String reason, String message) {
-        String now = Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
-        var event = new EventBuilder()
+        Event event = event(md, type, reason, message, Instant.now());
+        writer.execute(() -> write(event));
+    }
+
+    /** The Event this records on a ModelDeployment, as written at {@code at}. */
+    public static Event event(ModelDeployment md, String type, String reason, String message, Instant at) {
+        String now = at.truncatedTo(ChronoUnit.SECONDS).toString();
+        return new EventBuilder()
                 .withNewMetadata()
                 .withName(md.getMetadata().getName() + "." + UUID.randomUUID().toString().substring(0, 13))
                 .withNamespace(md.getMetadata().getNamespace())
@@ -151,7 +157,6 @@ public class StatusEvents {
                 .withReportingComponent(COMPONENT)
                 .withFirstTimestamp(now).withLastTimestamp(now).withCount(1)
                 .build();
-        writer.execute(() -> write(event));
     }
 
     private void write(Event event) {

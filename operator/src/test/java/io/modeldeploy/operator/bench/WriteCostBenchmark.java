@@ -1,15 +1,15 @@
 package io.modeldeploy.operator.bench;
 
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
 import io.fabric8.kubernetes.api.model.ConditionBuilder;
-import io.fabric8.kubernetes.api.model.EventBuilder;
+import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
-import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.autoscaling.v2.CrossVersionObjectReferenceBuilder;
 import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -20,6 +20,7 @@ import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.modeldeploy.api.v1alpha1.ModelDeployment;
 import io.modeldeploy.api.v1alpha1.ModelDeploymentStatus;
 import io.modeldeploy.operator.ModelDeploymentReconciler;
+import io.modeldeploy.operator.StatusEvents;
 import io.modeldeploy.operator.resources.ServingAutoscaler;
 import io.modeldeploy.operator.resources.ServingDeployment;
 import io.modeldeploy.operator.resources.ServingService;
@@ -168,37 +169,26 @@ public final class WriteCostBenchmark {
 
     /** A Ready status of the size the operator writes, applied to the status subresource as JOSDK does. */
     private static void applyStatus(KubernetesClient client, ModelDeployment made) {
-        var patch = new ModelDeployment();
-        patch.setMetadata(new ObjectMetaBuilder().withName(made.getMetadata().getName())
-                .withNamespace(made.getMetadata().getNamespace()).build());
+        String name = made.getMetadata().getName();
         String now = "2026-12-05T10:00:00Z";
-        patch.setStatus(new ModelDeploymentStatus(1L, "Ready", 1, 1, "app.kubernetes.io/instance=" +
-                made.getMetadata().getName(), "http://" + made.getMetadata().getName() + ".svc:8080", "1.0.0",
-                "5d8f7c9b6a", List.of(
+        var status = new ModelDeploymentStatus(1L, "Ready", 1, 1, "app.kubernetes.io/instance=" + name,
+                "http://" + name + ".svc:8080", "1.0.0", "5d8f7c9b6a", List.of(
                         new ConditionBuilder().withType("Ready").withStatus("True").withReason("Available")
                                 .withMessage("1 of 1 pods ready").withLastTransitionTime(now)
                                 .withObservedGeneration(1L).build(),
                         new ConditionBuilder().withType("Reconciling").withStatus("False").withReason("Available")
                                 .withMessage("1 of 1 pods ready").withLastTransitionTime(now)
                                 .withObservedGeneration(1L).build()),
-                null, null, null, null));
-        client.resource(patch).subresource("status").patch(new PatchContext.Builder()
-                .withPatchType(PatchType.SERVER_SIDE_APPLY).withFieldManager(ModelDeploymentReconciler.FIELD_MANAGER)
-                .withForce(true).build());
+                null, null, null, null);
+        client.resource(ModelDeploymentReconciler.statusPatch(made, status)).subresource("status")
+                .patch(new PatchContext.Builder().withPatchType(PatchType.SERVER_SIDE_APPLY)
+                        .withFieldManager(ModelDeploymentReconciler.FIELD_MANAGER).withForce(true).build());
     }
 
-    private static io.fabric8.kubernetes.api.model.Event event(ModelDeployment md, String reason) {
-        String now = "2026-12-05T10:00:00Z";
-        return new EventBuilder()
-                .withNewMetadata().withName(md.getMetadata().getName() + "." + reason.toLowerCase()).endMetadata()
-                .withNewInvolvedObject().withApiVersion(md.getApiVersion()).withKind(md.getKind())
-                .withName(md.getMetadata().getName()).withNamespace(md.getMetadata().getNamespace())
-                .endInvolvedObject()
-                .withType("Normal").withReason(reason).withMessage("revision 5d8f7c9b6a of model "
-                        + md.getSpec().model().name() + " " + md.getSpec().model().version())
-                .withNewSource().withComponent("modeldeploy").endSource().withReportingComponent("modeldeploy")
-                .withFirstTimestamp(now).withLastTimestamp(now).withCount(1)
-                .build();
+    /** The operator's Event of this reason on a ModelDeployment (its message as at a first revision). */
+    private static Event event(ModelDeployment md, String reason) {
+        return StatusEvents.event(md, "Normal", reason, "revision 5d8f7c9b6a of model " + md.getSpec().model().name()
+                + " " + md.getSpec().model().version(), Instant.now());
     }
 
     /** The operator's child informers (Deployments, pods, Services, autoscalers, EndpointSlices) on a namespace. */
