@@ -85,10 +85,8 @@ class ApiRequestBudgetIT {
         ModelDeployment rolling = ModelDeployments.named("rolling-slices", 1);
         ModelDeployment canary = ModelDeployments.named("canary-slices", 1);
         ModelDeploymentSpec spec = canary.getSpec();
-        canary.setSpec(new ModelDeploymentSpec(spec.model(), spec.runtime(), spec.replicas(), spec.autoscaling(),
-                spec.probes(), spec.scheduling(), spec.securityContext(), spec.podAnnotations(),
-                spec.progressDeadlineSeconds(), new RolloutSpec(RolloutSpec.Strategy.Canary,
-                        List.of(new CanaryStepSpec(50, null)), null, null)));
+        canary.setSpec(ModelDeployments.withRollout(spec, new RolloutSpec(RolloutSpec.Strategy.Canary,
+                List.of(new CanaryStepSpec(50, null)), null, null)));
         List.of(rolling, canary).forEach(md -> client.resource(md).create());
         List.of(rolling, canary).forEach(md -> await().atMost(Duration.ofMinutes(2)).until(() ->
                 ModelDeploymentStates.servesVersion(client.resources(ModelDeployment.class)

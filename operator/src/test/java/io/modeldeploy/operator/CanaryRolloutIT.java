@@ -359,9 +359,10 @@ class CanaryRolloutIT {
 
         ModelDeployment v2 = modelDeployment("2.0.0", null);
         var rollout = v2.getSpec().rollout();
-        UserEdits.replaceSpec(client, "iris", withRollout(v2.getSpec(), new RolloutSpec(rollout.strategy(),
-                List.of(new CanaryStepSpec(50, null)), new AnalysisSpec(1, 3, 3, new MetricAnalysisSpec(true, 100,
-                        1.0, null, 10, null, null, null, MetricAnalysisSpec.Source.Prometheus)),
+        UserEdits.replaceSpec(client, "iris", ModelDeployments.withRollout(v2.getSpec(),
+                new RolloutSpec(rollout.strategy(), List.of(new CanaryStepSpec(50, null)),
+                        new AnalysisSpec(1, 3, 3, new MetricAnalysisSpec(true, 100,
+                                1.0, null, 10, null, null, null, MetricAnalysisSpec.Source.Prometheus)),
                 rollout.traffic())));
 
         await().atMost(TIMEOUT).until(() -> "RolledBack".equals(rolloutPhase(client)));
@@ -396,9 +397,10 @@ class CanaryRolloutIT {
 
             ModelDeployment v2 = modelDeployment("2.0.0", null);
             var rollout = v2.getSpec().rollout();
-            UserEdits.replaceSpec(client, "iris", withRollout(v2.getSpec(), new RolloutSpec(rollout.strategy(),
-                    rollout.steps(), new AnalysisSpec(1, 3, 3, null, List.of(new WebhookSpec("load-test",
-                            "http://127.0.0.1:" + server.getAddress().getPort() + "/check", 5))),
+            UserEdits.replaceSpec(client, "iris", ModelDeployments.withRollout(v2.getSpec(),
+                    new RolloutSpec(rollout.strategy(), rollout.steps(),
+                            new AnalysisSpec(1, 3, 3, null, List.of(new WebhookSpec("load-test",
+                                    "http://127.0.0.1:" + server.getAddress().getPort() + "/check", 5))),
                     rollout.traffic())));
 
             await().atMost(TIMEOUT).until(() -> "RolledBack".equals(rolloutPhase(client)));
@@ -605,7 +607,8 @@ class CanaryRolloutIT {
 
     private static ModelDeploymentSpec withSteps(ModelDeploymentSpec spec, List<CanaryStepSpec> steps) {
         RolloutSpec rollout = spec.rollout();
-        return withRollout(spec, new RolloutSpec(rollout.strategy(), steps, rollout.analysis(), rollout.traffic()));
+        return ModelDeployments.withRollout(spec, new RolloutSpec(rollout.strategy(), steps, rollout.analysis(),
+                rollout.traffic()));
     }
 
     /**
@@ -621,12 +624,6 @@ class CanaryRolloutIT {
                         && "True".equals(c.getStatus())
                         && route.getMetadata().getGeneration().equals(c.getObservedGeneration())))
                 .map(p -> p.getControllerName()).findFirst().orElse(null);
-    }
-
-    private static ModelDeploymentSpec withRollout(ModelDeploymentSpec spec, RolloutSpec rollout) {
-        return new ModelDeploymentSpec(spec.model(), spec.runtime(), spec.replicas(), spec.autoscaling(),
-                spec.probes(), spec.scheduling(), spec.securityContext(), spec.podAnnotations(),
-                spec.progressDeadlineSeconds(), rollout);
     }
 
     private static int effectiveWeight(KubernetesClient client) {

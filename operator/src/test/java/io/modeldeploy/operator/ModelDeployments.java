@@ -57,6 +57,13 @@ public final class ModelDeployments {
                 null, null, podAnnotations, 600, ROLLING);
     }
 
+    /** The spec with another rollout, the rest as it is. */
+    public static ModelDeploymentSpec withRollout(ModelDeploymentSpec spec, RolloutSpec rollout) {
+        return new ModelDeploymentSpec(spec.model(), spec.runtime(), spec.replicas(), spec.autoscaling(),
+                spec.probes(), spec.scheduling(), spec.securityContext(), spec.podAnnotations(),
+                spec.progressDeadlineSeconds(), rollout);
+    }
+
     public static ModelDeployment with(ModelDeploymentSpec spec) {
         var md = new ModelDeployment();
         md.setMetadata(new ObjectMetaBuilder().withName("iris").withNamespace("models").withUid("uid-1")

@@ -41,6 +41,7 @@ import io.modeldeploy.api.v1alpha1.CanaryStepSpec;
 import io.modeldeploy.api.v1alpha1.ModelDeployment;
 import io.modeldeploy.api.v1alpha1.ModelDeploymentSpec;
 import io.modeldeploy.api.v1alpha1.RolloutSpec;
+import io.modeldeploy.operator.resources.Labels;
 import io.modeldeploy.operator.status.Conditions;
 import io.modeldeploy.testing.SelfSignedTls;
 
@@ -150,7 +151,7 @@ class SlowApiServerIT {
         client.resource(v1).create();
         ModelDeploymentStates.awaitServes(client, "iris", "1.0.0", Duration.ofMinutes(2));
         assertThat(client.services().withName("iris").get().getSpec().getSelector()).as("before the rollout")
-                .doesNotContainKey(TRACK);
+                .doesNotContainKey(Labels.TRACK);
         var selectorWhenTheCanaryAppeared = new CopyOnWriteArrayList<Map<String, String>>();
         try (Holding services = new Holding(client, "", "v1", "services", () -> client.services().resource(
                 new ServiceBuilder().withNewMetadata().withName("probe").endMetadata().withNewSpec().addNewPort()
@@ -176,20 +177,16 @@ class SlowApiServerIT {
             await().atMost(Duration.ofSeconds(3 * HELD_SECONDS + 20))
                     .until(() -> !selectorWhenTheCanaryAppeared.isEmpty());
             assertThat(selectorWhenTheCanaryAppeared.get(0)).as("the Service's selector when the canary Deployment "
-                    + "appeared").containsEntry(TRACK, "stable");
+                    + "appeared").containsEntry(Labels.TRACK, Labels.TRACK_STABLE);
             assertThat(services.arrived).as("Service writes that came to the webhook").contains("iris");
         }
     }
 
-    private static final String TRACK = "serving.modeldeploy.io/track";
-
     /** The spec with a canary rollout whose first step is a shadow step (an hour), then 50%. */
     private static ModelDeploymentSpec shadowFirst(ModelDeploymentSpec spec) {
-        return new ModelDeploymentSpec(spec.model(), spec.runtime(), spec.replicas(), spec.autoscaling(),
-                spec.probes(), spec.scheduling(), spec.securityContext(), spec.podAnnotations(),
-                spec.progressDeadlineSeconds(), new RolloutSpec(RolloutSpec.Strategy.Canary,
-                        List.of(new CanaryStepSpec(0, "1h", true), new CanaryStepSpec(50, null)),
-                        new AnalysisSpec(1, 3, 3), spec.rollout().traffic()));
+        return ModelDeployments.withRollout(spec, new RolloutSpec(RolloutSpec.Strategy.Canary,
+                List.of(new CanaryStepSpec(0, "1h", true), new CanaryStepSpec(50, null)), new AnalysisSpec(1, 3, 3),
+                spec.rollout().traffic()));
     }
 
     /**

@@ -270,7 +270,7 @@ public final class OperatorScaleBenchmark {
      * target's scale and lists its pods every 15 s, for each of the N autoscalers (at 10,000, the controller
      * manager's busiest work). Aimed at the Deployment, it does that work in both phases.
      */
-    private static HorizontalPodAutoscaler loopAutoscaler(ModelDeployment md) {
+    static HorizontalPodAutoscaler loopAutoscaler(ModelDeployment md) {
         HorizontalPodAutoscaler autoscaler = ServingAutoscaler.desired(md);
         autoscaler.getSpec().setScaleTargetRef(new CrossVersionObjectReferenceBuilder().withApiVersion("apps/v1")
                 .withKind("Deployment").withName(ServingDeployment.name(md)).build());

@@ -10,8 +10,6 @@ import io.fabric8.kubernetes.api.model.ConditionBuilder;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
-import io.fabric8.kubernetes.api.model.autoscaling.v2.CrossVersionObjectReferenceBuilder;
-import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
@@ -21,7 +19,6 @@ import io.modeldeploy.api.v1alpha1.ModelDeployment;
 import io.modeldeploy.api.v1alpha1.ModelDeploymentStatus;
 import io.modeldeploy.operator.ModelDeploymentReconciler;
 import io.modeldeploy.operator.StatusEvents;
-import io.modeldeploy.operator.resources.ServingAutoscaler;
 import io.modeldeploy.operator.resources.ServingDeployment;
 import io.modeldeploy.operator.resources.ServingService;
 import io.modeldeploy.testing.CrdInstaller;
@@ -151,11 +148,8 @@ public final class WriteCostBenchmark {
      * reference to it when {@code owned} (it exists then), else none.
      */
     private static List<HasMetadata> children(ModelDeployment md, boolean owned) {
-        HorizontalPodAutoscaler autoscaler = ServingAutoscaler.desired(md);
-        autoscaler.getSpec().setScaleTargetRef(new CrossVersionObjectReferenceBuilder().withApiVersion("apps/v1")
-                .withKind("Deployment").withName(ServingDeployment.name(md)).build());
         List<HasMetadata> children = List.of(ServingDeployment.desired(md, OperatorScaleBenchmark.IMAGE, REPLICAS),
-                ServingService.desired(md), autoscaler);
+                ServingService.desired(md), OperatorScaleBenchmark.loopAutoscaler(md));
         if (!owned) {
             children.forEach(c -> c.getMetadata().setOwnerReferences(null));
         }
